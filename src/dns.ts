@@ -1,0 +1,32 @@
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { Construct } from 'constructs';
+
+/** Where a domain's alias record points. */
+export interface AliasTarget {
+  readonly dnsName: string;
+  readonly hostedZoneId: string;
+}
+
+/**
+ * An A and an AAAA alias record for each domain. Plain L1 records, one construct each, named by
+ * the domain: adding a domain never renames another's records, and ten thousand of them
+ * synthesize at the cost of bare CloudFormation.
+ */
+export function addAliasRecords(scope: Construct, zone: route53.IHostedZone, domainNames: readonly string[], target: AliasTarget): void {
+  for (const domain of domainNames) {
+    for (const type of ['A', 'AAAA']) {
+      new route53.CfnRecordSet(scope, `${domain} ${type}`, {
+        hostedZoneId: zone.hostedZoneId,
+        name: `${domain}.`,
+        type,
+        aliasTarget: { dnsName: target.dnsName, hostedZoneId: target.hostedZoneId, evaluateTargetHealth: false },
+      });
+    }
+  }
+}
+
+/** True when a domain is the zone's apex or inside it. */
+export function isInZone(domain: string, zoneName: string): boolean {
+  const zone = zoneName.replace(/\.$/, '').toLowerCase();
+  return domain === zone || domain.endsWith(`.${zone}`);
+}

@@ -1,0 +1,271 @@
+import { Annotations, NestedStack, Token } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { Construct } from 'constructs';
+import { isInZone } from './dns';
+import { CacheOptions, cacheProblems, EdgePolicies } from './edge/cache';
+import { EdgeMode } from './edge/edge-mode';
+import { FleetOptions, fleetProblems, GatewayFleet } from './fleet';
+import { GatewayOrigin, OriginAccess } from './origin';
+import { PlacementPlan, placeTenants, TenantPlacement } from './placement';
+import { throwIfProblems } from './problems';
+import { Quotas, quotaExceeded, ResolvedQuotas, resolveQuotas } from './quotas';
+import { TenantProps, Tenants } from './tenants';
+
+/** Properties of a MultiTenantGateway. */
+export interface MultiTenantGatewayProps {
+  /** The tenants to serve, e.g. `Tenants.fromFile('tenants.json')`. */
+  readonly tenants: Tenants;
+
+  /** The hosted zone where tenant records go; tenant domains must lie inside it unless their DNS is external. */
+  readonly hostedZone: route53.IHostedZone;
+
+  /** A us-east-1 certificate covering every tenant domain, for CloudFront. */
+  readonly distributionCertificate: acm.ICertificate;
+
+  /**
+   * Certificates for the load balancer's HTTPS listener: the first is the default, the rest are
+   * served by SNI. Because the viewer's Host reaches the origin, CloudFront expects the load
+   * balancer to present a certificate for every tenant domain.
+   */
+  readonly loadBalancerCertificates: acm.ICertificate[];
+
+  /**
+   * The VPC for the load balancer and the fleet.
+   * @default - a new VPC over two Availability Zones with one NAT gateway
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * The app servers.
+   * @default - t3.small instances of the latest Amazon Linux 2023, 2 to 10, on port 80
+   */
+  readonly fleet?: FleetOptions;
+
+  /**
+   * Caching at the edge. `Host` is always in the cache key.
+   * @default - min TTL 180 s, default TTL 1 day, max TTL 365 days, all query strings, no cookies
+   */
+  readonly cache?: CacheOptions;
+
+  /**
+   * AWS quotas to plan within; raise one only after AWS has raised it for your account.
+   * @default - AWS's default quotas
+   */
+  readonly quotas?: Quotas;
+
+  /**
+   * How tenant domains attach to CloudFront.
+   * @default EdgeMode.shardedDistributions()
+   */
+  readonly edge?: EdgeMode;
+
+  /**
+   * How CloudFront reaches the load balancer, and how everything else is kept out.
+   * @default OriginAccess.vpcOrigin()
+   */
+  readonly originAccess?: OriginAccess;
+}
+
+/**
+ * Serves many tenants, each on its own domain names, from one shared app: Route 53 alias
+ * records, CloudFront distributions sharded by the alternate-domain quota (Host in every cache
+ * key), an HTTPS Application Load Balancer, and one autoscaled target group.
+ */
+export class MultiTenantGateway extends Construct {
+  /** The CloudFront distributions, in shard order. */
+  public readonly distributions: cloudfront.IDistribution[];
+
+  /** Where each tenant lives, in declaration order. */
+  public readonly placements: TenantPlacement[];
+
+  /** The nested stacks holding each shard's distribution and records, in shard order. */
+  public readonly shardStacks: NestedStack[];
+
+  /** The cache policies (Host in the key), one per `quotas.distributionsPerCachePolicy` distributions. */
+  public readonly cachePolicies: cloudfront.CachePolicy[];
+
+  /** The origin request policies, one per `quotas.distributionsPerOriginRequestPolicy` distributions. */
+  public readonly originRequestPolicies: cloudfront.OriginRequestPolicy[];
+
+  /** The VPC of the load balancer and the fleet. */
+  public readonly vpc: ec2.IVpc;
+
+  /** The load balancer every distribution forwards to. */
+  public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+
+  /** The load balancer's HTTPS listener on 443. */
+  public readonly listener: elbv2.ApplicationListener;
+
+  /** The load balancer's security group. */
+  public readonly loadBalancerSecurityGroup: ec2.SecurityGroup;
+
+  /** The CloudFront VPC origins in front of the load balancer (VPC-origin access only). */
+  public readonly vpcOrigins: cloudfront.VpcOrigin[];
+
+  /** The one target group every tenant's requests reach. */
+  public readonly targetGroup: elbv2.ApplicationTargetGroup;
+
+  /** The app servers. */
+  public readonly autoScalingGroup: autoscaling.AutoScalingGroup;
+
+  private readonly distributionByShard: ReadonlyMap<number, cloudfront.IDistribution>;
+  private readonly shardOfTenant: Map<string, number>;
+
+  constructor(scope: Construct, id: string, props: MultiTenantGatewayProps) {
+    super(scope, id);
+    const { quotas, plan } = validate(this, props);
+
+    this.vpc = props.vpc ?? new ec2.Vpc(this, 'Vpc', { maxAzs: 2, natGateways: 1 });
+    const policies = new EdgePolicies(this, 'Policies', props.cache ?? {},
+      quotas.distributionsPerCachePolicy, quotas.distributionsPerOriginRequestPolicy);
+    const origin = new GatewayOrigin(this, 'Origin', {
+      vpc: this.vpc,
+      certificates: props.loadBalancerCertificates,
+      access: props.originAccess ?? OriginAccess.vpcOrigin(),
+      distributionsPerVpcOrigin: quotas.distributionsPerVpcOrigin,
+    });
+    const fleet = new GatewayFleet(this, 'Fleet', { vpc: this.vpc, listener: origin.listener, options: props.fleet ?? {} });
+
+    const edge = (props.edge ?? EdgeMode.shardedDistributions())._builder.build(this, {
+      tenants: props.tenants.list,
+      plan,
+      hostedZone: props.hostedZone,
+      certificate: props.distributionCertificate,
+      policies,
+      originFor: shard => origin.originFor(shard),
+    });
+
+    this.placements = plan.placements;
+    this.shardOfTenant = new Map(plan.placements.map(p => [p.tenantId, p.shard]));
+    this.distributionByShard = edge.distributions;
+    this.distributions = plan.shards.map(shard => edge.distributions.get(shard)!);
+    this.shardStacks = plan.shards.map(shard => edge.stacks.get(shard)!);
+    this.cachePolicies = policies.cachePolicies;
+    this.originRequestPolicies = policies.originRequestPolicies;
+    this.loadBalancer = origin.loadBalancer;
+    this.listener = origin.listener;
+    this.loadBalancerSecurityGroup = origin.securityGroup;
+    this.vpcOrigins = origin.vpcOrigins;
+    this.targetGroup = fleet.targetGroup;
+    this.autoScalingGroup = fleet.autoScalingGroup;
+  }
+
+  /** The distribution that carries a tenant's domains. */
+  public distributionOf(tenantId: string): cloudfront.IDistribution {
+    return this.distributionByShard.get(this.shardOf(tenantId))!;
+  }
+
+  /**
+   * The name a tenant's domains resolve to: what a partner with external DNS points a CNAME at.
+   */
+  public dnsTargetOf(tenantId: string): string {
+    return this.distributionOf(tenantId).distributionDomainName;
+  }
+
+  private shardOf(tenantId: string): number {
+    const shard = this.shardOfTenant.get(tenantId);
+    if (shard === undefined) {
+      throw new Error(`No tenant "${tenantId}" in this gateway (it has ${this.shardOfTenant.size} tenants)`);
+    }
+    return shard;
+  }
+}
+
+/** Checks every input and the plan they make; throws once, listing every problem. */
+function validate(gateway: Construct, props: MultiTenantGatewayProps): { quotas: ResolvedQuotas; plan: PlacementPlan } {
+  const resolved = resolveQuotas(props.quotas);
+  const quotas = resolved.quotas;
+  const tenants = props.tenants.list;
+  const problems = [...resolved.problems, ...cacheProblems(props.cache), ...fleetProblems(props.fleet)];
+
+  if (tenants.length === 0) problems.push(`${props.tenants.source} has no tenants; a gateway needs at least one`);
+  problems.push(...zoneProblems(gateway, props.hostedZone, tenants, quotas));
+  problems.push(...certificateProblems(props, quotas));
+
+  const plan = placeTenants(tenants, quotas);
+  problems.push(...plan.problems);
+  const highest = plan.shards.length > 0 ? plan.shards[plan.shards.length - 1] : 0;
+  const groups: [keyof Quotas, keyof Quotas, string][] = [
+    ['distributionsPerCachePolicy', 'cachePoliciesPerAccount', 'Cache policies'],
+    ['distributionsPerOriginRequestPolicy', 'originRequestPoliciesPerAccount', 'Origin request policies'],
+    ['distributionsPerVpcOrigin', 'vpcOriginsPerAccount', 'VPC origins'],
+  ];
+  for (const [per, cap, what] of groups) {
+    const needed = Math.floor(highest / quotas[per]) + 1;
+    if (needed > quotas[cap]) {
+      problems.push(quotaExceeded(cap, quotas[cap], needed, `${what} for ${highest + 1} distribution shards`));
+    }
+  }
+
+  throwIfProblems(`MultiTenantGateway "${gateway.node.path}"`, problems);
+  const unpinned = plan.placements.filter(p => !p.pinned).length;
+  if (unpinned > 0 && plan.shards.length > 1) {
+    Annotations.of(gateway).addWarningV2('cdk-multi-tenant-gateway:unpinned',
+      `${unpinned} tenants are not pinned to a distribution. Their placement holds while tenants are only appended, ` +
+      'but removing a tenant may move them (a CNAMEAlreadyExists failure). Pin them with `distribution: n`.');
+  }
+  return { quotas, plan };
+}
+
+function zoneProblems(gateway: Construct, zone: route53.IHostedZone, tenants: readonly TenantProps[], quotas: ResolvedQuotas): string[] {
+  const problems: string[] = [];
+  let zoneName: string | undefined;
+  try {
+    zoneName = zone.zoneName;
+  } catch {
+    zoneName = undefined; // HostedZone.fromHostedZoneId has no name to check against
+  }
+  const inZone = tenants.filter(t => !t.externalDns);
+  if (zoneName === undefined || Token.isUnresolved(zoneName)) {
+    Annotations.of(gateway).addWarningV2('cdk-multi-tenant-gateway:zone-name-unknown',
+      'The hosted zone\'s name is not known at synth time, so tenant domains were not checked to lie inside it. ' +
+      'Import the zone with HostedZone.fromHostedZoneAttributes to have them checked.');
+  } else {
+    for (const tenant of inZone) {
+      tenant.domainNames.forEach((domain, d) => {
+        if (!isInZone(domain, zoneName!)) {
+          problems.push(`tenant "${tenant.id}": \`domainNames[${d}]\` "${domain}" is outside the hosted zone "${zoneName}";` +
+            ' use a name inside it, or set `externalDns: true` if the partner hosts its DNS');
+        }
+      });
+    }
+  }
+  const records = 2 * inZone.reduce((n, t) => n + t.domainNames.length, 0);
+  if (records > quotas.recordsPerHostedZone) {
+    problems.push(quotaExceeded('recordsPerHostedZone', quotas.recordsPerHostedZone, records,
+      `An A and an AAAA record for each of ${records / 2} tenant domains`));
+  }
+  return problems;
+}
+
+function certificateProblems(props: MultiTenantGatewayProps, quotas: ResolvedQuotas): string[] {
+  const problems: string[] = [];
+  const region = certificateRegion(props.distributionCertificate);
+  if (region !== undefined && region !== 'us-east-1') {
+    problems.push(`\`distributionCertificate\` is in ${region}; CloudFront only uses certificates in us-east-1` +
+      ' (make it there, e.g. in a us-east-1 stack with crossRegionReferences)');
+  }
+  const count = props.loadBalancerCertificates.length;
+  if (count === 0) {
+    problems.push('`loadBalancerCertificates` is empty; the HTTPS listener needs at least one certificate');
+  } else if (count - 1 > quotas.certificatesPerLoadBalancer) {
+    problems.push(quotaExceeded('certificatesPerLoadBalancer', quotas.certificatesPerLoadBalancer, count - 1,
+      '`loadBalancerCertificates` besides the default one'));
+  }
+  return problems;
+}
+
+/** The certificate's region when synth time can know it. */
+function certificateRegion(certificate: acm.ICertificate): string | undefined {
+  const arn = certificate.certificateArn;
+  const region = Token.isUnresolved(arn) ? certificate.env.region : arn.split(':')[3];
+  return region === undefined || Token.isUnresolved(region) || region === '' ? undefined : region;
+}
+
+
+

@@ -1,0 +1,122 @@
+/**
+ * AWS quotas the gateway plans around. Every figure defaults to AWS's default quota; raise one
+ * here only after AWS has raised it for your account (Service Quotas console or a support case).
+ */
+export interface Quotas {
+  /**
+   * Alternate domain names (CNAMEs) per CloudFront distribution.
+   * @default 100
+   */
+  readonly domainsPerDistribution?: number;
+
+  /**
+   * CloudFront distributions per AWS account.
+   * @default 500
+   */
+  readonly distributionsPerAccount?: number;
+
+  /**
+   * Distributions associated with one cache policy.
+   * @default 100
+   */
+  readonly distributionsPerCachePolicy?: number;
+
+  /**
+   * Distributions associated with one origin request policy.
+   * @default 100
+   */
+  readonly distributionsPerOriginRequestPolicy?: number;
+
+  /**
+   * Custom cache policies per AWS account.
+   * @default 20
+   */
+  readonly cachePoliciesPerAccount?: number;
+
+  /**
+   * Custom origin request policies per AWS account.
+   * @default 20
+   */
+  readonly originRequestPoliciesPerAccount?: number;
+
+  /**
+   * Distributions that may use one CloudFront VPC origin.
+   * @default 50
+   */
+  readonly distributionsPerVpcOrigin?: number;
+
+  /**
+   * CloudFront VPC origins per AWS account.
+   * @default 25
+   */
+  readonly vpcOriginsPerAccount?: number;
+
+  /**
+   * Records per Route 53 hosted zone (each tenant domain takes an A and an AAAA record).
+   * @default 10000
+   */
+  readonly recordsPerHostedZone?: number;
+
+  /**
+   * Certificates per Application Load Balancer listener, besides the default certificate.
+   * @default 25
+   */
+  readonly certificatesPerLoadBalancer?: number;
+}
+
+/** A quota with its figure resolved and the words an error needs to explain it. */
+export interface QuotaSpec {
+  /** The `quotas` property that overrides it. */
+  readonly key: keyof Quotas;
+  /** AWS's name for the quota, as the Service Quotas console shows it. */
+  readonly awsName: string;
+  /** The service whose quota it is. */
+  readonly service: string;
+  /** AWS's default. */
+  readonly defaultValue: number;
+}
+
+export const QUOTA_SPECS: Record<keyof Quotas, QuotaSpec> = {
+  domainsPerDistribution: spec('domainsPerDistribution', 'Alternate domain names (CNAMEs) per distribution', 'CloudFront', 100),
+  distributionsPerAccount: spec('distributionsPerAccount', 'Web distributions per AWS account', 'CloudFront', 500),
+  distributionsPerCachePolicy: spec('distributionsPerCachePolicy', 'Distributions associated with the same cache policy', 'CloudFront', 100),
+  distributionsPerOriginRequestPolicy: spec('distributionsPerOriginRequestPolicy', 'Distributions associated with the same origin request policy', 'CloudFront', 100),
+  cachePoliciesPerAccount: spec('cachePoliciesPerAccount', 'Cache policies per AWS account', 'CloudFront', 20),
+  originRequestPoliciesPerAccount: spec('originRequestPoliciesPerAccount', 'Origin request policies per AWS account', 'CloudFront', 20),
+  distributionsPerVpcOrigin: spec('distributionsPerVpcOrigin', 'Distributions per VPC origin', 'CloudFront', 50),
+  vpcOriginsPerAccount: spec('vpcOriginsPerAccount', 'VPC origins per AWS account', 'CloudFront', 25),
+  recordsPerHostedZone: spec('recordsPerHostedZone', 'Records per hosted zone', 'Route 53', 10000),
+  certificatesPerLoadBalancer: spec('certificatesPerLoadBalancer', 'Certificates per Application Load Balancer', 'Elastic Load Balancing', 25),
+};
+
+function spec(key: keyof Quotas, awsName: string, service: string, defaultValue: number): QuotaSpec {
+  return { key, awsName, service, defaultValue };
+}
+
+/** Every quota with its figure: the user's override or AWS's default. */
+export type ResolvedQuotas = { readonly [K in keyof Quotas]-?: number };
+
+/** Fills in AWS's defaults and lists every override that is not a positive whole number. */
+export function resolveQuotas(quotas: Quotas = {}): { quotas: ResolvedQuotas; problems: string[] } {
+  const problems: string[] = [];
+  const resolved: Partial<Record<keyof Quotas, number>> = {};
+  for (const key of Object.keys(QUOTA_SPECS) as (keyof Quotas)[]) {
+    const value = quotas[key];
+    if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
+      problems.push(`\`quotas.${key}\` must be a positive whole number, got ${JSON.stringify(value)}`);
+    }
+    resolved[key] = value ?? QUOTA_SPECS[key].defaultValue;
+  }
+  return { quotas: resolved as ResolvedQuotas, problems };
+}
+
+/**
+ * The message for a plan that needs more than a quota allows: the quota, the figure needed, and
+ * how to raise it.
+ */
+export function quotaExceeded(key: keyof Quotas, allowed: number, needed: number, what: string): string {
+  const q = QUOTA_SPECS[key];
+  return `${what} needs ${needed} but the ${q.service} quota "${q.awsName}" is ${allowed}` +
+    ` (\`quotas.${key}\`). Ask AWS to raise it (Service Quotas console, ${q.service}),` +
+    ` then set \`quotas.${key}\` to the new figure.`;
+}
