@@ -49,6 +49,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
 
   devDeps: ['fast-check@^4', 'cdk-nag@^2'],
+  bin: { 'cdk-multi-tenant-gateway': 'lib/cli/main.js' },
   gitignore: ['.venv/', 'cdk.out/', '*.tsbuildinfo'],
   jestOptions: {
     jestConfig: {

@@ -181,7 +181,10 @@ export class GatewayFleet extends Construct {
       minCapacity: options.minCapacity ?? 2,
       maxCapacity: options.maxCapacity ?? 10,
       desiredCapacity: options.desiredCapacity,
-      healthCheck: autoscaling.HealthCheck.elb({ grace: Duration.minutes(5) }),
+      healthChecks: autoscaling.HealthChecks.withAdditionalChecks({
+        additionalTypes: [autoscaling.AdditionalHealthCheckType.ELB],
+        gracePeriod: Duration.minutes(5),
+      }),
     });
   }
 }
