@@ -207,7 +207,8 @@ function validate(gateway: Construct, props: MultiTenantGatewayProps): { quotas:
   if (unpinned > 0 && plan.shards.length > 1) {
     Annotations.of(gateway).addWarningV2('cdk-multi-tenant-gateway:unpinned',
       `${unpinned} tenants are not pinned to a distribution. Their placement holds while tenants are only appended, ` +
-      'but removing a tenant may move them (a CNAMEAlreadyExists failure). Pin them with `distribution: n`.');
+      'but removing a tenant may move the unpinned ones declared after it (a CNAMEAlreadyExists failure). ' +
+      'Pin them with `distribution: n` (the CLI\'s `add` pins every tenant it adds).');
   }
   return { quotas, plan };
 }

@@ -41,16 +41,19 @@ export interface PlacementPlan {
 /**
  * Places tenants on distribution shards of at most `domainsPerDistribution` domains each.
  *
- * Pinned tenants keep their shard. Unpinned tenants fill shards first-fit, in declaration order,
- * around the pinned ones. So appending tenants never moves an existing one, and a fully pinned
- * registry (what the CLI writes) never moves anyone, whatever is added or removed.
+ * Tenants are placed one by one in declaration order: a pinned tenant takes its shard, an
+ * unpinned one the first shard with room. A tenant's shard depends only on the tenants declared
+ * before it, so appending tenants never moves anyone, removing one never moves those before it,
+ * and pinned tenants never move at all: a fully pinned registry (what the CLI writes) is stable
+ * whatever is added or removed.
  */
 export function placeTenants(tenants: readonly PlacementTenant[], limits: PlacementLimits): PlacementPlan {
   const cap = limits.domainsPerDistribution;
   const problems: string[] = [];
   const load = new Map<number, number>();
-  const pinnedTo = new Map<number, string[]>();
+  const holders = new Map<number, string[]>();
   const shardOf = new Map<string, number>();
+  let firstOpen = 0; // every shard before it is full, so first-fit stays linear in practice
 
   for (const tenant of tenants) {
     const count = tenant.domainNames.length;
@@ -58,35 +61,27 @@ export function placeTenants(tenants: readonly PlacementTenant[], limits: Placem
       problems.push(`tenant "${tenant.id}": ` + quotaExceeded('domainsPerDistribution', cap, count,
         `its ${count} \`domainNames\` must share one distribution, which`));
     }
-    if (tenant.distribution === undefined) continue;
-    const shard = tenant.distribution;
-    if (shard >= limits.distributionsPerAccount) {
-      problems.push(`tenant "${tenant.id}": \`distribution\` ${shard} is past the last distribution the account may have; ` +
-        quotaExceeded('distributionsPerAccount', limits.distributionsPerAccount, shard + 1, `shard ${shard}`));
+    let shard: number;
+    if (tenant.distribution !== undefined) {
+      shard = tenant.distribution;
+      const used = load.get(shard) ?? 0;
+      if (shard >= limits.distributionsPerAccount) {
+        problems.push(`tenant "${tenant.id}": \`distribution\` ${shard} is past the last distribution the account may have; ` +
+          quotaExceeded('distributionsPerAccount', limits.distributionsPerAccount, shard + 1, `shard ${shard}`));
+      } else if (count <= cap && used + count > cap) {
+        const before = holders.get(shard)!.map(id => `"${id}"`).join(', ');
+        problems.push(`tenant "${tenant.id}": \`distribution\` ${shard} already holds ${used} domains of tenants declared ` +
+          `before it (${before}); its ${count} more ` + quotaExceeded('domainsPerDistribution', cap, used + count,
+          `would make ${used + count}: distribution ${shard}`) + ' Or pin the tenant to a distribution with room.');
+      }
+    } else {
+      while ((load.get(firstOpen) ?? 0) >= cap) firstOpen++;
+      shard = firstOpen;
+      while ((load.get(shard) ?? 0) + Math.min(count, cap) > cap) shard++;
     }
     load.set(shard, (load.get(shard) ?? 0) + count);
-    pinnedTo.set(shard, [...(pinnedTo.get(shard) ?? []), tenant.id]);
-    shardOf.set(tenant.id, shard);
-  }
-
-  for (const [shard, ids] of [...pinnedTo].sort(([a], [b]) => a - b)) {
-    const used = load.get(shard)!;
-    if (used > cap) {
-      problems.push(`distribution ${shard}: pinned tenants ${ids.map(id => `"${id}"`).join(', ')} hold ${used} domains. ` +
-        quotaExceeded('domainsPerDistribution', cap, used, `distribution ${shard}`) +
-        ' Or pin some of these tenants to another distribution.');
-    }
-  }
-
-  // First-fit: `firstOpen` skips shards known to be full, so large lists stay linear in practice.
-  let firstOpen = 0;
-  for (const tenant of tenants) {
-    if (tenant.distribution !== undefined) continue;
-    const count = Math.min(tenant.domainNames.length, cap);
-    while ((load.get(firstOpen) ?? 0) >= cap) firstOpen++;
-    let shard = firstOpen;
-    while ((load.get(shard) ?? 0) + count > cap) shard++;
-    load.set(shard, (load.get(shard) ?? 0) + tenant.domainNames.length);
+    if (!holders.has(shard)) holders.set(shard, []);
+    holders.get(shard)!.push(tenant.id);
     shardOf.set(tenant.id, shard);
   }
 
