@@ -1,0 +1,310 @@
+#!/usr/bin/env node
+// The onboarding CLI: `cdk-multi-tenant-gateway add|remove|validate|plan`. It edits and checks the
+// tenants file without loading aws-cdk-lib, so it starts fast in a PR check or on a laptop.
+import * as fs from 'fs';
+import * as path from 'path';
+import { Quotas, QUOTA_SPECS, resolveQuotas, ResolvedQuotas } from '../quotas';
+import { addTenant, planReport, problemList, removeTenant, summarize, validateRegistry } from './commands';
+
+const BIN = 'cdk-multi-tenant-gateway';
+const DEFAULT_FILE = 'tenants.json';
+
+/** Where the CLI reads and writes besides the tenants file; tests pass their own. */
+export interface CliIo {
+  /** The directory `--file` is relative to. */
+  readonly cwd: string;
+  out(text: string): void;
+  err(text: string): void;
+}
+
+/** A mistake in the command line itself: exit code 2. */
+class UsageError extends Error {}
+
+type FlagKind = 'boolean' | 'value' | 'list';
+
+const FLAGS: { [name: string]: { kind: FlagKind; help: string } } = {
+  'file': { kind: 'value', help: `--file <path>           the tenants file (default: ${DEFAULT_FILE})` },
+  'quota': { kind: 'list', help: '--quota <name>=<value>  override a quota (repeatable); names are below' },
+  'external-dns': { kind: 'boolean', help: '--external-dns          the partner hosts its DNS: no records are made for it' },
+  'config': { kind: 'list', help: '--config <key>=<value>  a setting for the app (repeatable)' },
+  'help': { kind: 'boolean', help: '-h, --help              show this help' },
+};
+
+interface Command {
+  readonly usage: string;
+  readonly summary: string;
+  readonly details: string;
+  readonly flags: string[];
+  /** Checks the positional arguments; throws UsageError. */
+  checkArgs(args: string[]): void;
+  run(context: Context): number;
+}
+
+interface Context {
+  readonly args: string[];
+  readonly lists: Map<string, string[]>;
+  readonly booleans: Set<string>;
+  readonly config?: { [key: string]: string };
+  readonly file: string;
+  readonly source: string;
+  readonly quotas: ResolvedQuotas;
+  readonly io: CliIo;
+}
+
+const COMMANDS: { [name: string]: Command } = {
+  add: {
+    usage: 'add <id> <domain...> [--external-dns] [--config <key>=<value> ...]',
+    summary: 'append a tenant, pinned to the first distribution with room for all its domains',
+    details: 'Nobody else moves. Refuses a duplicate or invalid id or domain, and a tenant no distribution\n' +
+      'has room for within `distributionsPerAccount`. Creates the file when it does not exist.',
+    flags: ['file', 'quota', 'external-dns', 'config', 'help'],
+    checkArgs: args => {
+      if (args.length < 2) throw new UsageError('`add` needs a tenant id and at least one domain name');
+    },
+    run: context => {
+      const text = readFile(context, true);
+      const result = addTenant(text, context.source, {
+        id: context.args[0],
+        domainNames: context.args.slice(1),
+        externalDns: context.booleans.has('external-dns'),
+        config: context.config,
+      }, context.quotas);
+      fs.writeFileSync(context.file, result.text);
+      result.messages.forEach(m => context.io.out(m));
+      return 0;
+    },
+  },
+  remove: {
+    usage: 'remove <id>',
+    summary: 'remove a tenant; no other tenant moves',
+    details: 'Refuses when the removal would move an unpinned tenant to another distribution.',
+    flags: ['file', 'quota', 'help'],
+    checkArgs: args => {
+      if (args.length !== 1) throw new UsageError('`remove` needs exactly one tenant id');
+    },
+    run: context => {
+      const result = removeTenant(readFile(context, false)!, context.source, context.args[0], context.quotas);
+      fs.writeFileSync(context.file, result.text);
+      result.messages.forEach(m => context.io.out(m));
+      return 0;
+    },
+  },
+  validate: {
+    usage: 'validate',
+    summary: 'check the file: tenant rules, placement and quotas, listing every problem',
+    details: 'The same checks the gateway makes at synth time that the tenants file alone decides.',
+    flags: ['file', 'quota', 'help'],
+    checkArgs: noArgs('validate'),
+    run: context => {
+      const { file, assessment } = validateRegistry(readFile(context, false)!, context.source, context.quotas);
+      const problems = [...assessment.problems];
+      // As the gateway does; `add` still accepts an empty file, to onboard the first tenant.
+      if (file.tenants.length === 0) problems.push('it has no tenants; a gateway needs at least one');
+      if (problems.length > 0) {
+        context.io.err(problemList(context.source, problems));
+        return 1;
+      }
+      context.io.out(`${context.source} is valid: ${summarize(file.tenants, assessment.plan)}.`);
+      return 0;
+    },
+  },
+  plan: {
+    usage: 'plan',
+    summary: 'show domains per distribution and the headroom on every quota',
+    details: 'Exits 1 after the report when a quota is exceeded.',
+    flags: ['file', 'quota', 'help'],
+    checkArgs: noArgs('plan'),
+    run: context => {
+      const report = planReport(readFile(context, false)!, context.source, context.quotas);
+      report.lines.forEach(line => context.io.out(line));
+      if (report.problems.length > 0) {
+        context.io.err(problemList(context.source, report.problems));
+        return 1;
+      }
+      return 0;
+    },
+  },
+};
+
+/**
+ * Runs the CLI on `argv` (the arguments after the program name) and returns the exit code:
+ * 0 ok, 1 invalid file or a rule broken, 2 usage error.
+ */
+export function main(argv: string[], io: CliIo = processIo()): number {
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    io.err(generalHelp());
+    return 2;
+  }
+  if (name === 'help' || name === '--help' || name === '-h') {
+    const topic = name === 'help' ? rest[0] : undefined;
+    if (topic !== undefined && !isCommand(topic)) return usageError(io, `unknown command "${topic}"`);
+    io.out(topic === undefined ? generalHelp() : commandHelp(topic));
+    return 0;
+  }
+  if (!isCommand(name)) return usageError(io, `unknown command "${name}"`);
+  const command = COMMANDS[name];
+
+  let context: Context;
+  try {
+    const parsed = parseArgs(rest, command.flags);
+    if (parsed.booleans.has('help')) {
+      io.out(commandHelp(name));
+      return 0;
+    }
+    command.checkArgs(parsed.args);
+    const source = parsed.lists.get('file')?.at(-1) ?? DEFAULT_FILE;
+    const quotas = parseQuotas(parsed.lists.get('quota'));
+    context = { ...parsed, config: parseConfig(parsed.lists.get('config')), source, file: path.resolve(io.cwd, source), quotas, io };
+  } catch (e) {
+    if (e instanceof UsageError) return usageError(io, e.message, name);
+    throw e;
+  }
+
+  try {
+    return command.run(context);
+  } catch (e) {
+    io.err((e as Error).message);
+    return 1;
+  }
+}
+
+function parseArgs(argv: string[], allowed: string[]): { args: string[]; lists: Map<string, string[]>; booleans: Set<string> } {
+  const args: string[] = [];
+  const lists = new Map<string, string[]>();
+  const booleans = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') {
+      args.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('-') || arg === '-') {
+      args.push(arg);
+      continue;
+    }
+    const [flag, inline] = arg === '-h' ? ['help', undefined] : splitOnce(arg.replace(/^--/, ''), '=');
+    if (!allowed.includes(flag)) throw new UsageError(`unknown option "${arg}"`);
+    if (FLAGS[flag].kind === 'boolean') {
+      if (inline !== undefined) throw new UsageError(`option "--${flag}" takes no value`);
+      booleans.add(flag);
+      continue;
+    }
+    const value = inline ?? argv[++i];
+    if (value === undefined) throw new UsageError(`option "--${flag}" needs a value`);
+    lists.set(flag, [...(lists.get(flag) ?? []), value]);
+  }
+  return { args, lists, booleans };
+}
+
+function parseQuotas(values: string[] = []): ResolvedQuotas {
+  const quotas: { [key: string]: number } = {};
+  for (const value of values) {
+    const [name, figure] = splitOnce(value, '=');
+    if (!(name in QUOTA_SPECS)) {
+      throw new UsageError(`unknown quota "${name}" (known: ${Object.keys(QUOTA_SPECS).join(', ')})`);
+    }
+    if (figure === undefined || !/^\d+$/.test(figure)) {
+      throw new UsageError(`\`--quota ${name}\` needs a whole number, as in --quota ${name}=${QUOTA_SPECS[name as keyof Quotas].defaultValue}`);
+    }
+    quotas[name] = Number(figure);
+  }
+  const resolved = resolveQuotas(quotas as Quotas);
+  if (resolved.problems.length > 0) throw new UsageError(resolved.problems.join('; '));
+  return resolved.quotas;
+}
+
+function parseConfig(values: string[] = []): { [key: string]: string } | undefined {
+  if (values.length === 0) return undefined;
+  const config: { [key: string]: string } = {};
+  for (const value of values) {
+    const [key, setting] = splitOnce(value, '=');
+    if (key === '' || setting === undefined) throw new UsageError(`\`--config ${value}\` must be <key>=<value>`);
+    config[key] = setting;
+  }
+  return config;
+}
+
+/** The file's text, or undefined when it does not exist and `mayBeMissing`. */
+function readFile(context: Context, mayBeMissing: boolean): string | undefined {
+  try {
+    return fs.readFileSync(context.file, 'utf8');
+  } catch (e) {
+    if (mayBeMissing && (e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new Error(`Cannot read tenants file ${context.source}: ${(e as Error).message}`);
+  }
+}
+
+function isCommand(name: string): boolean {
+  return Object.prototype.hasOwnProperty.call(COMMANDS, name);
+}
+
+function noArgs(name: string): (args: string[]) => void {
+  return args => {
+    if (args.length > 0) throw new UsageError(`\`${name}\` takes no arguments, got "${args.join(' ')}"`);
+  };
+}
+
+function splitOnce(text: string, separator: string): [string, string | undefined] {
+  const at = text.indexOf(separator);
+  return at < 0 ? [text, undefined] : [text.slice(0, at), text.slice(at + separator.length)];
+}
+
+function usageError(io: CliIo, message: string, command?: string): number {
+  io.err(`${BIN}: ${message}`);
+  io.err(`Run "${BIN} ${command === undefined ? '' : `${command} `}--help" for usage.`);
+  return 2;
+}
+
+function generalHelp(): string {
+  const names = Object.keys(COMMANDS);
+  const width = Math.max(...names.map(n => n.length));
+  return [
+    `Usage: ${BIN} <command> [options]`,
+    '',
+    `Onboards tenants by editing the gateway's tenants file (default: ${DEFAULT_FILE} in the current directory).`,
+    'Every edit is deterministic, so a pull request shows only the tenant it adds or removes.',
+    '',
+    'Commands:',
+    ...names.map(n => `  ${n.padEnd(width)}  ${COMMANDS[n].summary}`),
+    `  ${'help'.padEnd(width)}  show help, or a command's help: help <command>`,
+    '',
+    'Options:',
+    ...['file', 'quota', 'help'].map(f => `  ${FLAGS[f].help}`),
+    '',
+    ...quotaHelp(),
+    '',
+    'Exit codes: 0 ok, 1 invalid file or a rule broken, 2 usage error.',
+  ].join('\n');
+}
+
+function commandHelp(name: string): string {
+  const command = COMMANDS[name];
+  const lines = [`Usage: ${BIN} ${command.usage} [options]`, '', `${capitalize(command.summary)}.`, command.details, '', 'Options:',
+    ...command.flags.map(f => `  ${FLAGS[f].help}`)];
+  if (command.flags.includes('quota')) lines.push('', ...quotaHelp());
+  return lines.join('\n');
+}
+
+function quotaHelp(): string[] {
+  const keys = Object.keys(QUOTA_SPECS) as (keyof Quotas)[];
+  const width = Math.max(...keys.map(k => k.length));
+  return ['Quotas (AWS defaults; set one only after AWS has raised it for your account):',
+    ...keys.map(k => `  ${k.padEnd(width)}  ${String(QUOTA_SPECS[k].defaultValue).padStart(5)}  ${QUOTA_SPECS[k].awsName}`)];
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function processIo(): CliIo {
+  return {
+    cwd: process.cwd(),
+    out: text => process.stdout.write(text + '\n'),
+    err: text => process.stderr.write(text + '\n'),
+  };
+}
+
+if (require.main === module) {
+  process.exitCode = main(process.argv.slice(2));
+}
