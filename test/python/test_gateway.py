@@ -1,0 +1,222 @@
+"""The gateway as a Python user sees it: the published wheel, driven through the jsii runtime."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from aws_cdk import App, Environment, Stack
+from aws_cdk import aws_certificatemanager as acm
+from aws_cdk import aws_route53 as route53
+from aws_cdk.assertions import Match, Template
+
+from cdk_multi_tenant_gateway import MultiTenantGateway, TenantProps, Tenants
+
+ROOT = Path(__file__).resolve().parents[2]
+TENANTS_FILE = ROOT / "examples" / "tenants.json"
+EXAMPLE_APP = ROOT / "examples" / "python" / "app.py"
+
+ACCOUNT = "123456789012"
+ZONE_ID = "Z0123456789EXAMPLE"
+EDGE_CERT = f"arn:aws:acm:us-east-1:{ACCOUNT}:certificate/11111111-2222-3333-4444-555555555555"
+ORIGIN_CERT = f"arn:aws:acm:us-east-1:{ACCOUNT}:certificate/66666666-7777-8888-9999-000000000000"
+
+
+def make_gateway(tenants: Tenants, edge_cert_arn: str = EDGE_CERT):
+    """A stack holding one gateway, wired the way a Python app would wire it."""
+    stack = Stack(App(), "Gateway", env=Environment(account=ACCOUNT, region="us-east-1"))
+    gateway = MultiTenantGateway(
+        stack,
+        "Gateway",
+        tenants=tenants,
+        hosted_zone=route53.HostedZone.from_hosted_zone_attributes(
+            stack, "Zone", hosted_zone_id=ZONE_ID, zone_name="example.com"
+        ),
+        distribution_certificate=acm.Certificate.from_certificate_arn(stack, "EdgeCertificate", edge_cert_arn),
+        load_balancer_certificates=[acm.Certificate.from_certificate_arn(stack, "OriginCertificate", ORIGIN_CERT)],
+    )
+    return stack, gateway
+
+
+def numbered(count: int):
+    """`count` single-domain tenants, none pinned."""
+    return Tenants.from_list(
+        [TenantProps(id=f"t-{i:03d}", domain_names=[f"t-{i:03d}.example.com"]) for i in range(count)]
+    )
+
+
+def aliases_of(shard: Template):
+    """The alternate domain names of a shard's only distribution."""
+    distributions = shard.find_resources("AWS::CloudFront::Distribution")
+    assert len(distributions) == 1
+    (distribution,) = distributions.values()
+    return distribution["Properties"]["DistributionConfig"]["Aliases"]
+
+
+def records_of(shard: Template):
+    """(name, type) of every Route 53 record in a shard."""
+    return {
+        (r["Properties"]["Name"], r["Properties"]["Type"])
+        for r in shard.find_resources("AWS::Route53::RecordSet").values()
+    }
+
+
+# Synthesizing goes through Node, so each gateway is built once per module and shared.
+@pytest.fixture(scope="module")
+def example():
+    return make_gateway(Tenants.from_file(str(TENANTS_FILE)))
+
+
+@pytest.fixture(scope="module")
+def unpinned_150():
+    return make_gateway(numbered(150))
+
+
+def test_one_tenant_gets_one_distribution_with_its_aliases_and_records():
+    stack, gateway = make_gateway(
+        Tenants.from_list(
+            [TenantProps(id="acme", domain_names=["acme.example.com", "shop.acme.example.com"], config={"plan": "gold"})]
+        )
+    )
+    assert len(gateway.distributions) == 1
+    assert len(gateway.shard_stacks) == 1
+    [placement] = gateway.placements
+    assert (placement.tenant_id, placement.shard, placement.pinned) == ("acme", 0, False)
+    assert placement.domain_names == ["acme.example.com", "shop.acme.example.com"]
+
+    shard = Template.from_stack(gateway.shard_stacks[0])
+    assert aliases_of(shard) == ["acme.example.com", "shop.acme.example.com"]
+    assert records_of(shard) == {
+        (f"{name}.", kind) for name in ("acme.example.com", "shop.acme.example.com") for kind in ("A", "AAAA")
+    }
+    # Each record is an alias to this shard's distribution, in the given zone.
+    shard.has_resource_properties(
+        "AWS::Route53::RecordSet",
+        {
+            "HostedZoneId": ZONE_ID,
+            "AliasTarget": Match.object_like(
+                {"DNSName": {"Fn::GetAtt": [Match.any_value(), "DomainName"]}}
+            ),
+        },
+    )
+
+
+def test_150_unpinned_tenants_fill_two_distributions_first_fit(unpinned_150):
+    _, gateway = unpinned_150
+    assert len(gateway.placements) == 150
+    assert len(gateway.distributions) == 2
+    assert [p.shard for p in gateway.placements] == [0] * 100 + [1] * 50
+    assert gateway.distribution_of("t-000") is not gateway.distribution_of("t-149")
+
+    first, second = (Template.from_stack(s) for s in gateway.shard_stacks)
+    assert aliases_of(first) == [f"t-{i:03d}.example.com" for i in range(100)]
+    assert aliases_of(second) == [f"t-{i:03d}.example.com" for i in range(100, 150)]
+    first.resource_count_is("AWS::Route53::RecordSet", 200)
+    second.resource_count_is("AWS::Route53::RecordSet", 100)
+    assert ("t-149.example.com.", "AAAA") in records_of(second)
+
+
+def test_example_tenants_file_makes_two_distributions(example):
+    _, gateway = example
+    assert len(gateway.placements) == 130
+    assert len(gateway.distributions) == 2
+    shard_of = {p.tenant_id: p.shard for p in gateway.placements}
+    assert (shard_of["acme"], shard_of["initech"], shard_of["partner-127"]) == (0, 0, 1)
+
+    first, second = (Template.from_stack(s) for s in gateway.shard_stacks)
+    assert len(aliases_of(first)) == 100
+    assert "shop.acme.example.com" in aliases_of(first)
+    assert "partner-127.example.com" in aliases_of(second)
+    # initech keeps its DNS elsewhere: an alias on the distribution, but no record in our zone.
+    assert "portal.initech.example" in aliases_of(first)
+    assert not any(name.startswith("portal.initech.example") for name, _ in records_of(first))
+    first.resource_count_is("AWS::Route53::RecordSet", 2 * 99)
+    second.resource_count_is("AWS::Route53::RecordSet", 2 * 31)
+
+
+def test_cache_policy_keys_on_host_with_min_ttl_180(example):
+    stack, gateway = example
+    assert len(gateway.cache_policies) == 1
+    Template.from_stack(stack).has_resource_properties(
+        "AWS::CloudFront::CachePolicy",
+        {
+            "CachePolicyConfig": Match.object_like(
+                {
+                    "MinTTL": 180,
+                    "ParametersInCacheKeyAndForwardedToOrigin": Match.object_like(
+                        {"HeadersConfig": {"HeaderBehavior": "whitelist", "Headers": Match.array_with(["Host"])}}
+                    ),
+                }
+            )
+        },
+    )
+
+
+def test_every_template_stays_within_cloudformation_limits(example):
+    stack, gateway = example
+    for template in [Template.from_stack(stack)] + [Template.from_stack(s) for s in gateway.shard_stacks]:
+        assert len(template.to_json()["Resources"]) <= 500
+
+
+@pytest.mark.parametrize(
+    "tenant, bad_value",
+    [
+        (TenantProps(id="Bad_Id", domain_names=["bad.example.com"]), '"Bad_Id"'),
+        (TenantProps(id="upper", domain_names=["UPPER.example.com"]), '"UPPER.example.com"'),
+        (TenantProps(id="wild", domain_names=["*.example.com"]), r'"\*.example.com"'),
+        (TenantProps(id="pin", domain_names=["pin.example.com"], distribution=-1), "`distribution` -1"),
+    ],
+    ids=["id", "upper-case domain", "wildcard domain", "negative pin"],
+)
+def test_invalid_tenant_is_named_in_the_error(tenant, bad_value):
+    with pytest.raises(Exception, match=bad_value):
+        Tenants.from_list([tenant])
+
+
+def test_every_problem_is_reported_at_once():
+    tenants = [
+        TenantProps(id="Bad_Id", domain_names=["a.example.com"]),
+        TenantProps(id="dup", domain_names=["a.example.com"]),
+    ]
+    with pytest.raises(Exception, match="2 problems") as error:
+        Tenants.from_list(tenants)
+    assert '"Bad_Id"' in str(error.value)
+    assert 'already belongs to tenant "Bad_Id"' in str(error.value)
+
+
+def test_malformed_json_names_source_line_and_column():
+    with pytest.raises(Exception, match=r"partners\.json:2:\d+: malformed JSON"):
+        Tenants.from_json('{"tenants": [\n  {"id": "a",, }]}', "partners.json")
+
+
+def test_domain_outside_the_hosted_zone_is_rejected_by_the_gateway():
+    tenants = Tenants.from_list([TenantProps(id="elsewhere", domain_names=["shop.example.org"])])
+    with pytest.raises(Exception, match=r'"shop\.example\.org" is outside the hosted zone "example\.com"'):
+        make_gateway(tenants)
+
+
+def test_distribution_certificate_outside_us_east_1_is_rejected():
+    with pytest.raises(Exception, match="`distributionCertificate` is in eu-west-1"):
+        make_gateway(numbered(1), edge_cert_arn=EDGE_CERT.replace("us-east-1", "eu-west-1"))
+
+
+def test_unknown_tenant_lookup_names_the_tenant(unpinned_150):
+    _, gateway = unpinned_150
+    with pytest.raises(Exception, match='No tenant "nobody"'):
+        gateway.distribution_of("nobody")
+
+
+def test_python_example_app_runs():
+    # The example as a user runs it: its own interpreter, from the repository root.
+    result = subprocess.run(
+        [sys.executable, str(EXAMPLE_APP)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION": "1"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Synthesized 130 tenants into 2 CloudFront distributions" in result.stdout
+    assert ".template.json:" in result.stdout
+    assert (ROOT / "examples" / "python" / "cdk.out" / "manifest.json").is_file()
