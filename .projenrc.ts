@@ -120,5 +120,7 @@ project.addPackageIgnore('/scripts/');
 project.addPackageIgnore('/rosetta/');
 project.addPackageIgnore('/.ci/');
 project.addPackageIgnore('/.venv/');
+project.addPackageIgnore('/.cfnlintrc.yaml');
+project.addPackageIgnore('/checkov-skips.yaml');
 
 project.synth();

@@ -25,6 +25,22 @@ export function addAliasRecords(scope: Construct, zone: route53.IHostedZone, dom
   }
 }
 
+/**
+ * A CNAME record for each domain, pointing at `target` (a connection group's routing endpoint).
+ * A CNAME cannot sit at a zone's apex; callers check that first.
+ */
+export function addCnameRecords(scope: Construct, zone: route53.IHostedZone, domainNames: readonly string[], target: string): void {
+  for (const domain of domainNames) {
+    new route53.CfnRecordSet(scope, `${domain} CNAME`, {
+      hostedZoneId: zone.hostedZoneId,
+      name: `${domain}.`,
+      type: 'CNAME',
+      ttl: '300',
+      resourceRecords: [target],
+    });
+  }
+}
+
 /** True when a domain is the zone's apex or inside it. */
 export function isInZone(domain: string, zoneName: string): boolean {
   const zone = zoneName.replace(/\.$/, '').toLowerCase();

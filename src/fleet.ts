@@ -4,6 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { acknowledgeNag } from './nag';
 import { show } from './problems';
 
 /** The app servers behind the load balancer: one target group for every tenant. */
@@ -118,6 +119,11 @@ export interface GatewayFleetProps {
   readonly vpc: ec2.IVpc;
   readonly listener: elbv2.ApplicationListener;
   readonly options: FleetOptions;
+  /**
+   * Conditions a request must meet to reach the fleet, as a listener rule; without them the
+   * listener's default action forwards to it.
+   */
+  readonly conditions?: elbv2.ListenerCondition[];
 }
 
 /**
@@ -138,6 +144,7 @@ export class GatewayFleet extends Construct {
       targets: [this.autoScalingGroup],
       healthCheck: { path: options.healthCheckPath ?? '/', healthyHttpCodes: '200-399' },
       deregistrationDelay: Duration.seconds(30),
+      ...(props.conditions && props.conditions.length > 0 ? { priority: 1, conditions: props.conditions } : {}),
     });
     if (!options.autoScalingGroup) {
       this.autoScalingGroup.scaleOnCpuUtilization('CpuScaling', {
@@ -155,6 +162,11 @@ export class GatewayFleet extends Construct {
       description: 'Gateway app servers: SSM Session Manager access, no SSH',
       managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
     });
+    acknowledgeNag(role, [{
+      id: 'AwsSolutions-IAM4',
+      reason: 'AmazonSSMManagedInstanceCore is what SSM Session Manager needs instead of SSH; AWS keeps it current.',
+      appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore'],
+    }]);
     const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc,
       description: 'Gateway app servers: traffic from the load balancer only',
@@ -174,7 +186,7 @@ export class GatewayFleet extends Construct {
         }),
       }],
     });
-    return new autoscaling.AutoScalingGroup(this, 'AutoScalingGroup', {
+    const group = new autoscaling.AutoScalingGroup(this, 'AutoScalingGroup', {
       vpc,
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       launchTemplate,
@@ -186,5 +198,10 @@ export class GatewayFleet extends Construct {
         gracePeriod: Duration.minutes(5),
       }),
     });
+    acknowledgeNag(group, [{
+      id: 'AwsSolutions-AS3',
+      reason: 'Scaling is the fleet\'s routine; notifications on it are an operational choice, made on `gateway.autoScalingGroup`.',
+    }]);
+    return group;
   }
 }

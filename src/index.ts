@@ -5,5 +5,7 @@ export { Quotas } from './quotas';
 export { CacheOptions } from './edge/cache';
 export { EdgeMode } from './edge/edge-mode';
 export { ShardedDistributionsOptions } from './edge/sharded';
+export { MultiTenantDistributionOptions, TenantCertificate } from './edge/multi-tenant';
 export { OriginAccess } from './origin';
 export { FleetOptions } from './fleet';
+export { VpcOriginAccessOptions, SecretHeaderAccessOptions } from './origin';

@@ -1,16 +1,20 @@
-import { Annotations, NestedStack, Token } from 'aws-cdk-lib';
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import { Annotations, Duration, NestedStack, Stack, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { isInZone } from './dns';
 import { CacheOptions, cacheProblems, EdgePolicies } from './edge/cache';
 import { EdgeMode } from './edge/edge-mode';
+import { SecurityHeadersPolicies } from './edge/response-headers';
 import { FleetOptions, fleetProblems, GatewayFleet } from './fleet';
-import { GatewayOrigin, OriginAccess } from './origin';
+import { LogBucket } from './logging';
+import { GatewayOrigin, OriginAccess, originAccessProblems } from './origin';
 import { PlacementPlan, placeTenants, TenantPlacement } from './placement';
 import { throwIfProblems } from './problems';
 import { Quotas, quotaExceeded, ResolvedQuotas, resolveQuotas } from './quotas';
@@ -69,6 +73,66 @@ export interface MultiTenantGatewayProps {
    * @default OriginAccess.vpcOrigin()
    */
   readonly originAccess?: OriginAccess;
+
+  /**
+   * Write the load balancer's access logs to `logBucket`.
+   * @default true
+   */
+  readonly loadBalancerAccessLogs?: boolean;
+
+  /**
+   * The bucket for the load balancer's access logs and the gateway-made VPC's flow logs. Load
+   * balancer access logs need S3-managed encryption (SSE-S3) and a bucket in the stack's region.
+   * @default - a bucket the gateway makes: SSE-S3, TLS only, public access blocked, versioned, retained on delete
+   */
+  readonly logBucket?: s3.IBucket;
+
+  /**
+   * How long the buckets the gateway makes keep logs.
+   * @default Duration.days(90)
+   */
+  readonly logRetention?: Duration;
+
+  /**
+   * Record the traffic of the VPC the gateway makes, as flow logs in `logBucket`. Has no effect
+   * on a VPC you bring.
+   * @default true
+   */
+  readonly vpcFlowLogs?: boolean;
+
+  /**
+   * Write CloudFront standard logs for every distribution, each under `distribution-<shard>/`.
+   * Opt-in: they cost S3 storage for every request of every tenant.
+   * @default false
+   */
+  readonly distributionLogging?: boolean;
+
+  /**
+   * The bucket for CloudFront standard logs. CloudFront writes them with ACLs, so the bucket's
+   * object ownership must not be `BUCKET_OWNER_ENFORCED`. Giving one turns `distributionLogging` on.
+   * @default - with `distributionLogging`, a bucket the gateway makes: ACLs as CloudFront needs, SSE-S3, TLS only, public access blocked
+   */
+  readonly distributionLogBucket?: s3.IBucket;
+
+  /**
+   * The ARN of an AWS WAF web ACL (WAFv2, CloudFront scope, so in us-east-1) for every distribution.
+   * @default - no web ACL
+   */
+  readonly webAclId?: string;
+
+  /**
+   * The response headers policy of every distribution. It must serve every shard, so the number of
+   * distributions must stay within `quotas.distributionsPerResponseHeadersPolicy`.
+   * @default - policies the gateway makes: HSTS (two years), X-Content-Type-Options, X-Frame-Options SAMEORIGIN, Referrer-Policy strict-origin-when-cross-origin
+   */
+  readonly responseHeadersPolicy?: cloudfront.IResponseHeadersPolicy;
+
+  /**
+   * Protect the load balancer from deletion; a stack that deletes or replaces it then fails
+   * until the protection is turned off.
+   * @default false
+   */
+  readonly loadBalancerDeletionProtection?: boolean;
 }
 
 /**
@@ -107,6 +171,18 @@ export class MultiTenantGateway extends Construct {
   /** The CloudFront VPC origins in front of the load balancer (VPC-origin access only). */
   public readonly vpcOrigins: cloudfront.VpcOrigin[];
 
+  /** The secret CloudFront sends to the load balancer (secret-header origin access only). */
+  public readonly originSecret?: secretsmanager.ISecret;
+
+  /** The bucket of the load balancer's access logs and the VPC's flow logs, when either is on. */
+  public readonly logBucket?: s3.IBucket;
+
+  /** The bucket of CloudFront standard logs, when they are on. */
+  public readonly distributionLogBucket?: s3.IBucket;
+
+  /** The response headers policies the gateway made (none when you gave one). */
+  public readonly responseHeadersPolicies: cloudfront.ResponseHeadersPolicy[];
+
   /** The one target group every tenant's requests reach. */
   public readonly targetGroup: elbv2.ApplicationTargetGroup;
 
@@ -114,22 +190,60 @@ export class MultiTenantGateway extends Construct {
   public readonly autoScalingGroup: autoscaling.AutoScalingGroup;
 
   private readonly distributionByShard: ReadonlyMap<number, cloudfront.IDistribution>;
+  private readonly dnsTargetByShard?: ReadonlyMap<number, string>;
   private readonly shardOfTenant: Map<string, number>;
 
   constructor(scope: Construct, id: string, props: MultiTenantGatewayProps) {
     super(scope, id);
     const { quotas, plan } = validate(this, props);
 
-    this.vpc = props.vpc ?? new ec2.Vpc(this, 'Vpc', { maxAzs: 2, natGateways: 1 });
+    const retention = props.logRetention ?? Duration.days(90);
+    const flowLogs = !props.vpc && (props.vpcFlowLogs ?? true);
+    const accessLogs = props.loadBalancerAccessLogs ?? true;
+    this.logBucket = props.logBucket ?? (accessLogs || flowLogs
+      ? new LogBucket(this, 'LogBucket', { purpose: 'load balancer access logs and VPC flow logs', retention }).bucket
+      : undefined);
+    this.distributionLogBucket = props.distributionLogBucket ?? (props.distributionLogging
+      ? new LogBucket(this, 'DistributionLogBucket', { purpose: 'CloudFront standard logs', objectWriterAcls: true, retention }).bucket
+      : undefined);
+
+    if (props.vpc) {
+      this.vpc = props.vpc;
+    } else {
+      const vpc = new ec2.Vpc(this, 'Vpc', {
+        maxAzs: 2,
+        natGateways: 1,
+        // Nothing in the public subnets needs a public address of its own (NAT gateways and
+        // load balancers get theirs), so none is handed out.
+        subnetConfiguration: [
+          { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, mapPublicIpOnLaunch: false },
+          { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+        ],
+      });
+      if (flowLogs) {
+        vpc.addFlowLog('FlowLogs', { destination: ec2.FlowLogDestination.toS3(this.logBucket, 'vpc-flow-logs/') });
+      }
+      this.vpc = vpc;
+    }
     const policies = new EdgePolicies(this, 'Policies', props.cache ?? {},
       quotas.distributionsPerCachePolicy, quotas.distributionsPerOriginRequestPolicy);
+    const headers = props.responseHeadersPolicy
+      ? undefined
+      : new SecurityHeadersPolicies(this, 'ResponseHeaders', quotas.distributionsPerResponseHeadersPolicy);
     const origin = new GatewayOrigin(this, 'Origin', {
       vpc: this.vpc,
       certificates: props.loadBalancerCertificates,
       access: props.originAccess ?? OriginAccess.vpcOrigin(),
       distributionsPerVpcOrigin: quotas.distributionsPerVpcOrigin,
+      accessLogBucket: accessLogs ? this.logBucket : undefined,
+      deletionProtection: props.loadBalancerDeletionProtection ?? false,
     });
-    const fleet = new GatewayFleet(this, 'Fleet', { vpc: this.vpc, listener: origin.listener, options: props.fleet ?? {} });
+    const fleet = new GatewayFleet(this, 'Fleet', {
+      vpc: this.vpc,
+      listener: origin.listener,
+      options: props.fleet ?? {},
+      conditions: origin.forwardConditions,
+    });
 
     const edge = (props.edge ?? EdgeMode.shardedDistributions())._builder.build(this, {
       tenants: props.tenants.list,
@@ -138,12 +252,17 @@ export class MultiTenantGateway extends Construct {
       certificate: props.distributionCertificate,
       policies,
       originFor: shard => origin.originFor(shard),
+      responseHeadersPolicyFor: shard => props.responseHeadersPolicy ?? headers!.policyFor(shard),
+      webAclId: props.webAclId,
+      logBucket: this.distributionLogBucket,
     });
 
     this.placements = plan.placements;
     this.shardOfTenant = new Map(plan.placements.map(p => [p.tenantId, p.shard]));
     this.distributionByShard = edge.distributions;
-    this.distributions = plan.shards.map(shard => edge.distributions.get(shard)!);
+    this.dnsTargetByShard = edge.dnsTargets;
+    // Distinct: in multi-tenant mode every shard shares the one distribution.
+    this.distributions = [...new Set(plan.shards.map(shard => edge.distributions.get(shard)!))];
     this.shardStacks = plan.shards.map(shard => edge.stacks.get(shard)!);
     this.cachePolicies = policies.cachePolicies;
     this.originRequestPolicies = policies.originRequestPolicies;
@@ -151,6 +270,8 @@ export class MultiTenantGateway extends Construct {
     this.listener = origin.listener;
     this.loadBalancerSecurityGroup = origin.securityGroup;
     this.vpcOrigins = origin.vpcOrigins;
+    this.originSecret = origin.originSecret;
+    this.responseHeadersPolicies = headers?.policies ?? [];
     this.targetGroup = fleet.targetGroup;
     this.autoScalingGroup = fleet.autoScalingGroup;
   }
@@ -164,7 +285,14 @@ export class MultiTenantGateway extends Construct {
    * The name a tenant's domains resolve to: what a partner with external DNS points a CNAME at.
    */
   public dnsTargetOf(tenantId: string): string {
-    return this.distributionOf(tenantId).distributionDomainName;
+    const shard = this.shardOf(tenantId);
+    if (!this.dnsTargetByShard) return this.distributionOf(tenantId).distributionDomainName;
+    const target = this.dnsTargetByShard.get(shard);
+    if (target === undefined) {
+      throw new Error(`Tenant "${tenantId}" uses the account's default connection group, whose routing endpoint is not known at synth time; ` +
+        'read it in the CloudFront console (connection groups), or let the gateway make its own connection group');
+    }
+    return target;
   }
 
   private shardOf(tenantId: string): number {
@@ -181,7 +309,8 @@ function validate(gateway: Construct, props: MultiTenantGatewayProps): { quotas:
   const resolved = resolveQuotas(props.quotas);
   const quotas = resolved.quotas;
   const tenants = props.tenants.list;
-  const problems = [...resolved.problems, ...cacheProblems(props.cache), ...fleetProblems(props.fleet)];
+  const problems = [...resolved.problems, ...cacheProblems(props.cache), ...fleetProblems(props.fleet),
+    ...originAccessProblems(gateway, props.originAccess ?? OriginAccess.vpcOrigin()), ...securityProblems(gateway, props)];
 
   if (tenants.length === 0) problems.push(`${props.tenants.source} has no tenants; a gateway needs at least one`);
   problems.push(...zoneProblems(gateway, props.hostedZone, tenants, quotas));
@@ -189,12 +318,23 @@ function validate(gateway: Construct, props: MultiTenantGatewayProps): { quotas:
 
   const plan = placeTenants(tenants, quotas);
   problems.push(...plan.problems);
+  const distributionLogging = (props.distributionLogging ?? false) || props.distributionLogBucket !== undefined;
+  const edgeMode = props.edge ?? EdgeMode.shardedDistributions();
+  problems.push(...(edgeMode._builder.problems?.({ tenants, hostedZone: props.hostedZone, quotas, distributionLogging }) ?? []));
   const highest = plan.shards.length > 0 ? plan.shards[plan.shards.length - 1] : 0;
   const groups: [keyof Quotas, keyof Quotas, string][] = [
     ['distributionsPerCachePolicy', 'cachePoliciesPerAccount', 'Cache policies'],
     ['distributionsPerOriginRequestPolicy', 'originRequestPoliciesPerAccount', 'Origin request policies'],
-    ['distributionsPerVpcOrigin', 'vpcOriginsPerAccount', 'VPC origins'],
   ];
+  if ((props.originAccess ?? OriginAccess.vpcOrigin())._kind === 'vpc-origin') {
+    groups.push(['distributionsPerVpcOrigin', 'vpcOriginsPerAccount', 'VPC origins']);
+  }
+  if (!props.responseHeadersPolicy) {
+    groups.push(['distributionsPerResponseHeadersPolicy', 'responseHeadersPoliciesPerAccount', 'Response headers policies']);
+  } else if (highest + 1 > quotas.distributionsPerResponseHeadersPolicy) {
+    problems.push(quotaExceeded('distributionsPerResponseHeadersPolicy', quotas.distributionsPerResponseHeadersPolicy, highest + 1,
+      '`responseHeadersPolicy`, which every distribution shard shares,'));
+  }
   for (const [per, cap, what] of groups) {
     const needed = Math.floor(highest / quotas[per]) + 1;
     if (needed > quotas[cap]) {
@@ -211,6 +351,28 @@ function validate(gateway: Construct, props: MultiTenantGatewayProps): { quotas:
       'Pin them with `distribution: n` (the CLI\'s `add` pins every tenant it adds).');
   }
   return { quotas, plan };
+}
+
+/** The problems with the logging, WAF and header options. */
+function securityProblems(gateway: Construct, props: MultiTenantGatewayProps): string[] {
+  const problems: string[] = [];
+  if ((props.loadBalancerAccessLogs ?? true) && Token.isUnresolved(Stack.of(gateway).region)) {
+    problems.push('load balancer access logs (`loadBalancerAccessLogs`, on by default) need the stack\'s region at synth time,' +
+      ' as the account that delivers them differs by region: give the stack an `env` with a region, or set `loadBalancerAccessLogs: false`');
+  }
+  if (props.distributionLogging === false && props.distributionLogBucket) {
+    problems.push('`distributionLogging` is false but `distributionLogBucket` is given; drop one of them');
+  }
+  const acl = props.webAclId;
+  if (acl !== undefined && !Token.isUnresolved(acl) && !/^arn:aws[a-z-]*:wafv2:us-east-1:\d{12}:global\/webacl\/[\w-]+\/[\w-]+$/.test(acl)) {
+    problems.push(`\`webAclId\` must be the ARN of a WAFv2 web ACL with CloudFront scope (arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>), got "${acl}"`);
+  }
+  const retention = props.logRetention;
+  const seconds = retention?.toSeconds();
+  if (retention !== undefined && !Token.isUnresolved(seconds) && (seconds! < 86400 || seconds! % 86400 !== 0)) {
+    problems.push(`\`logRetention\` must be a whole number of days, at least one, got ${retention.toHumanString()}`);
+  }
+  return problems;
 }
 
 function zoneProblems(gateway: Construct, zone: route53.IHostedZone, tenants: readonly TenantProps[], quotas: ResolvedQuotas): string[] {
@@ -267,6 +429,5 @@ function certificateRegion(certificate: acm.ICertificate): string | undefined {
   const region = Token.isUnresolved(arn) ? certificate.env.region : arn.split(':')[3];
   return region === undefined || Token.isUnresolved(region) || region === '' ? undefined : region;
 }
-
 
 

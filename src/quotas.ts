@@ -28,6 +28,12 @@ export interface Quotas {
   readonly distributionsPerOriginRequestPolicy?: number;
 
   /**
+   * Distributions associated with one response headers policy.
+   * @default 100
+   */
+  readonly distributionsPerResponseHeadersPolicy?: number;
+
+  /**
    * Custom cache policies per AWS account.
    * @default 20
    */
@@ -38,6 +44,12 @@ export interface Quotas {
    * @default 20
    */
   readonly originRequestPoliciesPerAccount?: number;
+
+  /**
+   * Custom response headers policies per AWS account.
+   * @default 20
+   */
+  readonly responseHeadersPoliciesPerAccount?: number;
 
   /**
    * Distributions that may use one CloudFront VPC origin.
@@ -62,6 +74,30 @@ export interface Quotas {
    * @default 25
    */
   readonly certificatesPerLoadBalancer?: number;
+
+  /**
+   * CloudFront distribution tenants per AWS account (multi-tenant mode: one per tenant).
+   * @default 10000
+   */
+  readonly distributionTenantsPerAccount?: number;
+
+  /**
+   * Domains per CloudFront distribution tenant (multi-tenant mode: a tenant's `domainNames`).
+   * @default 100
+   */
+  readonly domainsPerDistributionTenant?: number;
+
+  /**
+   * CloudFront multi-tenant distributions per AWS account (a gateway in multi-tenant mode makes one).
+   * @default 20
+   */
+  readonly multiTenantDistributionsPerAccount?: number;
+
+  /**
+   * CloudFront connection groups per AWS account (a gateway in multi-tenant mode makes at most one).
+   * @default 100
+   */
+  readonly connectionGroupsPerAccount?: number;
 }
 
 /** A quota with its figure resolved and the words an error needs to explain it. */
@@ -81,12 +117,18 @@ export const QUOTA_SPECS: Record<keyof Quotas, QuotaSpec> = {
   distributionsPerAccount: spec('distributionsPerAccount', 'Web distributions per AWS account', 'CloudFront', 500),
   distributionsPerCachePolicy: spec('distributionsPerCachePolicy', 'Distributions associated with the same cache policy', 'CloudFront', 100),
   distributionsPerOriginRequestPolicy: spec('distributionsPerOriginRequestPolicy', 'Distributions associated with the same origin request policy', 'CloudFront', 100),
+  distributionsPerResponseHeadersPolicy: spec('distributionsPerResponseHeadersPolicy', 'Distributions associated with the same response headers policy', 'CloudFront', 100),
   cachePoliciesPerAccount: spec('cachePoliciesPerAccount', 'Cache policies per AWS account', 'CloudFront', 20),
   originRequestPoliciesPerAccount: spec('originRequestPoliciesPerAccount', 'Origin request policies per AWS account', 'CloudFront', 20),
+  responseHeadersPoliciesPerAccount: spec('responseHeadersPoliciesPerAccount', 'Response headers policies per AWS account', 'CloudFront', 20),
   distributionsPerVpcOrigin: spec('distributionsPerVpcOrigin', 'Distributions per VPC origin', 'CloudFront', 50),
   vpcOriginsPerAccount: spec('vpcOriginsPerAccount', 'VPC origins per AWS account', 'CloudFront', 25),
   recordsPerHostedZone: spec('recordsPerHostedZone', 'Records per hosted zone', 'Route 53', 10000),
   certificatesPerLoadBalancer: spec('certificatesPerLoadBalancer', 'Certificates per Application Load Balancer', 'Elastic Load Balancing', 25),
+  distributionTenantsPerAccount: spec('distributionTenantsPerAccount', 'Distribution tenants per AWS account', 'CloudFront', 10000),
+  domainsPerDistributionTenant: spec('domainsPerDistributionTenant', 'Domains per distribution tenant', 'CloudFront', 100),
+  multiTenantDistributionsPerAccount: spec('multiTenantDistributionsPerAccount', 'Multi-tenant distributions per AWS account', 'CloudFront', 20),
+  connectionGroupsPerAccount: spec('connectionGroupsPerAccount', 'Connection groups per AWS account', 'CloudFront', 100),
 };
 
 function spec(key: keyof Quotas, awsName: string, service: string, defaultValue: number): QuotaSpec {

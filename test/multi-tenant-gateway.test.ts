@@ -1,7 +1,7 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { MultiTenantGateway, MultiTenantGatewayProps, TenantProps, Tenants } from '../src';
@@ -275,7 +275,13 @@ describe('validation', () => {
 
   test('policy and VPC origin quotas are checked against the shards needed', () => {
     const message = errorOf(() => build(tenants(5), {
-      quotas: { domainsPerDistribution: 1, distributionsPerCachePolicy: 2, cachePoliciesPerAccount: 2, distributionsPerVpcOrigin: 1, vpcOriginsPerAccount: 4 },
+      quotas: {
+        domainsPerDistribution: 1,
+        distributionsPerCachePolicy: 2,
+        cachePoliciesPerAccount: 2,
+        distributionsPerVpcOrigin: 1,
+        vpcOriginsPerAccount: 4,
+      },
     }));
     expect(message).toContain('Cache policies for 5 distribution shards needs 3 but the CloudFront quota "Cache policies per AWS account" is 2');
     expect(message).toContain('VPC origins for 5 distribution shards needs 5 but the CloudFront quota "VPC origins per AWS account" is 4');

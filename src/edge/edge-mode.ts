@@ -1,4 +1,5 @@
 import { EdgeBuilder } from './edge';
+import { MultiTenantDistributionOptions, MultiTenantDistributions } from './multi-tenant';
 import { ShardedDistributions, ShardedDistributionsOptions } from './sharded';
 
 /**
@@ -11,6 +12,16 @@ export class EdgeMode {
    */
   public static shardedDistributions(options: ShardedDistributionsOptions = {}): EdgeMode {
     return new EdgeMode('sharded distributions', new ShardedDistributions(options));
+  }
+
+  /**
+   * One CloudFront multi-tenant distribution (SaaS Manager) with a distribution tenant per
+   * tenant, reached through a connection group: no alternate-domain-name shards, CNAME records
+   * instead of alias records (so no tenant domain may be the hosted zone's apex). Placement
+   * shards still group tenants into nested stacks of at most a hundred domains.
+   */
+  public static multiTenantDistribution(options: MultiTenantDistributionOptions = {}): EdgeMode {
+    return new EdgeMode('multi-tenant distribution', new MultiTenantDistributions(options));
   }
 
   /** @internal */

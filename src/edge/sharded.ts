@@ -1,9 +1,11 @@
-import { NestedStack } from 'aws-cdk-lib';
+import { NestedStack, Stack, Token } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import { CloudFrontTarget } from 'aws-cdk-lib/aws-route53-targets';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { EdgeBuild, EdgeBuilder, EdgeContext } from './edge';
 import { addAliasRecords } from '../dns';
+import { acknowledgeNag } from '../nag';
 
 /** Options for the sharded-distributions edge. */
 export interface ShardedDistributionsOptions {
@@ -47,6 +49,9 @@ export class ShardedDistributions implements EdgeBuilder {
         httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
         enableIpv6: true,
         priceClass: this.options.priceClass ?? cloudfront.PriceClass.PRICE_CLASS_ALL,
+        webAclId: context.webAclId,
+        logBucket: context.logBucket,
+        logFilePrefix: context.logBucket ? `distribution-${shard}/` : undefined,
         defaultBehavior: {
           origin: context.originFor(shard),
           viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
@@ -55,15 +60,35 @@ export class ShardedDistributions implements EdgeBuilder {
           compress: true,
           cachePolicy: context.policies.cachePolicyFor(shard),
           originRequestPolicy: context.policies.originRequestPolicyFor(shard),
+          responseHeadersPolicy: context.responseHeadersPolicyFor(shard),
         },
       });
+      acknowledgeNag(distribution, [{
+        id: 'AwsSolutions-CFR1',
+        reason: 'Tenants serve viewers worldwide; a geo restriction would apply to every tenant on the shard alike.',
+      }]);
+      // Each shard is its own template, so a plain logical id cannot clash; it also spares
+      // resolving a hashed id for every one of the shard's records.
+      (distribution.node.defaultChild as cloudfront.CfnDistribution).overrideLogicalId('Distribution');
       addAliasRecords(stack, context.hostedZone, zoneDomainsByShard.get(shard) ?? [], {
         dnsName: distribution.distributionDomainName,
-        hostedZoneId: CloudFrontTarget.getHostedZoneId(stack),
+        hostedZoneId: cloudFrontZoneId(stack),
       });
       distributions.set(shard, distribution);
       stacks.set(shard, stack);
     }
-    return { distributions, stacks };
+    return { distributions, stacks, dnsTargets: new Map([...distributions].map(([shard, d]) => [shard, d.distributionDomainName])) };
   }
+}
+
+/**
+ * CloudFront's alias hosted-zone id: the literal in the commercial partition when the region is
+ * known (one string per record instead of a FindInMap to resolve), else the partition mapping.
+ */
+function cloudFrontZoneId(stack: Stack): string {
+  const region = stack.region;
+  if (!Token.isUnresolved(region) && RegionInfo.get(region).partition === 'aws') {
+    return CloudFrontTarget.CLOUDFRONT_ZONE_ID;
+  }
+  return CloudFrontTarget.getHostedZoneId(stack);
 }

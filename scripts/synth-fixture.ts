@@ -1,0 +1,37 @@
+// A 150-tenant gateway in secret-header mode, for the template linters (the example covers VPC
+// origins): `ts-node --project tsconfig.scripts.json scripts/synth-fixture.ts <outdir>`.
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { MultiTenantGateway, OriginAccess, TenantProps, Tenants } from '../src';
+
+const outdir = process.argv[2];
+if (!outdir) {
+  console.error('usage: synth-fixture.ts <outdir>');
+  process.exit(2);
+}
+
+const app = new App({ outdir: path.resolve(outdir) });
+const stack = new Stack(app, 'LintFixture', { env: { account: '123456789012', region: 'eu-west-1' } });
+const tenants: TenantProps[] = Array.from({ length: 150 }, (_, i) => ({
+  id: `tenant-${i}`,
+  domainNames: [`tenant-${i}.example.com`],
+  distribution: Math.floor(i / 100),
+}));
+
+new MultiTenantGateway(stack, 'Gateway', {
+  tenants: Tenants.fromList(tenants),
+  hostedZone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789EXAMPLE', zoneName: 'example.com' }),
+  distributionCertificate: acm.Certificate.fromCertificateArn(stack, 'EdgeCertificate',
+    'arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555'),
+  loadBalancerCertificates: [acm.Certificate.fromCertificateArn(stack, 'OriginCertificate',
+    'arn:aws:acm:eu-west-1:123456789012:certificate/66666666-7777-8888-9999-000000000000')],
+  originAccess: OriginAccess.secretHeader(),
+  webAclId: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/gateway/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111',
+  distributionLogging: true,
+  loadBalancerDeletionProtection: true,
+});
+
+const assembly = app.synth();
+console.log(`Synthesized a 150-tenant secret-header gateway into ${path.relative(process.cwd(), assembly.directory)}`);
