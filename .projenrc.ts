@@ -50,7 +50,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   devDeps: ['fast-check@^4', 'cdk-nag@^2'],
   bin: { 'cdk-multi-tenant-gateway': 'lib/cli/main.js' },
-  gitignore: ['.venv/', 'cdk.out/', '*.tsbuildinfo', '__pycache__/', '.pytest_cache/'],
+  gitignore: ['.venv/', 'cdk.out/', '*.tsbuildinfo', '__pycache__/', '.pytest_cache/', '.jsii.tabl.json'],
   jestOptions: {
     jestConfig: {
       testPathIgnorePatterns: ['/node_modules/', '/test/python/'],
