@@ -69,7 +69,7 @@ export function placeTenants(tenants: readonly PlacementTenant[], limits: Placem
         problems.push(`tenant "${tenant.id}": \`distribution\` ${shard} is past the last distribution the account may have; ` +
           quotaExceeded('distributionsPerAccount', limits.distributionsPerAccount, shard + 1, `shard ${shard}`));
       } else if (count <= cap && used + count > cap) {
-        const before = holders.get(shard)!.map(id => `"${id}"`).join(', ');
+        const before = listSome(holders.get(shard)!);
         problems.push(`tenant "${tenant.id}": \`distribution\` ${shard} already holds ${used} domains of tenants declared ` +
           `before it (${before}); its ${count} more ` + quotaExceeded('domainsPerDistribution', cap, used + count,
           `would make ${used + count}: distribution ${shard}`) + ' Or pin the tenant to a distribution with room.');
@@ -98,4 +98,10 @@ export function placeTenants(tenants: readonly PlacementTenant[], limits: Placem
     pinned: tenant.distribution !== undefined,
   }));
   return { placements, shards, load, problems };
+}
+
+/** The first few ids, quoted, and how many more: a full shard can hold a hundred tenants. */
+function listSome(ids: readonly string[], shown = 5): string {
+  const quoted = ids.slice(0, shown).map(id => `"${id}"`).join(', ');
+  return ids.length > shown ? `${quoted} and ${ids.length - shown} more` : quoted;
 }

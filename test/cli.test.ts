@@ -371,7 +371,7 @@ describe('entry point', () => {
     expect([...external].sort()).toEqual(['fs', 'path']);
     expect([...seen].map(f => path.relative(root, f)).sort()).toEqual([
       'src/cli/commands.ts', 'src/cli/main.ts', 'src/cli/registry-file.ts',
-      'src/placement.ts', 'src/problems.ts', 'src/quotas.ts', 'src/tenants.ts',
+      'src/placement.ts', 'src/problems.ts', 'src/quota-usage.ts', 'src/quotas.ts', 'src/tenants.ts',
     ]);
   });
 });

@@ -1,18 +1,10 @@
 // The CLI's commands as pure functions over the file's text, so tests need no process or disk.
 // They throw `Error` for a broken rule or an invalid file (exit code 1); main.ts does the I/O.
 import { placeTenants, PlacementPlan } from '../placement';
-import { Quotas, quotaExceeded, ResolvedQuotas } from '../quotas';
+import { QuotaUsage, recordUsage, sharedResourceUsage, usageProblems } from '../quota-usage';
+import { quotaExceeded, ResolvedQuotas } from '../quotas';
 import { tenantProblems, TenantProps } from '../tenants';
 import { emptyRegistry, formatRegistry, parseRegistry, RegistryFile } from './registry-file';
-
-/** How full one quota is. */
-export interface QuotaUsage {
-  readonly key: keyof Quotas;
-  /** What `used` counts. */
-  readonly what: string;
-  readonly used: number;
-  readonly limit: number;
-}
 
 /** Placement, quota usage and every problem of a tenant list. */
 export interface Assessment {
@@ -41,38 +33,15 @@ export interface EditResult {
  */
 export function assess(tenants: readonly TenantProps[], quotas: ResolvedQuotas): Assessment {
   const plan = placeTenants(tenants, quotas);
-  const problems = [...plan.problems];
   const fullest = Math.max(0, ...plan.load.values());
-  const highest = plan.shards.length > 0 ? plan.shards[plan.shards.length - 1] : -1;
-  // Partners hosting their own DNS get no records in the hosted zone.
-  const domainsInZone = tenants.filter(t => !t.externalDns).reduce((n, t) => n + t.domainNames.length, 0);
-  const records = 2 * domainsInZone;
-
+  // Without the gateway's props, count every shared resource it may make.
   const usage: QuotaUsage[] = [
     { key: 'distributionsPerAccount', what: 'distributions', used: plan.shards.length, limit: quotas.distributionsPerAccount },
     { key: 'domainsPerDistribution', what: 'domains in the fullest distribution', used: fullest, limit: quotas.domainsPerDistribution },
-    { key: 'recordsPerHostedZone', what: 'A + AAAA records in the hosted zone', used: records, limit: quotas.recordsPerHostedZone },
+    recordUsage(tenants, quotas),
+    ...sharedResourceUsage(plan, quotas, { vpcOrigins: true, responseHeadersPolicies: true }),
   ];
-  if (records > quotas.recordsPerHostedZone) {
-    problems.push(quotaExceeded('recordsPerHostedZone', quotas.recordsPerHostedZone, records,
-      `An A and an AAAA record for each of ${domainsInZone} tenant domains`));
-  }
-
-  // The gateway shares one policy (or VPC origin) per block of shard indexes, so count blocks up
-  // to the highest shard index, as it does. Keep this list in step with the gateway's checks.
-  const groups: [keyof Quotas, keyof Quotas, string][] = [
-    ['distributionsPerCachePolicy', 'cachePoliciesPerAccount', 'Cache policies'],
-    ['distributionsPerOriginRequestPolicy', 'originRequestPoliciesPerAccount', 'Origin request policies'],
-    ['distributionsPerResponseHeadersPolicy', 'responseHeadersPoliciesPerAccount', 'Response headers policies'],
-    ['distributionsPerVpcOrigin', 'vpcOriginsPerAccount', 'VPC origins'],
-  ];
-  for (const [per, cap, what] of groups) {
-    const needed = highest < 0 ? 0 : Math.floor(highest / quotas[per]) + 1;
-    usage.push({ key: cap, what: `${what.toLowerCase()} (one per ${quotas[per]} distributions)`, used: needed, limit: quotas[cap] });
-    if (needed > quotas[cap]) {
-      problems.push(quotaExceeded(cap, quotas[cap], needed, `${what} for ${highest + 1} distribution shards`));
-    }
-  }
+  const problems = [...plan.problems, ...usageProblems(usage)];
   return { plan, usage, problems };
 }
 
