@@ -33,6 +33,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   cdkVersion: MIN_CDK_VERSION,
   cdkVersionPinning: false,
   jsiiVersion: '~6.0.0',
+  // constructs 10.5 added `with()`, which makes aws-cdk-go 2.194's Go packages ambiguous (they
+  // no longer compile); 10.4 is the newest release the minimum aws-cdk-lib builds with in Go.
+  constructsVersion: '10.4.2',
 
   publishToPypi: {
     distName: 'cdk-multi-tenant-gateway',
@@ -48,7 +51,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     packageName: 'cdkmultitenantgateway',
   },
 
-  devDeps: ['fast-check@^4', 'cdk-nag@^2'],
+  // cdk-nag 2.38 wants constructs 10.5, which the Go build of the minimum aws-cdk-lib cannot take.
+  devDeps: ['fast-check@^4', 'cdk-nag@~2.37.55'],
   bin: { 'cdk-multi-tenant-gateway': 'lib/cli/main.js' },
   gitignore: ['.venv/', 'cdk.out/', '*.tsbuildinfo', '__pycache__/', '.pytest_cache/', '.jsii.tabl.json'],
   jestOptions: {
@@ -114,6 +118,11 @@ all.spawn(project.testTask);
 all.spawn(project.tasks.tryFind('package-all')!);
 all.spawn(python);
 all.spawn(templates);
+
+// jsii-pacmak writes the installed versions of aws-cdk-lib's own dependencies into the Go
+// module's go.mod. Pin the one whose newest npm release has no Go module published at the same
+// version to the version aws-cdk-lib asks for, so the Go package builds (`go mod tidy`).
+project.package.addField('overrides', { '@aws-cdk/asset-awscli-v1': '2.2.229' });
 
 project.addPackageIgnore('/examples/');
 project.addPackageIgnore('/scripts/');

@@ -7,5 +7,7 @@ export { EdgeMode } from './edge/edge-mode';
 export { ShardedDistributionsOptions } from './edge/sharded';
 export { MultiTenantDistributionOptions, TenantCertificate } from './edge/multi-tenant';
 export { OriginAccess } from './origin';
+export { DnsValidatedCertificatesOptions, FromCertificatesOptions, GatewayCertificates } from './certificates';
 export { FleetOptions } from './fleet';
 export { VpcOriginAccessOptions, SecretHeaderAccessOptions } from './origin';
+export { AlarmThresholds, GatewayObservability, GatewayObservabilityProps, ObservabilityOptions } from './observability';

@@ -2,21 +2,25 @@ import { Annotations, Duration, NestedStack, Stack, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { GatewayCertificates, gatewayCertificateProblems, makeGatewayCertificates } from './certificates';
 import { isInZone } from './dns';
 import { CacheOptions, cacheProblems, EdgePolicies } from './edge/cache';
 import { EdgeMode } from './edge/edge-mode';
 import { SecurityHeadersPolicies } from './edge/response-headers';
 import { FleetOptions, fleetProblems, GatewayFleet } from './fleet';
 import { LogBucket } from './logging';
+import { GatewayObservability, ObservabilityOptions, observabilityProblems } from './observability';
 import { GatewayOrigin, OriginAccess, originAccessProblems } from './origin';
 import { PlacementPlan, placeTenants, TenantPlacement } from './placement';
 import { throwIfProblems } from './problems';
+import { recordUsage, sharedResourceUsage, usageProblems } from './quota-usage';
 import { Quotas, quotaExceeded, ResolvedQuotas, resolveQuotas } from './quotas';
 import { TenantProps, Tenants } from './tenants';
 
@@ -28,15 +32,28 @@ export interface MultiTenantGatewayProps {
   /** The hosted zone where tenant records go; tenant domains must lie inside it unless their DNS is external. */
   readonly hostedZone: route53.IHostedZone;
 
-  /** A us-east-1 certificate covering every tenant domain, for CloudFront. */
-  readonly distributionCertificate: acm.ICertificate;
+  /**
+   * Where the certificates of CloudFront and the load balancer come from: ones you bring, or
+   * DNS-validated ones the gateway requests. Give this, or `distributionCertificate` with
+   * `loadBalancerCertificates`, not both.
+   * @default - the certificates in `distributionCertificate` and `loadBalancerCertificates`
+   */
+  readonly certificates?: GatewayCertificates;
+
+  /**
+   * A us-east-1 certificate covering every tenant domain, for CloudFront. Same as
+   * `certificates: GatewayCertificates.fromCertificates(...)`; give it with `loadBalancerCertificates`.
+   * @default - none; `certificates` is required then
+   */
+  readonly distributionCertificate?: acm.ICertificate;
 
   /**
    * Certificates for the load balancer's HTTPS listener: the first is the default, the rest are
    * served by SNI. Because the viewer's Host reaches the origin, CloudFront expects the load
-   * balancer to present a certificate for every tenant domain.
+   * balancer to present a certificate for every tenant domain. Give it with `distributionCertificate`.
+   * @default - none; `certificates` is required then
    */
-  readonly loadBalancerCertificates: acm.ICertificate[];
+  readonly loadBalancerCertificates?: acm.ICertificate[];
 
   /**
    * The VPC for the load balancer and the fleet.
@@ -133,6 +150,12 @@ export interface MultiTenantGatewayProps {
    * @default false
    */
   readonly loadBalancerDeletionProtection?: boolean;
+
+  /**
+   * The dashboard and alarms: what they show, when alarms fire, whom they notify.
+   * @default - a dashboard and alarms with default thresholds, no alarm actions, no additional CloudFront metrics
+   */
+  readonly observability?: ObservabilityOptions;
 }
 
 /**
@@ -189,6 +212,15 @@ export class MultiTenantGateway extends Construct {
   /** The app servers. */
   public readonly autoScalingGroup: autoscaling.AutoScalingGroup;
 
+  /** The dashboard and alarms. */
+  public readonly observability: GatewayObservability;
+
+  /** The CloudWatch dashboard, unless `observability.dashboard` is false. */
+  public readonly dashboard?: cloudwatch.Dashboard;
+
+  /** Every alarm the gateway made, for adding actions. */
+  public readonly alarms: cloudwatch.Alarm[];
+
   private readonly distributionByShard: ReadonlyMap<number, cloudfront.IDistribution>;
   private readonly dnsTargetByShard?: ReadonlyMap<number, string>;
   private readonly shardOfTenant: Map<string, number>;
@@ -230,9 +262,12 @@ export class MultiTenantGateway extends Construct {
     const headers = props.responseHeadersPolicy
       ? undefined
       : new SecurityHeadersPolicies(this, 'ResponseHeaders', quotas.distributionsPerResponseHeadersPolicy);
+    const certificates = makeGatewayCertificates(this, props, {
+      tenants: props.tenants.list, hostedZone: props.hostedZone, plan, quotas, edge: props.edge ?? EdgeMode.shardedDistributions(),
+    });
     const origin = new GatewayOrigin(this, 'Origin', {
       vpc: this.vpc,
-      certificates: props.loadBalancerCertificates,
+      certificates: certificates.loadBalancerCertificates,
       access: props.originAccess ?? OriginAccess.vpcOrigin(),
       distributionsPerVpcOrigin: quotas.distributionsPerVpcOrigin,
       accessLogBucket: accessLogs ? this.logBucket : undefined,
@@ -249,7 +284,8 @@ export class MultiTenantGateway extends Construct {
       tenants: props.tenants.list,
       plan,
       hostedZone: props.hostedZone,
-      certificate: props.distributionCertificate,
+      certificate: certificates.distributionCertificate,
+      certificateFor: certificates.distributionCertificateFor,
       policies,
       originFor: shard => origin.originFor(shard),
       responseHeadersPolicyFor: shard => props.responseHeadersPolicy ?? headers!.policyFor(shard),
@@ -274,6 +310,15 @@ export class MultiTenantGateway extends Construct {
     this.responseHeadersPolicies = headers?.policies ?? [];
     this.targetGroup = fleet.targetGroup;
     this.autoScalingGroup = fleet.autoScalingGroup;
+    this.observability = new GatewayObservability(this, 'Observability', {
+      ...props.observability,
+      distributions: this.distributions,
+      loadBalancer: this.loadBalancer,
+      targetGroup: this.targetGroup,
+      autoScalingGroup: this.autoScalingGroup,
+    });
+    this.dashboard = this.observability.dashboard;
+    this.alarms = this.observability.alarms;
   }
 
   /** The distribution that carries a tenant's domains. */
@@ -310,36 +355,26 @@ function validate(gateway: Construct, props: MultiTenantGatewayProps): { quotas:
   const quotas = resolved.quotas;
   const tenants = props.tenants.list;
   const problems = [...resolved.problems, ...cacheProblems(props.cache), ...fleetProblems(props.fleet),
-    ...originAccessProblems(gateway, props.originAccess ?? OriginAccess.vpcOrigin()), ...securityProblems(gateway, props)];
+    ...originAccessProblems(gateway, props.originAccess ?? OriginAccess.vpcOrigin()), ...securityProblems(gateway, props),
+    ...observabilityProblems(props.observability)];
 
   if (tenants.length === 0) problems.push(`${props.tenants.source} has no tenants; a gateway needs at least one`);
   problems.push(...zoneProblems(gateway, props.hostedZone, tenants, quotas));
-  problems.push(...certificateProblems(props, quotas));
 
   const plan = placeTenants(tenants, quotas);
   problems.push(...plan.problems);
   const distributionLogging = (props.distributionLogging ?? false) || props.distributionLogBucket !== undefined;
   const edgeMode = props.edge ?? EdgeMode.shardedDistributions();
+  problems.push(...gatewayCertificateProblems(gateway, props, { tenants, hostedZone: props.hostedZone, plan, quotas, edge: edgeMode }));
   problems.push(...(edgeMode._builder.problems?.({ tenants, hostedZone: props.hostedZone, quotas, distributionLogging }) ?? []));
-  const highest = plan.shards.length > 0 ? plan.shards[plan.shards.length - 1] : 0;
-  const groups: [keyof Quotas, keyof Quotas, string][] = [
-    ['distributionsPerCachePolicy', 'cachePoliciesPerAccount', 'Cache policies'],
-    ['distributionsPerOriginRequestPolicy', 'originRequestPoliciesPerAccount', 'Origin request policies'],
-  ];
-  if ((props.originAccess ?? OriginAccess.vpcOrigin())._kind === 'vpc-origin') {
-    groups.push(['distributionsPerVpcOrigin', 'vpcOriginsPerAccount', 'VPC origins']);
-  }
-  if (!props.responseHeadersPolicy) {
-    groups.push(['distributionsPerResponseHeadersPolicy', 'responseHeadersPoliciesPerAccount', 'Response headers policies']);
-  } else if (highest + 1 > quotas.distributionsPerResponseHeadersPolicy) {
-    problems.push(quotaExceeded('distributionsPerResponseHeadersPolicy', quotas.distributionsPerResponseHeadersPolicy, highest + 1,
+  problems.push(...usageProblems(sharedResourceUsage(plan, quotas, {
+    vpcOrigins: (props.originAccess ?? OriginAccess.vpcOrigin())._kind === 'vpc-origin',
+    responseHeadersPolicies: !props.responseHeadersPolicy,
+  })));
+  const shards = plan.shards.length > 0 ? plan.shards[plan.shards.length - 1] + 1 : 0;
+  if (props.responseHeadersPolicy && shards > quotas.distributionsPerResponseHeadersPolicy) {
+    problems.push(quotaExceeded('distributionsPerResponseHeadersPolicy', quotas.distributionsPerResponseHeadersPolicy, shards,
       '`responseHeadersPolicy`, which every distribution shard shares,'));
-  }
-  for (const [per, cap, what] of groups) {
-    const needed = Math.floor(highest / quotas[per]) + 1;
-    if (needed > quotas[cap]) {
-      problems.push(quotaExceeded(cap, quotas[cap], needed, `${what} for ${highest + 1} distribution shards`));
-    }
   }
 
   throwIfProblems(`MultiTenantGateway "${gateway.node.path}"`, problems);
@@ -398,36 +433,6 @@ function zoneProblems(gateway: Construct, zone: route53.IHostedZone, tenants: re
       });
     }
   }
-  const records = 2 * inZone.reduce((n, t) => n + t.domainNames.length, 0);
-  if (records > quotas.recordsPerHostedZone) {
-    problems.push(quotaExceeded('recordsPerHostedZone', quotas.recordsPerHostedZone, records,
-      `An A and an AAAA record for each of ${records / 2} tenant domains`));
-  }
+  problems.push(...usageProblems([recordUsage(tenants, quotas)]));
   return problems;
 }
-
-function certificateProblems(props: MultiTenantGatewayProps, quotas: ResolvedQuotas): string[] {
-  const problems: string[] = [];
-  const region = certificateRegion(props.distributionCertificate);
-  if (region !== undefined && region !== 'us-east-1') {
-    problems.push(`\`distributionCertificate\` is in ${region}; CloudFront only uses certificates in us-east-1` +
-      ' (make it there, e.g. in a us-east-1 stack with crossRegionReferences)');
-  }
-  const count = props.loadBalancerCertificates.length;
-  if (count === 0) {
-    problems.push('`loadBalancerCertificates` is empty; the HTTPS listener needs at least one certificate');
-  } else if (count - 1 > quotas.certificatesPerLoadBalancer) {
-    problems.push(quotaExceeded('certificatesPerLoadBalancer', quotas.certificatesPerLoadBalancer, count - 1,
-      '`loadBalancerCertificates` besides the default one'));
-  }
-  return problems;
-}
-
-/** The certificate's region when synth time can know it. */
-function certificateRegion(certificate: acm.ICertificate): string | undefined {
-  const arn = certificate.certificateArn;
-  const region = Token.isUnresolved(arn) ? certificate.env.region : arn.split(':')[3];
-  return region === undefined || Token.isUnresolved(region) || region === '' ? undefined : region;
-}
-
-

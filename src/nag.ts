@@ -17,10 +17,7 @@ export interface NagAcknowledgement {
  * cdk-nag.
  */
 export function acknowledgeNag(construct: IConstruct, acknowledgements: NagAcknowledgement[]): void {
-  const resource = construct instanceof CfnResource ? construct : construct.node.defaultChild;
-  if (!(resource instanceof CfnResource)) {
-    throw new Error(`acknowledgeNag: ${construct.node.path} has no CloudFormation resource`);
-  }
+  const resource = cfnResourceOf(construct);
   const existing: unknown[] = resource.getMetadata('cdk_nag')?.rules_to_suppress ?? [];
   resource.addMetadata('cdk_nag', {
     rules_to_suppress: [...existing, ...acknowledgements.map(a => ({
@@ -36,10 +33,16 @@ export function acknowledgeNag(construct: IConstruct, acknowledgements: NagAckno
  * in the metadata checkov reads (`checkov.skip`), so the skip stays scoped to that resource.
  */
 export function acknowledgeCheckov(construct: IConstruct, id: string, comment: string): void {
-  const resource = construct instanceof CfnResource ? construct : construct.node.defaultChild;
-  if (!(resource instanceof CfnResource)) {
-    throw new Error(`acknowledgeCheckov: ${construct.node.path} has no CloudFormation resource`);
-  }
+  const resource = cfnResourceOf(construct);
   const existing: unknown[] = resource.getMetadata('checkov')?.skip ?? [];
   resource.addMetadata('checkov', { skip: [...existing, { id, comment }] });
+}
+
+/** The construct itself when it is an L1, else its default child: where scanners read metadata. */
+function cfnResourceOf(construct: IConstruct): CfnResource {
+  const resource = construct instanceof CfnResource ? construct : construct.node.defaultChild;
+  if (!(resource instanceof CfnResource)) {
+    throw new Error(`${construct.node.path} has no CloudFormation resource to acknowledge a finding on`);
+  }
+  return resource;
 }

@@ -76,6 +76,12 @@ export interface Quotas {
   readonly certificatesPerLoadBalancer?: number;
 
   /**
+   * Domain names per ACM certificate (ACM raises it up to 100 on request).
+   * @default 10
+   */
+  readonly namesPerCertificate?: number;
+
+  /**
    * CloudFront distribution tenants per AWS account (multi-tenant mode: one per tenant).
    * @default 10000
    */
@@ -125,6 +131,7 @@ export const QUOTA_SPECS: Record<keyof Quotas, QuotaSpec> = {
   vpcOriginsPerAccount: spec('vpcOriginsPerAccount', 'VPC origins per AWS account', 'CloudFront', 25),
   recordsPerHostedZone: spec('recordsPerHostedZone', 'Records per hosted zone', 'Route 53', 10000),
   certificatesPerLoadBalancer: spec('certificatesPerLoadBalancer', 'Certificates per Application Load Balancer', 'Elastic Load Balancing', 25),
+  namesPerCertificate: spec('namesPerCertificate', 'Domain names per certificate', 'AWS Certificate Manager (ACM)', 10),
   distributionTenantsPerAccount: spec('distributionTenantsPerAccount', 'Distribution tenants per AWS account', 'CloudFront', 10000),
   domainsPerDistributionTenant: spec('domainsPerDistributionTenant', 'Domains per distribution tenant', 'CloudFront', 100),
   multiTenantDistributionsPerAccount: spec('multiTenantDistributionsPerAccount', 'Multi-tenant distributions per AWS account', 'CloudFront', 20),

@@ -17,6 +17,8 @@ export interface EdgeContext {
   readonly plan: PlacementPlan;
   readonly hostedZone: route53.IHostedZone;
   readonly certificate: acm.ICertificate;
+  /** The certificate of a shard's distribution, when shards present different ones; `certificate` when undefined. */
+  readonly certificateFor?: (shard: number) => acm.ICertificate;
   readonly policies: EdgePolicies;
   /** A fresh origin for a shard's distribution (each distribution binds its own). */
   readonly originFor: (shard: number) => cloudfront.IOrigin;
@@ -49,6 +51,11 @@ export interface EdgeCheck {
 
 /** One way of attaching tenant domains to CloudFront. */
 export interface EdgeBuilder {
+  /**
+   * Whether viewers of every tenant get the gateway's distribution certificate, which must then
+   * cover every tenant domain; true when undefined.
+   */
+  readonly presentsDistributionCertificate?: boolean;
   build(scope: Construct, context: EdgeContext): EdgeBuild;
   /** The mode's own problems with the input, joined into the gateway's single error. */
   problems?(check: EdgeCheck): string[];

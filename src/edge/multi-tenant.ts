@@ -100,6 +100,11 @@ export class MultiTenantDistributions implements EdgeBuilder {
     this.namePrefix = options.tenantNamePrefix ?? '';
   }
 
+  /** Only tenants that present the parent's certificate need the gateway's to cover them. */
+  public get presentsDistributionCertificate(): boolean {
+    return this.certificate._kind === 'parent';
+  }
+
   /** Every problem this mode has with the gateway's input, for the gateway's single error. */
   public problems(check: EdgeCheck): string[] {
     const problems: string[] = [];

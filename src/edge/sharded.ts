@@ -44,7 +44,7 @@ export class ShardedDistributions implements EdgeBuilder {
       const distribution = new cloudfront.Distribution(stack, 'Distribution', {
         comment: `Tenant shard ${shard}`,
         domainNames: domainsByShard.get(shard),
-        certificate: context.certificate,
+        certificate: context.certificateFor?.(shard) ?? context.certificate,
         minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
         httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
         enableIpv6: true,
