@@ -8,6 +8,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { GatewayCertificates, gatewayCertificateProblems, makeGatewayCertificates } from './certificates';
 import { isInZone } from './dns';
@@ -21,6 +22,7 @@ import { GatewayOrigin, OriginAccess, originAccessProblems } from './origin';
 import { PlacementPlan, placeTenants, TenantPlacement } from './placement';
 import { throwIfProblems } from './problems';
 import { recordUsage, sharedResourceUsage, usageProblems } from './quota-usage';
+import { grantTenantConfigRead, publishTenantConfig, tenantConfigDocuments, tenantConfigProblems } from './tenant-config';
 import { Quotas, quotaExceeded, ResolvedQuotas, resolveQuotas } from './quotas';
 import { TenantProps, Tenants } from './tenants';
 
@@ -156,6 +158,14 @@ export interface MultiTenantGatewayProps {
    * @default - a dashboard and alarms with default thresholds, no alarm actions, no additional CloudFront metrics
    */
   readonly observability?: ObservabilityOptions;
+
+  /**
+   * The SSM parameter path where the gateway publishes each host's tenant and `config`, one
+   * parameter per distribution shard (`<path>/shard-<n>`, a JSON object keyed by host). The fleet
+   * may read them with `ssm:GetParametersByPath` on this path.
+   * @default "/<stack name>/<gateway id>/tenants"
+   */
+  readonly tenantConfigPath?: string;
 }
 
 /**
@@ -221,13 +231,19 @@ export class MultiTenantGateway extends Construct {
   /** Every alarm the gateway made, for adding actions. */
   public readonly alarms: cloudwatch.Alarm[];
 
+  /** The SSM path under which each shard's host → tenant and config map is published. */
+  public readonly tenantConfigPath: string;
+
+  /** The published host → tenant and config maps, one per shard, in shard order. */
+  public readonly tenantConfigParameters: ssm.StringParameter[];
+
   private readonly distributionByShard: ReadonlyMap<number, cloudfront.IDistribution>;
   private readonly dnsTargetByShard?: ReadonlyMap<number, string>;
   private readonly shardOfTenant: Map<string, number>;
 
   constructor(scope: Construct, id: string, props: MultiTenantGatewayProps) {
     super(scope, id);
-    const { quotas, plan } = validate(this, props);
+    const { quotas, plan, tenantConfig } = validate(this, props);
 
     const retention = props.logRetention ?? Duration.days(90);
     const flowLogs = !props.vpc && (props.vpcFlowLogs ?? true);
@@ -318,6 +334,10 @@ export class MultiTenantGateway extends Construct {
       autoScalingGroup: this.autoScalingGroup,
     });
     this.dashboard = this.observability.dashboard;
+    this.tenantConfigPath = tenantConfig.path;
+    this.tenantConfigParameters = plan.shards.map(shard =>
+      publishTenantConfig(edge.stacks.get(shard)!, tenantConfig.path, shard, tenantConfig.documents.get(shard)!));
+    grantTenantConfigRead(this, this.autoScalingGroup, tenantConfig.path);
     this.alarms = this.observability.alarms;
   }
 
@@ -350,7 +370,9 @@ export class MultiTenantGateway extends Construct {
 }
 
 /** Checks every input and the plan they make; throws once, listing every problem. */
-function validate(gateway: Construct, props: MultiTenantGatewayProps): { quotas: ResolvedQuotas; plan: PlacementPlan } {
+function validate(gateway: Construct, props: MultiTenantGatewayProps): {
+  quotas: ResolvedQuotas; plan: PlacementPlan; tenantConfig: { path: string; documents: Map<number, string> };
+} {
   const resolved = resolveQuotas(props.quotas);
   const quotas = resolved.quotas;
   const tenants = props.tenants.list;
@@ -377,6 +399,12 @@ function validate(gateway: Construct, props: MultiTenantGatewayProps): { quotas:
       '`responseHeadersPolicy`, which every distribution shard shares,'));
   }
 
+  const tenantConfig = {
+    path: props.tenantConfigPath ?? `/${Stack.of(gateway).stackName}/${gateway.node.id}/tenants`,
+    documents: tenantConfigDocuments(plan.placements, tenants),
+  };
+  problems.push(...tenantConfigProblems(tenantConfig.path, tenantConfig.documents));
+
   throwIfProblems(`MultiTenantGateway "${gateway.node.path}"`, problems);
   const unpinned = plan.placements.filter(p => !p.pinned).length;
   if (unpinned > 0 && plan.shards.length > 1) {
@@ -385,7 +413,7 @@ function validate(gateway: Construct, props: MultiTenantGatewayProps): { quotas:
       'but removing a tenant may move the unpinned ones declared after it (a CNAMEAlreadyExists failure). ' +
       'Pin them with `distribution: n` (the CLI\'s `add` pins every tenant it adds).');
   }
-  return { quotas, plan };
+  return { quotas, plan, tenantConfig };
 }
 
 /** The problems with the logging, WAF and header options. */
