@@ -3,6 +3,7 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct, IConstruct } from 'constructs';
 import { certificateCovers, planCertificates, CertificatePlan } from './certificate-plan';
+import { knownZoneName } from './dns';
 import { EdgeMode } from './edge/edge-mode';
 import { acknowledgeNag } from './nag';
 import { PlacementPlan } from './placement';
@@ -249,15 +250,6 @@ function certificateRegion(certificate: acm.ICertificate): string | undefined {
   return region === undefined || Token.isUnresolved(region) || region === '' ? undefined : region;
 }
 
-function knownZoneName(zone: route53.IHostedZone): string | undefined {
-  let name: string | undefined;
-  try {
-    name = zone.zoneName;
-  } catch {
-    return undefined; // HostedZone.fromHostedZoneId has no name
-  }
-  return name === undefined || Token.isUnresolved(name) ? undefined : name.replace(/\.$/, '').toLowerCase();
-}
 
 /**
  * A certificate in us-east-1 for CloudFront, from a stack in another region (see

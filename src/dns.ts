@@ -1,3 +1,4 @@
+import { Token } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 
@@ -45,4 +46,15 @@ export function addCnameRecords(scope: Construct, zone: route53.IHostedZone, dom
 export function isInZone(domain: string, zoneName: string): boolean {
   const zone = zoneName.replace(/\.$/, '').toLowerCase();
   return domain === zone || domain.endsWith(`.${zone}`);
+}
+
+/** The zone's name, lower-case without the trailing dot, when synth time knows it. */
+export function knownZoneName(zone: route53.IHostedZone): string | undefined {
+  let name: string | undefined;
+  try {
+    name = zone.zoneName;
+  } catch {
+    return undefined; // HostedZone.fromHostedZoneId has no name
+  }
+  return name === undefined || Token.isUnresolved(name) ? undefined : name.replace(/\.$/, '').toLowerCase();
 }

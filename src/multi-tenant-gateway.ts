@@ -11,7 +11,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { GatewayCertificates, gatewayCertificateProblems, makeGatewayCertificates } from './certificates';
-import { isInZone } from './dns';
+import { isInZone, knownZoneName } from './dns';
 import { CacheOptions, cacheProblems, EdgePolicies } from './edge/cache';
 import { EdgeMode } from './edge/edge-mode';
 import { SecurityHeadersPolicies } from './edge/response-headers';
@@ -22,8 +22,8 @@ import { GatewayOrigin, OriginAccess, originAccessProblems } from './origin';
 import { PlacementPlan, placeTenants, TenantPlacement } from './placement';
 import { throwIfProblems } from './problems';
 import { recordUsage, sharedResourceUsage, usageProblems } from './quota-usage';
-import { grantTenantConfigRead, publishTenantConfig, tenantConfigDocuments, tenantConfigProblems } from './tenant-config';
 import { Quotas, quotaExceeded, ResolvedQuotas, resolveQuotas } from './quotas';
+import { grantTenantConfigRead, publishTenantConfig, tenantConfigDocuments, tenantConfigProblems } from './tenant-config';
 import { TenantProps, Tenants } from './tenants';
 
 /** Properties of a MultiTenantGateway. */
@@ -440,14 +440,9 @@ function securityProblems(gateway: Construct, props: MultiTenantGatewayProps): s
 
 function zoneProblems(gateway: Construct, zone: route53.IHostedZone, tenants: readonly TenantProps[], quotas: ResolvedQuotas): string[] {
   const problems: string[] = [];
-  let zoneName: string | undefined;
-  try {
-    zoneName = zone.zoneName;
-  } catch {
-    zoneName = undefined; // HostedZone.fromHostedZoneId has no name to check against
-  }
+  const zoneName = knownZoneName(zone);
   const inZone = tenants.filter(t => !t.externalDns);
-  if (zoneName === undefined || Token.isUnresolved(zoneName)) {
+  if (zoneName === undefined) {
     Annotations.of(gateway).addWarningV2('cdk-multi-tenant-gateway:zone-name-unknown',
       'The hosted zone\'s name is not known at synth time, so tenant domains were not checked to lie inside it. ' +
       'Import the zone with HostedZone.fromHostedZoneAttributes to have them checked.');

@@ -4,6 +4,7 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as fc from 'fast-check';
 import { EdgeMode, GatewayCertificates, MultiTenantGateway, MultiTenantGatewayProps, TenantCertificate, TenantProps, Tenants } from '../src';
+import { errorOf } from './errors';
 import { CertificatePlan, nameCovers, planCertificates } from '../src/certificate-plan';
 import { placeTenants } from '../src/placement';
 
@@ -20,15 +21,6 @@ function build(tenants: TenantProps[], props: (stack: Stack) => Partial<MultiTen
     ...props(stack),
   });
   return { app, stack, gateway };
-}
-
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected an error');
 }
 
 function single(ids: string[], domain = (id: string) => `${id}.example.com`): TenantProps[] {

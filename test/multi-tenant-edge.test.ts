@@ -6,6 +6,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { EdgeMode, MultiTenantDistributionOptions, MultiTenantGateway, MultiTenantGatewayProps, TenantCertificate, TenantProps, Tenants } from '../src';
+import { errorOf } from './errors';
 import { MultiTenantDistributions } from '../src/edge/multi-tenant';
 import { resolveQuotas } from '../src/quotas';
 
@@ -30,15 +31,6 @@ function build(list: TenantProps[], options: MultiTenantDistributionOptions = {}
     ...overrides,
   });
   return { app, stack, gateway, template: Template.fromStack(stack) };
-}
-
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected an error');
 }
 
 function only(template: Template, type: string): { id: string; properties: any } {

@@ -5,6 +5,7 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { MultiTenantGateway, MultiTenantGatewayProps, TenantProps, Tenants } from '../src';
+import { errorOf } from './errors';
 
 const ENV = { account: '123456789012', region: 'eu-west-1' };
 const EDGE_CERT = 'arn:aws:acm:us-east-1:123456789012:certificate/edge';
@@ -25,15 +26,6 @@ function build(list: TenantProps[], overrides: Partial<MultiTenantGatewayProps> 
     ...overrides,
   });
   return { app, stack, gateway };
-}
-
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected an error');
 }
 
 describe('sharding', () => {

@@ -4,6 +4,7 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { MultiTenantGateway, MultiTenantGatewayProps, ObservabilityOptions, Tenants } from '../src';
+import { errorOf } from './errors';
 
 const ACCOUNT = '123456789012';
 
@@ -64,15 +65,6 @@ function alarmNamed(template: Template, description: string): any {
   const found = alarms(template).filter(a => String(a.AlarmDescription).startsWith(description));
   expect(found).toHaveLength(1);
   return found[0];
-}
-
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected an error');
 }
 
 describe('dashboard', () => {

@@ -1,10 +1,9 @@
 import { Lazy, NestedStack, Names, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
-import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { EdgeBuild, EdgeBuilder, EdgeCheck, EdgeContext } from './edge';
-import { addCnameRecords } from '../dns';
+import { addCnameRecords, knownZoneName } from '../dns';
 import { acknowledgeNag } from '../nag';
 import { quotaExceeded } from '../quotas';
 import { TenantProps } from '../tenants';
@@ -124,7 +123,7 @@ export class MultiTenantDistributions implements EdgeBuilder {
     if (certificateRegion !== undefined && certificateRegion !== 'us-east-1') {
       problems.push(`\`TenantCertificate.fromCertificate\` is given a certificate in ${certificateRegion}; CloudFront only uses certificates in us-east-1`);
     }
-    const zoneName = safeZoneName(check.hostedZone);
+    const zoneName = knownZoneName(check.hostedZone);
 
     for (const tenant of tenants) {
       const who = `tenant "${tenant.id}"`;
@@ -258,16 +257,6 @@ export class MultiTenantDistributions implements EdgeBuilder {
   }
 }
 
-/** The zone's name when synth time knows it. */
-function safeZoneName(zone: route53.IHostedZone): string | undefined {
-  let name: string | undefined;
-  try {
-    name = zone.zoneName;
-  } catch {
-    return undefined; // HostedZone.fromHostedZoneId has no name
-  }
-  return name === undefined || Token.isUnresolved(name) ? undefined : name.replace(/\.$/, '').toLowerCase();
-}
 
 function regionOf(certificate: acm.ICertificate): string | undefined {
   const arn = certificate.certificateArn;
