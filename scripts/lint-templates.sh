@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Lints every template the gateway synthesizes: cfn-lint with no error or warning, checkov with no
-# failed check beyond checkov-skips.yaml. Two gateways cover both origin modes: the TypeScript
-# example (VPC origins) and a 150-tenant fixture (secret header, WAF and CloudFront logging on).
+# failed check beyond checkov-skips.yaml. Three gateways cover both origin and both edge modes: the
+# TypeScript example (VPC origins) and the fixtures (secret header with WAF and CloudFront logging;
+# multi-tenant distribution with DNS-validated certificates).
 # Ignored cfn-lint rules live in .cfnlintrc.yaml; both files give a reason for every entry.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,10 +1,12 @@
-// A 150-tenant gateway in secret-header mode, for the template linters (the example covers VPC
-// origins): `ts-node --project tsconfig.scripts.json scripts/synth-fixture.ts <outdir>`.
+// Gateways for the template linters, beside the example (sharded, VPC origins): 150 tenants in
+// secret-header mode with WAF and CloudFront logging, and 150 tenants on a multi-tenant
+// distribution with DNS-validated certificates and alarms in us-east-1.
+// `ts-node --project tsconfig.scripts.json scripts/synth-fixture.ts <outdir>`.
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { MultiTenantGateway, OriginAccess, TenantProps, Tenants } from '../src';
+import { EdgeMode, GatewayCertificates, MultiTenantGateway, OriginAccess, TenantProps, Tenants } from '../src';
 
 const outdir = process.argv[2];
 if (!outdir) {
@@ -33,5 +35,14 @@ new MultiTenantGateway(stack, 'Gateway', {
   loadBalancerDeletionProtection: true,
 });
 
+const saas = new Stack(app, 'LintFixtureMultiTenant', { env: { account: '123456789012', region: 'us-east-1' } });
+new MultiTenantGateway(saas, 'Gateway', {
+  tenants: Tenants.fromList(tenants),
+  hostedZone: route53.HostedZone.fromHostedZoneAttributes(saas, 'Zone', { hostedZoneId: 'Z0123456789EXAMPLE', zoneName: 'example.com' }),
+  certificates: GatewayCertificates.dnsValidated(),
+  edge: EdgeMode.multiTenantDistribution(),
+  webAclId: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/gateway/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111',
+});
+
 const assembly = app.synth();
-console.log(`Synthesized a 150-tenant secret-header gateway into ${path.relative(process.cwd(), assembly.directory)}`);
+console.log(`Synthesized the secret-header and multi-tenant gateways into ${path.relative(process.cwd(), assembly.directory)}`);

@@ -5,7 +5,7 @@ import { Construct, IConstruct } from 'constructs';
 import { certificateCovers, planCertificates, CertificatePlan } from './certificate-plan';
 import { knownZoneName } from './dns';
 import { EdgeMode } from './edge/edge-mode';
-import { acknowledgeNag } from './nag';
+import { acknowledgeCheckov, acknowledgeNag } from './nag';
 import { PlacementPlan } from './placement';
 import { quotaExceeded, ResolvedQuotas } from './quotas';
 import { TenantProps } from './tenants';
@@ -94,6 +94,10 @@ export class GatewayCertificates {
     for (const { key, names } of plan.certificates) {
       const certificateProps = { domainName: names[0], subjectAlternativeNames: names.length > 1 ? names.slice(1) : undefined };
       const certificate = new acm.Certificate(scope, key, { ...certificateProps, validation: acm.CertificateValidation.fromDns(zone) });
+      if (names.some(name => name.startsWith('*.'))) {
+        acknowledgeCheckov(certificate, 'CKV2_AWS_71',
+          'One wildcard covers every tenant that is a direct subdomain of the zone the gateway validates in; it is planned that way.');
+      }
       regional.set(key, certificate);
       global.set(key, inUsEast1 ? certificate : usEast1Certificate(scope, `${key} us-east-1`, zone, certificateProps));
     }

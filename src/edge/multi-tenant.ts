@@ -4,7 +4,7 @@ import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import { Construct } from 'constructs';
 import { EdgeBuild, EdgeBuilder, EdgeCheck, EdgeContext } from './edge';
 import { addCnameRecords, knownZoneName } from '../dns';
-import { acknowledgeNag } from '../nag';
+import { acknowledgeCheckov, acknowledgeNag } from '../nag';
 import { quotaExceeded } from '../quotas';
 import { TenantProps } from '../tenants';
 
@@ -163,6 +163,7 @@ export class MultiTenantDistributions implements EdgeBuilder {
       id: 'AwsSolutions-CFR3',
       reason: 'Standard logging to S3 (legacy) is not available on multi-tenant distributions.',
     }]);
+    acknowledgeCheckov(parent, 'CKV_AWS_86', 'Standard logging to S3 (legacy) is not available on multi-tenant distributions.');
 
     const group = this.ownConnectionGroup
       ? new cloudfront.CfnConnectionGroup(scope, 'ConnectionGroup', {

@@ -10,7 +10,7 @@ from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_route53 as route53
 from aws_cdk.assertions import Match, Template
 
-from cdk_multi_tenant_gateway import MultiTenantGateway, TenantProps, Tenants
+from cdk_multi_tenant_gateway import EdgeMode, MultiTenantGateway, TenantCertificate, TenantProps, Tenants
 
 ROOT = Path(__file__).resolve().parents[2]
 TENANTS_FILE = ROOT / "examples" / "tenants.json"
@@ -22,7 +22,7 @@ EDGE_CERT = f"arn:aws:acm:us-east-1:{ACCOUNT}:certificate/11111111-2222-3333-444
 ORIGIN_CERT = f"arn:aws:acm:us-east-1:{ACCOUNT}:certificate/66666666-7777-8888-9999-000000000000"
 
 
-def make_gateway(tenants: Tenants, edge_cert_arn: str = EDGE_CERT):
+def make_gateway(tenants: Tenants, edge_cert_arn: str = EDGE_CERT, edge: EdgeMode = None):
     """A stack holding one gateway, wired the way a Python app would wire it."""
     stack = Stack(App(), "Gateway", env=Environment(account=ACCOUNT, region="us-east-1"))
     gateway = MultiTenantGateway(
@@ -34,6 +34,7 @@ def make_gateway(tenants: Tenants, edge_cert_arn: str = EDGE_CERT):
         ),
         distribution_certificate=acm.Certificate.from_certificate_arn(stack, "EdgeCertificate", edge_cert_arn),
         load_balancer_certificates=[acm.Certificate.from_certificate_arn(stack, "OriginCertificate", ORIGIN_CERT)],
+        edge=edge,
     )
     return stack, gateway
 
@@ -220,3 +221,30 @@ def test_python_example_app_runs():
     assert "Synthesized 130 tenants into 2 CloudFront distributions" in result.stdout
     assert ".template.json:" in result.stdout
     assert (ROOT / "examples" / "python" / "cdk.out" / "manifest.json").is_file()
+
+
+def test_multi_tenant_mode_gives_one_distribution_and_a_distribution_tenant_per_tenant():
+    stack, gateway = make_gateway(
+        numbered(120),
+        edge=EdgeMode.multi_tenant_distribution(tenant_certificate=TenantCertificate.cloud_front_managed()),
+    )
+    parent = Template.from_stack(stack)
+    parent.has_resource_properties(
+        "AWS::CloudFront::Distribution",
+        {"DistributionConfig": Match.object_like({"ConnectionMode": "tenant-only"})},
+    )
+    parent.resource_count_is("AWS::CloudFront::ConnectionGroup", 1)
+    assert len(gateway.distributions) == 1
+    assert gateway.distribution_of("t-000") is gateway.distribution_of("t-119")
+
+    tenants = {}
+    for shard_stack in gateway.shard_stacks:
+        shard = Template.from_stack(shard_stack)
+        for resource in shard.find_resources("AWS::CloudFront::DistributionTenant").values():
+            props = resource["Properties"]
+            tenants[props["Name"]] = props
+        for record in shard.find_resources("AWS::Route53::RecordSet").values():
+            assert record["Properties"]["Type"] == "CNAME"
+    assert len(tenants) == 120
+    assert tenants["t-007"]["Domains"] == ["t-007.example.com"]
+    assert tenants["t-007"]["ManagedCertificateRequest"]["ValidationTokenHost"] == "cloudfront"
