@@ -378,7 +378,7 @@ function validate(gateway: Construct, props: MultiTenantGatewayProps): {
   const tenants = props.tenants.list;
   const problems = [...resolved.problems, ...cacheProblems(props.cache), ...fleetProblems(props.fleet),
     ...originAccessProblems(gateway, props.originAccess ?? OriginAccess.vpcOrigin()), ...securityProblems(gateway, props),
-    ...observabilityProblems(props.observability)];
+    ...observabilityProblems(props.observability, Stack.of(gateway).region)];
 
   if (tenants.length === 0) problems.push(`${props.tenants.source} has no tenants; a gateway needs at least one`);
   problems.push(...zoneProblems(gateway, props.hostedZone, tenants, quotas));

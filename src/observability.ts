@@ -4,9 +4,11 @@ import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { show } from './problems';
+import { InsightRuleWidget, TenantInsights } from './tenant-insights';
 
 /** Thresholds of the gateway's alarms. Each alarm fires after three bad five-minute periods unless said otherwise. */
 export interface AlarmThresholds {
@@ -83,6 +85,31 @@ export interface ObservabilityOptions {
    * @default - the defaults of each threshold
    */
   readonly alarmThresholds?: AlarmThresholds;
+
+  /**
+   * Tenant-level visibility: the top tenants (by Host header) by requests and by 5xx responses.
+   * Turns on CloudFront standard logging (v2) of every distribution into one CloudWatch Logs log
+   * group, each record trimmed to the host header and status, with two Contributor Insights
+   * rules over it (`observability.tenantRequestsRule`, `tenantErrorsRule`) graphed on the dashboard.
+   *
+   * The gateway's stack must be in us-east-1, where CloudFront's log deliveries are made. A
+   * distribution can have only one access-log delivery to CloudWatch Logs, so none may be
+   * configured on them outside the gateway.
+   *
+   * Opt-in, as it is billed per request: CloudWatch vended log ingestion (about $0.50 per GB;
+   * trimmed records are around 0.1 KB, against 0.5 KB with every field, so roughly $0.05 per
+   * million requests) and storage for the retention, plus Contributor Insights (about $0.50 per
+   * rule per month, two rules, and $0.02 per million log events matched, per rule). See
+   * CloudWatch pricing.
+   * @default false
+   */
+  readonly tenantInsights?: boolean;
+
+  /**
+   * How long to keep the access logs of `tenantInsights`.
+   * @default RetentionDays.ONE_MONTH
+   */
+  readonly tenantInsightsLogRetention?: logs.RetentionDays;
 }
 
 /** Properties of a GatewayObservability. */
@@ -109,8 +136,13 @@ const CLOUDFRONT_REGION = 'us-east-1';
 const GROUP_METRICS = ['GroupInServiceInstances', 'GroupDesiredCapacity', 'GroupMaxSize'];
 
 /** Every problem with the observability options, for the gateway's single error. */
-export function observabilityProblems(options: ObservabilityOptions = {}): string[] {
+export function observabilityProblems(options: ObservabilityOptions = {}, region?: string): string[] {
   const problems: string[] = [];
+  if (options.tenantInsights && region !== undefined && region !== CLOUDFRONT_REGION) {
+    problems.push('`observability.tenantInsights` needs the gateway\'s stack in us-east-1, where CloudFront delivers its access logs ' +
+      `to CloudWatch Logs, but its region is ${Token.isUnresolved(region) ? 'not known at synth time' : region}: ` +
+      'deploy the gateway in us-east-1 (give its stack an `env` with that region), or turn `tenantInsights` off');
+  }
   const t = options.alarmThresholds ?? {};
   const within = (key: keyof AlarmThresholds, value: number | undefined, least: number, most: number) => {
     if (value !== undefined && !Token.isUnresolved(value) && (typeof value !== 'number' || !(value >= least && value <= most))) {
@@ -168,6 +200,15 @@ export class GatewayObservability extends Construct {
   /** The fleet-at-maximum-capacity alarm. */
   public readonly fleetAtMaxCapacityAlarm?: cloudwatch.Alarm;
 
+  /** With `tenantInsights`: the log group of every distribution's access logs (host header and status). */
+  public readonly tenantAccessLogs?: logs.ILogGroup;
+
+  /** With `tenantInsights`: the Contributor Insights rule of the top hosts by requests. */
+  public readonly tenantRequestsRule?: cloudwatch.CfnInsightRule;
+
+  /** With `tenantInsights`: the Contributor Insights rule of the top hosts by 5xx responses. */
+  public readonly tenantErrorsRule?: cloudwatch.CfnInsightRule;
+
   constructor(scope: Construct, id: string, props: GatewayObservabilityProps) {
     super(scope, id);
     const additional = props.additionalDistributionMetrics ?? false;
@@ -182,6 +223,17 @@ export class GatewayObservability extends Construct {
       }
     }
     collectGroupMetrics(props.autoScalingGroup);
+    if (props.tenantInsights ?? false) {
+      const problems = observabilityProblems({ tenantInsights: true }, Stack.of(this).region);
+      if (problems.length > 0) throw new Error(`${this.node.path}: ${problems.join('; ')}`);
+      const insights = new TenantInsights(this, 'TenantInsights', {
+        distributions: props.distributions,
+        retention: props.tenantInsightsLogRetention ?? logs.RetentionDays.ONE_MONTH,
+      });
+      this.tenantAccessLogs = insights.logGroup;
+      this.tenantRequestsRule = insights.requestsRule;
+      this.tenantErrorsRule = insights.errorsRule;
+    }
 
     this.distributionErrorAlarms = [];
     this.alarms = [];
@@ -275,6 +327,12 @@ export class GatewayObservability extends Construct {
       this.dashboard.addWidgets(...distributionWidgets(additional));
       this.dashboard.addWidgets(...loadBalancerWidgets(props));
       this.dashboard.addWidgets(...fleetWidgets(props.autoScalingGroup.autoScalingGroupName));
+      if (this.tenantRequestsRule && this.tenantErrorsRule) {
+        this.dashboard.addWidgets(
+          new InsightRuleWidget('Top tenants (Host header) by requests', this.tenantRequestsRule, CLOUDFRONT_REGION),
+          new InsightRuleWidget('Top tenants (Host header) by 5xx responses', this.tenantErrorsRule, CLOUDFRONT_REGION),
+        );
+      }
     }
   }
 }

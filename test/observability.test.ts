@@ -1,9 +1,10 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { MultiTenantGateway, MultiTenantGatewayProps, ObservabilityOptions, Tenants } from '../src';
+import { EdgeMode, MultiTenantGateway, MultiTenantGatewayProps, ObservabilityOptions, Tenants } from '../src';
 import { errorOf } from './errors';
 
 const ACCOUNT = '123456789012';
@@ -248,5 +249,110 @@ describe('alarms', () => {
     expect(message).toContain('`observability.alarmThresholds.unhealthyHosts` must be a whole number, at least 1, got 0');
     expect(message).toContain('`observability.alarmThresholds.targetResponseTimeP99` must be longer than zero');
     expect(message).toContain('`observability.alarmThresholds.fleetAtMaxCapacityFor` must be whole minutes from 1 to 1440, got 1 minute 30 seconds');
+  });
+});
+
+describe('tenant insights', () => {
+  const ruleStates = (template: Template) => Object.values(template.findResources('AWS::CloudWatch::InsightRule'))
+    .map(r => r.Properties.RuleState);
+
+  /** The rule body as JSON, with the log group's name (a token) as "<group>". */
+  const parsedBody = (stack: Stack, body: unknown, groupLogicalId: string) => {
+    const resolved: any = stack.resolve(body);
+    const parts: unknown[] = resolved['Fn::Join'] ? resolved['Fn::Join'][1] : [resolved];
+    return JSON.parse(parts.map(p => typeof p === 'string' ? p : (expect(p).toEqual({ Ref: groupLogicalId }), '<group>')).join(''));
+  };
+
+  test('off by default: no log delivery, no insight rule', () => {
+    const { gateway, template } = build('us-east-1', {}, 2);
+    for (const t of [template, ...gateway.shardStacks.map(s => Template.fromStack(s))]) {
+      for (const type of ['AWS::Logs::DeliverySource', 'AWS::Logs::DeliveryDestination', 'AWS::Logs::Delivery', 'AWS::CloudWatch::InsightRule']) {
+        t.resourceCountIs(type, 0);
+      }
+    }
+    expect(gateway.observability.tenantRequestsRule).toBeUndefined();
+    expect(gateway.observability.tenantErrorsRule).toBeUndefined();
+  });
+
+  test('in us-east-1: one log group and destination, a source and delivery per distribution in its shard stack, two rules', () => {
+    const { gateway, stack, template } = build('us-east-1', { tenantInsights: true }, 3);
+    const groups = template.findResources('AWS::Logs::LogGroup', { Properties: { LogGroupName: Match.stringLikeRegexp('^/aws/vendedlogs/cloudfront/') } });
+    expect(Object.keys(groups)).toHaveLength(1);
+    const groupId = Object.keys(groups)[0];
+    expect(Object.values(groups)[0].Properties.RetentionInDays).toBe(30);
+    template.resourceCountIs('AWS::Logs::DeliveryDestination', 1);
+    const destinationId = Object.keys(template.findResources('AWS::Logs::DeliveryDestination'))[0];
+    template.hasResourceProperties('AWS::Logs::DeliveryDestination', {
+      OutputFormat: 'json',
+      DestinationResourceArn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:logs:us-east-1:${ACCOUNT}:log-group:`, { Ref: groupId }]] },
+    });
+    template.resourceCountIs('AWS::Logs::DeliverySource', 0);
+    template.resourceCountIs('AWS::Logs::Delivery', 0);
+
+    expect(gateway.shardStacks).toHaveLength(3);
+    for (const shard of gateway.shardStacks) {
+      const t = Template.fromStack(shard);
+      t.resourceCountIs('AWS::Logs::DeliverySource', 1);
+      t.resourceCountIs('AWS::Logs::Delivery', 1);
+      const [sourceId, source] = Object.entries(t.findResources('AWS::Logs::DeliverySource'))[0];
+      expect(source.Properties).toMatchObject({ LogType: 'ACCESS_LOGS' });
+      expect(JSON.stringify(source.Properties.ResourceArn)).toContain('{"Ref":"Distribution"}');
+      expect(JSON.stringify(source.Properties.ResourceArn)).toContain(':distribution/');
+      const delivery = Object.values(t.findResources('AWS::Logs::Delivery'))[0];
+      expect(delivery.Properties.DeliverySourceName).toBe(source.Properties.Name);
+      expect(delivery.Properties.RecordFields).toEqual(['x-host-header', 'sc-status']);
+      expect(delivery.DependsOn).toContain(sourceId);
+      // The destination's ARN comes in as a parameter of the nested stack.
+      expect(Object.keys(t.toJSON().Parameters ?? {})).toContain(delivery.Properties.DeliveryDestinationArn.Ref);
+    }
+    const nested = Object.values(template.findResources('AWS::CloudFormation::Stack'))
+      .filter(r => JSON.stringify(r.Properties.Parameters ?? {}).includes(`"Fn::GetAtt":["${destinationId}","Arn"]`));
+    expect(nested).toHaveLength(3);
+    expect(new Set(gateway.shardStacks.map(s => Object.values(Template.fromStack(s).findResources('AWS::Logs::DeliverySource'))[0].Properties.Name)).size).toBe(3);
+
+    expect(ruleStates(template)).toEqual(['ENABLED', 'ENABLED']);
+    const bodies = Object.values(template.findResources('AWS::CloudWatch::InsightRule')).map(r => parsedBody(stack, r.Properties.RuleBody, groupId));
+    const common = {
+      Schema: { Name: 'CloudWatchLogRule', Version: 1 },
+      LogGroupNames: ['<group>'],
+      LogFormat: 'JSON',
+      AggregateOn: 'Count',
+    };
+    expect(bodies).toContainEqual({ ...common, Contribution: { Keys: ['$.x-host-header'], Filters: [] } });
+    expect(bodies).toContainEqual({ ...common, Contribution: { Keys: ['$.x-host-header'], Filters: [{ Match: '$.sc-status', GreaterThan: 499 }] } });
+    expect(gateway.observability.tenantRequestsRule).toBeDefined();
+    expect(gateway.observability.tenantErrorsRule).toBeDefined();
+    expect(gateway.observability.tenantAccessLogs).toBeDefined();
+
+    const top = widgets(stack, template).filter(w => w.properties.title.startsWith('Top tenants'));
+    expect(top.map(w => w.properties.title)).toEqual(['Top tenants (Host header) by requests', 'Top tenants (Host header) by 5xx responses']);
+    for (const w of top) {
+      expect(w.properties).toMatchObject({ region: 'us-east-1', insightRule: { ruleName: '<token>', maxContributorCount: 10, orderBy: 'Sum' } });
+    }
+  });
+
+  test('the log retention is settable', () => {
+    const { template } = build('us-east-1', { tenantInsights: true, tenantInsightsLogRetention: RetentionDays.ONE_WEEK });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: Match.stringLikeRegexp('^/aws/vendedlogs/'), RetentionInDays: 7 });
+  });
+
+  test.each([['eu-west-1', 'eu-west-1'], [undefined, 'not known at synth time']])(
+    'outside us-east-1 (%s): a problem in the gateway\'s one error', (region, says) => {
+      const message = errorOf(() => build(region, { tenantInsights: true }));
+      expect(message).toContain(`\`observability.tenantInsights\` needs the gateway's stack in us-east-1, where CloudFront delivers its access logs to CloudWatch Logs, but its region is ${says}`);
+      expect(message).toContain('or turn `tenantInsights` off');
+    });
+
+  test('multi-tenant distribution: one source and delivery, in the parent stack', () => {
+    const { gateway, stack, template } = build('us-east-1', { tenantInsights: true }, 3, { edge: EdgeMode.multiTenantDistribution() });
+    expect(gateway.distributions).toHaveLength(1);
+    template.resourceCountIs('AWS::Logs::DeliverySource', 1);
+    template.resourceCountIs('AWS::Logs::Delivery', 1);
+    template.resourceCountIs('AWS::Logs::DeliveryDestination', 1);
+    template.resourceCountIs('AWS::CloudWatch::InsightRule', 2);
+    const source = Object.values(template.findResources('AWS::Logs::DeliverySource'))[0];
+    const distributionId = Object.keys(template.findResources('AWS::CloudFront::Distribution'))[0];
+    expect(JSON.stringify(stack.resolve(source.Properties.ResourceArn))).toContain(`{"Ref":"${distributionId}"}`);
+    for (const shard of gateway.shardStacks) Template.fromStack(shard).resourceCountIs('AWS::Logs::DeliverySource', 0);
   });
 });
