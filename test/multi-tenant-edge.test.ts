@@ -7,30 +7,15 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { EdgeMode, MultiTenantDistributionOptions, MultiTenantGateway, MultiTenantGatewayProps, TenantCertificate, TenantProps, Tenants } from '../src';
 import { errorOf } from './errors';
+import { build as buildGateway, EDGE_CERT, ENV, tenants } from './gateway-fixture';
 import { MultiTenantDistributions } from '../src/edge/multi-tenant';
 import { resolveQuotas } from '../src/quotas';
 
-const ENV = { account: '123456789012', region: 'eu-west-1' };
-const EDGE_CERT = 'arn:aws:acm:us-east-1:123456789012:certificate/edge';
 const TENANT_CERT = 'arn:aws:acm:us-east-1:123456789012:certificate/tenants';
-const ALB_CERT = 'arn:aws:acm:eu-west-1:123456789012:certificate/origin';
-
-function tenants(count: number): TenantProps[] {
-  return Array.from({ length: count }, (_, i) => ({ id: `tenant-${i}`, domainNames: [`tenant-${i}.example.com`] }));
-}
 
 function build(list: TenantProps[], options: MultiTenantDistributionOptions = {}, overrides: Partial<MultiTenantGatewayProps> = {}) {
-  const app = new App();
-  const stack = new Stack(app, 'Stack', { env: ENV });
-  const gateway = new MultiTenantGateway(stack, 'Gateway', {
-    tenants: Tenants.fromList(list),
-    hostedZone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z123', zoneName: 'example.com' }),
-    distributionCertificate: acm.Certificate.fromCertificateArn(stack, 'EdgeCert', EDGE_CERT),
-    loadBalancerCertificates: [acm.Certificate.fromCertificateArn(stack, 'AlbCert', ALB_CERT)],
-    edge: EdgeMode.multiTenantDistribution(options),
-    ...overrides,
-  });
-  return { app, stack, gateway, template: Template.fromStack(stack) };
+  const built = buildGateway(list, { edge: EdgeMode.multiTenantDistribution(options), ...overrides });
+  return { ...built, template: Template.fromStack(built.stack) };
 }
 
 function only(template: Template, type: string): { id: string; properties: any } {

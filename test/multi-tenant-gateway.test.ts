@@ -4,29 +4,9 @@ import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { MultiTenantGateway, MultiTenantGatewayProps, TenantProps, Tenants } from '../src';
+import { MultiTenantGateway, Tenants } from '../src';
 import { errorOf } from './errors';
-
-const ENV = { account: '123456789012', region: 'eu-west-1' };
-const EDGE_CERT = 'arn:aws:acm:us-east-1:123456789012:certificate/edge';
-const ALB_CERT = 'arn:aws:acm:eu-west-1:123456789012:certificate/origin';
-
-function tenants(count: number): TenantProps[] {
-  return Array.from({ length: count }, (_, i) => ({ id: `tenant-${i}`, domainNames: [`tenant-${i}.example.com`] }));
-}
-
-function build(list: TenantProps[], overrides: Partial<MultiTenantGatewayProps> = {}) {
-  const app = new App();
-  const stack = new Stack(app, 'Stack', { env: ENV });
-  const gateway = new MultiTenantGateway(stack, 'Gateway', {
-    tenants: Tenants.fromList(list),
-    hostedZone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z123', zoneName: 'example.com' }),
-    distributionCertificate: acm.Certificate.fromCertificateArn(stack, 'EdgeCert', EDGE_CERT),
-    loadBalancerCertificates: [acm.Certificate.fromCertificateArn(stack, 'AlbCert', ALB_CERT)],
-    ...overrides,
-  });
-  return { app, stack, gateway };
-}
+import { ALB_CERT, build, EDGE_CERT, ENV, tenants } from './gateway-fixture';
 
 describe('sharding', () => {
   test.each([[1, 1], [100, 1], [101, 2], [250, 3]])('%i tenants give %i distributions, aliases as placed, records to their own shard', (count, shards) => {

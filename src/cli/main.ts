@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Quotas, QUOTA_SPECS, resolveQuotas, ResolvedQuotas } from '../quotas';
-import { addTenant, planReport, problemList, removeTenant, summarize, validateRegistry } from './commands';
+import { addTenant, EditResult, planReport, problemList, removeTenant, summarize, validateRegistry } from './commands';
 
 const BIN = 'cdk-multi-tenant-gateway';
 const DEFAULT_FILE = 'tenants.json';
@@ -69,9 +69,7 @@ const COMMANDS: { [name: string]: Command } = {
         externalDns: context.booleans.has('external-dns'),
         config: context.config,
       }, context.quotas);
-      fs.writeFileSync(context.file, result.text);
-      result.messages.forEach(m => context.io.out(m));
-      return 0;
+      return writeEdit(context, result);
     },
   },
   remove: {
@@ -84,9 +82,7 @@ const COMMANDS: { [name: string]: Command } = {
     },
     run: context => {
       const result = removeTenant(readFile(context, false)!, context.source, context.args[0], context.quotas);
-      fs.writeFileSync(context.file, result.text);
-      result.messages.forEach(m => context.io.out(m));
-      return 0;
+      return writeEdit(context, result);
     },
   },
   validate: {
@@ -233,6 +229,13 @@ function readFile(context: Context, mayBeMissing: boolean): string | undefined {
     if (mayBeMissing && (e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new Error(`Cannot read tenants file ${context.source}: ${(e as Error).message}`);
   }
+}
+
+/** Writes an edited tenants file and tells the user what changed. */
+function writeEdit(context: Context, result: EditResult): number {
+  fs.writeFileSync(context.file, result.text);
+  result.messages.forEach(m => context.io.out(m));
+  return 0;
 }
 
 function isCommand(name: string): boolean {

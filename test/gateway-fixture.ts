@@ -1,0 +1,28 @@
+// A gateway in a stack of its own, for the tests of the gateway and its edge modes.
+import { App, Stack } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { MultiTenantGateway, MultiTenantGatewayProps, TenantProps, Tenants } from '../src';
+
+export const ENV = { account: '123456789012', region: 'eu-west-1' };
+export const EDGE_CERT = 'arn:aws:acm:us-east-1:123456789012:certificate/edge';
+export const ALB_CERT = 'arn:aws:acm:eu-west-1:123456789012:certificate/origin';
+
+/** `count` single-domain tenants in example.com, none pinned. */
+export function tenants(count: number): TenantProps[] {
+  return Array.from({ length: count }, (_, i) => ({ id: `tenant-${i}`, domainNames: [`tenant-${i}.example.com`] }));
+}
+
+/** A gateway over `list` in the zone example.com with imported certificates; `overrides` win. */
+export function build(list: TenantProps[], overrides: Partial<MultiTenantGatewayProps> = {}) {
+  const app = new App();
+  const stack = new Stack(app, 'Stack', { env: ENV });
+  const gateway = new MultiTenantGateway(stack, 'Gateway', {
+    tenants: Tenants.fromList(list),
+    hostedZone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z123', zoneName: 'example.com' }),
+    distributionCertificate: acm.Certificate.fromCertificateArn(stack, 'EdgeCert', EDGE_CERT),
+    loadBalancerCertificates: [acm.Certificate.fromCertificateArn(stack, 'AlbCert', ALB_CERT)],
+    ...overrides,
+  });
+  return { app, stack, gateway };
+}
