@@ -1,9 +1,9 @@
 // The CLI's commands as pure functions over the file's text, so tests need no process or disk.
 // They throw `Error` for a broken rule or an invalid file (exit code 1); main.ts does the I/O.
-import { placeTenants, PlacementPlan } from '../placement';
-import { QuotaUsage, recordUsage, sharedResourceUsage, usageProblems } from '../quota-usage';
-import { quotaExceeded, ResolvedQuotas } from '../quotas';
-import { tenantProblems, TenantProps } from '../tenants';
+import { placeTenants, PlacementPlan } from '../tenants/placement';
+import { QuotaUsage, recordUsage, sharedResourceUsage, usageProblems } from '../quotas/quota-usage';
+import { quotaExceeded, ResolvedQuotas } from '../quotas/quotas';
+import { tenantProblems, TenantProps } from '../tenants/tenants';
 import { emptyRegistry, formatRegistry, parseRegistry, RegistryFile } from './registry-file';
 
 /** Placement, quota usage and every problem of a tenant list. */

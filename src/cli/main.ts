@@ -3,7 +3,7 @@
 // tenants file without loading aws-cdk-lib, so it starts fast in a PR check or on a laptop.
 import * as fs from 'fs';
 import * as path from 'path';
-import { Quotas, QUOTA_SPECS, resolveQuotas, ResolvedQuotas } from '../quotas';
+import { Quotas, QUOTA_SPECS, resolveQuotas, ResolvedQuotas } from '../quotas/quotas';
 import { addTenant, EditResult, planReport, problemList, removeTenant, summarize, validateRegistry } from './commands';
 
 const BIN = 'cdk-multi-tenant-gateway';

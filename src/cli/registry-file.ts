@@ -1,6 +1,6 @@
 // Reading and writing the tenants file so that every edit is deterministic: an added tenant shows
 // in review as its own lines only, and rewriting an unchanged file gives back the same text.
-import { TenantProps, Tenants } from '../tenants';
+import { TenantProps, Tenants } from '../tenants/tenants';
 
 /** Where a new tenants file points editors for completion and checking. */
 export const SCHEMA_URL = 'https://unpkg.com/cdk-multi-tenant-gateway/tenants.schema.json';

@@ -1,7 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import { Construct } from 'constructs';
-import { show } from '../problems';
+import { show } from '../private/problems';
 
 /** How CloudFront caches the app's responses. `Host` is always part of the cache key. */
 export interface CacheOptions {

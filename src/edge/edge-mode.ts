@@ -1,6 +1,6 @@
-import { EdgeBuilder } from './edge';
-import { MultiTenantDistributionOptions, MultiTenantDistributions } from './multi-tenant';
-import { ShardedDistributions, ShardedDistributionsOptions } from './sharded';
+import { EdgeBuilder } from './private/edge-binding';
+import { MultiTenantDistributionOptions, MultiTenantDistributions } from './private/multi-tenant';
+import { ShardedDistributions, ShardedDistributionsOptions } from './private/sharded';
 
 /**
  * How tenant domains attach to CloudFront. Both modes share the tenants, cache policy, origin,

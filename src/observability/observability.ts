@@ -1,0 +1,465 @@
+import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { show } from '../private/problems';
+import { InsightRuleWidget, TenantInsights } from './private/tenant-insights';
+
+/** Thresholds of the gateway's alarms. Each alarm fires after three bad five-minute periods unless said otherwise. */
+export interface AlarmThresholds {
+  /**
+   * A distribution's 5xx error rate, in percent of its requests (one alarm per distribution).
+   * @default 5
+   */
+  readonly distribution5xxErrorRate?: number;
+
+  /**
+   * The load balancer's 5xx responses, its own and its targets', in percent of its requests.
+   * @default 5
+   */
+  readonly loadBalancer5xxErrorRate?: number;
+
+  /**
+   * Unhealthy targets in the target group; the alarm fires when at least this many stay
+   * unhealthy for five one-minute periods (longer than an instance replacement's health checks).
+   * @default 1
+   */
+  readonly unhealthyHosts?: number;
+
+  /**
+   * The targets' 99th percentile response time.
+   * @default Duration.seconds(2)
+   */
+  readonly targetResponseTimeP99?: Duration;
+
+  /**
+   * How long the Auto Scaling group may sit at its maximum size before the alarm fires: it can
+   * no longer scale out, so more load means slower pages. Whole minutes, at most a day.
+   * @default Duration.minutes(15)
+   */
+  readonly fleetAtMaxCapacityFor?: Duration;
+}
+
+/** What the gateway watches, and how. */
+export interface ObservabilityOptions {
+  /**
+   * Make a CloudWatch dashboard (in the stack's region; CloudFront graphs read us-east-1).
+   * @default true
+   */
+  readonly dashboard?: boolean;
+
+  /**
+   * The dashboard's name.
+   * @default - a name CloudFormation generates
+   */
+  readonly dashboardName?: string;
+
+  /**
+   * Turn on CloudFront's additional metrics (cache hit rate, origin latency, error rates by
+   * status) for every distribution, and graph them. Opt-in: CloudFront bills them per
+   * distribution per month (see CloudWatch pricing).
+   * @default false
+   */
+  readonly additionalDistributionMetrics?: boolean;
+
+  /**
+   * Make alarms. Distribution alarms are only made when the stack is in us-east-1, where
+   * CloudFront publishes its metrics: an alarm can only watch metrics of its own region.
+   * @default true
+   */
+  readonly alarms?: boolean;
+
+  /**
+   * The topic every alarm notifies, when it fires and when it recovers.
+   * @default - no actions; add them on `alarms`
+   */
+  readonly alarmTopic?: sns.ITopic;
+
+  /**
+   * When the alarms fire.
+   * @default - the defaults of each threshold
+   */
+  readonly alarmThresholds?: AlarmThresholds;
+
+  /**
+   * Tenant-level visibility: the top tenants (by Host header) by requests and by 5xx responses.
+   * Turns on CloudFront standard logging (v2) of every distribution into one CloudWatch Logs log
+   * group, each record trimmed to the host header and status, with two Contributor Insights
+   * rules over it (`observability.tenantRequestsRule`, `tenantErrorsRule`) graphed on the dashboard.
+   *
+   * The gateway's stack must be in us-east-1, where CloudFront's log deliveries are made. A
+   * distribution can have only one access-log delivery to CloudWatch Logs, so none may be
+   * configured on them outside the gateway.
+   *
+   * Opt-in, as it is billed per request: CloudWatch vended log ingestion (about $0.50 per GB;
+   * trimmed records are around 0.1 KB, against 0.5 KB with every field, so roughly $0.05 per
+   * million requests) and storage for the retention, plus Contributor Insights (about $0.50 per
+   * rule per month, two rules, and $0.02 per million log events matched, per rule). See
+   * CloudWatch pricing.
+   * @default false
+   */
+  readonly tenantInsights?: boolean;
+
+  /**
+   * How long to keep the access logs of `tenantInsights`.
+   * @default RetentionDays.ONE_MONTH
+   */
+  readonly tenantInsightsLogRetention?: logs.RetentionDays;
+}
+
+/** Properties of a GatewayObservability. */
+export interface GatewayObservabilityProps extends ObservabilityOptions {
+  /** The distributions to watch. */
+  readonly distributions: cloudfront.IDistribution[];
+
+  /** The load balancer in front of the fleet. */
+  readonly loadBalancer: elbv2.IApplicationLoadBalancer;
+
+  /** The target group of the fleet. */
+  readonly targetGroup: elbv2.IApplicationTargetGroup;
+
+  /**
+   * The app servers. Their in-service and capacity graphs and the max-capacity alarm read the
+   * group metrics of Auto Scaling, which this construct switches on (free, one-minute) for a
+   * group that collects none.
+   */
+  readonly autoScalingGroup: autoscaling.IAutoScalingGroup;
+}
+
+const PERIOD = Duration.minutes(5);
+const CLOUDFRONT_REGION = 'us-east-1';
+const GROUP_METRICS = ['GroupInServiceInstances', 'GroupDesiredCapacity', 'GroupMaxSize'];
+
+/** Every problem with the observability options, for the gateway's single error. */
+export function observabilityProblems(options: ObservabilityOptions = {}, region?: string): string[] {
+  const problems: string[] = [];
+  if (options.tenantInsights && region !== undefined && region !== CLOUDFRONT_REGION) {
+    problems.push('`observability.tenantInsights` needs the gateway\'s stack in us-east-1, where CloudFront delivers its access logs ' +
+      `to CloudWatch Logs, but its region is ${Token.isUnresolved(region) ? 'not known at synth time' : region}: ` +
+      'deploy the gateway in us-east-1 (give its stack an `env` with that region), or turn `tenantInsights` off');
+  }
+  const t = options.alarmThresholds ?? {};
+  const within = (key: keyof AlarmThresholds, value: number | undefined, least: number, most: number) => {
+    if (value !== undefined && !Token.isUnresolved(value) && (typeof value !== 'number' || !(value >= least && value <= most))) {
+      problems.push(`\`observability.alarmThresholds.${key}\` must be a number from ${least} to ${most}, got ${show(value)}`);
+    }
+  };
+  within('distribution5xxErrorRate', t.distribution5xxErrorRate, 0, 100);
+  within('loadBalancer5xxErrorRate', t.loadBalancer5xxErrorRate, 0, 100);
+  const hosts = t.unhealthyHosts;
+  if (hosts !== undefined && !Token.isUnresolved(hosts) && !(Number.isInteger(hosts) && hosts >= 1)) {
+    problems.push(`\`observability.alarmThresholds.unhealthyHosts\` must be a whole number, at least 1, got ${show(hosts)}`);
+  }
+  const p99 = t.targetResponseTimeP99;
+  if (p99 !== undefined && p99.toMilliseconds() <= 0) {
+    problems.push(`\`observability.alarmThresholds.targetResponseTimeP99\` must be longer than zero, got ${p99.toHumanString()}`);
+  }
+  const atMax = t.fleetAtMaxCapacityFor;
+  if (atMax !== undefined) {
+    const minutes = atMax.toMilliseconds() / 60000;
+    if (!Number.isInteger(minutes) || minutes < 1 || minutes > 1440) {
+      problems.push(`\`observability.alarmThresholds.fleetAtMaxCapacityFor\` must be whole minutes from 1 to 1440, got ${atMax.toHumanString()}`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * A dashboard and alarms for a gateway: its distributions, load balancer and fleet.
+ *
+ * The CloudFront graphs aggregate with `SEARCH` over every distribution in the account
+ * (`AWS/CloudFront` has no dimension to tell the gateway's own apart): one line per statistic
+ * whether there is one shard or 500, and no per-distribution metric list that would outgrow
+ * CloudWatch's limits. Run the gateway in an account of its own to have them count only its
+ * tenants. Alarms watch each distribution by its id, so they are exact.
+ */
+export class GatewayObservability extends Construct {
+  /** The dashboard, unless turned off. */
+  public readonly dashboard?: cloudwatch.Dashboard;
+
+  /** Every alarm made, for adding actions. */
+  public readonly alarms: cloudwatch.Alarm[];
+
+  /** One 5xx-error-rate alarm per distribution, each in its distribution's stack (us-east-1 stacks only). */
+  public readonly distributionErrorAlarms: cloudwatch.Alarm[];
+
+  /** The load balancer's 5xx error rate alarm. */
+  public readonly loadBalancerErrorAlarm?: cloudwatch.Alarm;
+
+  /** The unhealthy targets alarm. */
+  public readonly unhealthyHostsAlarm?: cloudwatch.Alarm;
+
+  /** The targets' p99 response time alarm. */
+  public readonly targetResponseTimeAlarm?: cloudwatch.Alarm;
+
+  /** The fleet-at-maximum-capacity alarm. */
+  public readonly fleetAtMaxCapacityAlarm?: cloudwatch.Alarm;
+
+  /** With `tenantInsights`: the log group of every distribution's access logs (host header and status). */
+  public readonly tenantAccessLogs?: logs.ILogGroup;
+
+  /** With `tenantInsights`: the Contributor Insights rule of the top hosts by requests. */
+  public readonly tenantRequestsRule?: cloudwatch.CfnInsightRule;
+
+  /** With `tenantInsights`: the Contributor Insights rule of the top hosts by 5xx responses. */
+  public readonly tenantErrorsRule?: cloudwatch.CfnInsightRule;
+
+  constructor(scope: Construct, id: string, props: GatewayObservabilityProps) {
+    super(scope, id);
+    const additional = props.additionalDistributionMetrics ?? false;
+    if (additional) {
+      // A child of the distribution, so it lands in the distribution's own (shard) stack; a
+      // distribution made with `publishAdditionalMetrics` already has one.
+      for (const distribution of props.distributions.filter(d => !d.node.tryFindChild('MonitoringSubscription'))) {
+        new cloudfront.CfnMonitoringSubscription(distribution, 'MonitoringSubscription', {
+          distributionId: distribution.distributionId,
+          monitoringSubscription: { realtimeMetricsSubscriptionConfig: { realtimeMetricsSubscriptionStatus: 'Enabled' } },
+        });
+      }
+    }
+    collectGroupMetrics(props.autoScalingGroup);
+    if (props.tenantInsights ?? false) {
+      const problems = observabilityProblems({ tenantInsights: true }, Stack.of(this).region);
+      if (problems.length > 0) throw new Error(`${this.node.path}: ${problems.join('; ')}`);
+      const insights = new TenantInsights(this, 'TenantInsights', {
+        distributions: props.distributions,
+        retention: props.tenantInsightsLogRetention ?? logs.RetentionDays.ONE_MONTH,
+      });
+      this.tenantAccessLogs = insights.logGroup;
+      this.tenantRequestsRule = insights.requestsRule;
+      this.tenantErrorsRule = insights.errorsRule;
+    }
+
+    this.distributionErrorAlarms = [];
+    this.alarms = [];
+    if (props.alarms ?? true) {
+      const t = props.alarmThresholds ?? {};
+      const region = Stack.of(this).region;
+      if (region === CLOUDFRONT_REGION) {
+        for (const distribution of props.distributions) {
+          const alarm = new cloudwatch.Alarm(distribution, `${id}5xxAlarm`, {
+            alarmDescription: `CloudFront distribution ${distribution.node.path}: 5xx error rate at or above ${t.distribution5xxErrorRate ?? 5}%`,
+            metric: cloudFrontMetric('5xxErrorRate', 'Average', { DistributionId: distribution.distributionId }),
+            threshold: t.distribution5xxErrorRate ?? 5,
+            ...sustained(3),
+          });
+          this.distributionErrorAlarms.push(alarm);
+        }
+      } else {
+        Annotations.of(this).addWarningV2('cdk-multi-tenant-gateway:cloudfront-alarms-region',
+          'No CloudFront alarms were made: CloudFront publishes its metrics in us-east-1 and an alarm only watches metrics of its own region, ' +
+          `but this stack's region is ${Token.isUnresolved(region) ? 'not known at synth time' : region}. The dashboard still graphs them. ` +
+          'To alarm on them, make alarms on `AWS/CloudFront` `5xxErrorRate` (dimensions DistributionId and Region "Global") for each of ' +
+          '`gateway.distributions` in a small us-east-1 stack, or deploy the gateway in us-east-1.');
+      }
+
+      const lb = props.loadBalancer.metrics;
+      this.loadBalancerErrorAlarm = new cloudwatch.Alarm(this, 'LoadBalancer5xxAlarm', {
+        alarmDescription: `Load balancer: 5xx responses (its own and its targets') at or above ${t.loadBalancer5xxErrorRate ?? 5}% of requests`,
+        metric: new cloudwatch.MathExpression({
+          expression: '100 * (FILL(elb, 0) + FILL(target, 0)) / requests',
+          usingMetrics: {
+            elb: lb.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { period: PERIOD }),
+            target: lb.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: PERIOD }),
+            requests: lb.requestCount({ period: PERIOD }),
+          },
+          period: PERIOD,
+          label: '5xx error rate (%)',
+        }),
+        threshold: t.loadBalancer5xxErrorRate ?? 5,
+        ...sustained(3),
+      });
+
+      const tg = props.targetGroup.metrics;
+      this.unhealthyHostsAlarm = new cloudwatch.Alarm(this, 'UnhealthyHostsAlarm', {
+        alarmDescription: `Target group: ${t.unhealthyHosts ?? 1} or more unhealthy targets for five minutes`,
+        metric: tg.unhealthyHostCount({ statistic: 'Maximum', period: Duration.minutes(1) }),
+        threshold: t.unhealthyHosts ?? 1,
+        ...sustained(5),
+      });
+
+      const p99 = t.targetResponseTimeP99 ?? Duration.seconds(2);
+      this.targetResponseTimeAlarm = new cloudwatch.Alarm(this, 'TargetResponseTimeAlarm', {
+        alarmDescription: `Targets: p99 response time at or above ${p99.toHumanString()}`,
+        metric: lb.targetResponseTime({ statistic: 'p99', period: PERIOD }),
+        threshold: p99.toMilliseconds() / 1000,
+        ...sustained(3),
+      });
+
+      const atMax = t.fleetAtMaxCapacityFor ?? Duration.minutes(15);
+      const group = props.autoScalingGroup.autoScalingGroupName;
+      this.fleetAtMaxCapacityAlarm = new cloudwatch.Alarm(this, 'FleetAtMaxCapacityAlarm', {
+        alarmDescription: `Auto Scaling group at its maximum size for ${atMax.toHumanString()}: it cannot scale out further`,
+        metric: new cloudwatch.MathExpression({
+          expression: 'IF(desired >= maximum, 1, 0)',
+          usingMetrics: {
+            desired: groupMetric(group, 'GroupDesiredCapacity', 'Minimum', Duration.minutes(1)),
+            maximum: groupMetric(group, 'GroupMaxSize', 'Maximum', Duration.minutes(1)),
+          },
+          period: Duration.minutes(1),
+          label: 'At maximum size',
+        }),
+        threshold: 1,
+        ...sustained(atMax.toSeconds() / 60),
+      });
+
+      this.alarms.push(...this.distributionErrorAlarms, this.loadBalancerErrorAlarm, this.unhealthyHostsAlarm,
+        this.targetResponseTimeAlarm, this.fleetAtMaxCapacityAlarm);
+      if (props.alarmTopic) {
+        const action = new actions.SnsAction(props.alarmTopic);
+        for (const alarm of this.alarms) {
+          alarm.addAlarmAction(action);
+          alarm.addOkAction(action);
+        }
+      }
+    }
+
+    if (props.dashboard ?? true) {
+      this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+        dashboardName: props.dashboardName,
+        defaultInterval: Duration.hours(3),
+      });
+      this.dashboard.addWidgets(...distributionWidgets(additional));
+      this.dashboard.addWidgets(...loadBalancerWidgets(props));
+      this.dashboard.addWidgets(...fleetWidgets(props.autoScalingGroup.autoScalingGroupName));
+      if (this.tenantRequestsRule && this.tenantErrorsRule) {
+        this.dashboard.addWidgets(
+          new InsightRuleWidget('Top tenants (Host header) by requests', this.tenantRequestsRule, CLOUDFRONT_REGION),
+          new InsightRuleWidget('Top tenants (Host header) by 5xx responses', this.tenantErrorsRule, CLOUDFRONT_REGION),
+        );
+      }
+    }
+  }
+}
+
+/** Alarm settings for a breach that lasts `periods` periods; no data (no traffic) is no breach. */
+function sustained(periods: number) {
+  return {
+    evaluationPeriods: periods,
+    datapointsToAlarm: periods,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  };
+}
+
+/** A CloudFront metric: in us-east-1, with the Region dimension CloudFront gives it. */
+function cloudFrontMetric(metricName: string, statistic: string, dimensions: Record<string, string>): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: 'AWS/CloudFront',
+    metricName,
+    dimensionsMap: { ...dimensions, Region: 'Global' },
+    statistic,
+    period: PERIOD,
+  });
+}
+
+/**
+ * `fn` (SUM, AVG, MAX) over one CloudFront metric of every distribution in the account: one line
+ * whatever the number of distributions (SEARCH returns up to 500 series, the per-account
+ * distribution quota), read from us-east-1 whatever the dashboard's region.
+ */
+function acrossDistributions(fn: string, metricName: string, statistic: string, label: string): cloudwatch.MathExpression {
+  const search = `SEARCH('{AWS/CloudFront,DistributionId,Region} MetricName="${metricName}"', '${statistic}', ${PERIOD.toSeconds()})`;
+  return new cloudwatch.MathExpression({
+    expression: `${fn}(${search})`,
+    usingMetrics: {},
+    searchRegion: CLOUDFRONT_REGION,
+    period: PERIOD,
+    label,
+  });
+}
+
+function graph(title: string, left: cloudwatch.IMetric[], leftLabel?: string): cloudwatch.GraphWidget {
+  return new cloudwatch.GraphWidget({ title, left, width: 8, height: 6, leftYAxis: { label: leftLabel, min: 0, showUnits: false } });
+}
+
+function distributionWidgets(additional: boolean): cloudwatch.IWidget[] {
+  const all = '(all distributions in the account)';
+  const widgets = [
+    graph(`CloudFront requests ${all}`, [acrossDistributions('SUM', 'Requests', 'Sum', 'Requests')], 'Count'),
+    graph(`CloudFront error rates ${all}`, [
+      acrossDistributions('AVG', '4xxErrorRate', 'Average', '4xx, average over distributions'),
+      acrossDistributions('AVG', '5xxErrorRate', 'Average', '5xx, average over distributions'),
+      acrossDistributions('MAX', '5xxErrorRate', 'Average', '5xx, worst distribution'),
+    ], 'Percent'),
+    graph(`CloudFront bytes downloaded ${all}`, [acrossDistributions('SUM', 'BytesDownloaded', 'Sum', 'Bytes downloaded')], 'Bytes'),
+  ];
+  if (additional) {
+    widgets.push(
+      graph(`CloudFront cache hit rate ${all}`, [
+        acrossDistributions('AVG', 'CacheHitRate', 'Average', 'Average over distributions'),
+        acrossDistributions('MIN', 'CacheHitRate', 'Average', 'Lowest distribution'),
+      ], 'Percent'),
+      graph(`CloudFront origin latency ${all}`, [
+        acrossDistributions('AVG', 'OriginLatency', 'Average', 'Average over distributions'),
+        acrossDistributions('MAX', 'OriginLatency', 'Average', 'Slowest distribution'),
+      ], 'Milliseconds'),
+    );
+  }
+  return widgets;
+}
+
+function loadBalancerWidgets(props: GatewayObservabilityProps): cloudwatch.IWidget[] {
+  const lb = props.loadBalancer.metrics;
+  const tg = props.targetGroup.metrics;
+  return [
+    graph('Load balancer requests', [lb.requestCount({ period: PERIOD, label: 'Requests' })], 'Count'),
+    graph('Load balancer 5xx', [
+      lb.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { period: PERIOD, label: 'Load balancer 5xx' }),
+      lb.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: PERIOD, label: 'Target 5xx' }),
+    ], 'Count'),
+    graph('Target response time', [
+      lb.targetResponseTime({ statistic: 'p50', period: PERIOD, label: 'p50' }),
+      lb.targetResponseTime({ statistic: 'p99', period: PERIOD, label: 'p99' }),
+    ], 'Seconds'),
+    graph('Targets', [
+      tg.healthyHostCount({ statistic: 'Minimum', period: Duration.minutes(1), label: 'Healthy' }),
+      tg.unhealthyHostCount({ statistic: 'Maximum', period: Duration.minutes(1), label: 'Unhealthy' }),
+    ], 'Count'),
+  ];
+}
+
+function fleetWidgets(group: string): cloudwatch.IWidget[] {
+  return [
+    graph('Fleet instances', [
+      groupMetric(group, 'GroupInServiceInstances', 'Average', Duration.minutes(1), 'In service'),
+      groupMetric(group, 'GroupDesiredCapacity', 'Average', Duration.minutes(1), 'Desired'),
+      groupMetric(group, 'GroupMaxSize', 'Maximum', Duration.minutes(1), 'Maximum'),
+    ], 'Count'),
+    graph('Fleet CPU', [new cloudwatch.Metric({
+      namespace: 'AWS/EC2',
+      metricName: 'CPUUtilization',
+      dimensionsMap: { AutoScalingGroupName: group },
+      statistic: 'Average',
+      period: PERIOD,
+      label: 'CPU, average over instances',
+    })], 'Percent'),
+  ];
+}
+
+function groupMetric(group: string, metricName: string, statistic: string, period: Duration, label?: string): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: 'AWS/AutoScaling',
+    metricName,
+    dimensionsMap: { AutoScalingGroupName: group },
+    statistic,
+    period,
+    label,
+  });
+}
+
+/**
+ * Switches on the group metrics the graphs and the max-capacity alarm read, unless the group
+ * already collects some (then they are its owner's choice). Auto Scaling group metrics are free.
+ */
+function collectGroupMetrics(group: autoscaling.IAutoScalingGroup): void {
+  const resource = group.node.defaultChild;
+  if (!(resource instanceof autoscaling.CfnAutoScalingGroup)) return;
+  if (Stack.of(group).resolve(resource.metricsCollection) !== undefined) return;
+  resource.addPropertyOverride('MetricsCollection', [{ Granularity: '1Minute', Metrics: GROUP_METRICS }]);
+}

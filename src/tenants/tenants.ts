@@ -1,0 +1,194 @@
+import * as fs from 'fs';
+import { show, throwIfProblems } from '../private/problems';
+
+/** One tenant: a partner served on its own domain names by the shared app. */
+export interface TenantProps {
+  /**
+   * Stable identifier: lower-case letters, digits and hyphens, 1-63 characters, unique.
+   */
+  readonly id: string;
+
+  /**
+   * The tenant's domain names: lower-case fully qualified names, unique across all tenants.
+   * They always share one distribution.
+   */
+  readonly domainNames: string[];
+
+  /**
+   * The distribution shard (0-based) this tenant is pinned to. Pinned tenants never move; the
+   * onboarding CLI pins every tenant it adds.
+   *
+   * @default - placed first-fit, in declaration order, after the pinned tenants
+   */
+  readonly distribution?: number;
+
+  /**
+   * The tenant's DNS is hosted elsewhere: no record is made in the hosted zone, and the partner
+   * points their names at `gateway.dnsTargetOf(id)`.
+   *
+   * @default false
+   */
+  readonly externalDns?: boolean;
+
+  /**
+   * Free-form settings for the app, looked up by the request's Host.
+   *
+   * @default - none
+   */
+  readonly config?: { [key: string]: string };
+}
+
+const TENANT_KEYS = new Set(['id', 'domainNames', 'distribution', 'externalDns', 'config']);
+const ID_PATTERN = /^[a-z0-9-]{1,63}$/;
+const LABEL_PATTERN = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** True for a lower-case fully qualified domain name (no trailing dot, no wildcard). */
+export function isDomainName(name: string): boolean {
+  if (name.length > 253) return false;
+  const labels = name.split('.');
+  return labels.length >= 2
+    && labels.every(label => LABEL_PATTERN.test(label))
+    && !/^[0-9]+$/.test(labels[labels.length - 1]);
+}
+
+/** How a tenant is named in an error: by its id when it has one, else by its position. */
+export function tenantLabel(tenant: { id?: unknown }, index: number): string {
+  return typeof tenant?.id === 'string' && tenant.id !== '' ? `tenant "${tenant.id}"` : `tenants[${index}]`;
+}
+
+/**
+ * Every problem with a tenant list: shapes, id and domain rules, and uniqueness. Each line names
+ * the tenant, the field, the value and the rule.
+ */
+export function tenantProblems(tenants: readonly TenantProps[]): string[] {
+  const problems: string[] = [];
+  const idOwner = new Map<string, number>();
+  const domainOwner = new Map<string, string>();
+
+  tenants.forEach((tenant, index) => {
+    if (tenant === null || typeof tenant !== 'object' || Array.isArray(tenant)) {
+      problems.push(`tenants[${index}] must be an object with \`id\` and \`domainNames\`, got ${show(tenant)}`);
+      return;
+    }
+    const who = tenantLabel(tenant, index);
+    for (const key of Object.keys(tenant)) {
+      if (!TENANT_KEYS.has(key)) {
+        problems.push(`${who}: unknown field \`${key}\` (allowed: ${[...TENANT_KEYS].join(', ')})`);
+      }
+    }
+
+    const id: unknown = tenant.id;
+    if (typeof id !== 'string' || !ID_PATTERN.test(id)) {
+      problems.push(`${who}: \`id\` ${show(id)} must be 1-63 lower-case letters, digits or hyphens`);
+    } else if (idOwner.has(id)) {
+      problems.push(`${who}: \`id\` ${show(id)} is also the id of tenants[${idOwner.get(id)}]; ids must be unique`);
+    } else {
+      idOwner.set(id, index);
+    }
+
+    const domains: unknown = tenant.domainNames;
+    if (!Array.isArray(domains) || domains.length === 0) {
+      problems.push(`${who}: \`domainNames\` must be a non-empty list of domain names, got ${show(domains)}`);
+    } else {
+      domains.forEach((domain: unknown, d: number) => {
+        if (typeof domain !== 'string' || !isDomainName(domain)) {
+          problems.push(`${who}: \`domainNames[${d}]\` ${show(domain)} must be a lower-case fully qualified domain name` +
+            ' (labels of letters, digits and hyphens, no wildcard, no trailing dot)');
+        } else if (domainOwner.has(domain)) {
+          problems.push(`${who}: \`domainNames[${d}]\` ${show(domain)} already belongs to ${domainOwner.get(domain)}; ` +
+            'a domain can belong to one tenant only');
+        } else {
+          domainOwner.set(domain, who);
+        }
+      });
+    }
+
+    const pin: unknown = tenant.distribution;
+    if (pin !== undefined && (typeof pin !== 'number' || !Number.isInteger(pin) || pin < 0)) {
+      problems.push(`${who}: \`distribution\` ${show(pin)} must be a whole number from 0 (the shard it is pinned to)`);
+    }
+
+    const external: unknown = tenant.externalDns;
+    if (external !== undefined && typeof external !== 'boolean') {
+      problems.push(`${who}: \`externalDns\` ${show(external)} must be true or false`);
+    }
+
+    const config: unknown = tenant.config;
+    if (config !== undefined) {
+      if (config === null || typeof config !== 'object' || Array.isArray(config)) {
+        problems.push(`${who}: \`config\` ${show(config)} must be an object of string values`);
+      } else {
+        for (const [key, value] of Object.entries(config)) {
+          if (typeof value !== 'string') {
+            problems.push(`${who}: \`config.${key}\` ${show(value)} must be a string`);
+          }
+        }
+      }
+    }
+  });
+  return problems;
+}
+
+/** A validated list of tenants, from a tenants file, JSON text or a list in code. */
+export class Tenants {
+  /**
+   * Reads a tenants file: `{ "tenants": [ { "id": ..., "domainNames": [...] }, ... ] }`.
+   * Errors name the file, and the line and column when the JSON itself is malformed.
+   */
+  public static fromFile(path: string): Tenants {
+    let text: string;
+    try {
+      text = fs.readFileSync(path, 'utf8');
+    } catch (e) {
+      throw new Error(`Cannot read tenants file ${path}: ${(e as Error).message}`);
+    }
+    return Tenants.fromJson(text, path);
+  }
+
+  /**
+   * Parses tenants from JSON text: either the tenants file's object or a bare array of tenants.
+   *
+   * @param json the JSON text
+   * @param source what to call the text in errors, e.g. a file name
+   */
+  public static fromJson(json: string, source: string = 'tenants JSON'): Tenants {
+    let document: unknown;
+    try {
+      document = JSON.parse(json);
+    } catch (e) {
+      const { line, column } = positionOf(json, (e as Error).message);
+      throw new Error(`${source}:${line}:${column}: malformed JSON: ${(e as Error).message}`);
+    }
+    const list = Array.isArray(document) ? document : (document as { tenants?: unknown })?.tenants;
+    if (!Array.isArray(list)) {
+      throw new Error(`${source}: expected an object with a \`tenants\` list (or a bare list of tenants), got ${show(document).slice(0, 80)}`);
+    }
+    throwIfProblems(source, tenantProblems(list as TenantProps[]));
+    return new Tenants(list as TenantProps[], source);
+  }
+
+  /** Tenants given in code. */
+  public static fromList(tenants: TenantProps[]): Tenants {
+    throwIfProblems('Tenant list', tenantProblems(tenants));
+    return new Tenants(tenants, 'tenant list');
+  }
+
+  /** The tenants, in declaration order. */
+  public readonly list: TenantProps[];
+
+  /** Where the tenants came from, for error messages: a file name, "tenants JSON" or "tenant list". */
+  public readonly source: string;
+
+  private constructor(list: TenantProps[], source: string) {
+    this.list = list;
+    this.source = source;
+  }
+}
+
+/** Line and column (1-based) of the offset a JSON.parse message reports, or of the end of the text. */
+function positionOf(text: string, message: string): { line: number; column: number } {
+  const match = /position (\d+)/.exec(message);
+  const offset = match ? Number(match[1]) : text.length;
+  const before = text.slice(0, offset).split('\n');
+  return { line: before.length, column: before[before.length - 1].length + 1 };
+}

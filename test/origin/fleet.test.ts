@@ -1,0 +1,70 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { gatewayStack } from '../security-helpers';
+import { OriginAccess } from '../../src';
+import { fleetProblems } from '../../src/origin/fleet';
+
+describe('the fleet the gateway makes', () => {
+  const { stack } = gatewayStack({ fleet: { rootVolumeSize: 30, port: 8080 } });
+  const t = Template.fromStack(stack);
+
+  test('boots t3.small instances with IMDSv2 required and an encrypted gp3 root volume', () => {
+    t.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({
+        InstanceType: 't3.small',
+        MetadataOptions: Match.objectLike({ HttpTokens: 'required' }),
+        BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { Encrypted: true, VolumeSize: 30, VolumeType: 'gp3' } }],
+      }),
+    });
+  });
+
+  test('runs in private subnets, admits only the load balancer on the app port, and checks ELB health', () => {
+    t.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { HealthCheckType: 'ELB', MinSize: '2', MaxSize: '10' });
+    t.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      FromPort: 8080, ToPort: 8080, SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('GatewayOriginSecurityGroup'), 'GroupId'] },
+    });
+  });
+
+  test('records its by-design cdk-nag findings on its own resources', () => {
+    const role = Object.values(t.findResources('AWS::IAM::Role'))[0];
+    expect(role.Metadata.cdk_nag.rules_to_suppress).toEqual([expect.objectContaining({
+      id: 'AwsSolutions-IAM4', applies_to: ['Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore'],
+    })]);
+    const group = Object.values(t.findResources('AWS::AutoScaling::AutoScalingGroup'))[0];
+    expect(group.Metadata.cdk_nag.rules_to_suppress).toEqual([expect.objectContaining({ id: 'AwsSolutions-AS3' })]);
+  });
+});
+
+test('behind a secret-header origin, the fleet is reached through the header rule, not the default action', () => {
+  const t = Template.fromStack(gatewayStack({ originAccess: OriginAccess.secretHeader() }).stack);
+  t.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+    Priority: 1, Actions: [{ Type: 'forward', TargetGroupArn: { Ref: Match.stringLikeRegexp('FleetGroup') } }],
+  });
+  t.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', {
+    TargetTrackingConfiguration: Match.objectLike({
+      PredefinedMetricSpecification: Match.objectLike({ PredefinedMetricType: 'ALBRequestCountPerTarget' }),
+    }),
+  });
+});
+
+test('a group of your own gets no acknowledgements from the gateway', () => {
+  const { stack } = gatewayStack(scope => {
+    const vpc = new ec2.Vpc(scope, 'Mine');
+    const autoScalingGroup = new autoscaling.AutoScalingGroup(scope, 'MyGroup', {
+      vpc, instanceType: new ec2.InstanceType('t3.micro'), machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+    });
+    return { vpc, fleet: { autoScalingGroup } };
+  });
+  const t = Template.fromStack(stack);
+  t.resourceCountIs('AWS::AutoScaling::AutoScalingGroup', 1);
+  t.resourceCountIs('AWS::EC2::FlowLog', 0); // flow logs are for a VPC the gateway makes
+  expect(t.findResources('AWS::AutoScaling::AutoScalingGroup', { Metadata: { cdk_nag: Match.anyValue() } })).toEqual({});
+});
+
+test('fleet options are checked together', () => {
+  expect(fleetProblems({ minCapacity: 5, maxCapacity: 2, port: 70000 })).toEqual([
+    '`fleet.port` must be a whole number from 1 to 65535, got 70000',
+    '`fleet.minCapacity` (5) must not exceed `fleet.maxCapacity` (2)',
+  ]);
+});

@@ -1,0 +1,191 @@
+import * as fc from 'fast-check';
+import { PlacementTenant, placeTenants, TenantPlacement } from '../../src/tenants/placement';
+
+const LIMITS = { domainsPerDistribution: 100, distributionsPerAccount: 500 };
+
+function singleDomainTenants(count: number, prefix = 't'): PlacementTenant[] {
+  return Array.from({ length: count }, (_, i) => ({ id: `${prefix}${i}`, domainNames: [`${prefix}${i}.example.com`] }));
+}
+
+function shardOf(placements: TenantPlacement[]): Map<string, number> {
+  return new Map(placements.map(p => [p.tenantId, p.shard]));
+}
+
+describe('placeTenants', () => {
+  test.each([[1, 1], [100, 1], [101, 2], [250, 3]])('%i single-domain tenants use %i shards', (count, shards) => {
+    const plan = placeTenants(singleDomainTenants(count), LIMITS);
+    expect(plan.problems).toEqual([]);
+    expect(plan.shards).toHaveLength(shards);
+  });
+
+  test('a tenant\'s domains share one shard and unpinned tenants fill first-fit in order', () => {
+    const plan = placeTenants([
+      { id: 'a', domainNames: ['a1.x.com', 'a2.x.com'] },
+      { id: 'b', domainNames: ['b1.x.com', 'b2.x.com'] },
+      { id: 'c', domainNames: ['c1.x.com'] },
+    ], { domainsPerDistribution: 3, distributionsPerAccount: 10 });
+    expect(plan.placements.map(p => [p.tenantId, p.shard])).toEqual([['a', 0], ['b', 1], ['c', 0]]);
+  });
+
+  test('pinned tenants keep their shard; unpinned ones fill the first shard with room', () => {
+    const plan = placeTenants([
+      { id: 'pinned', domainNames: ['p1.x.com', 'p2.x.com'], distribution: 0 },
+      { id: 'free', domainNames: ['f.x.com'] },
+      { id: 'far', domainNames: ['far.x.com'], distribution: 4 },
+      { id: 'free2', domainNames: ['g.x.com'] },
+    ], { domainsPerDistribution: 2, distributionsPerAccount: 10 });
+    expect(plan.problems).toEqual([]);
+    expect(plan.placements.map(p => [p.tenantId, p.shard, p.pinned])).toEqual([
+      ['pinned', 0, true], ['free', 1, false], ['far', 4, true], ['free2', 1, false],
+    ]);
+    expect(plan.shards).toEqual([0, 1, 4]);
+  });
+
+  test('a pin into a full shard is an error naming the tenant, the shard, who fills it and the quota', () => {
+    const plan = placeTenants([
+      { id: 'a', domainNames: ['a1.x.com', 'a2.x.com'], distribution: 1 },
+      { id: 'b', domainNames: ['b1.x.com'], distribution: 1 },
+    ], { domainsPerDistribution: 2, distributionsPerAccount: 10 });
+    expect(plan.problems).toEqual([expect.stringContaining(
+      'tenant "b": `distribution` 1 already holds 2 domains of tenants declared before it ("a"); its 1 more would make 3')]);
+    expect(plan.problems[0]).toContain('"Alternate domain names (CNAMEs) per distribution" is 2 (`quotas.domainsPerDistribution`)');
+    expect(plan.problems[0]).toContain('Or pin the tenant to a distribution with room.');
+  });
+
+  test('a full shard\'s tenants are named up to five, then counted', () => {
+    const full = singleDomainTenants(7).map(t => ({ ...t, distribution: 0 }));
+    const plan = placeTenants(full, { domainsPerDistribution: 6, distributionsPerAccount: 10 });
+    expect(plan.problems).toEqual([expect.stringContaining('already holds 6 domains of tenants declared before it ("t0", "t1", "t2", "t3", "t4" and 1 more)')]);
+  });
+
+  test('an unpinned tenant declared before a pin takes its room first', () => {
+    const plan = placeTenants([
+      { id: 'early', domainNames: ['e.x.com'] },
+      { id: 'late', domainNames: ['l1.x.com', 'l2.x.com'], distribution: 0 },
+    ], { domainsPerDistribution: 2, distributionsPerAccount: 10 });
+    expect(plan.problems).toEqual([expect.stringContaining('tenant "late": `distribution` 0 already holds 1 domains of tenants declared before it ("early")')]);
+  });
+
+  test('a tenant with more domains than a distribution takes is an error', () => {
+    const plan = placeTenants([{ id: 'big', domainNames: ['a.x.com', 'b.x.com', 'c.x.com'] }],
+      { domainsPerDistribution: 2, distributionsPerAccount: 10 });
+    expect(plan.problems).toEqual([expect.stringMatching(/^tenant "big": its 3 `domainNames` must share one distribution, which needs 3 but .* is 2/)]);
+  });
+
+  test('more distributions than the account quota is an error with the figure and how to raise it', () => {
+    const plan = placeTenants(singleDomainTenants(7), { domainsPerDistribution: 2, distributionsPerAccount: 3 });
+    expect(plan.problems).toEqual([expect.stringContaining('Placing 7 tenants at 2 domains per distribution needs 4 but the CloudFront quota "Web distributions per AWS account" is 3')]);
+    expect(plan.problems[0]).toContain('then set `quotas.distributionsPerAccount` to the new figure');
+  });
+
+  test('a pin past the account quota is an error', () => {
+    const plan = placeTenants([{ id: 'a', domainNames: ['a.x.com'], distribution: 500 }], LIMITS);
+    expect(plan.problems).toEqual([expect.stringContaining('tenant "a": `distribution` 500 is past the last distribution the account may have')]);
+  });
+});
+
+// Random registries: tenants of 1-4 domains, some pinned to one of the first few shards with room.
+const CAP = 5;
+const SMALL = { domainsPerDistribution: CAP, distributionsPerAccount: 1000 };
+let serial = 0;
+const tenantArb = fc.record({
+  domains: fc.integer({ min: 1, max: 4 }),
+  pin: fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }),
+}).map(({ domains, pin }) => {
+  const id = `t${serial++}`;
+  return { id, domainNames: Array.from({ length: domains }, (_, i) => `d${i}.${id}.example.com`), distribution: pin };
+});
+
+/** Unpins the tenants whose pin does not fit, so the registry is valid (as the CLI would write it). */
+function validRegistry(tenants: PlacementTenant[]): PlacementTenant[] {
+  const valid: PlacementTenant[] = [];
+  for (const t of tenants) {
+    const fits = placeTenants([...valid, t], SMALL).problems.length === 0;
+    valid.push(fits ? t : { id: t.id, domainNames: t.domainNames });
+  }
+  return valid;
+}
+
+function assertSound(tenants: PlacementTenant[]): Map<string, number> {
+  const plan = placeTenants(tenants, SMALL);
+  expect(plan.problems).toEqual([]);
+  const load = new Map<number, number>();
+  const seen = new Set<string>();
+  for (const p of plan.placements) {
+    load.set(p.shard, (load.get(p.shard) ?? 0) + p.domainNames.length);
+    for (const d of p.domainNames) {
+      expect(seen.has(d)).toBe(false);
+      seen.add(d);
+    }
+  }
+  expect(seen.size).toBe(tenants.reduce((n, t) => n + t.domainNames.length, 0));
+  for (const used of load.values()) expect(used).toBeLessThanOrEqual(CAP);
+  for (const t of tenants.filter(x => x.distribution !== undefined)) {
+    expect(plan.placements.find(p => p.tenantId === t.id)!.shard).toBe(t.distribution);
+  }
+  return shardOf(plan.placements);
+}
+
+describe('placement properties', () => {
+  const registry = fc.array(tenantArb, { maxLength: 30 }).map(validRegistry);
+
+  test('every domain is placed exactly once, no shard over its cap, pins honoured', () => {
+    fc.assert(fc.property(registry, tenants => {
+      assertSound(tenants);
+    }));
+  });
+
+  test('appending tenants never moves an existing tenant', () => {
+    fc.assert(fc.property(registry, fc.array(tenantArb, { maxLength: 10 }), (tenants, added) => {
+      const before = assertSound(tenants);
+      const after = assertSound(validRegistry([...tenants, ...added]));
+      for (const [id, shard] of before) expect(after.get(id)).toBe(shard);
+    }));
+  });
+
+  test('removing any tenant never moves a tenant declared before it', () => {
+    fc.assert(fc.property(registry.filter(t => t.length > 0), fc.nat(), (tenants, pick) => {
+      const index = pick % tenants.length;
+      const before = assertSound(tenants);
+      // The rest may not place cleanly: an unpinned tenant after the removed one can move into
+      // the freed room and crowd out a later pin, which placement then reports.
+      const after = shardOf(placeTenants(tenants.filter((_, i) => i !== index), SMALL).placements);
+      tenants.slice(0, index).forEach(t => expect(after.get(t.id)).toBe(before.get(t.id)));
+    }));
+  });
+
+  test('removing a tenant followed only by pinned tenants moves no one and stays valid', () => {
+    fc.assert(fc.property(registry.filter(t => t.length > 0), fc.nat(), (tenants, pick) => {
+      const index = pick % tenants.length;
+      fc.pre(tenants.slice(index + 1).every(t => t.distribution !== undefined));
+      const before = assertSound(tenants);
+      const after = assertSound(tenants.filter((_, i) => i !== index));
+      for (const [id, shard] of after) expect(shard).toBe(before.get(id));
+    }));
+  });
+
+  test('add/remove sequences on a pinned registry never move anyone', () => {
+    // What the CLI does: every tenant is pinned where it was first placed.
+    const step = fc.oneof(
+      tenantArb.map(t => ({ add: { id: t.id, domainNames: t.domainNames } })),
+      fc.nat().map(n => ({ remove: n })),
+    );
+    fc.assert(fc.property(fc.array(step, { maxLength: 25 }), steps => {
+      let pinned: PlacementTenant[] = [];
+      const home = new Map<string, number>();
+      for (const s of steps) {
+        if ('add' in s) {
+          const shards = assertSound([...pinned, s.add]);
+          pinned = [...pinned, { ...s.add, distribution: shards.get(s.add.id)! }];
+        } else if (pinned.length > 0) {
+          pinned = pinned.filter((_, i) => i !== s.remove % pinned.length);
+        }
+        const shards = assertSound(pinned);
+        for (const [id, shard] of shards) {
+          if (!home.has(id)) home.set(id, shard);
+          expect(shard).toBe(home.get(id));
+        }
+      }
+    }));
+  });
+});
