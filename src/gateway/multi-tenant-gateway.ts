@@ -64,6 +64,14 @@ export interface MultiTenantGatewayProps {
   readonly vpc?: ec2.IVpc;
 
   /**
+   * The Availability Zones of the VPC the gateway makes, e.g. `['us-east-1a', 'us-east-1b']`.
+   * Naming them spares the Availability Zone lookup that a stack with a concrete `env` otherwise
+   * makes, which needs AWS credentials at `cdk synth`. Has no effect on a VPC you bring.
+   * @default - the first two zones of the stack's region (looked up when the stack has a concrete `env`)
+   */
+  readonly availabilityZones?: string[];
+
+  /**
    * The app servers.
    * @default - t3.small instances of the latest Amazon Linux 2023, 2 to 10, on port 80
    */
@@ -259,7 +267,7 @@ export class MultiTenantGateway extends Construct {
       this.vpc = props.vpc;
     } else {
       const vpc = new ec2.Vpc(this, 'Vpc', {
-        maxAzs: 2,
+        ...(props.availabilityZones ? { availabilityZones: props.availabilityZones } : { maxAzs: 2 }),
         natGateways: 1,
         // Nothing in the public subnets needs a public address of its own (NAT gateways and
         // load balancers get theirs), so none is handed out.
