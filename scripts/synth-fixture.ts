@@ -19,7 +19,7 @@ const stack = new Stack(app, 'LintFixture', { env: { account: '123456789012', re
 const tenants: TenantProps[] = Array.from({ length: 150 }, (_, i) => ({
   id: `tenant-${i}`,
   domainNames: [`tenant-${i}.example.com`],
-  distribution: Math.floor(i / 100),
+  shard: Math.floor(i / 100),
 }));
 
 new MultiTenantGateway(stack, 'Gateway', {

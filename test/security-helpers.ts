@@ -23,7 +23,7 @@ export function gatewayStack(props: Partial<MultiTenantGatewayProps> | ((stack: 
   const overrides = typeof props === 'function' ? props(stack) : props;
   const gateway = new MultiTenantGateway(stack, 'Gateway', {
     tenants: Tenants.fromJson(JSON.stringify(
-      Array.from({ length: tenants }, (_, i) => ({ id: `t${i}`, domainNames: [`t${i}.example.com`], distribution: Math.floor(i / 100) })))),
+      Array.from({ length: tenants }, (_, i) => ({ id: `t${i}`, domainNames: [`t${i}.example.com`], shard: Math.floor(i / 100) })))),
     hostedZone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789EXAMPLE', zoneName: 'example.com' }),
     distributionCertificate: acm.Certificate.fromCertificateArn(stack, 'EdgeCertificate',
       'arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555'),

@@ -58,7 +58,8 @@ export interface CertificateLimits {
 
 /**
  * Cuts DNS-validated certificates along the distribution shards, because CloudFront takes one
- * certificate per distribution and it must cover every alias of that distribution.
+ * certificate per distribution and it must cover every alias of that distribution. With
+ * `oneCertificate` (one distribution for every shard) the plan must come to one certificate.
  *
  * A domain that is the zone's apex or a direct subdomain of it is covered by the pair
  * `*.<zone>` + `<zone>`; any deeper domain is named as it is. A shard whose domains all fall
@@ -72,7 +73,8 @@ export interface CertificateLimits {
  * wildcard), and removing a tenant re-issues at most its shard's own certificate and those of
  * shards whose unpinned tenants move (none when every tenant is pinned, as the CLI writes them).
  */
-export function planCertificates(zoneName: string, tenants: readonly CertificateTenant[], limits: CertificateLimits): CertificatePlan {
+export function planCertificates(zoneName: string, tenants: readonly CertificateTenant[], limits: CertificateLimits,
+  oneCertificate = false): CertificatePlan {
   const zone = normalize(zoneName);
   const pair = [`*.${zone}`, zone];
   const problems: string[] = [];
@@ -122,6 +124,17 @@ export function planCertificates(zoneName: string, tenants: readonly Certificate
     }
   }
   if (wildcard) certificates.unshift({ key: 'wildcard', names: wildcard.names, shards: wildcard.shards });
+  if (oneCertificate && certificates.length > 0 && !(certificates.length === 1 && wildcard)) {
+    // One distribution serves every shard and takes one certificate, which must keep covering
+    // every shard as tenants are added: only the zone's wildcard does.
+    return {
+      certificates,
+      keyOfShard,
+      problems: [...problems, '`GatewayCertificates.dnsValidated()` with a multi-tenant distribution needs one certificate for the parent distribution, ' +
+        `so every tenant domain must be the apex of "${zone}" or a direct subdomain of it (one wildcard certificate covers them); ` +
+        'bring your own certificates, or use EdgeMode.shardedDistributions() (a certificate per distribution shard)'],
+    };
+  }
 
   if (certificates.length - 1 > limits.certificatesPerLoadBalancer) {
     problems.push(quotaExceeded('certificatesPerLoadBalancer', limits.certificatesPerLoadBalancer, certificates.length - 1,

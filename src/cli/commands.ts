@@ -1,17 +1,11 @@
 // The CLI's commands as pure functions over the file's text, so tests need no process or disk.
 // They throw `Error` for a broken rule or an invalid file (exit code 1); main.ts does the I/O.
-import { placeTenants, PlacementPlan } from '../tenants/placement';
-import { QuotaUsage, recordUsage, sharedResourceUsage, usageProblems } from '../quotas/quota-usage';
-import { quotaExceeded, ResolvedQuotas } from '../quotas/quotas';
-import { tenantProblems, TenantProps } from '../tenants/tenants';
 import { emptyRegistry, formatRegistry, parseRegistry, RegistryFile } from './registry-file';
-
-/** Placement, quota usage and every problem of a tenant list. */
-export interface Assessment {
-  readonly plan: PlacementPlan;
-  readonly usage: QuotaUsage[];
-  readonly problems: string[];
-}
+import { SHARDED_DISTRIBUTIONS } from '../edge/shape';
+import { GatewayPlan, planGateway } from '../gateway/plan';
+import { quotaExceeded, ResolvedQuotas } from '../quotas/quotas';
+import { placeTenants } from '../tenants/placement';
+import { tenantProblems, TenantProps } from '../tenants/tenants';
 
 /** What `add` is asked to append. */
 export interface AddRequest {
@@ -28,32 +22,23 @@ export interface EditResult {
 }
 
 /**
- * Places valid tenants and checks every quota the tenants file alone decides, with the same
- * rules and messages as the gateway at synth time.
+ * The gateway's own plan of a tenant list: placement, quota usage and every problem the tenants
+ * file alone decides, with the same rules and messages as the gateway at synth time. Without the
+ * gateway's props, it counts the default edge mode and every shared resource the gateway may make.
  */
-export function assess(tenants: readonly TenantProps[], quotas: ResolvedQuotas): Assessment {
-  const plan = placeTenants(tenants, quotas);
-  const fullest = Math.max(0, ...plan.load.values());
-  // Without the gateway's props, count every shared resource it may make.
-  const usage: QuotaUsage[] = [
-    { key: 'distributionsPerAccount', what: 'distributions', used: plan.shards.length, limit: quotas.distributionsPerAccount },
-    { key: 'domainsPerDistribution', what: 'domains in the fullest distribution', used: fullest, limit: quotas.domainsPerDistribution },
-    recordUsage(tenants, quotas),
-    ...sharedResourceUsage(plan, quotas, { vpcOrigins: true, responseHeadersPolicies: true }),
-  ];
-  const problems = [...plan.problems, ...usageProblems(usage)];
-  return { plan, usage, problems };
+export function assess(tenants: readonly TenantProps[], quotas: ResolvedQuotas): GatewayPlan {
+  return planGateway({ tenants, quotas, edge: SHARDED_DISTRIBUTIONS, shared: { vpcOrigins: true, responseHeadersPolicies: true } });
 }
 
 /** Every problem with a tenants file, after the ones `Tenants.fromJson` throws for. */
-export function validateRegistry(text: string, source: string, quotas: ResolvedQuotas): { file: RegistryFile; assessment: Assessment } {
+export function validateRegistry(text: string, source: string, quotas: ResolvedQuotas): { file: RegistryFile; assessment: GatewayPlan } {
   const file = parseRegistry(text, source);
   return { file, assessment: assess(file.tenants, quotas) };
 }
 
 /**
- * Appends a tenant pinned to the first distribution with room for all its domains. Existing
- * tenants keep their lines and their distributions. `text` undefined means a new file.
+ * Appends a tenant pinned to the first shard with room for all its domains. Existing tenants
+ * keep their lines and their shards. `text` undefined means a new file.
  */
 export function addTenant(text: string | undefined, source: string, request: AddRequest, quotas: ResolvedQuotas): EditResult {
   const file = text === undefined ? emptyRegistry() : parseRegistry(text, source);
@@ -80,22 +65,22 @@ export function addTenant(text: string | undefined, source: string, request: Add
     throw new Error(`Cannot add tenant "${request.id}": ` + quotaExceeded('domainsPerDistribution', cap, count,
       `its ${count} \`domainNames\` must share one distribution, which`));
   }
-  const shard = firstShardWithRoom(before.plan.load, count, quotas);
+  const shard = firstShardWithRoom(before, count, quotas);
   if (shard === undefined) {
-    throw new Error(`Cannot add tenant "${request.id}": no distribution has room for its ${plural(count, 'domain')}. ` +
+    throw new Error(`Cannot add tenant "${request.id}": no shard has room for its ${plural(count, 'domain')}. ` +
       quotaExceeded('distributionsPerAccount', quotas.distributionsPerAccount, quotas.distributionsPerAccount + 1,
         'Another distribution'));
   }
 
-  const tenants = [...file.tenants, { ...candidate, distribution: shard }];
+  const tenants = [...file.tenants, { ...candidate, shard }];
   const after = assess(tenants, quotas);
   if (after.problems.length > 0) {
     throw new Error(`Cannot add tenant "${request.id}": ${problemList('the result', after.problems)}`);
   }
 
-  const load = after.plan.load.get(shard) ?? 0;
-  const messages = [`Added tenant "${request.id}" (${plural(count, 'domain')}) to distribution ${shard} in ${source}; ` +
-    `distribution ${shard} now holds ${load}/${cap} domains.`];
+  const load = after.shards.find(s => s.index === shard)!.domainNames.length;
+  const messages = [`Added tenant "${request.id}" (${plural(count, 'domain')}) to shard ${shard} in ${source}; ` +
+    `shard ${shard} now holds ${load}/${cap} domains.`];
   if (request.externalDns) {
     messages.push(`The partner hosts its DNS: once deployed, have them point ${request.domainNames.join(', ')} ` +
       `at gateway.dnsTargetOf('${request.id}').`);
@@ -105,7 +90,7 @@ export function addTenant(text: string | undefined, source: string, request: Add
 
 /**
  * Removes a tenant; no other tenant's line changes. Refuses when that would move an unpinned
- * tenant to another distribution, which would fail the deployment.
+ * tenant to another shard, which would fail the deployment.
  */
 export function removeTenant(text: string, source: string, id: string, quotas: ResolvedQuotas): EditResult {
   const file = parseRegistry(text, source);
@@ -118,8 +103,8 @@ export function removeTenant(text: string, source: string, id: string, quotas: R
   const shardBefore = new Map(placeTenants(file.tenants, quotas).placements.map(p => [p.tenantId, p.shard]));
   const moved = placeTenants(tenants, quotas).placements.filter(p => shardBefore.get(p.tenantId) !== p.shard);
   if (moved.length > 0) {
-    const lines = moved.map(p => `tenant "${p.tenantId}" would move from distribution ${shardBefore.get(p.tenantId)} to ${p.shard};` +
-      ` pin it with "distribution": ${shardBefore.get(p.tenantId)}`);
+    const lines = moved.map(p => `tenant "${p.tenantId}" would move from shard ${shardBefore.get(p.tenantId)} to ${p.shard};` +
+      ` pin it with "shard": ${shardBefore.get(p.tenantId)}`);
     throw new Error(`Cannot remove tenant "${id}": it would move ${plural(moved.length, 'unpinned tenant')}:\n` +
       lines.map(line => `  - ${line}`).join('\n') +
       '\nA moved domain fails the deployment (CNAMEAlreadyExists). Pin these tenants first, then remove it.');
@@ -130,35 +115,34 @@ export function removeTenant(text: string, source: string, id: string, quotas: R
   return { text: edited(text, source, { ...file, tenants }, messages), messages };
 }
 
-/** The placement per distribution and the headroom on every quota, as lines of text. */
+/** The placement per shard and the headroom on every quota, as lines of text. */
 export function planReport(text: string, source: string, quotas: ResolvedQuotas): { lines: string[]; problems: string[] } {
   const { file, assessment } = validateRegistry(text, source, quotas);
-  const { plan, usage } = assessment;
+  const plan = assessment;
   const cap = quotas.domainsPerDistribution;
   const lines = [`${source}: ${summarize(file.tenants, plan)} of up to ${cap} domains each`];
 
   if (plan.shards.length > 0) {
     const rows = plan.shards.map(shard => {
-      const here = plan.placements.filter(p => p.shard === shard);
-      const unpinned = here.filter(p => !p.pinned).length;
-      const used = plan.load.get(shard) ?? 0;
-      return [String(shard), `${used}/${cap}`, String(cap - used),
-        String(here.length) + (unpinned > 0 ? ` (${unpinned} unpinned)` : '')];
+      const unpinned = shard.tenants.filter(t => t.shard === undefined).length;
+      const used = shard.domainNames.length;
+      return [String(shard.index), `${used}/${cap}`, String(cap - used),
+        String(shard.tenants.length) + (unpinned > 0 ? ` (${unpinned} unpinned)` : '')];
     });
-    lines.push('', ...table(['distribution', 'domains', 'free', 'tenants'], rows));
+    lines.push('', ...table(['shard', 'domains', 'free', 'tenants'], rows));
   }
 
-  const rows = usage.map(u => [u.key, u.what, String(u.used), String(u.limit),
+  const rows = plan.usage.map(u => [u.key, u.what, String(u.used), String(u.limit),
     u.used > u.limit ? `OVER by ${u.used - u.limit}` : String(u.limit - u.used)]);
   lines.push('', ...table(['quota', 'counts', 'used', 'limit', 'headroom'], rows));
   lines.push('', 'certificatesPerLoadBalancer depends on the certificates you pass the gateway, not on this file.');
-  return { lines, problems: assessment.problems };
+  return { lines, problems: [...assessment.problems] };
 }
 
-/** "N tenants, M domains on K distributions" */
-export function summarize(tenants: readonly TenantProps[], plan: PlacementPlan): string {
+/** "N tenants, M domains on K shards" */
+export function summarize(tenants: readonly TenantProps[], plan: GatewayPlan): string {
   const domains = tenants.reduce((n, t) => n + t.domainNames.length, 0);
-  return `${plural(tenants.length, 'tenant')}, ${plural(domains, 'domain')} on ${plural(plan.shards.length, 'distribution')}`;
+  return `${plural(tenants.length, 'tenant')}, ${plural(domains, 'domain')} on ${plural(plan.shards.length, 'shard')}`;
 }
 
 /** `subject has N problems:` and one indented line per problem, as the library words it. */
@@ -167,7 +151,8 @@ export function problemList(subject: string, problems: readonly string[]): strin
   return `${subject} has ${count}:\n${problems.map(p => `  - ${p}`).join('\n')}`;
 }
 
-function firstShardWithRoom(load: ReadonlyMap<number, number>, count: number, quotas: ResolvedQuotas): number | undefined {
+function firstShardWithRoom(plan: GatewayPlan, count: number, quotas: ResolvedQuotas): number | undefined {
+  const load = new Map(plan.shards.map(s => [s.index, s.domainNames.length]));
   for (let shard = 0; shard < quotas.distributionsPerAccount; shard++) {
     if ((load.get(shard) ?? 0) + count <= quotas.domainsPerDistribution) return shard;
   }

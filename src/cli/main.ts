@@ -3,8 +3,8 @@
 // tenants file without loading aws-cdk-lib, so it starts fast in a PR check or on a laptop.
 import * as fs from 'fs';
 import * as path from 'path';
-import { Quotas, QUOTA_SPECS, resolveQuotas, ResolvedQuotas } from '../quotas/quotas';
 import { addTenant, EditResult, planReport, problemList, removeTenant, summarize, validateRegistry } from './commands';
+import { Quotas, QUOTA_SPECS, resolveQuotas, ResolvedQuotas } from '../quotas/quotas';
 
 const BIN = 'cdk-multi-tenant-gateway';
 const DEFAULT_FILE = 'tenants.json';
@@ -100,7 +100,7 @@ const COMMANDS: { [name: string]: Command } = {
         context.io.err(problemList(context.source, problems));
         return 1;
       }
-      context.io.out(`${context.source} is valid: ${summarize(file.tenants, assessment.plan)}.`);
+      context.io.out(`${context.source} is valid: ${summarize(file.tenants, assessment)}.`);
       return 0;
     },
   },

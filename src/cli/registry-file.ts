@@ -41,7 +41,7 @@ export function canonicalTenant(tenant: TenantProps): TenantProps {
   return {
     id: tenant.id,
     domainNames: tenant.domainNames,
-    distribution: tenant.distribution,
+    shard: tenant.shard,
     externalDns: tenant.externalDns,
     config: tenant.config,
   };

@@ -1,37 +1,94 @@
-import { EdgeBuilder } from './private/edge-binding';
-import { MultiTenantDistributionOptions, MultiTenantDistributions } from './private/multi-tenant';
-import { ShardedDistributions, ShardedDistributionsOptions } from './private/sharded';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import { EdgeBinding } from './private/edge-binding';
+import { MultiTenantEdge } from './private/multi-tenant';
+import { ShardedEdge } from './private/sharded';
+import { TenantCertificate } from './tenant-certificate';
+
+/** Options for the sharded-distributions edge. */
+export interface ShardedDistributionsOptions {
+  /**
+   * The CloudFront price class of every distribution.
+   * @default PriceClass.PRICE_CLASS_ALL
+   */
+  readonly priceClass?: cloudfront.PriceClass;
+}
+
+/** Options for the multi-tenant-distribution edge (CloudFront SaaS Manager). */
+export interface MultiTenantDistributionOptions {
+  /**
+   * Make a connection group for the gateway's tenants. Its routing endpoint is known to
+   * CloudFormation, so the gateway can write each tenant domain's CNAME record and
+   * `dnsTargetOf` can name it. With `false`, tenants join the account's default connection
+   * group, whose routing endpoint no template can reference: every tenant must then have
+   * `externalDns: true`, and you point its names at the endpoint the CloudFront console shows.
+   *
+   * @default true
+   */
+  readonly ownConnectionGroup?: boolean;
+
+  /**
+   * The certificate each distribution tenant presents.
+   *
+   * @default TenantCertificate.fromParent()
+   */
+  readonly tenantCertificate?: TenantCertificate;
+
+  /**
+   * Put before each tenant id to name its distribution tenant. Distribution tenant names are
+   * unique in the account and cannot change, so two gateways in one account that share tenant
+   * ids need different prefixes; changing it later replaces every distribution tenant.
+   *
+   * @default "" (the tenant id alone)
+   */
+  readonly tenantNamePrefix?: string;
+}
 
 /**
  * How tenant domains attach to CloudFront. Both modes share the tenants, cache policy, origin,
  * certificate and DNS logic.
  */
-export class EdgeMode {
+export abstract class EdgeMode {
   /**
    * One distribution per shard of at most `quotas.domainsPerDistribution` domains (the default).
    */
   public static shardedDistributions(options: ShardedDistributionsOptions = {}): EdgeMode {
-    return new EdgeMode('sharded distributions', new ShardedDistributions(options));
+    return new ShardedDistributions(options);
   }
 
   /**
    * One CloudFront multi-tenant distribution (SaaS Manager) with a distribution tenant per
    * tenant, reached through a connection group: no alternate-domain-name shards, CNAME records
-   * instead of alias records (so no tenant domain may be the hosted zone's apex). Placement
-   * shards still group tenants into nested stacks of at most a hundred domains.
+   * instead of alias records (so no tenant domain may be the hosted zone's apex). Shards still
+   * group tenants into nested stacks of at most `quotas.domainsPerDistribution` domains.
    */
   public static multiTenantDistribution(options: MultiTenantDistributionOptions = {}): EdgeMode {
-    return new EdgeMode('multi-tenant distribution', new MultiTenantDistributions(options));
+    return new MultiTenantDistribution(options);
   }
 
   /** @internal */
-  public readonly _builder: EdgeBuilder;
+  public abstract _bind(): EdgeBinding;
+}
 
-  /** The mode's name, for messages. */
-  public readonly name: string;
+class ShardedDistributions extends EdgeMode {
+  constructor(private readonly options: ShardedDistributionsOptions) {
+    super();
+  }
 
-  private constructor(name: string, builder: EdgeBuilder) {
-    this.name = name;
-    this._builder = builder;
+  public _bind(): EdgeBinding {
+    return new ShardedEdge({ priceClass: this.options.priceClass });
+  }
+}
+
+class MultiTenantDistribution extends EdgeMode {
+  constructor(private readonly options: MultiTenantDistributionOptions) {
+    super();
+  }
+
+  public _bind(): EdgeBinding {
+    return new MultiTenantEdge({
+      ownConnectionGroup: this.options.ownConnectionGroup ?? true,
+      tenantCertificate: (this.options.tenantCertificate ?? TenantCertificate.fromParent())._bind(),
+      tenantNamePrefix: this.options.tenantNamePrefix ?? '',
+    });
   }
 }

@@ -1,14 +1,15 @@
 import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
-import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { show } from '../private/problems';
+import { distributionWidgets, fleetWidgets, loadBalancerWidgets } from './private/dashboard';
+import { CLOUDFRONT_REGION, cloudFrontMetric, groupMetric, PERIOD, sustained } from './private/metrics';
 import { InsightRuleWidget, TenantInsights } from './private/tenant-insights';
+import { DistributionHome } from '../edge/private/distribution-home';
 
 /** Thresholds of the gateway's alarms. Each alarm fires after three bad five-minute periods unless said otherwise. */
 export interface AlarmThresholds {
@@ -112,62 +113,22 @@ export interface ObservabilityOptions {
   readonly tenantInsightsLogRetention?: logs.RetentionDays;
 }
 
-/** Properties of a GatewayObservability. */
-export interface GatewayObservabilityProps extends ObservabilityOptions {
-  /** The distributions to watch. */
-  readonly distributions: cloudfront.IDistribution[];
-
-  /** The load balancer in front of the fleet. */
+/** What a gateway's observability watches. */
+interface WatchTargets {
+  readonly options: ObservabilityOptions;
+  /** Each distribution with where its alarms and log deliveries go. */
+  readonly homes: readonly DistributionHome[];
   readonly loadBalancer: elbv2.IApplicationLoadBalancer;
-
-  /** The target group of the fleet. */
   readonly targetGroup: elbv2.IApplicationTargetGroup;
-
   /**
    * The app servers. Their in-service and capacity graphs and the max-capacity alarm read the
-   * group metrics of Auto Scaling, which this construct switches on (free, one-minute) for a
-   * group that collects none.
+   * group metrics of Auto Scaling, which are switched on (free, one-minute) for a group that
+   * collects none.
    */
   readonly autoScalingGroup: autoscaling.IAutoScalingGroup;
 }
 
-const PERIOD = Duration.minutes(5);
-const CLOUDFRONT_REGION = 'us-east-1';
 const GROUP_METRICS = ['GroupInServiceInstances', 'GroupDesiredCapacity', 'GroupMaxSize'];
-
-/** Every problem with the observability options, for the gateway's single error. */
-export function observabilityProblems(options: ObservabilityOptions = {}, region?: string): string[] {
-  const problems: string[] = [];
-  if (options.tenantInsights && region !== undefined && region !== CLOUDFRONT_REGION) {
-    problems.push('`observability.tenantInsights` needs the gateway\'s stack in us-east-1, where CloudFront delivers its access logs ' +
-      `to CloudWatch Logs, but its region is ${Token.isUnresolved(region) ? 'not known at synth time' : region}: ` +
-      'deploy the gateway in us-east-1 (give its stack an `env` with that region), or turn `tenantInsights` off');
-  }
-  const t = options.alarmThresholds ?? {};
-  const within = (key: keyof AlarmThresholds, value: number | undefined, least: number, most: number) => {
-    if (value !== undefined && !Token.isUnresolved(value) && (typeof value !== 'number' || !(value >= least && value <= most))) {
-      problems.push(`\`observability.alarmThresholds.${key}\` must be a number from ${least} to ${most}, got ${show(value)}`);
-    }
-  };
-  within('distribution5xxErrorRate', t.distribution5xxErrorRate, 0, 100);
-  within('loadBalancer5xxErrorRate', t.loadBalancer5xxErrorRate, 0, 100);
-  const hosts = t.unhealthyHosts;
-  if (hosts !== undefined && !Token.isUnresolved(hosts) && !(Number.isInteger(hosts) && hosts >= 1)) {
-    problems.push(`\`observability.alarmThresholds.unhealthyHosts\` must be a whole number, at least 1, got ${show(hosts)}`);
-  }
-  const p99 = t.targetResponseTimeP99;
-  if (p99 !== undefined && p99.toMilliseconds() <= 0) {
-    problems.push(`\`observability.alarmThresholds.targetResponseTimeP99\` must be longer than zero, got ${p99.toHumanString()}`);
-  }
-  const atMax = t.fleetAtMaxCapacityFor;
-  if (atMax !== undefined) {
-    const minutes = atMax.toMilliseconds() / 60000;
-    if (!Number.isInteger(minutes) || minutes < 1 || minutes > 1440) {
-      problems.push(`\`observability.alarmThresholds.fleetAtMaxCapacityFor\` must be whole minutes from 1 to 1440, got ${atMax.toHumanString()}`);
-    }
-  }
-  return problems;
-}
 
 /**
  * A dashboard and alarms for a gateway: its distributions, load balancer and fleet.
@@ -179,6 +140,11 @@ export function observabilityProblems(options: ObservabilityOptions = {}, region
  * tenants. Alarms watch each distribution by its id, so they are exact.
  */
 export class GatewayObservability extends Construct {
+  /** @internal */
+  public static _watch(scope: Construct, id: string, targets: WatchTargets): GatewayObservability {
+    return new GatewayObservability(scope, id, targets);
+  }
+
   /** The dashboard, unless turned off. */
   public readonly dashboard?: cloudwatch.Dashboard;
 
@@ -209,25 +175,19 @@ export class GatewayObservability extends Construct {
   /** With `tenantInsights`: the Contributor Insights rule of the top hosts by 5xx responses. */
   public readonly tenantErrorsRule?: cloudwatch.CfnInsightRule;
 
-  constructor(scope: Construct, id: string, props: GatewayObservabilityProps) {
+  private constructor(scope: Construct, id: string, targets: WatchTargets) {
     super(scope, id);
+    const props = targets.options;
     const additional = props.additionalDistributionMetrics ?? false;
     if (additional) {
-      // A child of the distribution, so it lands in the distribution's own (shard) stack; a
-      // distribution made with `publishAdditionalMetrics` already has one.
-      for (const distribution of props.distributions.filter(d => !d.node.tryFindChild('MonitoringSubscription'))) {
-        new cloudfront.CfnMonitoringSubscription(distribution, 'MonitoringSubscription', {
-          distributionId: distribution.distributionId,
-          monitoringSubscription: { realtimeMetricsSubscriptionConfig: { realtimeMetricsSubscriptionStatus: 'Enabled' } },
-        });
+      for (const home of targets.homes.filter(h => !h.distribution.node.tryFindChild('MonitoringSubscription'))) {
+        home.addMonitoringSubscription();
       }
     }
-    collectGroupMetrics(props.autoScalingGroup);
+    collectGroupMetrics(targets.autoScalingGroup);
     if (props.tenantInsights ?? false) {
-      const problems = observabilityProblems({ tenantInsights: true }, Stack.of(this).region);
-      if (problems.length > 0) throw new Error(`${this.node.path}: ${problems.join('; ')}`);
       const insights = new TenantInsights(this, 'TenantInsights', {
-        distributions: props.distributions,
+        homes: targets.homes,
         retention: props.tenantInsightsLogRetention ?? logs.RetentionDays.ONE_MONTH,
       });
       this.tenantAccessLogs = insights.logGroup;
@@ -241,10 +201,10 @@ export class GatewayObservability extends Construct {
       const t = props.alarmThresholds ?? {};
       const region = Stack.of(this).region;
       if (region === CLOUDFRONT_REGION) {
-        for (const distribution of props.distributions) {
-          const alarm = new cloudwatch.Alarm(distribution, `${id}5xxAlarm`, {
-            alarmDescription: `CloudFront distribution ${distribution.node.path}: 5xx error rate at or above ${t.distribution5xxErrorRate ?? 5}%`,
-            metric: cloudFrontMetric('5xxErrorRate', 'Average', { DistributionId: distribution.distributionId }),
+        for (const home of targets.homes) {
+          const alarm = home.addAlarm('Distribution5xxAlarm', {
+            alarmDescription: `CloudFront distribution ${home.distribution.node.path}: 5xx error rate at or above ${t.distribution5xxErrorRate ?? 5}%`,
+            metric: cloudFrontMetric('5xxErrorRate', 'Average', { DistributionId: home.distribution.distributionId }),
             threshold: t.distribution5xxErrorRate ?? 5,
             ...sustained(3),
           });
@@ -258,7 +218,7 @@ export class GatewayObservability extends Construct {
           '`gateway.distributions` in a small us-east-1 stack, or deploy the gateway in us-east-1.');
       }
 
-      const lb = props.loadBalancer.metrics;
+      const lb = targets.loadBalancer.metrics;
       this.loadBalancerErrorAlarm = new cloudwatch.Alarm(this, 'LoadBalancer5xxAlarm', {
         alarmDescription: `Load balancer: 5xx responses (its own and its targets') at or above ${t.loadBalancer5xxErrorRate ?? 5}% of requests`,
         metric: new cloudwatch.MathExpression({
@@ -275,7 +235,7 @@ export class GatewayObservability extends Construct {
         ...sustained(3),
       });
 
-      const tg = props.targetGroup.metrics;
+      const tg = targets.targetGroup.metrics;
       this.unhealthyHostsAlarm = new cloudwatch.Alarm(this, 'UnhealthyHostsAlarm', {
         alarmDescription: `Target group: ${t.unhealthyHosts ?? 1} or more unhealthy targets for five minutes`,
         metric: tg.unhealthyHostCount({ statistic: 'Maximum', period: Duration.minutes(1) }),
@@ -292,7 +252,7 @@ export class GatewayObservability extends Construct {
       });
 
       const atMax = t.fleetAtMaxCapacityFor ?? Duration.minutes(15);
-      const group = props.autoScalingGroup.autoScalingGroupName;
+      const group = targets.autoScalingGroup.autoScalingGroupName;
       this.fleetAtMaxCapacityAlarm = new cloudwatch.Alarm(this, 'FleetAtMaxCapacityAlarm', {
         alarmDescription: `Auto Scaling group at its maximum size for ${atMax.toHumanString()}: it cannot scale out further`,
         metric: new cloudwatch.MathExpression({
@@ -325,8 +285,8 @@ export class GatewayObservability extends Construct {
         defaultInterval: Duration.hours(3),
       });
       this.dashboard.addWidgets(...distributionWidgets(additional));
-      this.dashboard.addWidgets(...loadBalancerWidgets(props));
-      this.dashboard.addWidgets(...fleetWidgets(props.autoScalingGroup.autoScalingGroupName));
+      this.dashboard.addWidgets(...loadBalancerWidgets(targets));
+      this.dashboard.addWidgets(...fleetWidgets(targets.autoScalingGroup.autoScalingGroupName));
       if (this.tenantRequestsRule && this.tenantErrorsRule) {
         this.dashboard.addWidgets(
           new InsightRuleWidget('Top tenants (Host header) by requests', this.tenantRequestsRule, CLOUDFRONT_REGION),
@@ -335,122 +295,6 @@ export class GatewayObservability extends Construct {
       }
     }
   }
-}
-
-/** Alarm settings for a breach that lasts `periods` periods; no data (no traffic) is no breach. */
-function sustained(periods: number) {
-  return {
-    evaluationPeriods: periods,
-    datapointsToAlarm: periods,
-    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-  };
-}
-
-/** A CloudFront metric: in us-east-1, with the Region dimension CloudFront gives it. */
-function cloudFrontMetric(metricName: string, statistic: string, dimensions: Record<string, string>): cloudwatch.Metric {
-  return new cloudwatch.Metric({
-    namespace: 'AWS/CloudFront',
-    metricName,
-    dimensionsMap: { ...dimensions, Region: 'Global' },
-    statistic,
-    period: PERIOD,
-  });
-}
-
-/**
- * `fn` (SUM, AVG, MAX) over one CloudFront metric of every distribution in the account: one line
- * whatever the number of distributions (SEARCH returns up to 500 series, the per-account
- * distribution quota), read from us-east-1 whatever the dashboard's region.
- */
-function acrossDistributions(fn: string, metricName: string, statistic: string, label: string): cloudwatch.MathExpression {
-  const search = `SEARCH('{AWS/CloudFront,DistributionId,Region} MetricName="${metricName}"', '${statistic}', ${PERIOD.toSeconds()})`;
-  return new cloudwatch.MathExpression({
-    expression: `${fn}(${search})`,
-    usingMetrics: {},
-    searchRegion: CLOUDFRONT_REGION,
-    period: PERIOD,
-    label,
-  });
-}
-
-function graph(title: string, left: cloudwatch.IMetric[], leftLabel?: string): cloudwatch.GraphWidget {
-  return new cloudwatch.GraphWidget({ title, left, width: 8, height: 6, leftYAxis: { label: leftLabel, min: 0, showUnits: false } });
-}
-
-function distributionWidgets(additional: boolean): cloudwatch.IWidget[] {
-  const all = '(all distributions in the account)';
-  const widgets = [
-    graph(`CloudFront requests ${all}`, [acrossDistributions('SUM', 'Requests', 'Sum', 'Requests')], 'Count'),
-    graph(`CloudFront error rates ${all}`, [
-      acrossDistributions('AVG', '4xxErrorRate', 'Average', '4xx, average over distributions'),
-      acrossDistributions('AVG', '5xxErrorRate', 'Average', '5xx, average over distributions'),
-      acrossDistributions('MAX', '5xxErrorRate', 'Average', '5xx, worst distribution'),
-    ], 'Percent'),
-    graph(`CloudFront bytes downloaded ${all}`, [acrossDistributions('SUM', 'BytesDownloaded', 'Sum', 'Bytes downloaded')], 'Bytes'),
-  ];
-  if (additional) {
-    widgets.push(
-      graph(`CloudFront cache hit rate ${all}`, [
-        acrossDistributions('AVG', 'CacheHitRate', 'Average', 'Average over distributions'),
-        acrossDistributions('MIN', 'CacheHitRate', 'Average', 'Lowest distribution'),
-      ], 'Percent'),
-      graph(`CloudFront origin latency ${all}`, [
-        acrossDistributions('AVG', 'OriginLatency', 'Average', 'Average over distributions'),
-        acrossDistributions('MAX', 'OriginLatency', 'Average', 'Slowest distribution'),
-      ], 'Milliseconds'),
-    );
-  }
-  return widgets;
-}
-
-function loadBalancerWidgets(props: GatewayObservabilityProps): cloudwatch.IWidget[] {
-  const lb = props.loadBalancer.metrics;
-  const tg = props.targetGroup.metrics;
-  return [
-    graph('Load balancer requests', [lb.requestCount({ period: PERIOD, label: 'Requests' })], 'Count'),
-    graph('Load balancer 5xx', [
-      lb.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { period: PERIOD, label: 'Load balancer 5xx' }),
-      lb.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: PERIOD, label: 'Target 5xx' }),
-    ], 'Count'),
-    graph('Target response time', [
-      lb.targetResponseTime({ statistic: 'p50', period: PERIOD, label: 'p50' }),
-      lb.targetResponseTime({ statistic: 'p99', period: PERIOD, label: 'p99' }),
-    ], 'Seconds'),
-    graph('Targets', [
-      tg.healthyHostCount({ statistic: 'Minimum', period: Duration.minutes(1), label: 'Healthy' }),
-      tg.unhealthyHostCount({ statistic: 'Maximum', period: Duration.minutes(1), label: 'Unhealthy' }),
-    ], 'Count'),
-  ];
-}
-
-function fleetWidgets(group: string): cloudwatch.IWidget[] {
-  return [
-    graph('Fleet instances', [
-      groupMetric(group, 'GroupInServiceInstances', 'Average', Duration.minutes(1), 'In service'),
-      groupMetric(group, 'GroupDesiredCapacity', 'Average', Duration.minutes(1), 'Desired'),
-      groupMetric(group, 'GroupMaxSize', 'Maximum', Duration.minutes(1), 'Maximum'),
-    ], 'Count'),
-    graph('Fleet CPU', [new cloudwatch.Metric({
-      namespace: 'AWS/EC2',
-      metricName: 'CPUUtilization',
-      dimensionsMap: { AutoScalingGroupName: group },
-      statistic: 'Average',
-      period: PERIOD,
-      label: 'CPU, average over instances',
-    })], 'Percent'),
-  ];
-}
-
-function groupMetric(group: string, metricName: string, statistic: string, period: Duration, label?: string): cloudwatch.Metric {
-  return new cloudwatch.Metric({
-    namespace: 'AWS/AutoScaling',
-    metricName,
-    dimensionsMap: { AutoScalingGroupName: group },
-    statistic,
-    period,
-    label,
-  });
 }
 
 /**

@@ -1,8 +1,10 @@
-// How full the quotas are that a tenant list alone decides: records in the hosted zone, and the
-// policies and VPC origins the distribution shards share. Pure, so the gateway at synth time and
-// the CLI's `plan` and `validate` count, and word their errors, the same way.
-import { PlacementPlan } from '../tenants/placement';
+// How full the quotas are that a tenant list and an edge mode decide: distributions, records in the
+// hosted zone, distribution tenants, and the policies and VPC origins the distributions share.
+// Pure, so the gateway at synth time and the CLI count, and word their errors, the same way.
+import { blocksFor } from './blocks';
 import { Quotas, quotaExceeded, ResolvedQuotas } from './quotas';
+import { distributionCount, distributionIndexBound, EdgeShape } from '../edge/shape';
+import type { PlacementPlan } from '../tenants/placement';
 
 /** How full one quota is, and the error when it is over. */
 export interface QuotaUsage {
@@ -19,39 +21,75 @@ export interface QuotaUsage {
 export interface SharedResources {
   /** CloudFront VPC origins (VPC-origin access). */
   readonly vpcOrigins: boolean;
-  /** The gateway's own response headers policies (none when the user brings one). */
+  /** The gateway's own response headers policies (false when the user brings one, which every distribution then shares). */
   readonly responseHeadersPolicies: boolean;
 }
 
-/** Records in the hosted zone: an A and an AAAA for each domain whose DNS the gateway makes. */
-export function recordUsage(tenants: readonly { domainNames: readonly string[]; externalDns?: boolean }[],
-  quotas: ResolvedQuotas): QuotaUsage {
-  const domains = tenants.filter(t => !t.externalDns).reduce((n, t) => n + t.domainNames.length, 0);
-  return usage('recordsPerHostedZone', 'A + AAAA records in the hosted zone', 2 * domains, quotas,
-    `An A and an AAAA record for each of ${domains} tenant domains`);
+/** What the quota count reads. */
+export interface UsageInput {
+  readonly tenants: readonly { readonly domainNames: readonly string[]; readonly externalDns?: boolean }[];
+  readonly placement: PlacementPlan;
+  readonly edge: EdgeShape;
+  readonly quotas: ResolvedQuotas;
+  readonly shared: SharedResources;
 }
 
-/**
- * Policies and VPC origins: shard n uses block floor(n / per-block quota), so the blocks needed
- * run up to the highest shard index, whether or not every shard below it is used.
- */
-export function sharedResourceUsage(plan: PlacementPlan, quotas: ResolvedQuotas, shared: SharedResources): QuotaUsage[] {
-  const highest = plan.shards.length > 0 ? plan.shards[plan.shards.length - 1] : -1;
+/** Every quota the tenants and the edge mode decide, with how full it is. */
+export function quotaUsage(input: UsageInput): QuotaUsage[] {
+  const { edge, quotas, placement } = input;
+  const distributions = distributionCount(edge, placement.shards);
+  const indexBound = distributionIndexBound(edge, placement.shards);
+  const fullest = Math.max(0, ...placement.load.values());
+  const usages: QuotaUsage[] = [];
+
+  if (edge.oneDistribution) {
+    usages.push(usage('multiTenantDistributionsPerAccount', 'multi-tenant distributions', distributions, quotas,
+      'The gateway\'s multi-tenant distribution'));
+  } else {
+    usages.push(usage('distributionsPerAccount', 'distributions', distributions, quotas,
+      `Placing ${input.tenants.length} tenants at ${quotas.domainsPerDistribution} domains per distribution`));
+  }
+  usages.push({ key: 'domainsPerDistribution', what: 'domains in the fullest shard', used: fullest, limit: quotas.domainsPerDistribution });
+  usages.push(recordUsage(input.tenants, edge, quotas));
+  if (edge.distributionTenants) {
+    usages.push(usage('distributionTenantsPerAccount', 'distribution tenants', input.tenants.length, quotas,
+      `A distribution tenant for each of ${input.tenants.length} tenants`));
+  }
+
   const blocks: [keyof Quotas, keyof Quotas, string][] = [
     ['distributionsPerCachePolicy', 'cachePoliciesPerAccount', 'Cache policies'],
     ['distributionsPerOriginRequestPolicy', 'originRequestPoliciesPerAccount', 'Origin request policies'],
   ];
-  if (shared.responseHeadersPolicies) {
+  if (input.shared.responseHeadersPolicies) {
     blocks.push(['distributionsPerResponseHeadersPolicy', 'responseHeadersPoliciesPerAccount', 'Response headers policies']);
+  } else {
+    usages.push(usage('distributionsPerResponseHeadersPolicy', 'distributions sharing your response headers policy', distributions, quotas,
+      '`responseHeadersPolicy`, which every distribution shares,'));
   }
-  if (shared.vpcOrigins) blocks.push(['distributionsPerVpcOrigin', 'vpcOriginsPerAccount', 'VPC origins']);
-  return blocks.map(([per, cap, what]) => usage(cap, `${what.toLowerCase()} (one per ${quotas[per]} distributions)`,
-    highest < 0 ? 0 : Math.floor(highest / quotas[per]) + 1, quotas, `${what} for ${highest + 1} distribution shards`));
+  if (input.shared.vpcOrigins) blocks.push(['distributionsPerVpcOrigin', 'vpcOriginsPerAccount', 'VPC origins']);
+  for (const [per, cap, what] of blocks) {
+    usages.push(usage(cap, `${what.toLowerCase()} (one per ${quotas[per]} distributions)`, blocksFor(indexBound, quotas[per]), quotas,
+      `${what} for ${indexBound === 1 ? 'distribution 0' : `distributions 0 to ${indexBound - 1}`}`));
+  }
+  return usages;
 }
 
 /** The errors of the quotas that are over. */
 export function usageProblems(usages: readonly QuotaUsage[]): string[] {
   return usages.flatMap(u => (u.problem === undefined ? [] : [u.problem]));
+}
+
+/** Records in the hosted zone: the edge mode's record types for each domain whose DNS the gateway makes. */
+function recordUsage(tenants: UsageInput['tenants'], edge: EdgeShape, quotas: ResolvedQuotas): QuotaUsage {
+  const domains = tenants.filter(t => !t.externalDns).reduce((n, t) => n + t.domainNames.length, 0);
+  const types = edge.recordTypes;
+  const kinds = types.length === 1 ? `${article(types[0])} record` : `${types.slice(0, -1).map(article).join(', ')} and ${article(types[types.length - 1])} record`;
+  return usage('recordsPerHostedZone', `${types.join(' + ')} records in the hosted zone`, types.length * domains, quotas,
+    `${kinds[0].toUpperCase()}${kinds.slice(1)} for each of ${domains} tenant domains`);
+}
+
+function article(recordType: string): string {
+  return /^[AEIOU]/.test(recordType) ? `an ${recordType}` : `a ${recordType}`;
 }
 
 function usage(key: keyof Quotas, what: string, used: number, quotas: ResolvedQuotas, need: string): QuotaUsage {

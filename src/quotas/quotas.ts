@@ -88,7 +88,7 @@ export interface Quotas {
   readonly distributionTenantsPerAccount?: number;
 
   /**
-   * Domains per CloudFront distribution tenant (multi-tenant mode: a tenant's `domainNames`).
+   * Aliases (domains) per CloudFront distribution tenant (multi-tenant mode: a tenant's `domainNames`).
    * @default 100
    */
   readonly domainsPerDistributionTenant?: number;
@@ -133,7 +133,7 @@ export const QUOTA_SPECS: Record<keyof Quotas, QuotaSpec> = {
   certificatesPerLoadBalancer: spec('certificatesPerLoadBalancer', 'Certificates per Application Load Balancer', 'Elastic Load Balancing', 25),
   namesPerCertificate: spec('namesPerCertificate', 'Domain names per certificate', 'AWS Certificate Manager (ACM)', 10),
   distributionTenantsPerAccount: spec('distributionTenantsPerAccount', 'Distribution tenants per AWS account', 'CloudFront', 10000),
-  domainsPerDistributionTenant: spec('domainsPerDistributionTenant', 'Domains per distribution tenant', 'CloudFront', 100),
+  domainsPerDistributionTenant: spec('domainsPerDistributionTenant', 'Aliases per distribution tenant', 'CloudFront', 100),
   multiTenantDistributionsPerAccount: spec('multiTenantDistributionsPerAccount', 'Multi-tenant distributions per AWS account', 'CloudFront', 20),
   connectionGroupsPerAccount: spec('connectionGroupsPerAccount', 'Connection groups per AWS account', 'CloudFront', 100),
 };
@@ -145,16 +145,19 @@ function spec(key: keyof Quotas, awsName: string, service: string, defaultValue:
 /** Every quota with its figure: the user's override or AWS's default. */
 export type ResolvedQuotas = { readonly [K in keyof Quotas]-?: number };
 
-/** Fills in AWS's defaults and lists every override that is not a positive whole number. */
+/**
+ * Fills in AWS's defaults and lists every override that is not a positive whole number. An
+ * invalid override resolves to the default, so planning never runs on a figure that cannot end
+ * (a zero shard size); the problem still fails the synth.
+ */
 export function resolveQuotas(quotas: Quotas = {}): { quotas: ResolvedQuotas; problems: string[] } {
   const problems: string[] = [];
   const resolved: Partial<Record<keyof Quotas, number>> = {};
   for (const key of Object.keys(QUOTA_SPECS) as (keyof Quotas)[]) {
     const value = quotas[key];
-    if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
-      problems.push(`\`quotas.${key}\` must be a positive whole number, got ${JSON.stringify(value)}`);
-    }
-    resolved[key] = value ?? QUOTA_SPECS[key].defaultValue;
+    const valid = value === undefined || (Number.isInteger(value) && value >= 1);
+    if (!valid) problems.push(`\`quotas.${key}\` must be a positive whole number, got ${JSON.stringify(value)}`);
+    resolved[key] = valid && value !== undefined ? value : QUOTA_SPECS[key].defaultValue;
   }
   return { quotas: resolved as ResolvedQuotas, problems };
 }

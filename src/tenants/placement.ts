@@ -1,5 +1,5 @@
-// Pure shard placement: which distribution carries which tenant's domains. No CDK imports, so
-// the CLI and the tests can plan without synthesizing anything.
+// Pure shard placement: which shard carries which tenant's domains. No CDK imports, so the CLI
+// and the tests can plan without synthesizing anything.
 import { quotaExceeded } from '../quotas/quotas';
 
 /** What placement needs to know about a tenant. */
@@ -7,16 +7,16 @@ export interface PlacementTenant {
   readonly id: string;
   readonly domainNames: readonly string[];
   /** The shard the tenant is pinned to, if any. */
-  readonly distribution?: number;
+  readonly shard?: number;
 }
 
 /** Where one tenant's domains live. */
 export interface TenantPlacement {
   /** The tenant's id. */
   readonly tenantId: string;
-  /** The tenant's domain names, all on the same distribution. */
+  /** The tenant's domain names, all on the same shard. */
   readonly domainNames: string[];
-  /** The distribution shard (0-based) that carries them. */
+  /** The shard (0-based) that carries them: a nested stack, and in the sharded edge mode a distribution. */
   readonly shard: number;
   /** Whether the tenant is pinned to its shard in the registry. */
   readonly pinned: boolean;
@@ -39,7 +39,7 @@ export interface PlacementPlan {
 }
 
 /**
- * Places tenants on distribution shards of at most `domainsPerDistribution` domains each.
+ * Places tenants on shards of at most `domainsPerDistribution` domains each.
  *
  * Tenants are placed one by one in declaration order: a pinned tenant takes its shard, an
  * unpinned one the first shard with room. A tenant's shard depends only on the tenants declared
@@ -62,17 +62,17 @@ export function placeTenants(tenants: readonly PlacementTenant[], limits: Placem
         `its ${count} \`domainNames\` must share one distribution, which`));
     }
     let shard: number;
-    if (tenant.distribution !== undefined) {
-      shard = tenant.distribution;
+    if (tenant.shard !== undefined) {
+      shard = tenant.shard;
       const used = load.get(shard) ?? 0;
       if (shard >= limits.distributionsPerAccount) {
-        problems.push(`tenant "${tenant.id}": \`distribution\` ${shard} is past the last distribution the account may have; ` +
+        problems.push(`tenant "${tenant.id}": \`shard\` ${shard} is past the last distribution the account may have; ` +
           quotaExceeded('distributionsPerAccount', limits.distributionsPerAccount, shard + 1, `shard ${shard}`));
       } else if (count <= cap && used + count > cap) {
         const before = listSome(holders.get(shard)!);
-        problems.push(`tenant "${tenant.id}": \`distribution\` ${shard} already holds ${used} domains of tenants declared ` +
+        problems.push(`tenant "${tenant.id}": \`shard\` ${shard} already holds ${used} domains of tenants declared ` +
           `before it (${before}); its ${count} more ` + quotaExceeded('domainsPerDistribution', cap, used + count,
-          `would make ${used + count}: distribution ${shard}`) + ' Or pin the tenant to a distribution with room.');
+          `would make ${used + count}: shard ${shard}`) + ' Or pin the tenant to a shard with room.');
       }
     } else {
       while ((load.get(firstOpen) ?? 0) >= cap) firstOpen++;
@@ -86,16 +86,11 @@ export function placeTenants(tenants: readonly PlacementTenant[], limits: Placem
   }
 
   const shards = [...load.keys()].sort((a, b) => a - b);
-  if (shards.length > limits.distributionsPerAccount) {
-    problems.push(quotaExceeded('distributionsPerAccount', limits.distributionsPerAccount, shards.length,
-      `Placing ${tenants.length} tenants at ${cap} domains per distribution`));
-  }
-
   const placements = tenants.map(tenant => ({
     tenantId: tenant.id,
     domainNames: [...tenant.domainNames],
     shard: shardOf.get(tenant.id)!,
-    pinned: tenant.distribution !== undefined,
+    pinned: tenant.shard !== undefined,
   }));
   return { placements, shards, load, problems };
 }

@@ -10,17 +10,18 @@ export interface TenantProps {
 
   /**
    * The tenant's domain names: lower-case fully qualified names, unique across all tenants.
-   * They always share one distribution.
+   * They always share one shard.
    */
   readonly domainNames: string[];
 
   /**
-   * The distribution shard (0-based) this tenant is pinned to. Pinned tenants never move; the
+   * The shard (0-based) this tenant is pinned to: the nested stack holding its records and, with
+   * sharded distributions, the distribution carrying its domains. Pinned tenants never move; the
    * onboarding CLI pins every tenant it adds.
    *
    * @default - placed first-fit, in declaration order, after the pinned tenants
    */
-  readonly distribution?: number;
+  readonly shard?: number;
 
   /**
    * The tenant's DNS is hosted elsewhere: no record is made in the hosted zone, and the partner
@@ -38,7 +39,9 @@ export interface TenantProps {
   readonly config?: { [key: string]: string };
 }
 
-const TENANT_KEYS = new Set(['id', 'domainNames', 'distribution', 'externalDns', 'config']);
+const TENANT_KEYS = new Set(['id', 'domainNames', 'shard', 'externalDns', 'config']);
+/** Fields that were renamed, so an old file gets told the new name. */
+const RENAMED_KEYS: { [key: string]: string } = { distribution: 'shard' };
 const ID_PATTERN = /^[a-z0-9-]{1,63}$/;
 const LABEL_PATTERN = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
@@ -72,7 +75,9 @@ export function tenantProblems(tenants: readonly TenantProps[]): string[] {
     }
     const who = tenantLabel(tenant, index);
     for (const key of Object.keys(tenant)) {
-      if (!TENANT_KEYS.has(key)) {
+      if (RENAMED_KEYS[key]) {
+        problems.push(`${who}: \`${key}\` is now called \`${RENAMED_KEYS[key]}\`; rename the field`);
+      } else if (!TENANT_KEYS.has(key)) {
         problems.push(`${who}: unknown field \`${key}\` (allowed: ${[...TENANT_KEYS].join(', ')})`);
       }
     }
@@ -103,9 +108,9 @@ export function tenantProblems(tenants: readonly TenantProps[]): string[] {
       });
     }
 
-    const pin: unknown = tenant.distribution;
+    const pin: unknown = tenant.shard;
     if (pin !== undefined && (typeof pin !== 'number' || !Number.isInteger(pin) || pin < 0)) {
-      problems.push(`${who}: \`distribution\` ${show(pin)} must be a whole number from 0 (the shard it is pinned to)`);
+      problems.push(`${who}: \`shard\` ${show(pin)} must be a whole number from 0 (the shard it is pinned to)`);
     }
 
     const external: unknown = tenant.externalDns;
@@ -167,10 +172,10 @@ export class Tenants {
     return new Tenants(list as TenantProps[], source);
   }
 
-  /** Tenants given in code. */
+  /** Tenants given in code. The list is copied: changing it afterwards changes nothing here. */
   public static fromList(tenants: TenantProps[]): Tenants {
     throwIfProblems('Tenant list', tenantProblems(tenants));
-    return new Tenants(tenants, 'tenant list');
+    return new Tenants(tenants.map(copyTenant), 'tenant list');
   }
 
   /** The tenants, in declaration order. */
@@ -183,6 +188,10 @@ export class Tenants {
     this.list = list;
     this.source = source;
   }
+}
+
+function copyTenant(tenant: TenantProps): TenantProps {
+  return { ...tenant, domainNames: [...tenant.domainNames], config: tenant.config && { ...tenant.config } };
 }
 
 /** Line and column (1-based) of the offset a JSON.parse message reports, or of the end of the text. */

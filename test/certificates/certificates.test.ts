@@ -4,9 +4,9 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as fc from 'fast-check';
 import { EdgeMode, GatewayCertificates, MultiTenantGateway, MultiTenantGatewayProps, TenantCertificate, TenantProps, Tenants } from '../../src';
-import { errorOf } from '../errors';
 import { CertificatePlan, nameCovers, planCertificates } from '../../src/certificates/certificate-plan';
 import { placeTenants } from '../../src/tenants/placement';
+import { errorOf } from '../errors';
 
 const ACCOUNT = '123456789012';
 const EDGE_ARN = `arn:aws:acm:us-east-1:${ACCOUNT}:certificate/edge`;

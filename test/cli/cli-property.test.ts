@@ -20,7 +20,7 @@ const DOMAINS = [...'pqrstuvwxyz'].map(x => `${x}.example.com`).concat('Bad.exam
 // Removing old-1 would move old-3 from distribution 1 to 0, so the CLI must refuse that.
 const HAND_WRITTEN: TenantProps[] = [
   { id: 'old-1', domainNames: ['old-1.example.com', 'www.old-1.example.com'] },
-  { id: 'old-2', domainNames: ['old-2.example.com'], distribution: 1 },
+  { id: 'old-2', domainNames: ['old-2.example.com'], shard: 1 },
   { id: 'old-3', domainNames: ['old-3.example.com', 'www.old-3.example.com'] },
 ];
 
@@ -91,7 +91,7 @@ test('random adds and removes never move a tenant and always leave a valid file'
       }
       if (s.kind === 'add') {
         const added = parseRegistry(after, 'tenants.json').tenants.find(t => t.id === s.id);
-        expect(added?.distribution).toBe(shardAfter.get(s.id));
+        expect(added?.shard).toBe(shardAfter.get(s.id));
       } else {
         expect(shardAfter.has(s.id)).toBe(false);
       }

@@ -36,12 +36,12 @@ function read(name = 'tenants.json'): string {
 }
 
 function shards(name = 'tenants.json'): { [id: string]: number | undefined } {
-  return Object.fromEntries(parseRegistry(read(name), name).tenants.map(t => [t.id, t.distribution]));
+  return Object.fromEntries(parseRegistry(read(name), name).tenants.map(t => [t.id, t.shard]));
 }
 
-function tenant(id: string, count = 1, distribution?: number): TenantProps {
+function tenant(id: string, count = 1, shard?: number): TenantProps {
   const domainNames = Array.from({ length: count }, (_, i) => `${i === 0 ? '' : `d${i}.`}${id}.example.com`);
-  return distribution === undefined ? { id, domainNames } : { id, domainNames, distribution };
+  return shard === undefined ? { id, domainNames } : { id, domainNames, shard };
 }
 
 describe('add', () => {
@@ -52,7 +52,7 @@ describe('add', () => {
     const result = run('add', 'newco', 'newco.example.com', 'www.newco.example.com');
 
     expect(result).toMatchObject({ code: 0, err: '' });
-    expect(result.out).toMatch(/Added tenant "newco" \(2 domains\) to distribution 1 in tenants\.json; distribution 1 now holds 33\/100/);
+    expect(result.out).toMatch(/Added tenant "newco" \(2 domains\) to shard 1 in tenants\.json; shard 1 now holds 33\/100/);
     expect(result.out).not.toMatch(/reformatted/);
     const after = read().split('\n');
     let prefix = 0;
@@ -69,11 +69,11 @@ describe('add', () => {
       '        "newco.example.com",',
       '        "www.newco.example.com"',
       '      ],',
-      '      "distribution": 1',
+      '      "shard": 1',
     ].join('\n'));
   });
 
-  test('pins to the first distribution with room for all the domains', () => {
+  test('pins to the first shard with room for all the domains', () => {
     write([]);
     expect(run('add', 'a', 'a.example.com', ...SMALL).code).toBe(0);
     expect(run('add', 'b', 'b.example.com', ...SMALL).code).toBe(0);
@@ -93,9 +93,9 @@ describe('add', () => {
     expect(result.code).toBe(0);
     expect(result.out).toMatch(/point portal\.initech\.example at gateway\.dnsTargetOf\('initech'\)/);
     const added = JSON.parse(read()).tenants[1];
-    expect(Object.keys(added)).toEqual(['id', 'domainNames', 'distribution', 'externalDns', 'config']);
+    expect(Object.keys(added)).toEqual(['id', 'domainNames', 'shard', 'externalDns', 'config']);
     expect(added).toEqual({
-      id: 'initech', domainNames: ['portal.initech.example'], distribution: 0, externalDns: true, config: { plan: 'gold', query: 'a=b' },
+      id: 'initech', domainNames: ['portal.initech.example'], shard: 0, externalDns: true, config: { plan: 'gold', query: 'a=b' },
     });
   });
 
@@ -104,7 +104,7 @@ describe('add', () => {
     expect(result.code).toBe(0);
     expect(read('sub-tenants.json')).toBe(
       `{\n  "$schema": "${SCHEMA_URL}",\n  "tenants": [\n    {\n      "id": "acme",\n` +
-      '      "domainNames": [\n        "acme.example.com"\n      ],\n      "distribution": 0\n    }\n  ]\n}\n');
+      '      "domainNames": [\n        "acme.example.com"\n      ],\n      "shard": 0\n    }\n  ]\n}\n');
   });
 
   test('refuses a domain another tenant has, and leaves the file alone', () => {
@@ -133,11 +133,11 @@ describe('add', () => {
     expect(result.err).toMatch(/`domainNames\[2\]` "example\.com\."/);
   });
 
-  test('refuses when no distribution has room within distributionsPerAccount', () => {
+  test('refuses when no shard has room within distributionsPerAccount', () => {
     const text = write([tenant('a', 2, 0), tenant('b', 1, 1), tenant('c', 1, 1)]);
     const result = run('add', 'd', 'd.example.com', ...SMALL, '--quota', 'distributionsPerAccount=2');
     expect(result.code).toBe(1);
-    expect(result.err).toMatch(/Cannot add tenant "d": no distribution has room for its 1 domain\. Another distribution needs 3 but the CloudFront quota "Web distributions per AWS account" is 2 \(`quotas\.distributionsPerAccount`\)/);
+    expect(result.err).toMatch(/Cannot add tenant "d": no shard has room for its 1 domain\. Another distribution needs 3 but the CloudFront quota "Web distributions per AWS account" is 2 \(`quotas\.distributionsPerAccount`\)/);
     expect(read()).toBe(text);
   });
 
@@ -180,7 +180,7 @@ describe('add', () => {
   test('keeps a bare list of tenants a bare list', () => {
     fs.writeFileSync(path.join(dir, 'tenants.json'), '[]\n');
     expect(run('add', 'a', 'a.example.com').code).toBe(0);
-    expect(JSON.parse(read())).toEqual([{ id: 'a', domainNames: ['a.example.com'], distribution: 0 }]);
+    expect(JSON.parse(read())).toEqual([{ id: 'a', domainNames: ['a.example.com'], shard: 0 }]);
   });
 });
 
@@ -203,7 +203,7 @@ describe('remove', () => {
     const text = write([tenant('a', 2), tenant('b', 1)]);
     const result = run('remove', 'a', ...SMALL);
     expect(result.code).toBe(1);
-    expect(result.err).toMatch(/Cannot remove tenant "a": it would move 1 unpinned tenant:\n {2}- tenant "b" would move from distribution 1 to 0; pin it with "distribution": 1/);
+    expect(result.err).toMatch(/Cannot remove tenant "a": it would move 1 unpinned tenant:\n {2}- tenant "b" would move from shard 1 to 0; pin it with "shard": 1/);
     expect(result.err).toMatch(/CNAMEAlreadyExists/);
     expect(read()).toBe(text);
   });
@@ -212,7 +212,7 @@ describe('remove', () => {
 describe('validate', () => {
   test('accepts the example file', () => {
     fs.copyFileSync(EXAMPLE, path.join(dir, 'tenants.json'));
-    expect(run('validate')).toMatchObject({ code: 0, out: 'tenants.json is valid: 130 tenants, 131 domains on 2 distributions.' });
+    expect(run('validate')).toMatchObject({ code: 0, out: 'tenants.json is valid: 130 tenants, 131 domains on 2 shards.' });
   });
 
   test('names the file, line and column of malformed JSON', () => {
@@ -240,14 +240,14 @@ describe('validate', () => {
     const result = run('validate', ...SMALL, '--quota', 'distributionsPerAccount=5', '--quota', 'distributionsPerCachePolicy=2');
     expect(result.code).toBe(1);
     expect(result.err).toMatch(/tenant "b": .*`quotas\.domainsPerDistribution`/);
-    expect(result.err).toMatch(/tenant "c": `distribution` 7 is past the last distribution .*`quotas\.distributionsPerAccount`/);
+    expect(result.err).toMatch(/tenant "c": `shard` 7 is past the last distribution .*`quotas\.distributionsPerAccount`/);
   });
 
   test('refuses a file with no tenants, as the gateway does', () => {
     write([]);
     expect(run('validate')).toMatchObject({ code: 1, err: 'tenants.json has 1 problem:\n  - it has no tenants; a gateway needs at least one' });
     write([tenant('a')]);
-    expect(run('validate')).toMatchObject({ code: 0, out: 'tenants.json is valid: 1 tenant, 1 domain on 1 distribution.' });
+    expect(run('validate')).toMatchObject({ code: 0, out: 'tenants.json is valid: 1 tenant, 1 domain on 1 shard.' });
   });
 
   test('reports a file that cannot be read', () => {
@@ -256,17 +256,17 @@ describe('validate', () => {
 });
 
 describe('plan', () => {
-  test('prints each distribution and the headroom on every quota', () => {
+  test('prints each shard and the headroom on every quota', () => {
     write([tenant('a', 1, 0), tenant('b', 1, 0), tenant('c', 1, 1), tenant('d', 1), tenant('e', 1, 3)]);
     const result = run('plan', ...SMALL);
     expect(result).toMatchObject({ code: 0, err: '' });
-    expect(result.out).toMatch(/^tenants\.json: 5 tenants, 5 domains on 3 distributions of up to 2 domains each$/m);
-    expect(result.out).toMatch(/^distribution\s+domains\s+free\s+tenants$/m);
+    expect(result.out).toMatch(/^tenants\.json: 5 tenants, 5 domains on 3 shards of up to 2 domains each$/m);
+    expect(result.out).toMatch(/^shard\s+domains\s+free\s+tenants$/m);
     expect(result.out).toMatch(/^0\s+2\/2\s+0\s+2$/m);
     expect(result.out).toMatch(/^1\s+2\/2\s+0\s+2 \(1 unpinned\)$/m);
     expect(result.out).toMatch(/^3\s+1\/2\s+1\s+1$/m);
     expect(result.out).toMatch(/^distributionsPerAccount\s+distributions\s+3\s+500\s+497$/m);
-    expect(result.out).toMatch(/^domainsPerDistribution\s+domains in the fullest distribution\s+2\s+2\s+0$/m);
+    expect(result.out).toMatch(/^domainsPerDistribution\s+domains in the fullest shard\s+2\s+2\s+0$/m);
     expect(result.out).toMatch(/^recordsPerHostedZone\s+A \+ AAAA records in the hosted zone\s+10\s+10000\s+9990$/m);
     expect(result.out).toMatch(/^cachePoliciesPerAccount\s+cache policies \(one per 100 distributions\)\s+1\s+20\s+19$/m);
   });
@@ -276,12 +276,12 @@ describe('plan', () => {
     const result = run('plan', '--quota', 'distributionsPerCachePolicy=1', '--quota=cachePoliciesPerAccount=2');
     expect(result.code).toBe(1);
     expect(result.out).toMatch(/^cachePoliciesPerAccount\s+cache policies \(one per 1 distributions\)\s+3\s+2\s+OVER by 1$/m);
-    expect(result.err).toMatch(/Cache policies for 3 distribution shards needs 3 but .* is 2 \(`quotas\.cachePoliciesPerAccount`\)/);
+    expect(result.err).toMatch(/Cache policies for distributions 0 to 2 needs 3 but .* is 2 \(`quotas\.cachePoliciesPerAccount`\)/);
   });
 
   test('plans an empty file', () => {
     write([]);
-    expect(run('plan')).toMatchObject({ code: 0, out: expect.stringMatching(/^tenants\.json: 0 tenants, 0 domains on 0 distributions/) });
+    expect(run('plan')).toMatchObject({ code: 0, out: expect.stringMatching(/^tenants\.json: 0 tenants, 0 domains on 0 shards/) });
   });
 });
 
@@ -370,8 +370,9 @@ describe('entry point', () => {
     visit(path.join(root, 'src', 'cli', 'main.ts'));
     expect([...external].sort()).toEqual(['fs', 'path']);
     expect([...seen].map(f => path.relative(root, f)).sort()).toEqual([
-      'src/cli/commands.ts', 'src/cli/main.ts', 'src/cli/registry-file.ts',
-      'src/private/problems.ts', 'src/quotas/quota-usage.ts', 'src/quotas/quotas.ts', 'src/tenants/placement.ts', 'src/tenants/tenants.ts',
+      'src/certificates/certificate-plan.ts', 'src/cli/commands.ts', 'src/cli/main.ts', 'src/cli/registry-file.ts',
+      'src/edge/shape.ts', 'src/gateway/plan.ts', 'src/private/problems.ts', 'src/quotas/blocks.ts', 'src/quotas/quota-usage.ts',
+      'src/quotas/quotas.ts', 'src/tenants/placement.ts', 'src/tenants/tenant-config.ts', 'src/tenants/tenants.ts',
     ]);
   });
 });

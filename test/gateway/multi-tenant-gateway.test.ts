@@ -44,7 +44,7 @@ describe('sharding', () => {
   test('unpinned tenants over more than one shard get a warning; pinned ones do not', () => {
     const unpinned = build(tenants(101)).stack;
     Annotations.fromStack(unpinned).hasWarning('/Stack/Gateway', Match.stringLikeRegexp('101 tenants are not pinned'));
-    const pinned = build(tenants(101).map((t, i) => ({ ...t, distribution: Math.floor(i / 100) }))).stack;
+    const pinned = build(tenants(101).map((t, i) => ({ ...t, shard: Math.floor(i / 100) }))).stack;
     expect(Annotations.fromStack(pinned).findWarning('*', Match.stringLikeRegexp('not pinned'))).toEqual([]);
   });
 });
@@ -218,8 +218,8 @@ describe('validation', () => {
     const message = errorOf(() => new MultiTenantGateway(stack, 'Gateway', {
       tenants: Tenants.fromList([
         { id: 'outside', domainNames: ['shop.other.org'] },
-        { id: 'pinned', domainNames: ['p.example.com'], distribution: 0 },
-        { id: 'pinned-too', domainNames: ['q.example.com'], distribution: 0 },
+        { id: 'pinned', domainNames: ['p.example.com'], shard: 0 },
+        { id: 'pinned-too', domainNames: ['q.example.com'], shard: 0 },
       ]),
       hostedZone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z123', zoneName: 'example.com' }),
       distributionCertificate: acm.Certificate.fromCertificateArn(stack, 'EdgeCert', 'arn:aws:acm:eu-west-1:123456789012:certificate/wrong'),
@@ -228,15 +228,14 @@ describe('validation', () => {
       fleet: { minCapacity: 5, maxCapacity: 2 },
       quotas: { domainsPerDistribution: 2, recordsPerHostedZone: 0 },
     }));
-    expect(message).toMatch(/^MultiTenantGateway "Stack\/Gateway" has 8 problems:/);
+    expect(message).toMatch(/^MultiTenantGateway "Stack\/Gateway" has 7 problems:/);
     expect(message).toContain('`quotas.recordsPerHostedZone` must be a positive whole number, got 0');
     expect(message).toContain('`cache.minTtl` (7200 s) must not exceed `cache.defaultTtl` (3600 s)');
     expect(message).toContain('`fleet.minCapacity` (5) must not exceed `fleet.maxCapacity` (2)');
     expect(message).toContain('tenant "outside": `domainNames[0]` "shop.other.org" is outside the hosted zone "example.com"');
     expect(message).toContain('`distributionCertificate` is in eu-west-1; CloudFront only uses certificates in us-east-1');
     expect(message).toContain('`loadBalancerCertificates` is empty');
-    expect(message).toContain('tenant "pinned-too": `distribution` 0 already holds 2 domains');
-    expect(message).toContain('the Route 53 quota "Records per hosted zone" is 0');
+    expect(message).toContain('tenant "pinned-too": `shard` 0 already holds 2 domains');
     expect(stack.node.tryFindChild('Gateway')?.node.children ?? []).toEqual([]);
   });
 
@@ -255,8 +254,8 @@ describe('validation', () => {
         vpcOriginsPerAccount: 4,
       },
     }));
-    expect(message).toContain('Cache policies for 5 distribution shards needs 3 but the CloudFront quota "Cache policies per AWS account" is 2');
-    expect(message).toContain('VPC origins for 5 distribution shards needs 5 but the CloudFront quota "VPC origins per AWS account" is 4');
+    expect(message).toContain('Cache policies for distributions 0 to 4 needs 3 but the CloudFront quota "Cache policies per AWS account" is 2');
+    expect(message).toContain('VPC origins for distributions 0 to 4 needs 5 but the CloudFront quota "VPC origins per AWS account" is 4');
   });
 
   test('a gateway needs tenants', () => {

@@ -2,8 +2,8 @@ import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { gatewayStack, WEB_ACL_ARN } from '../security-helpers';
 import { MultiTenantGatewayProps, OriginAccess } from '../../src';
+import { gatewayStack, WEB_ACL_ARN } from '../security-helpers';
 
 function templates(props: Partial<MultiTenantGatewayProps> = {}, tenants = 3) {
   const { stack, gateway } = gatewayStack(props, tenants);
@@ -177,7 +177,7 @@ describe('response headers', () => {
   test('a policy of your own that would serve more distributions than the quota allows is an error', () => {
     const props = { responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS, quotas: { distributionsPerResponseHeadersPolicy: 1 } };
     expect(() => gatewayStack(props, 150))
-      .toThrow(/`responseHeadersPolicy`, which every distribution shard shares, needs 2 but the CloudFront quota "Distributions associated with the same response headers policy" is 1/);
+      .toThrow(/`responseHeadersPolicy`, which every distribution shares, needs 2 but the CloudFront quota "Distributions associated with the same response headers policy" is 1/);
   });
 });
 

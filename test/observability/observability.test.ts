@@ -71,7 +71,7 @@ function alarmNamed(template: Template, description: string): any {
 describe('dashboard', () => {
   test('graphs the distributions, load balancer and fleet; CloudFront aggregated by SEARCH in us-east-1', () => {
     const { stack, gateway, template } = build('eu-west-1');
-    expect(gateway.dashboard).toBeDefined();
+    expect(gateway.observability.dashboard).toBeDefined();
     const all = widgets(stack, template);
     expect(all.map(w => w.properties.title.replace(/ \(all distributions in the account\)/, ''))).toEqual([
       'CloudFront requests', 'CloudFront error rates', 'CloudFront bytes downloaded',
@@ -128,14 +128,15 @@ describe('dashboard', () => {
     expect(lines(widget(all, 'CloudFront cache hit rate'))).toEqual([
       expect.stringMatching(/^AVG\(SEARCH\(.*"CacheHitRate"/), expect.stringMatching(/^MIN\(SEARCH\(.*"CacheHitRate"/),
     ]);
-    expect(lines(widget(all, 'CloudFront origin latency'))).toEqual([
-      expect.stringMatching(/^AVG\(SEARCH\(.*"OriginLatency"/), expect.stringMatching(/^MAX\(SEARCH\(.*"OriginLatency"/),
+    // CloudFront publishes OriginLatency with percentile statistics only.
+    expect(lines(widget(all, 'CloudFront origin latency, p90'))).toEqual([
+      expect.stringMatching(/^AVG\(SEARCH\(.*"OriginLatency"', 'p90', 300\)\)$/), expect.stringMatching(/^MAX\(SEARCH\(.*"OriginLatency"', 'p90', 300\)\)$/),
     ]);
   });
 
   test('opt-out', () => {
     const { gateway, template } = build('eu-west-1', { dashboard: false });
-    expect(gateway.dashboard).toBeUndefined();
+    expect(gateway.observability.dashboard).toBeUndefined();
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
   });
 });
@@ -160,7 +161,7 @@ describe('alarms', () => {
     expect(atMax.Metrics[0].Expression).toBe('IF(desired >= maximum, 1, 0)');
     expect(atMax.Metrics.slice(1).map((m: any) => `${m.MetricStat.Metric.MetricName}/${m.MetricStat.Stat}/${m.MetricStat.Period}`))
       .toEqual(['GroupDesiredCapacity/Minimum/60', 'GroupMaxSize/Maximum/60']);
-    expect(gateway.alarms).toHaveLength(4);
+    expect(gateway.observability.alarms).toHaveLength(4);
     expect(alarms(template).every(a => a.AlarmActions === undefined)).toBe(true);
   });
 
@@ -183,7 +184,7 @@ describe('alarms', () => {
     }
 
     const withTopic = build('us-east-1', topic => ({ alarmTopic: topic }), 2);
-    expect(withTopic.gateway.alarms).toHaveLength(6);
+    expect(withTopic.gateway.observability.alarms).toHaveLength(6);
     const topicRef = withTopic.stack.resolve(withTopic.topic.topicArn);
     for (const alarm of alarms(withTopic.template)) {
       expect(alarm.AlarmActions).toEqual([topicRef]);
@@ -230,7 +231,7 @@ describe('alarms', () => {
 
   test('opt-out: no alarms and no warning', () => {
     const { gateway, stack, template } = build('eu-west-1', { alarms: false }, 2);
-    expect(gateway.alarms).toEqual([]);
+    expect(gateway.observability.alarms).toEqual([]);
     template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
     expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('No CloudFront alarms'))).toEqual([]);
   });
@@ -319,7 +320,7 @@ describe('tenant insights', () => {
       AggregateOn: 'Count',
     };
     expect(bodies).toContainEqual({ ...common, Contribution: { Keys: ['$.x-host-header'], Filters: [] } });
-    expect(bodies).toContainEqual({ ...common, Contribution: { Keys: ['$.x-host-header'], Filters: [{ Match: '$.sc-status', GreaterThan: 499 }] } });
+    expect(bodies).toContainEqual({ ...common, Contribution: { Keys: ['$.x-host-header'], Filters: [{ Match: '$.sc-status', StartsWith: ['5'] }] } });
     expect(gateway.observability.tenantRequestsRule).toBeDefined();
     expect(gateway.observability.tenantErrorsRule).toBeDefined();
     expect(gateway.observability.tenantAccessLogs).toBeDefined();

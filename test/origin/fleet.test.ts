@@ -1,9 +1,9 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { gatewayStack } from '../security-helpers';
 import { OriginAccess } from '../../src';
 import { fleetProblems } from '../../src/origin/fleet';
+import { gatewayStack } from '../security-helpers';
 
 describe('the fleet the gateway makes', () => {
   const { stack } = gatewayStack({ fleet: { rootVolumeSize: 30, port: 8080 } });

@@ -1,7 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { gatewayStack } from '../security-helpers';
 import { OriginAccess } from '../../src';
+import { gatewayStack } from '../security-helpers';
 
 function templates(props: Parameters<typeof gatewayStack>[0], region?: string | null) {
   const { stack, gateway } = gatewayStack(props, 3, region);

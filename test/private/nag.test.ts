@@ -1,8 +1,8 @@
 import { Aspects } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { gatewayStack, WEB_ACL_ARN } from '../security-helpers';
 import { MultiTenantGatewayProps, OriginAccess } from '../../src';
+import { gatewayStack, WEB_ACL_ARN } from '../security-helpers';
 
 /**
  * Every unsuppressed AwsSolutions error and warning as "path: rule". A nested stack is no cloud

@@ -165,7 +165,7 @@ def test_every_template_stays_within_cloudformation_limits(example):
         (TenantProps(id="Bad_Id", domain_names=["bad.example.com"]), '"Bad_Id"'),
         (TenantProps(id="upper", domain_names=["UPPER.example.com"]), '"UPPER.example.com"'),
         (TenantProps(id="wild", domain_names=["*.example.com"]), r'"\*.example.com"'),
-        (TenantProps(id="pin", domain_names=["pin.example.com"], distribution=-1), "`distribution` -1"),
+        (TenantProps(id="pin", domain_names=["pin.example.com"], shard=-1), "`shard` -1"),
     ],
     ids=["id", "upper-case domain", "wildcard domain", "negative pin"],
 )

@@ -1,4 +1,7 @@
 import * as fc from 'fast-check';
+import { SHARDED_DISTRIBUTIONS } from '../../src/edge/shape';
+import { planGateway } from '../../src/gateway/plan';
+import { resolveQuotas } from '../../src/quotas/quotas';
 import { PlacementTenant, placeTenants, TenantPlacement } from '../../src/tenants/placement';
 
 const LIMITS = { domainsPerDistribution: 100, distributionsPerAccount: 500 };
@@ -29,9 +32,9 @@ describe('placeTenants', () => {
 
   test('pinned tenants keep their shard; unpinned ones fill the first shard with room', () => {
     const plan = placeTenants([
-      { id: 'pinned', domainNames: ['p1.x.com', 'p2.x.com'], distribution: 0 },
+      { id: 'pinned', domainNames: ['p1.x.com', 'p2.x.com'], shard: 0 },
       { id: 'free', domainNames: ['f.x.com'] },
-      { id: 'far', domainNames: ['far.x.com'], distribution: 4 },
+      { id: 'far', domainNames: ['far.x.com'], shard: 4 },
       { id: 'free2', domainNames: ['g.x.com'] },
     ], { domainsPerDistribution: 2, distributionsPerAccount: 10 });
     expect(plan.problems).toEqual([]);
@@ -43,17 +46,17 @@ describe('placeTenants', () => {
 
   test('a pin into a full shard is an error naming the tenant, the shard, who fills it and the quota', () => {
     const plan = placeTenants([
-      { id: 'a', domainNames: ['a1.x.com', 'a2.x.com'], distribution: 1 },
-      { id: 'b', domainNames: ['b1.x.com'], distribution: 1 },
+      { id: 'a', domainNames: ['a1.x.com', 'a2.x.com'], shard: 1 },
+      { id: 'b', domainNames: ['b1.x.com'], shard: 1 },
     ], { domainsPerDistribution: 2, distributionsPerAccount: 10 });
     expect(plan.problems).toEqual([expect.stringContaining(
-      'tenant "b": `distribution` 1 already holds 2 domains of tenants declared before it ("a"); its 1 more would make 3')]);
+      'tenant "b": `shard` 1 already holds 2 domains of tenants declared before it ("a"); its 1 more would make 3')]);
     expect(plan.problems[0]).toContain('"Alternate domain names (CNAMEs) per distribution" is 2 (`quotas.domainsPerDistribution`)');
-    expect(plan.problems[0]).toContain('Or pin the tenant to a distribution with room.');
+    expect(plan.problems[0]).toContain('Or pin the tenant to a shard with room.');
   });
 
   test('a full shard\'s tenants are named up to five, then counted', () => {
-    const full = singleDomainTenants(7).map(t => ({ ...t, distribution: 0 }));
+    const full = singleDomainTenants(7).map(t => ({ ...t, shard: 0 }));
     const plan = placeTenants(full, { domainsPerDistribution: 6, distributionsPerAccount: 10 });
     expect(plan.problems).toEqual([expect.stringContaining('already holds 6 domains of tenants declared before it ("t0", "t1", "t2", "t3", "t4" and 1 more)')]);
   });
@@ -61,9 +64,9 @@ describe('placeTenants', () => {
   test('an unpinned tenant declared before a pin takes its room first', () => {
     const plan = placeTenants([
       { id: 'early', domainNames: ['e.x.com'] },
-      { id: 'late', domainNames: ['l1.x.com', 'l2.x.com'], distribution: 0 },
+      { id: 'late', domainNames: ['l1.x.com', 'l2.x.com'], shard: 0 },
     ], { domainsPerDistribution: 2, distributionsPerAccount: 10 });
-    expect(plan.problems).toEqual([expect.stringContaining('tenant "late": `distribution` 0 already holds 1 domains of tenants declared before it ("early")')]);
+    expect(plan.problems).toEqual([expect.stringContaining('tenant "late": `shard` 0 already holds 1 domains of tenants declared before it ("early")')]);
   });
 
   test('a tenant with more domains than a distribution takes is an error', () => {
@@ -73,14 +76,16 @@ describe('placeTenants', () => {
   });
 
   test('more distributions than the account quota is an error with the figure and how to raise it', () => {
-    const plan = placeTenants(singleDomainTenants(7), { domainsPerDistribution: 2, distributionsPerAccount: 3 });
+    const quotas = resolveQuotas({ domainsPerDistribution: 2, distributionsPerAccount: 3 }).quotas;
+    const shared = { vpcOrigins: false, responseHeadersPolicies: false };
+    const plan = planGateway({ tenants: singleDomainTenants(7), quotas, edge: SHARDED_DISTRIBUTIONS, shared });
     expect(plan.problems).toEqual([expect.stringContaining('Placing 7 tenants at 2 domains per distribution needs 4 but the CloudFront quota "Web distributions per AWS account" is 3')]);
     expect(plan.problems[0]).toContain('then set `quotas.distributionsPerAccount` to the new figure');
   });
 
   test('a pin past the account quota is an error', () => {
-    const plan = placeTenants([{ id: 'a', domainNames: ['a.x.com'], distribution: 500 }], LIMITS);
-    expect(plan.problems).toEqual([expect.stringContaining('tenant "a": `distribution` 500 is past the last distribution the account may have')]);
+    const plan = placeTenants([{ id: 'a', domainNames: ['a.x.com'], shard: 500 }], LIMITS);
+    expect(plan.problems).toEqual([expect.stringContaining('tenant "a": `shard` 500 is past the last distribution the account may have')]);
   });
 });
 
@@ -93,7 +98,7 @@ const tenantArb = fc.record({
   pin: fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }),
 }).map(({ domains, pin }) => {
   const id = `t${serial++}`;
-  return { id, domainNames: Array.from({ length: domains }, (_, i) => `d${i}.${id}.example.com`), distribution: pin };
+  return { id, domainNames: Array.from({ length: domains }, (_, i) => `d${i}.${id}.example.com`), shard: pin };
 });
 
 /** Unpins the tenants whose pin does not fit, so the registry is valid (as the CLI would write it). */
@@ -176,7 +181,7 @@ describe('placement properties', () => {
       for (const s of steps) {
         if ('add' in s) {
           const shards = assertSound([...pinned, s.add]);
-          pinned = [...pinned, { ...s.add, distribution: shards.get(s.add.id)! }];
+          pinned = [...pinned, { ...s.add, shard: shards.get(s.add.id)! }];
         } else if (pinned.length > 0) {
           pinned = pinned.filter((_, i) => i !== s.remove % pinned.length);
         }

@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { MultiTenantGateway, MultiTenantGatewayProps, TenantProps, Tenants } from '../../src';
-import { tenantConfigDocuments, tenantConfigProblems } from '../../src/tenants/tenant-config';
+import { tenantConfigDocument, tenantConfigPathProblems, tenantConfigSizeProblems } from '../../src/tenants/tenant-config';
 
 function build(list: TenantProps[], overrides: Partial<MultiTenantGatewayProps> = {}) {
   const app = new App();
@@ -23,7 +23,7 @@ describe('tenant config', () => {
     const tenants: TenantProps[] = [
       { id: 'acme', domainNames: ['acme.example.com', 'shop.acme.example.com'], config: { plan: 'gold' } },
       { id: 'globex', domainNames: ['globex.example.com'] },
-      { id: 'later', domainNames: ['later.example.com'], distribution: 1, config: { theme: 'dark' } },
+      { id: 'later', domainNames: ['later.example.com'], shard: 1, config: { theme: 'dark' } },
     ];
     const { gateway } = build(tenants);
     expect(gateway.tenantConfigPath).toBe('/Shop/Gateway/tenants');
@@ -57,16 +57,13 @@ describe('tenant config', () => {
   test('a bad path and a shard map over 8 KB are errors naming them', () => {
     const big = { notes: 'x'.repeat(9000) };
     expect(() => build([{ id: 'a', domainNames: ['a.example.com'], config: big }], { tenantConfigPath: 'tenants/' }))
-      .toThrow(/`tenantConfigPath` "tenants\/" must be an SSM parameter path[\s\S]*the tenants of distribution 0 have 9\d{3} bytes/);
+      .toThrow(/`tenantConfigPath` "tenants\/" must be an SSM parameter path[\s\S]*the tenants of shard 0 \(1: "a"\) have 9\d{3} bytes/);
   });
 
-  test('documents: one per shard, every host of the shard, nothing else', () => {
-    const docs = tenantConfigDocuments([
-      { tenantId: 'a', domainNames: ['a.x.com'], shard: 0, pinned: false },
-      { tenantId: 'b', domainNames: ['b.x.com', 'c.x.com'], shard: 3, pinned: true },
-    ], [{ id: 'a', domainNames: ['a.x.com'] }, { id: 'b', domainNames: ['b.x.com', 'c.x.com'], config: { k: 'v' } }]);
-    expect([...docs.keys()]).toEqual([0, 3]);
-    expect(Object.keys(JSON.parse(docs.get(3)!))).toEqual(['b.x.com', 'c.x.com']);
-    expect(tenantConfigProblems('/ok/path', docs)).toEqual([]);
+  test('documents: every host of the shard, nothing else; size and path checks', () => {
+    const doc = tenantConfigDocument([{ id: 'b', domainNames: ['b.x.com', 'c.x.com'], config: { k: 'v' } }]);
+    expect(JSON.parse(doc)).toEqual({ 'b.x.com': { tenantId: 'b', config: { k: 'v' } }, 'c.x.com': { tenantId: 'b', config: { k: 'v' } } });
+    expect(tenantConfigSizeProblems([{ index: 3, tenantConfig: doc, tenants: [{ id: 'b' }] }])).toEqual([]);
+    expect(tenantConfigPathProblems('/ok/path')).toEqual([]);
   });
 });

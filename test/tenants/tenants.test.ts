@@ -7,7 +7,7 @@ import { isDomainName, tenantProblems, TenantProps, Tenants } from '../../src/te
 describe('Tenants.fromList', () => {
   test('accepts valid tenants and keeps their order', () => {
     const tenants = Tenants.fromList([
-      { id: 'acme', domainNames: ['acme.example.com', 'shop.acme.example.com'], distribution: 0, config: { plan: 'gold' } },
+      { id: 'acme', domainNames: ['acme.example.com', 'shop.acme.example.com'], shard: 0, config: { plan: 'gold' } },
       { id: 'globex-2', domainNames: ['globex.example.com'], externalDns: true },
     ]);
     expect(tenants.list.map(t => t.id)).toEqual(['acme', 'globex-2']);
@@ -19,7 +19,7 @@ describe('Tenants.fromList', () => {
       { id: 'Bad_Id', domainNames: ['ok.example.com'] },
       { id: 'acme', domainNames: ['UPPER.example.com', 'dup.example.com'] },
       { id: 'acme', domainNames: ['dup.example.com'] },
-      { id: 'pinned', domainNames: ['p.example.com'], distribution: -1 },
+      { id: 'pinned', domainNames: ['p.example.com'], shard: -1 },
       { id: 'nodomains', domainNames: [] },
     ] as TenantProps[];
     let message = '';
@@ -33,7 +33,7 @@ describe('Tenants.fromList', () => {
     expect(message).toContain('tenant "acme": `domainNames[0]` "UPPER.example.com" must be a lower-case fully qualified domain name');
     expect(message).toContain('tenant "acme": `id` "acme" is also the id of tenants[1]; ids must be unique');
     expect(message).toContain('tenant "acme": `domainNames[0]` "dup.example.com" already belongs to tenant "acme"');
-    expect(message).toContain('tenant "pinned": `distribution` -1 must be a whole number from 0');
+    expect(message).toContain('tenant "pinned": `shard` -1 must be a whole number from 0');
     expect(message).toContain('tenant "nodomains": `domainNames` must be a non-empty list of domain names, got []');
   });
 

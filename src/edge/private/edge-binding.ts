@@ -1,62 +1,72 @@
-// The seam between the gateway and its two edge modes. Tenants, policies, origin, certificate
-// and DNS are shared; an edge mode only decides how tenant domains attach to CloudFront.
-import { NestedStack } from 'aws-cdk-lib';
+// The seam between the gateway and its edge modes. Tenants, policies, origin, certificates and DNS
+// are shared; an edge mode states its shape and decides only how tenant domains attach to CloudFront.
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { EdgePolicies } from '../cache';
-import { PlacementPlan } from '../../tenants/placement';
+import { DistributionHome } from './distribution-home';
+import { ShardPlan } from '../../gateway/plan';
 import { ResolvedQuotas } from '../../quotas/quotas';
 import { TenantProps } from '../../tenants/tenants';
+import { EdgeShape } from '../shape';
 
-/** What every edge mode is given. */
-export interface EdgeContext {
-  readonly tenants: readonly TenantProps[];
-  readonly plan: PlacementPlan;
-  readonly hostedZone: route53.IHostedZone;
+/** What one distribution is given: the same for every mode. */
+export interface DistributionSettings {
+  readonly origin: cloudfront.IOrigin;
+  readonly cachePolicy: cloudfront.ICachePolicy;
+  readonly originRequestPolicy: cloudfront.IOriginRequestPolicy;
+  readonly responseHeadersPolicy: cloudfront.IResponseHeadersPolicy;
   readonly certificate: acm.ICertificate;
-  /** The certificate of a shard's distribution, when shards present different ones; `certificate` when undefined. */
-  readonly certificateFor?: (shard: number) => acm.ICertificate;
-  readonly policies: EdgePolicies;
-  /** A fresh origin for a shard's distribution (each distribution binds its own). */
-  readonly originFor: (shard: number) => cloudfront.IOrigin;
-  /** The response headers policy for a shard's distribution. */
-  readonly responseHeadersPolicyFor: (shard: number) => cloudfront.IResponseHeadersPolicy;
-  /** The AWS WAF web ACL (ARN) every distribution uses; none when undefined. */
+  /** The AWS WAF web ACL (ARN); none when undefined. */
   readonly webAclId?: string;
-  /** Where distributions write standard logs; none when undefined. */
+  /** Where the distribution writes standard logs (legacy, S3); none when undefined. */
   readonly logBucket?: s3.IBucket;
-}
-
-/** What an edge mode built. */
-export interface EdgeBuild {
-  /** Distributions by shard. */
-  readonly distributions: ReadonlyMap<number, cloudfront.IDistribution>;
-  /** The nested stacks that hold them, by shard. */
-  readonly stacks: ReadonlyMap<number, NestedStack>;
-  /** The name each shard's tenant domains resolve to; a shard missing here has none known at synth time. */
-  readonly dnsTargets?: ReadonlyMap<number, string>;
 }
 
 /** What an edge mode checks before anything is built. */
 export interface EdgeCheck {
   readonly tenants: readonly TenantProps[];
-  readonly hostedZone: route53.IHostedZone;
+  readonly zoneName?: string;
   readonly quotas: ResolvedQuotas;
   /** CloudFront standard logs to S3 were asked for. */
   readonly distributionLogging: boolean;
 }
 
+/** What the edge hands each shard. */
+export interface EdgeContext {
+  readonly hostedZone: route53.IHostedZone;
+  /** The settings of distribution n (policies, origin and certificate differ by block and shard). */
+  settingsFor(distribution: number): DistributionSettings;
+}
+
+/** What an edge mode made inside a shard. */
+export interface ShardEdgeResult {
+  /** The distribution serving the shard. */
+  readonly distribution: cloudfront.IDistribution;
+  /** The shard's own distribution, with what watches it; none when the shard shares one. */
+  readonly home?: DistributionHome;
+  /** The name the shard's tenant domains resolve to; undefined when not known at synth time. */
+  readonly dnsTarget?: string;
+}
+
+/** Builds the CloudFront side of each shard, once the edge's shared part exists. */
+export interface ShardEdge {
+  /** The distributions every shard shares, with what watches them (none in the sharded mode). */
+  readonly sharedHomes: DistributionHome[];
+  build(shard: Construct, plan: ShardPlan): ShardEdgeResult;
+}
+
 /** One way of attaching tenant domains to CloudFront. */
-export interface EdgeBuilder {
+export interface EdgeBinding {
+  readonly shape: EdgeShape;
   /**
-   * Whether viewers of every tenant get the gateway's distribution certificate, which must then
-   * cover every tenant domain; true when undefined.
+   * Viewers of every tenant get the gateway's distribution certificate, which must then cover
+   * every tenant domain.
    */
-  readonly presentsDistributionCertificate?: boolean;
-  build(scope: Construct, context: EdgeContext): EdgeBuild;
+  readonly presentsDistributionCertificate: boolean;
   /** The mode's own problems with the input, joined into the gateway's single error. */
-  problems?(check: EdgeCheck): string[];
+  problems(check: EdgeCheck): string[];
+  /** Makes what the shards share and returns what builds each shard. */
+  bind(scope: Construct, context: EdgeContext): ShardEdge;
 }

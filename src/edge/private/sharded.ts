@@ -1,83 +1,64 @@
-import { NestedStack, Stack, Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import { CloudFrontTarget } from 'aws-cdk-lib/aws-route53-targets';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
-import { EdgeBuild, EdgeBuilder, EdgeContext } from './edge-binding';
+import { DistributionHome } from './distribution-home';
 import { addAliasRecords } from './dns';
+import { EdgeBinding, EdgeContext, ShardEdge, ShardEdgeResult } from './edge-binding';
+import { distributionProps } from './viewer';
+import { ShardPlan } from '../../gateway/plan';
 import { acknowledgeNag } from '../../private/nag';
+import { SHARDED_DISTRIBUTIONS } from '../shape';
 
-/** Options for the sharded-distributions edge. */
-export interface ShardedDistributionsOptions {
-  /**
-   * The CloudFront price class of every distribution.
-   * @default PriceClass.PRICE_CLASS_ALL
-   */
+/** What the sharded edge is configured with. */
+export interface ShardedEdgeOptions {
   readonly priceClass?: cloudfront.PriceClass;
 }
 
 /**
- * One CloudFront distribution per shard, each in its own nested stack with its tenants' alias
+ * One CloudFront distribution per shard, in the shard's nested stack with its tenants' alias
  * records: a template per hundred domains, whatever the tenant count, and onboarding a tenant
  * touches only its shard's template.
  */
-export class ShardedDistributions implements EdgeBuilder {
-  constructor(private readonly options: ShardedDistributionsOptions) {}
+export class ShardedEdge implements EdgeBinding {
+  public readonly shape = SHARDED_DISTRIBUTIONS;
+  public readonly presentsDistributionCertificate = true;
 
-  public build(scope: Construct, context: EdgeContext): EdgeBuild {
-    const domainsByShard = new Map<number, string[]>();
-    const external = new Set(context.tenants.filter(t => t.externalDns).map(t => t.id));
-    const zoneDomainsByShard = new Map<number, string[]>();
-    for (const placement of context.plan.placements) {
-      domainsByShard.set(placement.shard, [...(domainsByShard.get(placement.shard) ?? []), ...placement.domainNames]);
-      if (!external.has(placement.tenantId)) {
-        zoneDomainsByShard.set(placement.shard, [...(zoneDomainsByShard.get(placement.shard) ?? []), ...placement.domainNames]);
-      }
-    }
+  constructor(private readonly options: ShardedEdgeOptions) {}
 
-    const distributions = new Map<number, cloudfront.IDistribution>();
-    const stacks = new Map<number, NestedStack>();
-    for (const shard of context.plan.shards) {
-      const stack = new NestedStack(scope, `Shard${shard}`, {
-        description: `cdk-multi-tenant-gateway: CloudFront distribution shard ${shard} and its tenants' DNS records`,
-      });
-      const distribution = new cloudfront.Distribution(stack, 'Distribution', {
-        comment: `Tenant shard ${shard}`,
-        domainNames: domainsByShard.get(shard),
-        certificate: context.certificateFor?.(shard) ?? context.certificate,
-        minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
-        httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
-        enableIpv6: true,
-        priceClass: this.options.priceClass ?? cloudfront.PriceClass.PRICE_CLASS_ALL,
-        webAclId: context.webAclId,
-        logBucket: context.logBucket,
-        logFilePrefix: context.logBucket ? `distribution-${shard}/` : undefined,
-        defaultBehavior: {
-          origin: context.originFor(shard),
-          viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
-          allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
-          cachedMethods: cloudfront.CachedMethods.CACHE_GET_HEAD,
-          compress: true,
-          cachePolicy: context.policies.cachePolicyFor(shard),
-          originRequestPolicy: context.policies.originRequestPolicyFor(shard),
-          responseHeadersPolicy: context.responseHeadersPolicyFor(shard),
-        },
-      });
-      acknowledgeNag(distribution, [{
-        id: 'AwsSolutions-CFR1',
-        reason: 'Tenants serve viewers worldwide; a geo restriction would apply to every tenant on the shard alike.',
-      }]);
-      // Each shard is its own template, so a plain logical id cannot clash; it also spares
-      // resolving a hashed id for every one of the shard's records.
-      (distribution.node.defaultChild as cloudfront.CfnDistribution).overrideLogicalId('Distribution');
-      addAliasRecords(stack, context.hostedZone, zoneDomainsByShard.get(shard) ?? [], {
-        dnsName: distribution.distributionDomainName,
-        hostedZoneId: cloudFrontZoneId(stack),
-      });
-      distributions.set(shard, distribution);
-      stacks.set(shard, stack);
-    }
-    return { distributions, stacks, dnsTargets: new Map([...distributions].map(([shard, d]) => [shard, d.distributionDomainName])) };
+  public problems(): string[] {
+    return [];
+  }
+
+  public bind(_scope: Construct, context: EdgeContext): ShardEdge {
+    const priceClass = this.options.priceClass ?? cloudfront.PriceClass.PRICE_CLASS_ALL;
+    return {
+      sharedHomes: [],
+      build: (shard: Construct, plan: ShardPlan): ShardEdgeResult => {
+        const settings = context.settingsFor(plan.distribution);
+        const distribution = new cloudfront.Distribution(shard, 'Distribution', {
+          ...distributionProps(settings, `Tenant shard ${plan.index}`),
+          domainNames: [...plan.domainNames],
+          certificate: settings.certificate,
+          enableIpv6: true,
+          priceClass,
+          logFilePrefix: settings.logBucket ? `distribution-${plan.index}/` : undefined,
+        });
+        acknowledgeNag(distribution, [{
+          id: 'AwsSolutions-CFR1',
+          reason: 'Tenants serve viewers worldwide; a geo restriction would apply to every tenant on the shard alike.',
+        }]);
+        // Each shard is its own template, so a plain logical id cannot clash; it also spares
+        // resolving a hashed id for every one of the shard's records.
+        (distribution.node.defaultChild as cloudfront.CfnDistribution).overrideLogicalId('Distribution');
+        addAliasRecords(shard, context.hostedZone, plan.zoneDomainNames, {
+          dnsName: distribution.distributionDomainName,
+          hostedZoneId: cloudFrontZoneId(Stack.of(shard)),
+        });
+        return { distribution, home: new DistributionHome(shard, distribution), dnsTarget: distribution.distributionDomainName };
+      },
+    };
   }
 }
 

@@ -1,8 +1,8 @@
 import { ArnFormat, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { DistributionHome } from '../../edge/private/distribution-home';
 import { acknowledgeCheckov } from '../../private/nag';
 
 /** The standard log (v2) fields the rules read: the Host header the viewer sent (the tenant's domain) and the status. */
@@ -11,7 +11,7 @@ export const TENANT_INSIGHTS_FIELDS = ['x-host-header', 'sc-status'];
 /** Properties of a TenantInsights. */
 export interface TenantInsightsProps {
   /** The distributions whose access logs to analyse. */
-  readonly distributions: cloudfront.IDistribution[];
+  readonly homes: readonly DistributionHome[];
   /** How long to keep the access logs. */
   readonly retention: logs.RetentionDays;
 }
@@ -55,20 +55,10 @@ export class TenantInsights extends Construct {
       outputFormat: 'json',
     });
 
-    for (const distribution of props.distributions) {
-      // Children of the distribution, so they land in its (shard) stack: onboarding still
-      // touches one template, and each template stays small.
-      const source = new logs.CfnDeliverySource(distribution, `${id}LogSource`, {
-        name: Names.uniqueResourceName(distribution, { maxLength: 60, allowedSpecialCharacters: '-' }),
-        logType: 'ACCESS_LOGS',
-        resourceArn: distribution.distributionArn,
-      });
-      const delivery = new logs.CfnDelivery(distribution, `${id}LogDelivery`, {
-        deliverySourceName: source.name,
-        deliveryDestinationArn: destination.attrArn,
-        recordFields: TENANT_INSIGHTS_FIELDS,
-      });
-      delivery.addDependency(source);
+    // Each delivery lands beside its distribution, in its shard's stack: onboarding still
+    // touches one template, and each template stays small.
+    for (const home of props.homes) {
+      home.addLogDelivery('TenantInsightsDelivery', { destinationArn: destination.attrArn, recordFields: TENANT_INSIGHTS_FIELDS });
     }
 
     const rule = (ruleId: string, suffix: string, filters: object[]) => new cloudwatch.CfnInsightRule(this, ruleId, {
@@ -83,7 +73,8 @@ export class TenantInsights extends Construct {
       }),
     });
     this.requestsRule = rule('RequestsRule', 'TopHostsByRequests', []);
-    this.errorsRule = rule('ErrorsRule', 'TopHostsBy5xx', [{ Match: '$.sc-status', GreaterThan: 499 }]);
+    // CloudFront's v2 JSON logs carry the status as a string ("503"), so match it as one.
+    this.errorsRule = rule('ErrorsRule', 'TopHostsBy5xx', [{ Match: '$.sc-status', StartsWith: ['5'] }]);
   }
 }
 

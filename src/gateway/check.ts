@@ -1,0 +1,89 @@
+// Every problem with the resolved configuration and its plan, for the gateway's one error. Reads
+// only the configuration and the plan; warnings go on the gateway where a check cannot be made.
+import { Annotations, Token } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { GatewayPlan } from './plan';
+import { GatewayConfig } from './resolve';
+import { cacheProblems } from '../edge/cache';
+import { isInZone } from '../edge/private/dns';
+import { observabilityProblems } from '../observability/private/checks';
+import { fleetProblems } from '../origin/fleet';
+import { tenantConfigPathProblems } from '../tenants/tenant-config';
+
+/** Every problem, in the order a user fixes them: inputs first, then what the plan found. */
+export function gatewayProblems(gateway: Construct, config: GatewayConfig, plan: GatewayPlan): string[] {
+  const check = { tenants: config.tenants, quotas: config.quotas, edge: config.edge, plan };
+  return [
+    ...config.quotaProblems,
+    ...(config.tenants.length === 0 ? [`${config.tenantsSource} has no tenants; a gateway needs at least one`] : []),
+    ...cacheProblems(config.cache),
+    ...fleetProblems(config.fleet),
+    ...config.originAccess.problems(gateway),
+    ...securityProblems(config),
+    ...networkProblems(config),
+    ...observabilityProblems(config.observability, config.region),
+    ...zoneProblems(gateway, config),
+    ...config.certificateProblems,
+    ...(config.certificates?.problems(gateway, check) ?? []),
+    ...config.edge.problems({
+      tenants: config.tenants, zoneName: config.zoneName, quotas: config.quotas, distributionLogging: config.distributionLogging,
+    }),
+    ...tenantConfigPathProblems(config.tenantConfigPath),
+    ...plan.problems,
+  ];
+}
+
+/** Warns when unpinned tenants span several shards: removing one may move the others. */
+export function warnUnpinned(gateway: Construct, plan: GatewayPlan): void {
+  const unpinned = plan.placements.filter(p => !p.pinned).length;
+  if (unpinned > 0 && plan.shards.length > 1) {
+    Annotations.of(gateway).addWarningV2('cdk-multi-tenant-gateway:unpinned',
+      `${unpinned} tenants are not pinned to a shard. Their placement holds while tenants are only appended, ` +
+      'but removing a tenant may move the unpinned ones declared after it (a CNAMEAlreadyExists failure). ' +
+      'Pin them with `shard: n` (the CLI\'s `add` pins every tenant it adds).');
+  }
+}
+
+/** The problems with the logging, WAF and header options. */
+function securityProblems(config: GatewayConfig): string[] {
+  const problems: string[] = [];
+  if (config.loadBalancerAccessLogs && Token.isUnresolved(config.region)) {
+    problems.push('load balancer access logs (`loadBalancerAccessLogs`, on by default) need the stack\'s region at synth time,' +
+      ' as the account that delivers them differs by region: give the stack an `env` with a region, or set `loadBalancerAccessLogs: false`');
+  }
+  if (config.distributionLoggingConflict) {
+    problems.push('`distributionLogging` is false but `distributionLogBucket` is given; drop one of them');
+  }
+  const acl = config.webAclId;
+  if (acl !== undefined && !Token.isUnresolved(acl) && !/^arn:aws[a-z-]*:wafv2:us-east-1:\d{12}:global\/webacl\/[\w-]+\/[\w-]+$/.test(acl)) {
+    problems.push(`\`webAclId\` must be the ARN of a WAFv2 web ACL with CloudFront scope (arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>), got "${acl}"`);
+  }
+  const seconds = config.logRetention.toSeconds();
+  if (!Token.isUnresolved(seconds) && (seconds < 86400 || seconds % 86400 !== 0)) {
+    problems.push(`\`logRetention\` must be a whole number of days, at least one, got ${config.logRetention.toHumanString()}`);
+  }
+  return problems;
+}
+
+/** The problems with the VPC options. */
+function networkProblems(config: GatewayConfig): string[] {
+  const zones = config.availabilityZones;
+  if (zones === undefined) return [];
+  if (config.vpc) return ['`availabilityZones` chooses the zones of the VPC the gateway makes; leave it out when you bring `vpc`'];
+  return zones.length < 2 ? [`\`availabilityZones\` must name at least two zones (a load balancer spans two), got ${JSON.stringify(zones)}`] : [];
+}
+
+/** Tenant domains outside the hosted zone; a warning when its name is unknown. */
+function zoneProblems(gateway: Construct, config: GatewayConfig): string[] {
+  const zoneName = config.zoneName;
+  if (zoneName === undefined) {
+    Annotations.of(gateway).addWarningV2('cdk-multi-tenant-gateway:zone-name-unknown',
+      'The hosted zone\'s name is not known at synth time, so tenant domains were not checked to lie inside it. ' +
+      'Import the zone with HostedZone.fromHostedZoneAttributes to have them checked.');
+    return [];
+  }
+  return config.tenants.filter(t => !t.externalDns).flatMap(tenant => tenant.domainNames.flatMap((domain, d) => isInZone(domain, zoneName) ? [] : [
+    `tenant "${tenant.id}": \`domainNames[${d}]\` "${domain}" is outside the hosted zone "${zoneName}";` +
+    ' use a name inside it, or set `externalDns: true` if the partner hosts its DNS',
+  ]));
+}

@@ -1,0 +1,88 @@
+// The gateway's plan, computed once and shared with the CLI: placement, per-shard tenant config,
+// DNS-validated certificates, and the quota usage the edge mode implies. Pure: no aws-cdk-lib.
+import { CertificatePlan, planCertificates } from '../certificates/certificate-plan';
+import { distributionOfShard, EdgeShape } from '../edge/shape';
+import { QuotaUsage, quotaUsage, SharedResources, usageProblems } from '../quotas/quota-usage';
+import { quotaExceeded, ResolvedQuotas } from '../quotas/quotas';
+import { placeTenants, PlacementPlan, TenantPlacement } from '../tenants/placement';
+import { tenantConfigDocument, tenantConfigSizeProblems } from '../tenants/tenant-config';
+import { TenantProps } from '../tenants/tenants';
+
+/** What the plan is made from. */
+export interface PlanInput {
+  readonly tenants: readonly TenantProps[];
+  readonly quotas: ResolvedQuotas;
+  readonly edge: EdgeShape;
+  readonly shared: SharedResources;
+  /** The zone to plan DNS-validated certificates in; none are planned when undefined. */
+  readonly certificateZone?: string;
+}
+
+/** One shard: a nested stack with its tenants, their records and their config. */
+export interface ShardPlan {
+  readonly index: number;
+  /** The distribution that serves it (its own, or the one every shard shares). */
+  readonly distribution: number;
+  /** Its tenants, in declaration order. */
+  readonly tenants: readonly TenantProps[];
+  /** Every domain of its tenants. */
+  readonly domainNames: readonly string[];
+  /** The domains whose records the gateway makes (not `externalDns`). */
+  readonly zoneDomainNames: readonly string[];
+  /** The host → tenant and config map its parameter holds (JSON). */
+  readonly tenantConfig: string;
+}
+
+/** The whole plan. */
+export interface GatewayPlan {
+  readonly placements: readonly TenantPlacement[];
+  readonly shards: readonly ShardPlan[];
+  readonly usage: readonly QuotaUsage[];
+  /** DNS-validated certificates, when `certificateZone` was given. */
+  readonly certificates?: CertificatePlan;
+  /** Every problem the plan found: placement, quotas, tenant config sizes, certificates. */
+  readonly problems: readonly string[];
+}
+
+/** Plans a gateway. Call only with valid quotas (positive whole numbers), or placement cannot end. */
+export function planGateway(input: PlanInput): GatewayPlan {
+  const { tenants, quotas, edge } = input;
+  const placement: PlacementPlan = placeTenants(tenants, quotas);
+  const byShard = new Map<number, TenantProps[]>();
+  placement.placements.forEach((p, i) => byShard.set(p.shard, [...(byShard.get(p.shard) ?? []), tenants[i]]));
+
+  const shards = placement.shards.map((index): ShardPlan => {
+    const own = byShard.get(index)!;
+    return {
+      index,
+      distribution: distributionOfShard(edge, index),
+      tenants: own,
+      domainNames: own.flatMap(t => t.domainNames),
+      zoneDomainNames: own.filter(t => !t.externalDns).flatMap(t => t.domainNames),
+      tenantConfig: tenantConfigDocument(own),
+    };
+  });
+  const usage = quotaUsage({ tenants, placement, edge, quotas, shared: input.shared });
+  const certificates = input.certificateZone === undefined ? undefined
+    : planCertificates(input.certificateZone, placement.placements, quotas, edge.oneDistribution);
+  return {
+    placements: placement.placements,
+    shards,
+    usage,
+    certificates,
+    problems: [
+      ...placement.problems,
+      ...usageProblems(usage),
+      ...(edge.distributionTenants ? tenantDomainProblems(tenants, quotas) : []),
+      ...tenantConfigSizeProblems(shards),
+      ...(certificates?.problems ?? []),
+    ],
+  };
+}
+
+/** Tenants with more domains than one distribution tenant takes. */
+function tenantDomainProblems(tenants: readonly TenantProps[], quotas: ResolvedQuotas): string[] {
+  return tenants.filter(t => t.domainNames.length > quotas.domainsPerDistributionTenant).map(t => `tenant "${t.id}": ` +
+    quotaExceeded('domainsPerDistributionTenant', quotas.domainsPerDistributionTenant, t.domainNames.length,
+      `its ${t.domainNames.length} \`domainNames\` share one distribution tenant, which`));
+}

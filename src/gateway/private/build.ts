@@ -1,0 +1,119 @@
+// Builds a gateway from its resolved configuration and plan: logs, network, certificates, origin
+// and fleet, the shared edge policies, one TenantShard per shard, then what watches them.
+import { Arn, Stack } from 'aws-cdk-lib';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { EdgePolicies } from '../../edge/private/policies';
+import { TenantShard } from '../../edge/private/tenant-shard';
+import { GatewayObservability } from '../../observability/observability';
+import { GatewayFleet } from '../../origin/private/gateway-fleet';
+import { GatewayOrigin } from '../../origin/private/gateway-origin';
+import { LogBucket } from '../../private/logging';
+import { GatewayPlan } from '../plan';
+import { GatewayConfig } from '../resolve';
+
+/** What the gateway exposes of what was built. */
+export interface GatewayParts {
+  readonly vpc: ec2.IVpc;
+  readonly logBucket?: s3.IBucket;
+  readonly distributionLogBucket?: s3.IBucket;
+  readonly origin: GatewayOrigin;
+  readonly fleet: GatewayFleet;
+  readonly policies: EdgePolicies;
+  readonly shards: TenantShard[];
+  readonly distributions: cloudfront.IDistribution[];
+  readonly observability: GatewayObservability;
+  readonly originSecret?: secretsmanager.ISecret;
+}
+
+export function buildGateway(gateway: Construct, config: GatewayConfig, plan: GatewayPlan): GatewayParts {
+  const logBucket = config.logBucket ?? (config.loadBalancerAccessLogs || config.vpcFlowLogs
+    ? new LogBucket(gateway, 'LogBucket', { purpose: 'load balancer access logs and VPC flow logs', retention: config.logRetention }).bucket
+    : undefined);
+  const distributionLogBucket = config.distributionLogBucket ?? (config.distributionLogging
+    ? new LogBucket(gateway, 'DistributionLogBucket', { purpose: 'CloudFront standard logs', objectWriterAcls: true, retention: config.logRetention }).bucket
+    : undefined);
+  const vpc = config.vpc ?? makeVpc(gateway, config, logBucket);
+
+  const certificates = config.certificates!.build(gateway, { tenants: config.tenants, quotas: config.quotas, edge: config.edge, plan });
+  const origin = new GatewayOrigin(gateway, 'Origin', {
+    vpc,
+    certificates: certificates.loadBalancerCertificates,
+    access: config.originAccess,
+    distributionsPerVpcOrigin: config.quotas.distributionsPerVpcOrigin,
+    accessLogBucket: config.loadBalancerAccessLogs ? logBucket : undefined,
+    deletionProtection: config.loadBalancerDeletionProtection,
+  });
+  const fleet = new GatewayFleet(gateway, 'Fleet', { vpc, listener: origin.listener, options: config.fleet, conditions: origin.access.forwardConditions });
+
+  const policies = new EdgePolicies(gateway, 'Policies', config.cache, config.quotas, config.responseHeadersPolicy);
+  const edge = config.edge.bind(gateway, {
+    hostedZone: config.hostedZone,
+    settingsFor: distribution => ({
+      origin: origin.originFor(distribution),
+      cachePolicy: policies.cachePolicies.for(distribution),
+      originRequestPolicy: policies.originRequestPolicies.for(distribution),
+      responseHeadersPolicy: policies.responseHeadersPolicies.for(distribution),
+      certificate: certificates.certificateFor(distribution),
+      webAclId: config.webAclId,
+      logBucket: distributionLogBucket,
+    }),
+  });
+  const shards = plan.shards.map(shardPlan => new TenantShard(gateway, `Shard${shardPlan.index}`, {
+    plan: shardPlan,
+    edge,
+    tenantConfigPath: config.tenantConfigPath,
+  }));
+
+  const homes = [...edge.sharedHomes, ...shards.flatMap(s => (s.home ? [s.home] : []))];
+  const observability = GatewayObservability._watch(gateway, 'Observability', {
+    options: config.observability,
+    homes,
+    loadBalancer: origin.loadBalancer,
+    targetGroup: fleet.targetGroup,
+    autoScalingGroup: fleet.autoScalingGroup,
+  });
+  grantTenantConfigRead(gateway, fleet.autoScalingGroup, config.tenantConfigPath);
+  return {
+    vpc,
+    logBucket,
+    distributionLogBucket,
+    origin,
+    fleet,
+    policies,
+    shards,
+    distributions: [...new Set(shards.map(s => s.distribution))],
+    observability,
+    originSecret: origin.access.secret,
+  };
+}
+
+function makeVpc(gateway: Construct, config: GatewayConfig, logBucket?: s3.IBucket): ec2.Vpc {
+  const vpc = new ec2.Vpc(gateway, 'Vpc', {
+    ...(config.availabilityZones ? { availabilityZones: [...config.availabilityZones] } : { maxAzs: 2 }),
+    natGateways: 1,
+    // Nothing in the public subnets needs a public address of its own (NAT gateways and
+    // load balancers get theirs), so none is handed out.
+    subnetConfiguration: [
+      { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, mapPublicIpOnLaunch: false },
+      { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+    ],
+  });
+  if (config.vpcFlowLogs) {
+    vpc.addFlowLog('FlowLogs', { destination: ec2.FlowLogDestination.toS3(logBucket, 'vpc-flow-logs/') });
+  }
+  return vpc;
+}
+
+/** Lets the app read every shard's map with one GetParametersByPath on the path. */
+function grantTenantConfigRead(scope: Construct, grantee: iam.IGrantable, path: string): void {
+  iam.Grant.addToPrincipal({
+    grantee,
+    actions: ['ssm:GetParametersByPath'],
+    resourceArns: [Arn.format({ service: 'ssm', resource: 'parameter', resourceName: path.slice(1) }, Stack.of(scope))],
+  });
+}

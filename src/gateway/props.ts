@@ -1,0 +1,164 @@
+import { Duration } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { GatewayCertificates } from '../certificates/certificates';
+import { CacheOptions } from '../edge/cache';
+import { EdgeMode } from '../edge/edge-mode';
+import { ObservabilityOptions } from '../observability/observability';
+import { FleetOptions } from '../origin/fleet';
+import { OriginAccess } from '../origin/origin-access';
+import { Quotas } from '../quotas/quotas';
+import { Tenants } from '../tenants/tenants';
+
+/** Properties of a MultiTenantGateway. */
+export interface MultiTenantGatewayProps {
+  /** The tenants to serve, e.g. `Tenants.fromFile('tenants.json')`. */
+  readonly tenants: Tenants;
+
+  /** The hosted zone where tenant records go; tenant domains must lie inside it unless their DNS is external. */
+  readonly hostedZone: route53.IHostedZone;
+
+  /**
+   * Where the certificates of CloudFront and the load balancer come from: ones you bring, or
+   * DNS-validated ones the gateway requests. Give this, or `distributionCertificate` with
+   * `loadBalancerCertificates`, not both.
+   * @default - the certificates in `distributionCertificate` and `loadBalancerCertificates`
+   */
+  readonly certificates?: GatewayCertificates;
+
+  /**
+   * A us-east-1 certificate covering every tenant domain, for CloudFront. Same as
+   * `certificates: GatewayCertificates.fromCertificates(...)`; give it with `loadBalancerCertificates`.
+   * @default - none; `certificates` is required then
+   */
+  readonly distributionCertificate?: acm.ICertificate;
+
+  /**
+   * Certificates for the load balancer's HTTPS listener: the first is the default, the rest are
+   * served by SNI. Because the viewer's Host reaches the origin, CloudFront expects the load
+   * balancer to present a certificate for every tenant domain. Give it with `distributionCertificate`.
+   * @default - none; `certificates` is required then
+   */
+  readonly loadBalancerCertificates?: acm.ICertificate[];
+
+  /**
+   * The VPC for the load balancer and the fleet.
+   * @default - a new VPC over two Availability Zones with one NAT gateway
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * The Availability Zones of the VPC the gateway makes, e.g. `['us-east-1a', 'us-east-1b']`.
+   * Naming them spares the Availability Zone lookup that a stack with a concrete `env` otherwise
+   * makes, which needs AWS credentials at `cdk synth`. Has no effect on a VPC you bring.
+   * @default - the first two zones of the stack's region (looked up when the stack has a concrete `env`)
+   */
+  readonly availabilityZones?: string[];
+
+  /**
+   * The app servers.
+   * @default - t3.small instances of the latest Amazon Linux 2023, 2 to 10, on port 80
+   */
+  readonly fleet?: FleetOptions;
+
+  /**
+   * Caching at the edge. `Host` is always in the cache key.
+   * @default - min TTL 180 s, default TTL 1 day, max TTL 365 days, all query strings, no cookies
+   */
+  readonly cache?: CacheOptions;
+
+  /**
+   * AWS quotas to plan within; raise one only after AWS has raised it for your account.
+   * @default - AWS's default quotas
+   */
+  readonly quotas?: Quotas;
+
+  /**
+   * How tenant domains attach to CloudFront.
+   * @default EdgeMode.shardedDistributions()
+   */
+  readonly edge?: EdgeMode;
+
+  /**
+   * How CloudFront reaches the load balancer, and how everything else is kept out.
+   * @default OriginAccess.vpcOrigin()
+   */
+  readonly originAccess?: OriginAccess;
+
+  /**
+   * Write the load balancer's access logs to `logBucket`.
+   * @default true
+   */
+  readonly loadBalancerAccessLogs?: boolean;
+
+  /**
+   * The bucket for the load balancer's access logs and the gateway-made VPC's flow logs. Load
+   * balancer access logs need S3-managed encryption (SSE-S3) and a bucket in the stack's region.
+   * @default - a bucket the gateway makes: SSE-S3, TLS only, public access blocked, versioned, retained on delete
+   */
+  readonly logBucket?: s3.IBucket;
+
+  /**
+   * How long the buckets the gateway makes keep logs.
+   * @default Duration.days(90)
+   */
+  readonly logRetention?: Duration;
+
+  /**
+   * Record the traffic of the VPC the gateway makes, as flow logs in `logBucket`. Has no effect
+   * on a VPC you bring.
+   * @default true
+   */
+  readonly vpcFlowLogs?: boolean;
+
+  /**
+   * Write CloudFront standard logs for every distribution, each under `distribution-<shard>/`.
+   * Opt-in: they cost S3 storage for every request of every tenant.
+   * @default false
+   */
+  readonly distributionLogging?: boolean;
+
+  /**
+   * The bucket for CloudFront standard logs. CloudFront writes them with ACLs, so the bucket's
+   * object ownership must not be `BUCKET_OWNER_ENFORCED`. Giving one turns `distributionLogging` on.
+   * @default - with `distributionLogging`, a bucket the gateway makes: ACLs as CloudFront needs, SSE-S3, TLS only, public access blocked
+   */
+  readonly distributionLogBucket?: s3.IBucket;
+
+  /**
+   * The ARN of an AWS WAF web ACL (WAFv2, CloudFront scope, so in us-east-1) for every distribution.
+   * @default - no web ACL
+   */
+  readonly webAclId?: string;
+
+  /**
+   * The response headers policy of every distribution. Every distribution shares it, so their
+   * number must stay within `quotas.distributionsPerResponseHeadersPolicy`.
+   * @default - policies the gateway makes: HSTS (two years), X-Content-Type-Options, X-Frame-Options SAMEORIGIN, Referrer-Policy strict-origin-when-cross-origin
+   */
+  readonly responseHeadersPolicy?: cloudfront.IResponseHeadersPolicy;
+
+  /**
+   * Protect the load balancer from deletion; a stack that deletes or replaces it then fails
+   * until the protection is turned off.
+   * @default false
+   */
+  readonly loadBalancerDeletionProtection?: boolean;
+
+  /**
+   * The dashboard and alarms: what they show, when alarms fire, whom they notify.
+   * @default - a dashboard and alarms with default thresholds, no alarm actions, no additional CloudFront metrics
+   */
+  readonly observability?: ObservabilityOptions;
+
+  /**
+   * The SSM parameter path where the gateway publishes each host's tenant and `config`, one
+   * parameter per shard (`<path>/shard-<n>`, a JSON object keyed by host). The fleet
+   * may read them with `ssm:GetParametersByPath` on this path.
+   * @default "/<stack name>/<gateway id>/tenants"
+   */
+  readonly tenantConfigPath?: string;
+}

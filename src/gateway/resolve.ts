@@ -1,0 +1,143 @@
+// Every default of the gateway's props, applied once, into one frozen configuration that the
+// checks, the plan and the build read. Strategy choices are bound here, once each.
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { PlanInput } from './plan';
+import { MultiTenantGatewayProps } from './props';
+import { GatewayCertificates } from '../certificates/certificates';
+import { CertificatesBinding } from '../certificates/private/certificates-binding';
+import { ResolvedCacheOptions, resolveCacheOptions } from '../edge/cache';
+import { EdgeMode } from '../edge/edge-mode';
+import { knownZoneName } from '../edge/private/dns';
+import { EdgeBinding } from '../edge/private/edge-binding';
+import { ObservabilityOptions } from '../observability/observability';
+import { FleetOptions } from '../origin/fleet';
+import { OriginAccess } from '../origin/origin-access';
+import { OriginAccessBinding } from '../origin/private/origin-access-binding';
+import { ResolvedQuotas, resolveQuotas } from '../quotas/quotas';
+import { TenantProps } from '../tenants/tenants';
+
+/** The gateway's props with every default applied and every strategy bound. */
+export interface GatewayConfig {
+  readonly tenants: readonly TenantProps[];
+  /** Where the tenants came from, for messages. */
+  readonly tenantsSource: string;
+  readonly hostedZone: route53.IHostedZone;
+  /** The hosted zone's name, when synth time knows it. */
+  readonly zoneName?: string;
+  readonly region: string;
+  readonly quotas: ResolvedQuotas;
+  /** Overrides that are not positive whole numbers (resolved to AWS's default meanwhile). */
+  readonly quotaProblems: readonly string[];
+  readonly edge: EdgeBinding;
+  readonly originAccess: OriginAccessBinding;
+  /** Undefined when the props choose no certificates, or two ways at once (`certificateProblems` says which). */
+  readonly certificates?: CertificatesBinding;
+  readonly certificateProblems: readonly string[];
+  readonly vpc?: ec2.IVpc;
+  readonly availabilityZones?: readonly string[];
+  readonly fleet: FleetOptions;
+  readonly cache: ResolvedCacheOptions;
+  readonly logRetention: Duration;
+  readonly loadBalancerAccessLogs: boolean;
+  /** Flow logs of the VPC the gateway makes (never for a VPC brought). */
+  readonly vpcFlowLogs: boolean;
+  readonly logBucket?: s3.IBucket;
+  readonly distributionLogging: boolean;
+  /** `distributionLogging` was turned off explicitly while a bucket was given. */
+  readonly distributionLoggingConflict: boolean;
+  readonly distributionLogBucket?: s3.IBucket;
+  readonly webAclId?: string;
+  readonly responseHeadersPolicy?: cloudfront.IResponseHeadersPolicy;
+  readonly loadBalancerDeletionProtection: boolean;
+  readonly observability: ObservabilityOptions;
+  readonly tenantConfigPath: string;
+  /** What the plan is made from. */
+  readonly plan: PlanInput;
+}
+
+/** Applies every default once. Pure apart from reading the scope's stack and id. */
+export function resolveGateway(gateway: Construct, props: MultiTenantGatewayProps): GatewayConfig {
+  const quotas = resolveQuotas(props.quotas);
+  const edge = (props.edge ?? EdgeMode.shardedDistributions())._bind();
+  const originAccess = (props.originAccess ?? OriginAccess.vpcOrigin())._bind();
+  const choice = certificateSource(props);
+  const certificates = choice.source?._bind(props.hostedZone);
+  const tenants = props.tenants.list;
+  const distributionLogging = props.distributionLogging ?? props.distributionLogBucket !== undefined;
+  return Object.freeze({
+    tenants,
+    tenantsSource: props.tenants.source,
+    hostedZone: props.hostedZone,
+    zoneName: knownZoneName(props.hostedZone),
+    region: Stack.of(gateway).region,
+    quotas: quotas.quotas,
+    quotaProblems: quotas.problems,
+    edge,
+    originAccess,
+    certificates,
+    certificateProblems: choice.problems,
+    vpc: props.vpc,
+    availabilityZones: props.availabilityZones,
+    fleet: props.fleet ?? {},
+    cache: resolveCacheOptions(props.cache),
+    logRetention: props.logRetention ?? Duration.days(90),
+    loadBalancerAccessLogs: props.loadBalancerAccessLogs ?? true,
+    vpcFlowLogs: !props.vpc && (props.vpcFlowLogs ?? true),
+    logBucket: props.logBucket,
+    distributionLogging,
+    distributionLoggingConflict: props.distributionLogging === false && props.distributionLogBucket !== undefined,
+    distributionLogBucket: props.distributionLogBucket,
+    webAclId: props.webAclId,
+    responseHeadersPolicy: props.responseHeadersPolicy,
+    loadBalancerDeletionProtection: props.loadBalancerDeletionProtection ?? false,
+    observability: props.observability ?? {},
+    tenantConfigPath: props.tenantConfigPath ?? `/${Stack.of(gateway).stackName}/${gateway.node.id}/tenants`,
+    plan: {
+      tenants,
+      quotas: quotas.quotas,
+      edge: edge.shape,
+      shared: { vpcOrigins: originAccess.usesVpcOrigins, responseHeadersPolicies: !props.responseHeadersPolicy },
+      certificateZone: certificates?.validationZoneName,
+    },
+  });
+}
+
+/** The gateway props that choose the certificates. */
+interface CertificateChoice {
+  readonly certificates?: GatewayCertificates;
+  readonly distributionCertificate?: acm.ICertificate;
+  readonly loadBalancerCertificates?: acm.ICertificate[];
+}
+
+/**
+ * The certificate source the props choose: `certificates`, or the pair of props as
+ * bring-your-own. Exactly one of the two ways must be used.
+ */
+function certificateSource(props: CertificateChoice): { source?: GatewayCertificates; problems: string[] } {
+  const pair = props.distributionCertificate !== undefined || props.loadBalancerCertificates !== undefined;
+  if (props.certificates && pair) {
+    return { problems: ['give either `certificates` or `distributionCertificate` with `loadBalancerCertificates`, not both'] };
+  }
+  if (props.certificates) return { source: props.certificates, problems: [] };
+  if (!pair) {
+    return {
+      problems: ['no certificates: give `certificates` (GatewayCertificates.dnsValidated() or GatewayCertificates.fromCertificates(...)), ' +
+        'or `distributionCertificate` with `loadBalancerCertificates`'],
+    };
+  }
+  if (props.distributionCertificate === undefined || props.loadBalancerCertificates === undefined) {
+    const missing = props.distributionCertificate === undefined ? '`distributionCertificate`' : '`loadBalancerCertificates`';
+    return { problems: [`${missing} is missing: \`distributionCertificate\` and \`loadBalancerCertificates\` go together (or give \`certificates\` instead)`] };
+  }
+  const source = GatewayCertificates.fromCertificates({
+    distributionCertificate: props.distributionCertificate,
+    loadBalancerCertificates: props.loadBalancerCertificates,
+  });
+  return { source, problems: [] };
+}
