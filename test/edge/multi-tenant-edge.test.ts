@@ -4,6 +4,7 @@ import * as path from 'path';
 import { App, NestedStack, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { EdgeMode, MultiTenantDistributionOptions, MultiTenantGateway, MultiTenantGatewayProps, TenantCertificate, TenantProps, Tenants } from '../../src';
 import { resolveQuotas } from '../../src/quotas/quotas';
@@ -85,6 +86,8 @@ describe('the multi-tenant distribution', () => {
     expect(gateway.distributions).toHaveLength(1);
     expect(gateway.distributionOf('tenant-0')).toBe(gateway.distributions[0]);
     expect(gateway.distributionOf('tenant-249')).toBe(gateway.distributions[0]);
+    // The real distribution, as aws-cdk-lib made it, not a reference by id.
+    expect(gateway.distributions[0]).toBeInstanceOf(cloudfront.Distribution);
     expect(gateway.shardStacks).toHaveLength(3);
     expect(Stack.of(gateway).resolve(gateway.distributions[0].distributionId)).toEqual({ Ref: id });
   });
@@ -136,6 +139,21 @@ describe('distribution tenants', () => {
       CertificateTransparencyLoggingPreference: 'enabled',
     });
     expect(t.Customizations).toBeUndefined();
+  });
+
+  test('a tenant with a CloudFront-managed certificate is created after its records, which CloudFront validates through', () => {
+    const list = [{ id: 'acme', domainNames: ['acme.example.com', 'www.acme.example.com'] }, { id: 'other', domainNames: ['other.example.com'] }];
+    const managed = Template.fromStack(build(list, { tenantCertificate: TenantCertificate.cloudFrontManaged() }).gateway.shardStacks[0]);
+    const records = managed.findResources('AWS::Route53::RecordSet');
+    const recordOf = (domain: string) => Object.keys(records).find(id => records[id].Properties.Name === `${domain}.`)!;
+    const tenantsByName = Object.values(managed.findResources('AWS::CloudFront::DistributionTenant'));
+    const acme = tenantsByName.find(t => t.Properties.Name === 'acme')!;
+    expect([...acme.DependsOn].sort()).toEqual([recordOf('acme.example.com'), recordOf('www.acme.example.com')].sort());
+    expect(tenantsByName.find(t => t.Properties.Name === 'other')!.DependsOn).toEqual([recordOf('other.example.com')]);
+
+    // The parent's certificate needs no HTTP validation, so no ordering is imposed.
+    const parent = Template.fromStack(build(list).gateway.shardStacks[0]);
+    for (const t of Object.values(parent.findResources('AWS::CloudFront::DistributionTenant'))) expect(t.DependsOn).toBeUndefined();
   });
 
   test('a CloudFront-managed certificate cannot cover a wildcard name', () => {
