@@ -1,6 +1,7 @@
 // Every problem with the resolved configuration and its plan, for the gateway's one error. Reads
 // only the configuration and the plan; warnings go on the gateway where a check cannot be made.
 import { Annotations, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { GatewayPlan } from './plan';
 import { GatewayConfig } from './resolve';
@@ -20,7 +21,7 @@ export function gatewayProblems(gateway: Construct, config: GatewayConfig, plan:
     ...fleetProblems(config.fleet),
     ...config.originAccess.problems(gateway),
     ...securityProblems(config),
-    ...networkProblems(config),
+    ...networkProblems(gateway, config),
     ...observabilityProblems(config.observability, config.region),
     ...zoneProblems(gateway, config),
     ...config.certificateProblems,
@@ -65,12 +66,28 @@ function securityProblems(config: GatewayConfig): string[] {
   return problems;
 }
 
-/** The problems with the VPC options. */
-function networkProblems(config: GatewayConfig): string[] {
+/** The problems with the VPC options; a warning where a brought VPC cannot be checked. */
+function networkProblems(gateway: Construct, config: GatewayConfig): string[] {
+  const problems: string[] = [];
   const zones = config.availabilityZones;
-  if (zones === undefined) return [];
-  if (config.vpc) return ['`availabilityZones` chooses the zones of the VPC the gateway makes; leave it out when you bring `vpc`'];
-  return zones.length < 2 ? [`\`availabilityZones\` must name at least two zones (a load balancer spans two), got ${JSON.stringify(zones)}`] : [];
+  if (zones !== undefined && config.vpc) {
+    problems.push('`availabilityZones` chooses the zones of the VPC the gateway makes; leave it out when you bring `vpc`');
+  } else if (zones !== undefined && zones.length < 2) {
+    problems.push(`\`availabilityZones\` must name at least two zones (a load balancer spans two), got ${JSON.stringify(zones)}`);
+  }
+  const vpc = config.vpc;
+  if (vpc && config.originAccess.usesVpcOrigins) {
+    // CloudFront VPC origins reach an internal load balancer only in a VPC with an internet gateway.
+    if (vpc instanceof ec2.Vpc && vpc.internetGatewayId === undefined) {
+      problems.push('`vpc` has no internet gateway, which CloudFront VPC origins need (OriginAccess.vpcOrigin(), the default); ' +
+        'give the VPC a public subnet (an internet gateway), or use OriginAccess.secretHeader()');
+    } else if (!(vpc instanceof ec2.Vpc)) {
+      Annotations.of(gateway).addWarningV2('cdk-multi-tenant-gateway:vpc-origin-unchecked',
+        'The VPC you brought could not be checked for what CloudFront VPC origins need: an internet gateway, and subnets outside ' +
+        'the Availability Zones VPC origins do not support (zone ids use1-az3, usw1-az2, apne1-az3, cac1-az3). Check them before the first deploy.');
+    }
+  }
+  return problems;
 }
 
 /** Tenant domains outside the hosted zone; a warning when its name is unknown. */

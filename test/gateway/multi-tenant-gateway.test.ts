@@ -288,3 +288,35 @@ describe('validation', () => {
     Annotations.fromStack(stack).hasWarning('/Stack/Gateway', Match.stringLikeRegexp('hosted zone\'s name is not known'));
   });
 });
+
+describe('network', () => {
+  test('availabilityZones spares the zone lookup and must name two zones of a VPC the gateway makes', () => {
+    const { stack } = build(tenants(1), { availabilityZones: ['eu-west-1a', 'eu-west-1b'] });
+    expect(Template.fromStack(stack).findResources('AWS::EC2::Subnet', { Properties: { AvailabilityZone: 'eu-west-1a' } })).not.toEqual({});
+    expect(errorOf(() => build(tenants(1), { availabilityZones: ['eu-west-1a'] })))
+      .toContain('`availabilityZones` must name at least two zones (a load balancer spans two), got ["eu-west-1a"]');
+  });
+
+  test('VPC origins need an internet gateway in a VPC you bring; an imported VPC is warned about', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Isolated', { env: ENV });
+    const isolated = new ec2.Vpc(stack, 'Vpc', { subnetConfiguration: [{ name: 'Only', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    expect(errorOf(() => new MultiTenantGateway(stack, 'Gateway', {
+      tenants: Tenants.fromList(tenants(1)),
+      hostedZone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z123', zoneName: 'example.com' }),
+      distributionCertificate: acm.Certificate.fromCertificateArn(stack, 'EdgeCert', EDGE_CERT),
+      loadBalancerCertificates: [acm.Certificate.fromCertificateArn(stack, 'AlbCert', ALB_CERT)],
+      vpc: isolated,
+    }))).toContain('`vpc` has no internet gateway, which CloudFront VPC origins need');
+
+    const { stack: withImported } = build(tenants(1), {
+      vpc: ec2.Vpc.fromVpcAttributes(new Stack(new App(), 'Elsewhere', { env: ENV }), 'Imported', {
+        vpcId: 'vpc-1234',
+        availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+        publicSubnetIds: ['subnet-1', 'subnet-2'],
+        privateSubnetIds: ['subnet-3', 'subnet-4'],
+      }),
+    });
+    expect(Annotations.fromStack(withImported).findWarning('*', Match.stringLikeRegexp('could not be checked for what CloudFront VPC origins need'))).toHaveLength(1);
+  });
+});
