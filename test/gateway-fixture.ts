@@ -1,5 +1,6 @@
 // A gateway in a stack of its own, for the tests of the gateway and its edge modes.
 import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { MultiTenantGateway, MultiTenantGatewayProps, TenantProps, Tenants } from '../src';
@@ -25,4 +26,10 @@ export function build(list: TenantProps[], overrides: Partial<MultiTenantGateway
     ...overrides,
   });
   return { app, stack, gateway };
+}
+
+/** Every DNS record of a template, each record set of its record groups with the group's hosted zone. */
+export function recordsOf(template: Template): any[] {
+  return Object.values(template.findResources('AWS::Route53::RecordSetGroup'))
+    .flatMap(group => group.Properties.RecordSets.map((record: object) => ({ HostedZoneId: group.Properties.HostedZoneId, ...record })));
 }

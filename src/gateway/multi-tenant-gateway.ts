@@ -77,7 +77,7 @@ export class MultiTenantGateway extends Construct {
   /** The SSM path under which each shard's host → tenant and config map is published. */
   public readonly tenantConfigPath: string;
 
-  /** The published host → tenant and config maps, one per shard, in shard order. */
+  /** The published host → tenant and config maps: per shard, in shard order, one or more parts of at most 4 KB. */
   public readonly tenantConfigParameters: ssm.StringParameter[];
 
   private readonly shards: ReadonlyMap<number, TenantShard>;
@@ -97,7 +97,7 @@ export class MultiTenantGateway extends Construct {
     this.shardStacks = built.shards;
     this.distributions = built.distributions;
     this.tenantConfigPath = config.tenantConfigPath;
-    this.tenantConfigParameters = built.shards.map(s => s.tenantConfig);
+    this.tenantConfigParameters = built.shards.flatMap(s => s.tenantConfig);
     this.cachePolicies = built.policies.cachePolicies.all;
     this.originRequestPolicies = built.policies.originRequestPolicies.all;
     this.responseHeadersPolicies = config.responseHeadersPolicy ? [] : built.policies.responseHeadersPolicies.all;

@@ -1,11 +1,12 @@
 // The gateway's plan, computed once and shared with the CLI: placement, per-shard tenant config,
 // DNS-validated certificates, and the quota usage the edge mode implies. Pure: no aws-cdk-lib.
 import { CertificatePlan, planCertificates } from '../certificates/certificate-plan';
+import { groupDomains, MAX_RECORDS_PER_GROUP, recordGroupCount } from '../edge/record-groups';
 import { distributionOfShard, EdgeShape } from '../edge/shape';
 import { QuotaUsage, quotaUsage, SharedResources, usageProblems } from '../quotas/quota-usage';
 import { quotaExceeded, ResolvedQuotas } from '../quotas/quotas';
 import { placeTenants, PlacementPlan, TenantPlacement } from '../tenants/placement';
-import { tenantConfigDocument, tenantConfigSizeProblems } from '../tenants/tenant-config';
+import { tenantConfigParts, tenantConfigProblems } from '../tenants/tenant-config';
 import { TenantProps } from '../tenants/tenants';
 
 /** What the plan is made from. */
@@ -29,8 +30,10 @@ export interface ShardPlan {
   readonly domainNames: readonly string[];
   /** The domains whose records the gateway makes (not `externalDns`). */
   readonly zoneDomainNames: readonly string[];
-  /** The host → tenant and config map its parameter holds (JSON). */
-  readonly tenantConfig: string;
+  /** The zone domains of each of its record groups (one Route 53 change request each); empty groups are not made. */
+  readonly recordGroups: readonly (readonly string[])[];
+  /** The host → tenant and config map, as the JSON parts its parameters hold (each within SSM's standard tier). */
+  readonly tenantConfig: readonly string[];
 }
 
 /** The whole plan. */
@@ -51,15 +54,18 @@ export function planGateway(input: PlanInput): GatewayPlan {
   const byShard = new Map<number, TenantProps[]>();
   placement.placements.forEach((p, i) => byShard.set(p.shard, [...(byShard.get(p.shard) ?? []), tenants[i]]));
 
+  const groups = recordGroupCount(quotas.domainsPerDistribution, edge.recordTypes.length);
   const shards = placement.shards.map((index): ShardPlan => {
     const own = byShard.get(index)!;
+    const zoneDomainNames = own.filter(t => !t.externalDns).flatMap(t => t.domainNames);
     return {
       index,
       distribution: distributionOfShard(edge, index),
       tenants: own,
       domainNames: own.flatMap(t => t.domainNames),
-      zoneDomainNames: own.filter(t => !t.externalDns).flatMap(t => t.domainNames),
-      tenantConfig: tenantConfigDocument(own),
+      zoneDomainNames,
+      recordGroups: groupDomains(zoneDomainNames, groups),
+      tenantConfig: tenantConfigParts(own),
     };
   });
   const usage = quotaUsage({ tenants, placement, edge, quotas, shared: input.shared });
@@ -74,7 +80,8 @@ export function planGateway(input: PlanInput): GatewayPlan {
       ...placement.problems,
       ...usageProblems(usage),
       ...(edge.distributionTenants ? tenantDomainProblems(tenants, quotas) : []),
-      ...tenantConfigSizeProblems(shards),
+      ...recordGroupProblems(shards, edge),
+      ...tenantConfigProblems(tenants),
       ...(certificates?.problems ?? []),
     ],
   };
@@ -85,4 +92,13 @@ function tenantDomainProblems(tenants: readonly TenantProps[], quotas: ResolvedQ
   return tenants.filter(t => t.domainNames.length > quotas.domainsPerDistributionTenant).map(t => `tenant "${t.id}": ` +
     quotaExceeded('domainsPerDistributionTenant', quotas.domainsPerDistributionTenant, t.domainNames.length,
       `its ${t.domainNames.length} \`domainNames\` share one distribution tenant, which`));
+}
+
+/** Groups that hashing filled past what one change request takes (unlikely: groups are planned at half). */
+function recordGroupProblems(shards: readonly ShardPlan[], edge: EdgeShape): string[] {
+  return shards.flatMap(shard => shard.recordGroups.flatMap((domains, g) => {
+    const records = domains.length * edge.recordTypes.length;
+    return records <= MAX_RECORDS_PER_GROUP ? [] : [`shard ${shard.index}: record group ${g} would hold ${records} records, more than the ` +
+      `${MAX_RECORDS_PER_GROUP} one Route 53 change request takes; pin some of its tenants (${domains.slice(0, 3).join(', ')}, ...) to another shard`];
+  }));
 }

@@ -9,7 +9,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import { EdgeMode, MultiTenantDistributionOptions, MultiTenantGateway, MultiTenantGatewayProps, TenantCertificate, TenantProps, Tenants } from '../../src';
 import { resolveQuotas } from '../../src/quotas/quotas';
 import { errorOf } from '../errors';
-import { build as buildGateway, EDGE_CERT, ENV, tenants } from '../gateway-fixture';
+import { build as buildGateway, EDGE_CERT, ENV, recordsOf, tenants } from '../gateway-fixture';
 
 const TENANT_CERT = 'arn:aws:acm:us-east-1:123456789012:certificate/tenants';
 
@@ -144,12 +144,11 @@ describe('distribution tenants', () => {
   test('a tenant with a CloudFront-managed certificate is created after its records, which CloudFront validates through', () => {
     const list = [{ id: 'acme', domainNames: ['acme.example.com', 'www.acme.example.com'] }, { id: 'other', domainNames: ['other.example.com'] }];
     const managed = Template.fromStack(build(list, { tenantCertificate: TenantCertificate.cloudFrontManaged() }).gateway.shardStacks[0]);
-    const records = managed.findResources('AWS::Route53::RecordSet');
-    const recordOf = (domain: string) => Object.keys(records).find(id => records[id].Properties.Name === `${domain}.`)!;
+    // One record group holds the shard's CNAMEs; every tenant waits for it.
+    expect(Object.keys(managed.findResources('AWS::Route53::RecordSetGroup'))).toEqual(['Records0']);
     const tenantsByName = Object.values(managed.findResources('AWS::CloudFront::DistributionTenant'));
-    const acme = tenantsByName.find(t => t.Properties.Name === 'acme')!;
-    expect([...acme.DependsOn].sort()).toEqual([recordOf('acme.example.com'), recordOf('www.acme.example.com')].sort());
-    expect(tenantsByName.find(t => t.Properties.Name === 'other')!.DependsOn).toEqual([recordOf('other.example.com')]);
+    expect(tenantsByName.find(t => t.Properties.Name === 'acme')!.DependsOn).toEqual(['Records0']);
+    expect(tenantsByName.find(t => t.Properties.Name === 'other')!.DependsOn).toEqual(['Records0']);
 
     // The parent's certificate needs no HTTP validation, so no ordering is imposed.
     const parent = Template.fromStack(build(list).gateway.shardStacks[0]);
@@ -187,7 +186,7 @@ describe('DNS', () => {
     const { gateway, template, stack } = build(list);
     const group = only(template, 'AWS::CloudFront::ConnectionGroup').id;
     const [shardStack] = gateway.shardStacks;
-    const records = shardResources(gateway, 'AWS::Route53::RecordSet');
+    const records = gateway.shardStacks.flatMap(s => recordsOf(Template.fromStack(s)));
     expect(records.map(r => r.Name).sort()).toEqual(['acme.example.com.', 'www.acme.example.com.']);
     for (const record of records) {
       expect(record).toEqual(expect.objectContaining({ Type: 'CNAME', TTL: '300', HostedZoneId: 'Z123' }));
@@ -215,7 +214,7 @@ describe('DNS', () => {
     template.resourceCountIs('AWS::CloudFront::ConnectionGroup', 0);
     const [t] = shardResources(gateway, 'AWS::CloudFront::DistributionTenant');
     expect(t.ConnectionGroupId).toBeUndefined();
-    expect(shardResources(gateway, 'AWS::Route53::RecordSet')).toHaveLength(0);
+    expect(shardResources(gateway, 'AWS::Route53::RecordSetGroup')).toHaveLength(0);
     expect(errorOf(() => gateway.dnsTargetOf('partner'))).toMatch(/default connection group, whose routing endpoint is not known at synth time/);
   });
 });

@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { MultiTenantGateway, MultiTenantGatewayProps, TenantProps, Tenants } from '../../src';
-import { tenantConfigDocument, tenantConfigPathProblems, tenantConfigSizeProblems } from '../../src/tenants/tenant-config';
+import { tenantConfigParts, tenantConfigPathProblems, tenantConfigProblems } from '../../src/tenants/tenant-config';
 
 function build(list: TenantProps[], overrides: Partial<MultiTenantGatewayProps> = {}) {
   const app = new App();
@@ -54,16 +54,36 @@ describe('tenant config', () => {
     });
   });
 
-  test('a bad path and a shard map over 8 KB are errors naming them', () => {
-    const big = { notes: 'x'.repeat(9000) };
+  test('a bad path and a host entry over 4 KB are errors naming them', () => {
+    const big = { notes: 'x'.repeat(5000) };
     expect(() => build([{ id: 'a', domainNames: ['a.example.com'], config: big }], { tenantConfigPath: 'tenants/' }))
-      .toThrow(/`tenantConfigPath` "tenants\/" must be an SSM parameter path[\s\S]*the tenants of shard 0 \(1: "a"\) have 9\d{3} bytes/);
+      .toThrow(/`tenantConfigPath` "tenants\/" must be an SSM parameter path[\s\S]*tenant "a": its `config` makes 50\d\d bytes per host, more than the 4096 bytes a standard SSM parameter holds \(the largest value is `config.notes`, 5000 bytes\)/);
   });
 
-  test('documents: every host of the shard, nothing else; size and path checks', () => {
-    const doc = tenantConfigDocument([{ id: 'b', domainNames: ['b.x.com', 'c.x.com'], config: { k: 'v' } }]);
-    expect(JSON.parse(doc)).toEqual({ 'b.x.com': { tenantId: 'b', config: { k: 'v' } }, 'c.x.com': { tenantId: 'b', config: { k: 'v' } } });
-    expect(tenantConfigSizeProblems([{ index: 3, tenantConfig: doc, tenants: [{ id: 'b' }] }])).toEqual([]);
+  test('paths SSM refuses: reserved prefixes, too many levels, too long', () => {
     expect(tenantConfigPathProblems('/ok/path')).toEqual([]);
+    expect(tenantConfigPathProblems('/aws/tenants')).toEqual([expect.stringContaining('must not begin with "aws" or "ssm"')]);
+    expect(tenantConfigPathProblems('/SSM-x')).toEqual([expect.stringContaining('must not begin with "aws" or "ssm"')]);
+    expect(tenantConfigPathProblems('/a'.repeat(15))).toEqual([expect.stringContaining('has 15 levels')]);
+    expect(tenantConfigPathProblems('/' + 'a'.repeat(1000))).toEqual([expect.stringContaining('is 1001 characters')]);
+  });
+
+  test('a shard\'s map is cut into standard-tier parts; every host appears once, in order', () => {
+    // 100 tenants with long ids and domains: far past one 4 KB parameter, with no config at all.
+    const list = Array.from({ length: 100 }, (_, i) => ({
+      id: `a-partner-with-a-rather-long-identifier-${i}`,
+      domainNames: [`www.a-partner-with-a-rather-long-identifier-${i}.example.com`],
+    }));
+    const parts = tenantConfigParts(list);
+    expect(parts.length).toBeGreaterThan(2);
+    for (const part of parts) expect(Buffer.byteLength(part)).toBeLessThanOrEqual(4096);
+    const merged = Object.assign({}, ...parts.map(p => JSON.parse(p)));
+    expect(Object.keys(merged)).toEqual(list.map(t => t.domainNames[0]));
+    expect(tenantConfigProblems(list)).toEqual([]);
+
+    const { gateway } = build(list.map(t => ({ ...t, domainNames: [t.domainNames[0]] })));
+    const params = Object.values(Template.fromStack(gateway.shardStacks[0]).findResources('AWS::SSM::Parameter')).map(r => r.Properties);
+    expect(params.map(p => p.Name)).toEqual(parts.map((_, k) => `/Shop/Gateway/tenants/shard-0${k === 0 ? '' : `-part-${k}`}`));
+    expect(new Set(params.map(p => p.Tier))).toEqual(new Set(['Standard']));
   });
 });

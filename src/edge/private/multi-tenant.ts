@@ -100,7 +100,7 @@ export class MultiTenantEdge implements EdgeBinding {
     return {
       sharedHomes: [new DistributionHome(scope, distribution)],
       build: (shard: Construct, plan: ShardPlan): ShardEdgeResult => {
-        const records: RecordsByDomain = endpoint ? addCnameRecords(shard, context.hostedZone, plan.zoneDomainNames, endpoint) : new Map();
+        const records: RecordsByDomain = endpoint ? addCnameRecords(shard, context.hostedZone, plan.recordGroups, endpoint) : new Map();
         for (const tenant of plan.tenants) {
           const distributionTenant = new cloudfront.CfnDistributionTenant(shard, `Tenant ${tenant.id}`, {
             name: `${this.options.tenantNamePrefix}${tenant.id}`,
@@ -113,7 +113,8 @@ export class MultiTenantEdge implements EdgeBinding {
           if (this.options.tenantCertificate.needsDnsFirst) {
             // CloudFront validates the certificate over HTTP on the tenant's domains, which must
             // already resolve to the connection group when the tenant is created.
-            tenant.domainNames.forEach(domain => records.get(domain)?.forEach(r => distributionTenant.addDependency(r)));
+            new Set(tenant.domainNames.map(domain => records.get(domain)).filter(r => r !== undefined))
+              .forEach(group => distributionTenant.addDependency(group));
           }
         }
         return { distribution, dnsTarget: endpoint };

@@ -52,7 +52,7 @@ export class ShardedEdge implements EdgeBinding {
         // Each shard is its own template, so a plain logical id cannot clash; it also spares
         // resolving a hashed id for every one of the shard's records.
         (distribution.node.defaultChild as cloudfront.CfnDistribution).overrideLogicalId('Distribution');
-        addAliasRecords(shard, context.hostedZone, plan.zoneDomainNames, {
+        addAliasRecords(shard, context.hostedZone, plan.recordGroups, {
           dnsName: distribution.distributionDomainName,
           hostedZoneId: cloudFrontZoneId(Stack.of(shard)),
         });

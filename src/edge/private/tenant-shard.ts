@@ -5,7 +5,6 @@ import { Construct } from 'constructs';
 import { DistributionHome } from './distribution-home';
 import { ShardEdge } from './edge-binding';
 import { ShardPlan } from '../../gateway/plan';
-import { MAX_STANDARD_PARAMETER_BYTES } from '../../tenants/tenant-config';
 
 /** What a shard is built from. */
 export interface TenantShardProps {
@@ -29,8 +28,8 @@ export class TenantShard extends NestedStack {
   public readonly home?: DistributionHome;
   /** The name the shard's tenant domains resolve to, when synth time knows it. */
   public readonly dnsTarget?: string;
-  /** The shard's host → tenant and config map. */
-  public readonly tenantConfig: ssm.StringParameter;
+  /** The shard's host → tenant and config map, in parts of at most 4 KB. */
+  public readonly tenantConfig: ssm.StringParameter[];
 
   constructor(scope: Construct, id: string, props: TenantShardProps) {
     super(scope, id, {
@@ -41,12 +40,12 @@ export class TenantShard extends NestedStack {
     this.distribution = edge.distribution;
     this.home = edge.home;
     this.dnsTarget = edge.dnsTarget;
-    const document = props.plan.tenantConfig;
-    this.tenantConfig = new ssm.StringParameter(this, 'TenantConfig', {
-      parameterName: `${props.tenantConfigPath}/shard-${this.index}`,
-      description: `Host to tenant and config for the tenants of shard ${this.index}`,
-      stringValue: document,
-      tier: Buffer.byteLength(document, 'utf8') > MAX_STANDARD_PARAMETER_BYTES ? ssm.ParameterTier.ADVANCED : ssm.ParameterTier.STANDARD,
-    });
+    // Standard tier always: every part fits it, and a parameter made advanced could never go back.
+    this.tenantConfig = props.plan.tenantConfig.map((part, k) => new ssm.StringParameter(this, `TenantConfig${k === 0 ? '' : k}`, {
+      parameterName: `${props.tenantConfigPath}/shard-${this.index}${k === 0 ? '' : `-part-${k}`}`,
+      description: `Host to tenant and config for the tenants of shard ${this.index}${k === 0 ? '' : `, part ${k}`}`,
+      stringValue: part,
+      tier: ssm.ParameterTier.STANDARD,
+    }));
   }
 }
