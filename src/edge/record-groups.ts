@@ -27,10 +27,10 @@ export function recordGroupCount(domainsPerShard: number, recordsPerDomain: numb
  * while the other still holds it, and fail.
  */
 export function recordGroupOf(domain: string, groups: number): number {
-  let hash = 0x811c9dc5; // FNV-1a, 32 bits
+  let hash = 0x811c9dc5; // FNV-1a, 32 bits: a stable hash needs the bit operations
   for (let i = 0; i < domain.length; i++) {
-    hash ^= domain.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
+    hash ^= domain.charCodeAt(i); // eslint-disable-line no-bitwise
+    hash = Math.imul(hash, 0x01000193) >>> 0; // eslint-disable-line no-bitwise
   }
   return hash % groups;
 }

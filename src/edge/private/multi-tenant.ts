@@ -114,7 +114,7 @@ export class MultiTenantEdge implements EdgeBinding {
             // CloudFront validates the certificate over HTTP on the tenant's domains, which must
             // already resolve to the connection group when the tenant is created.
             new Set(tenant.domainNames.map(domain => records.get(domain)).filter(r => r !== undefined))
-              .forEach(group => distributionTenant.addDependency(group));
+              .forEach(recordGroup => distributionTenant.addDependency(recordGroup));
           }
         }
         return { distribution, dnsTarget: endpoint };
