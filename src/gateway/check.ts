@@ -75,6 +75,10 @@ function networkProblems(gateway: Construct, config: GatewayConfig): string[] {
   } else if (zones !== undefined && zones.length < 2) {
     problems.push(`\`availabilityZones\` must name at least two zones (a load balancer spans two), got ${JSON.stringify(zones)}`);
   }
+  const wave = config.shardWaveSize;
+  if (!Number.isInteger(wave) || wave < 1 || wave > 50) {
+    problems.push(`\`shardWaveSize\` must be a whole number from 1 to 50 (the shards of a block), got ${JSON.stringify(wave)}`);
+  }
   const vpc = config.vpc;
   if (vpc && config.originAccess.usesVpcOrigins) {
     // CloudFront VPC origins reach an internal load balancer only in a VPC with an internet gateway.

@@ -161,4 +161,14 @@ export interface MultiTenantGatewayProps {
    * @default "/<stack name>/<gateway id>/tenants"
    */
   readonly tenantConfigPath?: string;
+
+  /**
+   * How many shards of a block (50 shards, one nested stack) CloudFormation creates or updates at
+   * once: shard n waits for shard n - `shardWaveSize`. CloudFront throttles distribution changes
+   * ("Rate exceeded" with about 130 at once), so a first deploy goes in waves of at most this many
+   * shards per block — 50 at once at the account's 500 distributions with the default. Routine
+   * onboarding changes one shard, so it never waits.
+   * @default 5
+   */
+  readonly shardWaveSize?: number;
 }

@@ -57,6 +57,7 @@ export interface GatewayConfig {
   readonly loadBalancerDeletionProtection: boolean;
   readonly observability: ObservabilityOptions;
   readonly tenantConfigPath: string;
+  readonly shardWaveSize: number;
   /** What the plan is made from. */
   readonly plan: PlanInput;
 }
@@ -98,6 +99,7 @@ export function resolveGateway(gateway: Construct, props: MultiTenantGatewayProp
     loadBalancerDeletionProtection: props.loadBalancerDeletionProtection ?? false,
     observability: props.observability ?? {},
     tenantConfigPath: props.tenantConfigPath ?? `/${Stack.of(gateway).stackName}/${gateway.node.id}/tenants`,
+    shardWaveSize: props.shardWaveSize ?? 5,
     plan: {
       tenants,
       quotas: quotas.quotas,

@@ -1,76 +1,52 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
-import * as route53 from 'aws-cdk-lib/aws-route53';
-import { MultiTenantGateway, TenantProps, Tenants } from '../../src';
-
-// CloudFormation's limits for a template deployed from S3, as nested stack templates are.
-const MAX_RESOURCES = 500;
-const MAX_BYTES = 1_000_000;
-
-function tenants(count: number): TenantProps[] {
-  return Array.from({ length: count }, (_, i) => ({ id: `tenant-${i}`, domainNames: [`tenant-${i}.example.com`] }));
-}
-
-/** Synthesizes a gateway and returns every template by file name. */
-function synth(list: TenantProps[]): Map<string, string> {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'gateway-scale-'));
-  try {
-    const app = new App({ outdir });
-    const stack = new Stack(app, 'Gateway', { env: { account: '123456789012', region: 'us-east-1' } });
-    new MultiTenantGateway(stack, 'Gateway', {
-      tenants: Tenants.fromList(list),
-      hostedZone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z123', zoneName: 'example.com' }),
-      distributionCertificate: acm.Certificate.fromCertificateArn(stack, 'EdgeCert', 'arn:aws:acm:us-east-1:123456789012:certificate/edge'),
-      loadBalancerCertificates: [acm.Certificate.fromCertificateArn(stack, 'AlbCert', 'arn:aws:acm:us-east-1:123456789012:certificate/origin')],
-      quotas: { recordsPerHostedZone: 2 * list.length },
-    });
-    const directory = app.synth().directory;
-    const files = fs.readdirSync(directory).filter(f => f.endsWith('.template.json'));
-    return new Map(files.map(f => [f, fs.readFileSync(path.join(directory, f), 'utf8')]));
-  } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
-  }
-}
-
-/** Paths (a.b.c) where two JSON values differ. */
-function differences(a: unknown, b: unknown, at = ''): string[] {
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) {
-    return a === b ? [] : [at];
-  }
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  return [...keys].flatMap(k => differences((a as any)[k], (b as any)[k], at ? `${at}.${k}` : k));
-}
+import { differences, expectDeployable, kinds, synth, tenants } from './scale-helpers';
+import { EdgeMode } from '../../src';
 
 describe('every template deploys at any tenant count', () => {
   test.each([1, 100, 1_000, 10_000])('%i tenants: each template has at most 500 resources and 1 MB', count => {
     const templates = synth(tenants(count));
-    expect(templates.size).toBe(1 + Math.ceil(count / 100));
-    for (const [file, text] of templates) {
-      const resources = Object.keys(JSON.parse(text).Resources ?? {}).length;
-      expect({ file, resources: resources <= MAX_RESOURCES, bytes: text.length <= MAX_BYTES })
-        .toEqual({ file, resources: true, bytes: true });
-    }
+    const shards = Math.ceil(count / 100);
+    expect(kinds(templates)).toEqual({ parent: [expect.any(String)], blocks: expect.any(Array), shards: expect.any(Array) });
+    expect(kinds(templates).shards).toHaveLength(shards);
+    expect(kinds(templates).blocks).toHaveLength(Math.ceil(shards / 50));
+    expectDeployable(templates);
   }, 300_000);
 });
 
-describe('onboarding cost', () => {
-  test('adding a tenant changes only its shard\'s template and the parent\'s reference to it', () => {
-    const before = synth(tenants(150));
-    const after = synth(tenants(151));
-    expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
-
-    const changed = [...after.keys()].filter(f => after.get(f) !== before.get(f)).sort();
-    const shard1 = changed.find(f => f.includes('Shard1'));
-    const parent = changed.find(f => !f.includes('.nested.'));
-    expect(changed).toEqual([parent, shard1].sort());
-    expect(after.get(shard1!)).toContain('tenant-150.example.com');
-
-    // In the parent, only the shard's nested-stack resource changes, and only where it points.
-    const paths = differences(JSON.parse(before.get(parent!)!), JSON.parse(after.get(parent!)!));
-    expect(paths.length).toBeGreaterThan(0);
-    for (const p of paths) expect(p).toMatch(/^Resources\.GatewayShard1NestedStackShard1NestedStackResource[0-9A-F]+\.Properties\.TemplateURL\./);
+describe('deploy waves', () => {
+  test('in a block, shard n waits for shard n - 5: at most 5 of its distributions change at once', () => {
+    const templates = synth(tenants(1_200));
+    const block = JSON.parse(templates.get(kinds(templates).blocks.find(f => f.includes('Block0'))!)!);
+    const stacks = Object.entries<any>(block.Resources).filter(([, r]) => r.Type === 'AWS::CloudFormation::Stack');
+    const shardOf = (id: string) => Number(/Shard(\d+)NestedStack/.exec(id)![1]);
+    const waits = Object.fromEntries(stacks.map(([id, r]) => [shardOf(id), (r.DependsOn ?? []).map(shardOf)]));
+    expect(waits[0]).toEqual([]);
+    expect(waits[4]).toEqual([]);
+    expect(waits[5]).toEqual([0]);
+    expect(waits[11]).toEqual([6]);
   }, 120_000);
+});
+
+describe('onboarding cost', () => {
+  test.each([
+    ['sharded distributions', undefined],
+    ['multi-tenant distribution', EdgeMode.multiTenantDistribution()],
+  ])('%s: adding or removing a tenant changes only its shard\'s template and the references to it', (_, edge) => {
+    const before = synth(tenants(150), edge);
+    for (const after of [synth(tenants(151), edge), synth(tenants(149), edge)]) {
+      expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
+      const changed = [...after.keys()].filter(f => after.get(f) !== before.get(f)).sort();
+      const { parent, blocks, shards } = kinds(new Map(changed.map(f => [f, ''])));
+      expect(shards).toEqual([expect.stringContaining('Shard1')]);
+      expect(blocks).toEqual([expect.stringContaining('Block0')]);
+      expect(parent).toHaveLength(1);
+
+      // Up the chain, only the pointer to the changed template changes.
+      for (const p of differences(JSON.parse(before.get(parent[0])!), JSON.parse(after.get(parent[0])!))) {
+        expect(p).toMatch(/^Resources\.GatewayBlock0NestedStackBlock0NestedStackResource[0-9A-F]+\.Properties\.TemplateURL\./);
+      }
+      for (const p of differences(JSON.parse(before.get(blocks[0])!), JSON.parse(after.get(blocks[0])!))) {
+        expect(p).toMatch(/^Resources\.Shard1NestedStackShard1NestedStackResource[0-9A-F]+\.Properties\.TemplateURL\./);
+      }
+    }
+  }, 300_000);
 });

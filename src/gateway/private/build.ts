@@ -1,20 +1,25 @@
 // Builds a gateway from its resolved configuration and plan: logs, network, certificates, origin
 // and fleet, the shared edge policies, one TenantShard per shard, then what watches them.
-import { Arn, Stack } from 'aws-cdk-lib';
+import { Arn, NestedStack, Stack } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { ShardEdge } from '../../edge/private/edge-binding';
 import { EdgePolicies } from '../../edge/private/policies';
 import { TenantShard } from '../../edge/private/tenant-shard';
 import { GatewayObservability } from '../../observability/observability';
 import { GatewayFleet } from '../../origin/private/gateway-fleet';
 import { GatewayOrigin } from '../../origin/private/gateway-origin';
 import { LogBucket } from '../../private/logging';
+import { blockOf } from '../../quotas/blocks';
 import { GatewayPlan } from '../plan';
 import { GatewayConfig } from '../resolve';
+
+/** Shards per nested stack of the middle layer: the 500 distributions an account may have make 10 blocks. */
+export const SHARDS_PER_BLOCK = 50;
 
 /** What the gateway exposes of what was built. */
 export interface GatewayParts {
@@ -63,11 +68,7 @@ export function buildGateway(gateway: Construct, config: GatewayConfig, plan: Ga
       logBucket: distributionLogBucket,
     }),
   });
-  const shards = plan.shards.map(shardPlan => new TenantShard(gateway, `Shard${shardPlan.index}`, {
-    plan: shardPlan,
-    edge,
-    tenantConfigPath: config.tenantConfigPath,
-  }));
+  const shards = buildShards(gateway, config, plan, edge);
 
   const homes = [...edge.sharedHomes, ...shards.flatMap(s => (s.home ? [s.home] : []))];
   const observability = GatewayObservability._watch(gateway, 'Observability', {
@@ -90,6 +91,30 @@ export function buildGateway(gateway: Construct, config: GatewayConfig, plan: Ga
     observability,
     originSecret: origin.access.secret,
   };
+}
+
+/**
+ * One TenantShard per shard, in blocks of SHARDS_PER_BLOCK (a nested stack each, so the parent
+ * holds one resource per block, not per shard: 500 shards fit). A shard's block is fixed by its
+ * index, so no shard ever moves to another template (which would replace its distribution). In a
+ * block, shard n waits for shard n - `shardWaveSize`: CloudFormation creates or updates at most
+ * that many of a block's shards at once, as CloudFront throttles distribution changes.
+ */
+function buildShards(gateway: Construct, config: GatewayConfig, plan: GatewayPlan, edge: ShardEdge): TenantShard[] {
+  const blocks = new Map<number, NestedStack>();
+  const byIndex = new Map<number, TenantShard>();
+  for (const shardPlan of plan.shards) {
+    const b = blockOf(shardPlan.index, SHARDS_PER_BLOCK);
+    const block = blocks.get(b) ?? new NestedStack(gateway, `Block${b}`, {
+      description: `cdk-multi-tenant-gateway: tenant shards ${b * SHARDS_PER_BLOCK} to ${(b + 1) * SHARDS_PER_BLOCK - 1}`,
+    });
+    blocks.set(b, block);
+    const shard = new TenantShard(block, `Shard${shardPlan.index}`, { plan: shardPlan, edge, tenantConfigPath: config.tenantConfigPath });
+    const before = byIndex.get(shardPlan.index - config.shardWaveSize);
+    if (before && blockOf(before.index, SHARDS_PER_BLOCK) === b) shard.addDependency(before);
+    byIndex.set(shardPlan.index, shard);
+  }
+  return [...byIndex.values()];
 }
 
 function makeVpc(gateway: Construct, config: GatewayConfig, logBucket?: s3.IBucket): ec2.Vpc {
