@@ -3,6 +3,7 @@
 // tenants file without loading aws-cdk-lib, so it starts fast in a PR check or on a laptop.
 import * as fs from 'fs';
 import * as path from 'path';
+import { parseArgs } from 'util';
 import { addTenant, EditResult, planReport, problemList, removeTenant, summarize, validateRegistry } from './commands';
 import { Quotas, QUOTA_SPECS, resolveQuotas, ResolvedQuotas } from '../quotas/quotas';
 
@@ -143,7 +144,7 @@ export function main(argv: string[], io: CliIo = processIo()): number {
 
   let context: Context;
   try {
-    const parsed = parseArgs(rest, command.flags);
+    const parsed = parseCommandLine(rest, command.flags);
     if (parsed.booleans.has('help')) {
       io.out(commandHelp(name));
       return 0;
@@ -165,30 +166,37 @@ export function main(argv: string[], io: CliIo = processIo()): number {
   }
 }
 
-function parseArgs(argv: string[], allowed: string[]): { args: string[]; lists: Map<string, string[]>; booleans: Set<string> } {
+/**
+ * Splits the command line with `parseArgs`, which handles `--name value`, `--name=value`, `-h`,
+ * grouped short options and `--`. It runs non-strict so that this function words every mistake,
+ * naming the argument as typed: an option the command does not take, a value missing or given
+ * to a flag. A value may start with a dash (`--file -x.json`), as before.
+ */
+function parseCommandLine(argv: string[], allowed: string[]): { args: string[]; lists: Map<string, string[]>; booleans: Set<string> } {
+  const options: { [name: string]: { type: 'boolean' | 'string'; multiple?: boolean; short?: string } } = {};
+  for (const flag of allowed) {
+    const kind = FLAGS[flag].kind;
+    options[flag] = { type: kind === 'boolean' ? 'boolean' : 'string', multiple: kind === 'list', ...(flag === 'help' ? { short: 'h' } : {}) };
+  }
+  const { tokens } = parseArgs({ args: argv, options, strict: false, allowPositionals: true, tokens: true });
+
   const args: string[] = [];
   const lists = new Map<string, string[]>();
   const booleans = new Set<string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--') {
-      args.push(...argv.slice(i + 1));
-      break;
+  for (const token of tokens) {
+    if (token.kind === 'positional') {
+      args.push(token.value);
+    } else if (token.kind === 'option') {
+      const flag = token.name;
+      if (!allowed.includes(flag)) throw new UsageError(`unknown option "${argv[token.index]}"`);
+      if (FLAGS[flag].kind === 'boolean') {
+        if (token.value !== undefined) throw new UsageError(`option "--${flag}" takes no value`);
+        booleans.add(flag);
+      } else {
+        if (token.value === undefined) throw new UsageError(`option "--${flag}" needs a value`);
+        lists.set(flag, [...(lists.get(flag) ?? []), token.value]);
+      }
     }
-    if (!arg.startsWith('-') || arg === '-') {
-      args.push(arg);
-      continue;
-    }
-    const [flag, inline] = arg === '-h' ? ['help', undefined] : splitOnce(arg.replace(/^--/, ''), '=');
-    if (!allowed.includes(flag)) throw new UsageError(`unknown option "${arg}"`);
-    if (FLAGS[flag].kind === 'boolean') {
-      if (inline !== undefined) throw new UsageError(`option "--${flag}" takes no value`);
-      booleans.add(flag);
-      continue;
-    }
-    const value = inline ?? argv[++i];
-    if (value === undefined) throw new UsageError(`option "--${flag}" needs a value`);
-    lists.set(flag, [...(lists.get(flag) ?? []), value]);
   }
   return { args, lists, booleans };
 }

@@ -368,7 +368,7 @@ describe('entry point', () => {
       }
     };
     visit(path.join(root, 'src', 'cli', 'main.ts'));
-    expect([...external].sort()).toEqual(['fs', 'path']);
+    expect([...external].sort()).toEqual(['fs', 'path', 'util']);
     expect([...seen].map(f => path.relative(root, f)).sort()).toEqual([
       'src/certificates/certificate-plan.ts', 'src/cli/commands.ts', 'src/cli/main.ts', 'src/cli/registry-file.ts',
       'src/edge/record-groups.ts', 'src/edge/shape.ts', 'src/gateway/plan.ts', 'src/private/problems.ts', 'src/quotas/blocks.ts',
