@@ -5,6 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { addTenant, EditResult, planReport, problemList, removeTenant, summarize, validateRegistry } from './commands';
+import { withFileLock, writeFileAtomic } from './safe-write';
 import { Quotas, QUOTA_SPECS, resolveQuotas, ResolvedQuotas } from '../quotas/quotas';
 
 const BIN = 'cdk-multi-tenant-gateway';
@@ -62,16 +63,12 @@ const COMMANDS: { [name: string]: Command } = {
     checkArgs: args => {
       if (args.length < 2) throw new UsageError('`add` needs a tenant id and at least one domain name');
     },
-    run: context => {
-      const text = readFile(context, true);
-      const result = addTenant(text, context.source, {
-        id: context.args[0],
-        domainNames: context.args.slice(1),
-        externalDns: context.booleans.has('external-dns'),
-        config: context.config,
-      }, context.quotas);
-      return writeEdit(context, result);
-    },
+    run: context => editLocked(context, true, text => addTenant(text, context.source, {
+      id: context.args[0],
+      domainNames: context.args.slice(1),
+      externalDns: context.booleans.has('external-dns'),
+      config: context.config,
+    }, context.quotas)),
   },
   remove: {
     usage: 'remove <id>',
@@ -81,10 +78,7 @@ const COMMANDS: { [name: string]: Command } = {
     checkArgs: args => {
       if (args.length !== 1) throw new UsageError('`remove` needs exactly one tenant id');
     },
-    run: context => {
-      const result = removeTenant(readFile(context, false)!, context.source, context.args[0], context.quotas);
-      return writeEdit(context, result);
-    },
+    run: context => editLocked(context, false, text => removeTenant(text!, context.source, context.args[0], context.quotas)),
   },
   validate: {
     usage: 'validate',
@@ -239,11 +233,19 @@ function readFile(context: Context, mayBeMissing: boolean): string | undefined {
   }
 }
 
-/** Writes an edited tenants file and tells the user what changed. */
-function writeEdit(context: Context, result: EditResult): number {
-  fs.writeFileSync(context.file, result.text);
-  result.messages.forEach(m => context.io.out(m));
-  return 0;
+/**
+ * Reads, edits and writes the tenants file holding its lock, so parallel edits queue up instead
+ * of losing each other's tenants, then tells the user what changed. The new text replaces the
+ * file in one step (safe-write.ts), so a run killed at any point leaves a whole file.
+ */
+function editLocked(context: Context, mayBeMissing: boolean, edit: (text: string | undefined) => EditResult): number {
+  const tell = (message: string) => context.io.err(message);
+  return withFileLock(context.file, lock => {
+    const result = edit(readFile(context, mayBeMissing));
+    writeFileAtomic(lock.target, result.text, { beforeRename: lock.assertHeld });
+    result.messages.forEach(m => context.io.out(m));
+    return 0;
+  }, { name: context.source, onWait: tell, onBreak: tell });
 }
 
 function isCommand(name: string): boolean {
