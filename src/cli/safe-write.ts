@@ -21,8 +21,9 @@
 //     the 30 s a run waits, so a waiter outlasts a dead lock instead of failing. A run whose lock
 //     was broken (it stalled for 20 s) notices before renaming and fails rather than overwrite
 //     the newer edit.
-// Breaking happens under a second lock (`<file>.lock.break`) and only when the lock is still the
-// one judged stale, so two waiters cannot both break it and then both hold it.
+// A stale lock is broken by renaming it aside (one atomic step, so two waiters cannot both break
+// it) and deleting it only when it is still the lock judged stale; a fresh lock moved by mistake
+// is linked back.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -151,7 +152,7 @@ export function withFileLock<T>(file: string, action: (lock: HeldLock) => T, opt
 }
 
 /** What a lock file says about its holder. */
-interface Holder {
+export interface Holder {
   readonly text: string;
   readonly ino: number;
   readonly mtimeMs: number;
@@ -184,9 +185,10 @@ function acquire(lock: string, name: string, options: LockOptions): string {
     const holder = inspect(lock);
     if (holder === undefined) continue; // released just now
     const stale = staleReason(holder, staleMs);
-    const broken = stale === undefined ? 'busy' : breakStale(lock, holder, staleMs);
-    if (broken === 'removed') options.onBreak?.(`Removed a stale lock on ${name} (${lock}): ${stale}.`);
-    if (broken !== 'busy') continue;
+    if (stale !== undefined) {
+      if (breakStale(lock, holder) === 'removed') options.onBreak?.(`Removed a stale lock on ${name} (${lock}): ${stale}.`);
+      continue;
+    }
 
     const waited = Date.now() - start;
     if (waited >= waitMs) {
@@ -212,31 +214,35 @@ function staleReason(holder: Holder, staleMs: number): string | undefined {
 }
 
 /**
- * Removes a stale lock if it is still the one judged stale: 'removed'; 'changed' when it is
- * gone or another run's now; 'busy' when another run is breaking it (the caller waits).
+ * Removes a stale lock if it is still the one judged stale: 'removed', or 'changed' when another
+ * run got there first. Renaming the lock aside first means only one run can take a given lock
+ * file away; when that turns out to be a fresh lock (its holder released it and another run
+ * took it since we looked), it is linked back where it was.
  */
-function breakStale(lock: string, judged: Holder, staleMs: number): 'removed' | 'changed' | 'busy' {
-  const breaker = `${lock}.break`;
+export function breakStale(lock: string, judged: Holder): 'removed' | 'changed' {
+  const aside = `${lock}.stale.${process.pid}.${randomHex()}`;
   try {
-    fs.closeSync(fs.openSync(breaker, 'wx'));
+    fs.renameSync(lock, aside);
   } catch (e) {
-    if (code(e) !== 'EEXIST') throw e;
-    // A breaker is held for a few system calls; one this old was left by a killed run.
-    const left = inspect(breaker);
-    if (left !== undefined && Date.now() - left.mtimeMs > staleMs) removeQuietly(breaker);
-    return 'busy';
+    if (code(e) === 'ENOENT') return 'changed';
+    throw e;
+  }
+  const moved = inspect(aside);
+  if (moved !== undefined && moved.ino === judged.ino && moved.text === judged.text) {
+    removeQuietly(aside);
+    return 'removed';
   }
   try {
-    const now = inspect(lock);
-    if (now === undefined || now.ino !== judged.ino || now.mtimeMs !== judged.mtimeMs || now.text !== judged.text) return 'changed';
-    removeQuietly(lock);
-    return 'removed';
-  } finally {
-    removeQuietly(breaker);
+    fs.linkSync(aside, lock);
+  } catch {
+    // A newer lock is there already: the run we moved this one from finds out before it writes.
   }
+  removeQuietly(aside);
+  return 'changed';
 }
 
-function inspect(file: string): Holder | undefined {
+/** The lock file's holder, or undefined when there is no lock. */
+export function inspect(file: string): Holder | undefined {
   let text: string;
   let stat: fs.Stats;
   try {
@@ -280,15 +286,19 @@ function isRunning(pid: number): boolean {
 
 /** `.tenants.json.<pid>.<random>.tmp`: hidden, and named for the file it replaces. */
 function tempName(target: string): string {
-  return `.${path.basename(target)}.${process.pid}.${Math.random().toString(16).slice(2, 10).padEnd(8, '0')}.tmp`;
+  return `.${path.basename(target)}.${process.pid}.${randomHex()}.tmp`;
+}
+
+function randomHex(): string {
+  return Math.random().toString(16).slice(2, 10).padEnd(8, '0');
 }
 
 /**
- * Deletes temporary files left by runs killed mid-write. Only a lock holder writes them, and the
- * caller holds the lock, so every one there is an orphan.
+ * Deletes what runs killed mid-edit left: temporary files (only a lock holder writes them, and
+ * the caller holds the lock, so every one there is an orphan) and stale locks renamed aside.
  */
 function removeOrphans(target: string): void {
-  const prefix = `.${path.basename(target)}.`;
+  const base = path.basename(target);
   const folder = path.dirname(target);
   let names: string[];
   try {
@@ -297,7 +307,8 @@ function removeOrphans(target: string): void {
     return;
   }
   for (const name of names) {
-    if (name.startsWith(prefix) && /^\d+\.[0-9a-f]{8}\.tmp$/.test(name.slice(prefix.length))) {
+    if ((name.startsWith(`.${base}.`) && /^\d+\.[0-9a-f]{8}\.tmp$/.test(name.slice(base.length + 2))) ||
+      (name.startsWith(`${base}.lock.stale.`) && /^\d+\.[0-9a-f]{8}$/.test(name.slice(base.length + 12)))) {
       removeQuietly(path.join(folder, name));
     }
   }

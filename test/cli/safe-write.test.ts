@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { DEFAULT_STALE_MS, resolveLinks, withFileLock, writeFileAtomic } from '../../src/cli/safe-write';
+import { breakStale, DEFAULT_STALE_MS, inspect, resolveLinks, withFileLock, writeFileAtomic } from '../../src/cli/safe-write';
 
 let dir: string;
 beforeEach(() => {
@@ -163,9 +163,28 @@ describe('withFileLock', () => {
     expect(broken).toEqual([expect.stringMatching(/: it is older than 20 s\.$/)]);
   });
 
-  test('removes temporary files left by killed runs, and only those', () => {
-    const orphans = ['.tenants.json.123.0123abcd.tmp', '.tenants.json.4.ffffffff.tmp'];
-    const others = ['.tenants.json.swp', 'tenants.json.123.0123abcd.tmp', '.other.json.123.0123abcd.tmp', '.tenants.json.x.0123abcd.tmp'];
+  test('breaking a lock takes away only the lock judged stale; a fresh one moved by mistake goes back', () => {
+    const lock = lockOf({ pid: deadPid(), host: os.hostname() });
+    const judged = inspect(lock)!;
+    expect(breakStale(lock, judged)).toBe('removed');
+    expect(listing()).toEqual([]);
+    expect(breakStale(lock, judged)).toBe('changed');
+
+    // Between the look and the break, the dead run's lock went and a live run took the lock.
+    lockOf({ pid: deadPid(), host: os.hostname() });
+    const looked = inspect(lock)!;
+    fs.unlinkSync(lock);
+    lockOf({ pid: process.ppid, host: os.hostname() });
+    const fresh = fs.readFileSync(lock, 'utf8');
+    expect(breakStale(lock, looked)).toBe('changed');
+    expect(fs.readFileSync(lock, 'utf8')).toBe(fresh);
+    expect(listing()).toEqual(['tenants.json.lock']);
+  });
+
+  test('removes what killed runs left: temporary files and locks renamed aside, and only those', () => {
+    const orphans = ['.tenants.json.123.0123abcd.tmp', '.tenants.json.4.ffffffff.tmp', 'tenants.json.lock.stale.123.0123abcd'];
+    const others = ['.tenants.json.swp', 'tenants.json.123.0123abcd.tmp', '.other.json.123.0123abcd.tmp', '.tenants.json.x.0123abcd.tmp',
+      'other.json.lock.stale.123.0123abcd', 'tenants.json.lock.stale.123'];
     for (const name of [...orphans, ...others]) fs.writeFileSync(path.join(dir, name), '{');
     withFileLock(file(), () => undefined);
     expect(listing()).toEqual([...others].sort());
