@@ -3,7 +3,9 @@
 // tenants file without loading aws-cdk-lib, so it starts fast in a PR check or on a laptop.
 import * as fs from 'fs';
 import * as path from 'path';
+import { parseArgs } from 'util';
 import { addTenant, EditResult, planReport, problemList, removeTenant, summarize, validateRegistry } from './commands';
+import { withFileLock, writeFileAtomic } from './safe-write';
 import { Quotas, QUOTA_SPECS, resolveQuotas, ResolvedQuotas } from '../quotas/quotas';
 
 const BIN = 'cdk-multi-tenant-gateway';
@@ -61,16 +63,12 @@ const COMMANDS: { [name: string]: Command } = {
     checkArgs: args => {
       if (args.length < 2) throw new UsageError('`add` needs a tenant id and at least one domain name');
     },
-    run: context => {
-      const text = readFile(context, true);
-      const result = addTenant(text, context.source, {
-        id: context.args[0],
-        domainNames: context.args.slice(1),
-        externalDns: context.booleans.has('external-dns'),
-        config: context.config,
-      }, context.quotas);
-      return writeEdit(context, result);
-    },
+    run: context => editLocked(context, true, text => addTenant(text, context.source, {
+      id: context.args[0],
+      domainNames: context.args.slice(1),
+      externalDns: context.booleans.has('external-dns'),
+      config: context.config,
+    }, context.quotas)),
   },
   remove: {
     usage: 'remove <id>',
@@ -80,10 +78,7 @@ const COMMANDS: { [name: string]: Command } = {
     checkArgs: args => {
       if (args.length !== 1) throw new UsageError('`remove` needs exactly one tenant id');
     },
-    run: context => {
-      const result = removeTenant(readFile(context, false)!, context.source, context.args[0], context.quotas);
-      return writeEdit(context, result);
-    },
+    run: context => editLocked(context, false, text => removeTenant(text!, context.source, context.args[0], context.quotas)),
   },
   validate: {
     usage: 'validate',
@@ -143,7 +138,7 @@ export function main(argv: string[], io: CliIo = processIo()): number {
 
   let context: Context;
   try {
-    const parsed = parseArgs(rest, command.flags);
+    const parsed = parseCommandLine(rest, command.flags);
     if (parsed.booleans.has('help')) {
       io.out(commandHelp(name));
       return 0;
@@ -165,30 +160,37 @@ export function main(argv: string[], io: CliIo = processIo()): number {
   }
 }
 
-function parseArgs(argv: string[], allowed: string[]): { args: string[]; lists: Map<string, string[]>; booleans: Set<string> } {
+/**
+ * Splits the command line with `parseArgs`, which handles `--name value`, `--name=value`, `-h`,
+ * grouped short options and `--`. It runs non-strict so that this function words every mistake,
+ * naming the argument as typed: an option the command does not take, a value missing or given
+ * to a flag. A value may start with a dash (`--file -x.json`), as before.
+ */
+function parseCommandLine(argv: string[], allowed: string[]): { args: string[]; lists: Map<string, string[]>; booleans: Set<string> } {
+  const options: { [name: string]: { type: 'boolean' | 'string'; multiple?: boolean; short?: string } } = {};
+  for (const flag of allowed) {
+    const kind = FLAGS[flag].kind;
+    options[flag] = { type: kind === 'boolean' ? 'boolean' : 'string', multiple: kind === 'list', ...(flag === 'help' ? { short: 'h' } : {}) };
+  }
+  const { tokens } = parseArgs({ args: argv, options, strict: false, allowPositionals: true, tokens: true });
+
   const args: string[] = [];
   const lists = new Map<string, string[]>();
   const booleans = new Set<string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--') {
-      args.push(...argv.slice(i + 1));
-      break;
+  for (const token of tokens) {
+    if (token.kind === 'positional') {
+      args.push(token.value);
+    } else if (token.kind === 'option') {
+      const flag = token.name;
+      if (!allowed.includes(flag)) throw new UsageError(`unknown option "${argv[token.index]}"`);
+      if (FLAGS[flag].kind === 'boolean') {
+        if (token.value !== undefined) throw new UsageError(`option "--${flag}" takes no value`);
+        booleans.add(flag);
+      } else {
+        if (token.value === undefined) throw new UsageError(`option "--${flag}" needs a value`);
+        lists.set(flag, [...(lists.get(flag) ?? []), token.value]);
+      }
     }
-    if (!arg.startsWith('-') || arg === '-') {
-      args.push(arg);
-      continue;
-    }
-    const [flag, inline] = arg === '-h' ? ['help', undefined] : splitOnce(arg.replace(/^--/, ''), '=');
-    if (!allowed.includes(flag)) throw new UsageError(`unknown option "${arg}"`);
-    if (FLAGS[flag].kind === 'boolean') {
-      if (inline !== undefined) throw new UsageError(`option "--${flag}" takes no value`);
-      booleans.add(flag);
-      continue;
-    }
-    const value = inline ?? argv[++i];
-    if (value === undefined) throw new UsageError(`option "--${flag}" needs a value`);
-    lists.set(flag, [...(lists.get(flag) ?? []), value]);
   }
   return { args, lists, booleans };
 }
@@ -231,11 +233,19 @@ function readFile(context: Context, mayBeMissing: boolean): string | undefined {
   }
 }
 
-/** Writes an edited tenants file and tells the user what changed. */
-function writeEdit(context: Context, result: EditResult): number {
-  fs.writeFileSync(context.file, result.text);
-  result.messages.forEach(m => context.io.out(m));
-  return 0;
+/**
+ * Reads, edits and writes the tenants file holding its lock, so parallel edits queue up instead
+ * of losing each other's tenants, then tells the user what changed. The new text replaces the
+ * file in one step (safe-write.ts), so a run killed at any point leaves a whole file.
+ */
+function editLocked(context: Context, mayBeMissing: boolean, edit: (text: string | undefined) => EditResult): number {
+  const tell = (message: string) => context.io.err(message);
+  return withFileLock(context.file, lock => {
+    const result = edit(readFile(context, mayBeMissing));
+    writeFileAtomic(lock.target, result.text, { beforeRename: lock.assertHeld });
+    result.messages.forEach(m => context.io.out(m));
+    return 0;
+  }, { name: context.source, onWait: tell, onBreak: tell });
 }
 
 function isCommand(name: string): boolean {

@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import { parseJsonText } from './json-text';
 import { show, throwIfProblems } from '../private/problems';
 
 /** One tenant: a partner served on its own domain names by the shared app. */
@@ -157,13 +158,7 @@ export class Tenants {
    * @param source what to call the text in errors, e.g. a file name
    */
   public static fromJson(json: string, source: string = 'tenants JSON'): Tenants {
-    let document: unknown;
-    try {
-      document = JSON.parse(json);
-    } catch (e) {
-      const { line, column } = positionOf(json, (e as Error).message);
-      throw new Error(`${source}:${line}:${column}: malformed JSON: ${(e as Error).message}`);
-    }
+    const document = parseJsonText(json, source);
     const list = Array.isArray(document) ? document : (document as { tenants?: unknown })?.tenants;
     if (!Array.isArray(list)) {
       throw new Error(`${source}: expected an object with a \`tenants\` list (or a bare list of tenants), got ${show(document).slice(0, 80)}`);
@@ -192,12 +187,4 @@ export class Tenants {
 
 function copyTenant(tenant: TenantProps): TenantProps {
   return { ...tenant, domainNames: [...tenant.domainNames], config: tenant.config && { ...tenant.config } };
-}
-
-/** Line and column (1-based) of the offset a JSON.parse message reports, or of the end of the text. */
-function positionOf(text: string, message: string): { line: number; column: number } {
-  const match = /position (\d+)/.exec(message);
-  const offset = match ? Number(match[1]) : text.length;
-  const before = text.slice(0, offset).split('\n');
-  return { line: before.length, column: before[before.length - 1].length + 1 };
 }

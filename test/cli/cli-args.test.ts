@@ -1,0 +1,83 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { main } from '../../src/cli/main';
+
+// The command line as node:util's parseArgs splits it, with the CLI's own words for mistakes.
+// cli.test.ts covers the usage errors and help; these pin the finer points of the syntax.
+
+let dir: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenants-cli-args-'));
+  fs.writeFileSync(path.join(dir, 'tenants.json'), '{\n  "tenants": []\n}\n');
+});
+afterEach(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function run(...argv: string[]): { code: number; out: string; err: string } {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = main(argv, { cwd: dir, out: text => out.push(text), err: text => err.push(text) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+function tenants(name = 'tenants.json'): unknown[] {
+  return JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')).tenants;
+}
+
+test.each([
+  [['validate', '-x'], 'unknown option "-x"'],
+  [['validate', '-hx'], 'unknown option "-hx"'],
+  [['validate', '-h=1'], 'unknown option "-h=1"'],
+  [['validate', '--verbose=3'], 'unknown option "--verbose=3"'],
+  [['add', 'a', 'a.example.com', '--no-external-dns'], 'unknown option "--no-external-dns"'],
+  [['validate', '--config', 'a=b'], 'unknown option "--config"'],
+  [['validate', '--help=yes'], 'option "--help" takes no value'],
+  [['add', 'a', 'a.example.com', '--external-dns='], 'option "--external-dns" takes no value'],
+  [['validate', '--file'], 'option "--file" needs a value'],
+  [['add', 'a', 'a.example.com', '--config'], 'option "--config" needs a value'],
+])('%j: %s, exit 2', (argv, message) => {
+  const result = run(...argv);
+  expect(result.code).toBe(2);
+  expect(result.err).toBe(`cdk-multi-tenant-gateway: ${message}\nRun "cdk-multi-tenant-gateway ${argv[0]} --help" for usage.`);
+  expect(result.out).toBe('');
+});
+
+test('the first mistake is the one reported, even before --help', () => {
+  expect(run('validate', '--bogus', '--help').err).toMatch(/^cdk-multi-tenant-gateway: unknown option "--bogus"/);
+  expect(run('validate', '--help', '--bogus').err).toMatch(/^cdk-multi-tenant-gateway: unknown option "--bogus"/);
+});
+
+test('options go anywhere among the arguments, with the value inline or next', () => {
+  expect(run('add', '--external-dns', 'a', '--config=plan=gold', 'a.example.com', '--config', 'seats=5').code).toBe(0);
+  expect(tenants()).toEqual([{ id: 'a', domainNames: ['a.example.com'], shard: 0, externalDns: true, config: { plan: 'gold', seats: '5' } }]);
+});
+
+test('the last --file wins, and a value may start with a dash', () => {
+  expect(run('add', 'a', 'a.example.com', '--file', 'ignored.json', '--file', '-dash.json').code).toBe(0);
+  expect(tenants('-dash.json')).toEqual([{ id: 'a', domainNames: ['a.example.com'], shard: 0 }]);
+  expect(fs.existsSync(path.join(dir, 'ignored.json'))).toBe(false);
+});
+
+test('repeated --quota: each applies, and the last of one name wins', () => {
+  fs.writeFileSync(path.join(dir, 'tenants.json'), JSON.stringify({
+    tenants: [{ id: 'a', domainNames: ['a.example.com', 'b.example.com'], shard: 0 }],
+  }));
+  expect(run('validate', '--quota', 'domainsPerDistribution=1', '--quota=domainsPerDistribution=2').code).toBe(0);
+  expect(run('validate', '--quota=domainsPerDistribution=2', '--quota', 'domainsPerDistribution=1').code).toBe(1);
+});
+
+test('after --, everything is an argument; a lone - always is', () => {
+  const result = run('add', 'a', '--', '--external-dns');
+  expect(result.code).toBe(1);
+  expect(result.err).toMatch(/`domainNames\[0\]` "--external-dns" must be a lower-case fully qualified domain name/);
+  expect(run('validate', '-').err).toMatch(/`validate` takes no arguments, got "-"/);
+  expect(run('validate', '--', '--help').err).toMatch(/`validate` takes no arguments, got "--help"/);
+});
+
+test('-h and --help print the command help wherever they are', () => {
+  for (const argv of [['remove', '-h'], ['remove', '--help', 'a', 'b'], ['remove', 'a', 'b', '-h']]) {
+    expect(run(...argv)).toMatchObject({ code: 0, err: '', out: expect.stringMatching(/^Usage: cdk-multi-tenant-gateway remove <id>/) });
+  }
+});
