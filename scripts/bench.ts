@@ -192,8 +192,10 @@ function failedAt(failures: Failure[], kind: CaseKind, tenants: number): Failure
   return failures.find(f => f.kind === kind && f.tenants === tenants);
 }
 
+/** An error's first line, cut short for a table cell; the notes under the tables give it whole. */
+const brief = (error: string, max = 160): string => (error.length <= max ? error : `${error.slice(0, max).trimEnd()}… (in full below)`);
 const failedText = (f: Failure | undefined): string =>
-  (f ? `failed${f.timeMs !== undefined ? ` after ${seconds(f.timeMs)}` : ''}: ${f.error}` : 'not measured');
+  (f ? `failed${f.timeMs !== undefined ? ` after ${seconds(f.timeMs)}` : ''}: ${brief(f.error)}` : 'not measured');
 
 /** Route 53 change requests per shard (per CloudFront distribution) at the first deploy. */
 const perShard = (r: CaseResult): number => r.deploy.route53Changes / Math.max(1, r.deploy.distributions + r.deploy.distributionTenants);
@@ -206,8 +208,8 @@ function targets(results: Map<string, CaseResult>, failures: Failure[], sizes: n
     const name = `${count(tenants)} tenants: time at most ${max}x the ${floorKind === 'floor' ? "floor's" : "grouped floor's"}`;
     const gw = results.get(`gateway-${tenants}`);
     const floor = results.get(`${floorKind}-${tenants}`);
-    if (!gw) return { name, value: `gateway ${failedText(failedAt(failures, 'gateway', tenants))}`, met: false };
-    if (!floor) return { name, value: `floor ${failedText(failedAt(failures, floorKind, tenants))}`, met: undefined };
+    if (!gw) return { name, value: `the gateway ${failedAt(failures, 'gateway', tenants) ? 'failed' : 'was not measured'}`, met: false };
+    if (!floor) return { name, value: `the floor ${failedAt(failures, floorKind, tenants) ? 'failed' : 'was not measured'}`, met: undefined };
     const r = gw.timeMs / floor.timeMs;
     return { name, value: ratio(r), met: r <= max };
   };
@@ -216,7 +218,7 @@ function targets(results: Map<string, CaseResult>, failures: Failure[], sizes: n
     const gw = results.get(`gateway-${tenants}`);
     if (gw) return { name, value: megabytes(gw.peakRssBytes), met: gw.peakRssBytes < max };
     const f = failedAt(failures, 'gateway', tenants);
-    return { name, value: `gateway ${failedText(f)}${f?.peakRssBytes ? ` (peak ${megabytes(f.peakRssBytes)})` : ''}`, met: false };
+    return { name, value: `the gateway ${f ? 'failed' : 'was not measured'}${f?.peakRssBytes ? `, peak ${megabytes(f.peakRssBytes)} by then` : ''}`, met: false };
   };
 
   const largest = sizes[sizes.length - 1];
@@ -302,13 +304,13 @@ function report(options: Options, results: Map<string, CaseResult>, failures: Fa
   const rate = options.route53Rate;
   const deployRows = options.sizes.flatMap(tenants => KINDS.flatMap(kind => {
     const r = results.get(`${kind}-${tenants}`);
-    if (!r) return [[LABEL[kind], count(tenants), cell(`**${failedText(failedAt(failures, kind, tenants))}**`), '', '', '', '', '', '']];
+    if (!r) return [[LABEL[kind], count(tenants), failedAt(failures, kind, tenants) ? '**failed** (above)' : 'not measured', '', '', '', '', '', '']];
     const d = r.deploy;
     const o = r.onboarding;
     const onboardingCells = isOnboarding(o)
       ? [`${o.templatesTouched.length}${o.templatesCreated.length > 0 ? ` (${o.templatesCreated.length} new)` : ''}`,
         changes(o.route53), changes(o.distributions)]
-      : [o ? cell(`failed: ${o.error}`) : 'not measured', '', ''];
+      : [o ? cell(`failed: ${brief(o.error, 100)}`) : 'not measured', '', ''];
     return [[LABEL[kind], count(tenants), count(d.resources), count(d.route53Changes), decimal(perShard(r)),
       `≥ ${duration(d.route53Changes / rate)}`, ...onboardingCells]];
   }));

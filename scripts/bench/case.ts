@@ -174,7 +174,7 @@ function synth(kind: CaseKind, count: number, size: number, outdir: string): str
 
 function firstLine(e: unknown): string {
   const message = e instanceof Error ? e.message : String(e);
-  return message.trim().split('\n')[0].slice(0, 500);
+  return message.trim().split('\n')[0].slice(0, 4000);
 }
 
 function main(): void {
