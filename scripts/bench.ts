@@ -1,45 +1,65 @@
-// Synthesis benchmark: the gateway at 100, 1,000 and 10,000 tenants against a floor of bare L1
-// resources (one CfnDistribution per 100 domains, an A and an AAAA CfnRecordSet per domain, one
-// nested stack per distribution). Prints a markdown table; `--json` prints the figures as JSON.
+// Synthesis and deploy-cost benchmark: the gateway at 100, 1,000 and 10,000 tenants against two
+// floors of bare L1 resources (one CfnDistribution per 100 domains, one nested stack per
+// distribution, and per domain either an A and an AAAA CfnRecordSet, or an A and an AAAA alias in
+// the shard's one CfnRecordSetGroup). Prints markdown tables; `--json` prints the figures as JSON.
 //
-//   npm run bench [-- --sizes 100,1000] [--runs 3] [--json] [--cpu-prof <dir>]
+//   npm run bench [-- --sizes 100,1000,10000,50000] [--runs 3] [--json] [--cpu-prof <dir>]
+//                 [--cdk-lib latest|<version>] [--route53-rate 5]
 //
 // Each case runs in a fresh child process (scripts/bench/case.ts) so that peak memory is the
 // case's own and no case warms another's caches. With --runs N every case runs N times,
 // interleaved, and the fastest run counts: other load on the machine only ever adds time.
-import { spawnSync } from 'child_process';
+//
+// The deploy figures are read from the synthesized templates (scripts/bench/deploy.ts), so they
+// follow whatever the gateway emits; the onboarding figures diff the templates of N and N + 1
+// tenants. --cdk-lib installs that aws-cdk-lib into a scratch folder once and runs the cases on
+// it (scripts/bench/cdk-lib.ts); the report names the version the cases loaded.
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { CaseKind, CaseResult } from './bench/case';
+import type { CaseFailure, CaseKind, CaseResult } from './bench/case';
+import { CDK_LIB_DIR_ENV, CdkLibChoice, prepareCdkLib } from './bench/cdk-lib';
+import type { Changes, OnboardingFigures } from './bench/deploy';
 import { summarizeProfile } from './bench/profile';
 
 const ROOT = path.resolve(__dirname, '..');
-const KINDS: CaseKind[] = ['floor', 'gateway'];
-const LABEL: Record<CaseKind, string> = { floor: 'floor (bare L1s)', gateway: 'MultiTenantGateway' };
+const KINDS: CaseKind[] = ['floor', 'floor-grouped', 'gateway'];
+const LABEL: Record<CaseKind, string> = {
+  'floor': 'floor (bare L1s, RecordSet per record)',
+  'floor-grouped': 'floor (bare L1s, RecordSetGroup per shard)',
+  'gateway': 'MultiTenantGateway',
+};
 
 // The targets the gateway is held to (at the largest size measured).
 const MAX_TIME_VS_FLOOR = 1.5;
 const MAX_PEAK_RSS_BYTES = 2e9;
 const MAX_PER_TENANT_GROWTH = 1.5;
+// ... and at 10,000 tenants, and at every size for the deploy figures.
+const AT = 10_000;
+const MAX_TIME_VS_GROUPED_FLOOR = 1.2;
+const MAX_PEAK_RSS_BYTES_AT = 1e9;
+const MAX_ROUTE53_CHANGES_PER_SHARD = 2;
+const MAX_ROUTE53_CHANGES_PER_ONBOARDING = 1;
 
 interface Options {
   readonly sizes: number[];
   readonly runs: number;
   readonly json: boolean;
   readonly cpuProfDir?: string;
+  /** The aws-cdk-lib to run the cases on: a version, a dist-tag or a range; the project's own by default. */
+  readonly cdkLib?: string;
+  /** Route 53 change requests per second, for the lower bound of the first deploy's DNS time. */
+  readonly route53Rate: number;
 }
 
-interface Failure {
-  readonly kind: CaseKind;
-  readonly tenants: number;
-  readonly error: string;
-}
+type Failure = CaseFailure;
 
 interface Target {
   readonly name: string;
   readonly value: string;
-  readonly met: boolean;
+  /** undefined: not judged (what it compares with failed). */
+  readonly met: boolean | undefined;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -47,6 +67,8 @@ function parseArgs(argv: string[]): Options {
   let runs = 1;
   let json = false;
   let cpuProfDir: string | undefined;
+  let cdkLib: string | undefined;
+  let route53Rate = 5;
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2);
     const value = (): string => {
@@ -66,29 +88,69 @@ function parseArgs(argv: string[]): Options {
       if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs takes a positive whole number');
     } else if (flag === '--cpu-prof') {
       cpuProfDir = path.resolve(value());
+    } else if (flag === '--cdk-lib') {
+      cdkLib = value();
+    } else if (flag === '--route53-rate') {
+      route53Rate = Number(value());
+      if (!(route53Rate > 0)) throw new Error('--route53-rate takes a positive number of requests per second');
     } else {
-      throw new Error(`unknown argument ${argv[i]} (use --sizes 100,1000, --runs 3, --json, --cpu-prof <dir>)`);
+      throw new Error(`unknown argument ${argv[i]} (use --sizes 100,1000, --runs 3, --json, --cpu-prof <dir>, ` +
+        '--cdk-lib latest, --route53-rate 5)');
     }
   }
-  return { sizes: [...new Set(sizes)].sort((a, b) => a - b), runs, json, cpuProfDir };
+  return { sizes: [...new Set(sizes)].sort((a, b) => a - b), runs, json, cpuProfDir, cdkLib, route53Rate };
 }
 
-/** Runs one case in a fresh Node process, synthesizing into a temp directory it then deletes. */
-function runCase(kind: CaseKind, tenants: number, profile: string | undefined): CaseResult | Failure {
+/** The kernel's high-water mark of a running process's memory, where the platform tells. */
+function peakRssOf(pid: number): number | undefined {
+  try {
+    const match = /^VmHWM:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Runs one case in a fresh Node process, synthesizing into a temp directory it then deletes. A
+ * case that dies without reporting (out of memory, say) still gets the peak memory this process
+ * watched it reach.
+ */
+async function runCase(kind: CaseKind, tenants: number, profile: string | undefined, onboarding: boolean,
+  cdkLib: CdkLibChoice): Promise<CaseResult | Failure> {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${kind}-${tenants}-`));
   const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${path.dirname(profile)}`, `--cpu-prof-name=${path.basename(profile)}`] : [];
+  const env = { ...process.env };
+  delete env[CDK_LIB_DIR_ENV];
+  if (cdkLib.dir) env[CDK_LIB_DIR_ENV] = cdkLib.dir;
   try {
     // --transpile-only: type-checking would add ~15 s and ~500 MB to every child, skewing peak memory.
-    const child = spawnSync(process.execPath, [
+    const child = spawn(process.execPath, [
       ...nodeArgs, require.resolve('ts-node/dist/bin'), '--transpile-only', '--project', 'tsconfig.scripts.json',
-      path.join('scripts', 'bench', 'case.ts'), kind, String(tenants), outdir,
-    ], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    const last = child.stdout.trim().split('\n').pop() ?? '';
-    if (child.status !== 0 || !last.startsWith('{')) {
-      const why = child.error?.message ?? (child.stderr.trim() || `exit ${child.status ?? child.signal}`);
-      return { kind, tenants, error: why.split('\n').slice(-5).join(' | ') };
+      path.join('scripts', 'bench', 'case.ts'), kind, String(tenants), outdir, ...(onboarding ? ['--onboarding'] : []),
+    ], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (s: string) => { stdout += s; });
+    child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s; });
+    let watchedPeak = 0;
+    const watch = setInterval(() => { watchedPeak = Math.max(watchedPeak, peakRssOf(child.pid ?? 0) ?? 0); }, 250);
+    const started = Date.now();
+    const [status, signal, spawnError] = await new Promise<[number | null, NodeJS.Signals | null, Error | undefined]>(resolve => {
+      child.on('error', e => resolve([null, null, e]));
+      child.on('close', (code, sig) => resolve([code, sig, undefined]));
+    });
+    clearInterval(watch);
+
+    const last = stdout.trim().split('\n').pop() ?? '';
+    if (last.startsWith('{')) {
+      const reported = JSON.parse(last) as CaseResult | Failure;
+      if (status === 0 || isFailure(reported)) return reported;
     }
-    return JSON.parse(last) as CaseResult;
+    // Died without a word: the error is in stderr (Node's fatal errors print no "Error:" prefix).
+    const lines = (spawnError?.message ?? stderr).split('\n').map(l => l.trim()).filter(l => l !== '');
+    const why = lines.find(l => /^(FATAL ERROR|\w*Error\b)/.test(l)) ?? lines.pop() ?? `exit ${status ?? signal}`;
+    return { kind, tenants, error: why, timeMs: Date.now() - started, peakRssBytes: watchedPeak || undefined };
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
@@ -98,34 +160,70 @@ function isFailure(r: CaseResult | Failure): r is Failure {
   return 'error' in r;
 }
 
+function isOnboarding(o: CaseResult['onboarding']): o is OnboardingFigures {
+  return o !== undefined && !('error' in o);
+}
+
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 const megabytes = (bytes: number): string => `${Math.round(bytes / 1e6).toLocaleString('en-US')} MB`;
 const count = (n: number): string => n.toLocaleString('en-US');
 const ratio = (x: number): string => `${x.toFixed(2)}x`;
 const range = (xs: number[], f: (x: number) => string): string =>
   (Math.min(...xs) === Math.max(...xs) ? f(xs[0]) : `${f(Math.min(...xs))}–${f(Math.max(...xs))}`);
+/** A duration in seconds, in the unit that reads best. */
+const duration = (s: number): string => (s < 10 ? `${Number(s.toFixed(1))} s` : s < 120 ? `${Math.round(s)} s`
+  : s < 7200 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`);
+const decimal = (x: number): string => Number(x.toFixed(2)).toLocaleString('en-US');
+const plural = (n: number, what: string): string => `${count(n)} ${what}${n === 1 ? '' : 's'}`;
+/** Markdown-safe table cell. */
+const cell = (s: string): string => s.replace(/\|/g, '\\|');
+const changes = (c: Changes): string => {
+  const parts = ([['created', c.created], ['updated', c.updated], ['deleted', c.deleted]] as const).filter(([, n]) => n > 0);
+  const total = c.created + c.updated + c.deleted;
+  return total === 0 ? '0' : `${count(total)} (${parts.map(([what, n]) => `${count(n)} ${what}`).join(', ')})`;
+};
 
 function table(header: string[], align: ('l' | 'r')[], rows: string[][]): string {
   const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
   return [line(header), line(align.map(a => (a === 'r' ? '---:' : '---'))), ...rows.map(line)].join('\n');
 }
 
-/** The three targets, judged where the sizes measured allow. */
-function targets(results: Map<string, CaseResult>, sizes: number[]): Target[] {
+function failedAt(failures: Failure[], kind: CaseKind, tenants: number): Failure | undefined {
+  return failures.find(f => f.kind === kind && f.tenants === tenants);
+}
+
+/** An error's first line, cut short for a table cell; the notes under the tables give it whole. */
+const brief = (error: string, max = 160): string => (error.length <= max ? error : `${error.slice(0, max).trimEnd()}… (in full below)`);
+const failedText = (f: Failure | undefined): string =>
+  (f ? `failed${f.timeMs !== undefined ? ` after ${seconds(f.timeMs)}` : ''}: ${brief(f.error)}` : 'not measured');
+
+/** Route 53 change requests per shard (per CloudFront distribution) at the first deploy. */
+const perShard = (r: CaseResult): number => r.deploy.route53Changes / Math.max(1, r.deploy.distributions + r.deploy.distributionTenants);
+const onboardingRoute53 = (o: OnboardingFigures): number => o.route53.created + o.route53.updated + o.route53.deleted;
+
+/** The targets, judged where the sizes measured allow; a gateway that failed to synthesize misses them. */
+function targets(results: Map<string, CaseResult>, failures: Failure[], sizes: number[]): Target[] {
   const out: Target[] = [];
-  const largest = sizes[sizes.length - 1];
-  const gw = results.get(`gateway-${largest}`);
-  const floor = results.get(`floor-${largest}`);
-  if (gw && floor) {
+  const versus = (tenants: number, floorKind: CaseKind, max: number): Target => {
+    const name = `${count(tenants)} tenants: time at most ${max}x the ${floorKind === 'floor' ? "floor's" : "grouped floor's"}`;
+    const gw = results.get(`gateway-${tenants}`);
+    const floor = results.get(`${floorKind}-${tenants}`);
+    if (!gw) return { name, value: `the gateway ${failedAt(failures, 'gateway', tenants) ? 'failed' : 'was not measured'}`, met: false };
+    if (!floor) return { name, value: `the floor ${failedAt(failures, floorKind, tenants) ? 'failed' : 'was not measured'}`, met: undefined };
     const r = gw.timeMs / floor.timeMs;
-    out.push({ name: `${count(largest)} tenants: time at most ${MAX_TIME_VS_FLOOR}x the floor's`, value: ratio(r), met: r <= MAX_TIME_VS_FLOOR });
-  }
-  if (gw) {
-    out.push({
-      name: `${count(largest)} tenants: peak RSS under ${MAX_PEAK_RSS_BYTES / 1e9} GB`,
-      value: megabytes(gw.peakRssBytes), met: gw.peakRssBytes < MAX_PEAK_RSS_BYTES,
-    });
-  }
+    return { name, value: ratio(r), met: r <= max };
+  };
+  const memory = (tenants: number, max: number): Target => {
+    const name = `${count(tenants)} tenants: peak RSS under ${max / 1e9} GB`;
+    const gw = results.get(`gateway-${tenants}`);
+    if (gw) return { name, value: megabytes(gw.peakRssBytes), met: gw.peakRssBytes < max };
+    const f = failedAt(failures, 'gateway', tenants);
+    return { name, value: `the gateway ${f ? 'failed' : 'was not measured'}${f?.peakRssBytes ? `, peak ${megabytes(f.peakRssBytes)} by then` : ''}`, met: false };
+  };
+
+  const largest = sizes[sizes.length - 1];
+  out.push(versus(largest, 'floor', MAX_TIME_VS_FLOOR));
+  out.push(memory(largest, MAX_PEAK_RSS_BYTES));
   const small = results.get('gateway-1000');
   const big = results.get('gateway-10000');
   if (small && big) {
@@ -136,18 +234,50 @@ function targets(results: Map<string, CaseResult>, sizes: number[]): Target[] {
       met: r <= MAX_PER_TENANT_GROWTH,
     });
   }
+  if (sizes.includes(AT)) {
+    out.push(versus(AT, 'floor-grouped', MAX_TIME_VS_GROUPED_FLOOR));
+    out.push(memory(AT, MAX_PEAK_RSS_BYTES_AT));
+  }
+
+  // The deploy figures at every size measured: the worst one counts (the largest size, on a tie).
+  const gateways = sizes.flatMap(n => results.get(`gateway-${n}`) ?? []);
+  const missing = sizes.filter(n => !results.has(`gateway-${n}`));
+  const unmeasured = missing.length > 0 ? `; gateway failed at ${missing.map(count).join(', ')}` : '';
+  const worstShard = gateways.reduce<CaseResult | undefined>((w, r) => (!w || perShard(r) >= perShard(w) ? r : w), undefined);
+  out.push({
+    name: `first deploy: at most ${MAX_ROUTE53_CHANGES_PER_SHARD} Route 53 change requests per shard`,
+    value: worstShard
+      ? `${decimal(perShard(worstShard))} (${count(worstShard.deploy.route53Changes)} for ` +
+        `${plural(worstShard.deploy.distributions + worstShard.deploy.distributionTenants, 'distribution')} at ${count(worstShard.tenants)} tenants)${unmeasured}`
+      : `not measured${unmeasured}`,
+    met: worstShard !== undefined && missing.length === 0 && perShard(worstShard) <= MAX_ROUTE53_CHANGES_PER_SHARD,
+  });
+  const onboarded = gateways.filter(r => isOnboarding(r.onboarding));
+  const notOnboarded = gateways.filter(r => !isOnboarding(r.onboarding)).map(r => r.tenants);
+  const worstOnboarding = onboarded.reduce<CaseResult | undefined>((w, r) =>
+    (!w || onboardingRoute53(r.onboarding as OnboardingFigures) >= onboardingRoute53(w.onboarding as OnboardingFigures) ? r : w), undefined);
+  const onboardingGaps = `${unmeasured}${notOnboarded.length > 0 ? `; appending failed at ${notOnboarded.map(count).join(', ')}` : ''}`;
+  out.push({
+    name: `onboarding: at most ${MAX_ROUTE53_CHANGES_PER_ONBOARDING} Route 53 change request`,
+    value: worstOnboarding
+      ? `${onboardingRoute53(worstOnboarding.onboarding as OnboardingFigures)} (appending tenant ${count(worstOnboarding.tenants + 1)})${onboardingGaps}`
+      : `not measured${onboardingGaps}`,
+    met: worstOnboarding !== undefined && missing.length === 0 && notOnboarded.length === 0 &&
+      onboardingRoute53(worstOnboarding.onboarding as OnboardingFigures) <= MAX_ROUTE53_CHANGES_PER_ONBOARDING,
+  });
   return out;
 }
 
-function report(options: Options, results: Map<string, CaseResult>, failures: Failure[], met: Target[], load: number): void {
+function report(options: Options, results: Map<string, CaseResult>, failures: Failure[], met: Target[], load: number, cdkLib: CdkLibChoice): void {
   const rows: string[][] = [];
   for (const tenants of options.sizes) {
     for (const kind of KINDS) {
       const r = results.get(`${kind}-${tenants}`);
+      const f = failedAt(failures, kind, tenants);
       rows.push(r
         ? [LABEL[kind], count(tenants), seconds(r.timeMs), seconds(r.cpuMs), `${(r.timeMs / tenants).toFixed(2)} ms`,
           megabytes(r.peakRssBytes), count(r.templates), count(r.maxResources), count(r.maxTemplateBytes)]
-        : [LABEL[kind], count(tenants), 'failed', '', '', '', '', '', '']);
+        : [LABEL[kind], count(tenants), cell(`**${failedText(f)}**`), '', '', f?.peakRssBytes ? megabytes(f.peakRssBytes) : '', '', '', '']);
     }
   }
   console.log(table(
@@ -157,18 +287,54 @@ function report(options: Options, results: Map<string, CaseResult>, failures: Fa
   const ratios = options.sizes.flatMap(tenants => {
     const gw = results.get(`gateway-${tenants}`);
     const floor = results.get(`floor-${tenants}`);
-    return gw && floor
-      ? [[count(tenants), ratio(gw.timeMs / floor.timeMs), ratio(gw.cpuMs / floor.cpuMs), ratio(gw.peakRssBytes / floor.peakRssBytes)]]
+    const grouped = results.get(`floor-grouped-${tenants}`);
+    const vs = (f: CaseResult | undefined, pick: (r: CaseResult) => number): string => (gw && f ? ratio(pick(gw) / pick(f)) : '');
+    return gw && (floor || grouped)
+      ? [[count(tenants), vs(floor, r => r.timeMs), vs(grouped, r => r.timeMs), vs(floor, r => r.cpuMs), vs(grouped, r => r.cpuMs),
+        vs(floor, r => r.peakRssBytes), vs(grouped, r => r.peakRssBytes)]]
       : [];
   });
   if (ratios.length > 0) {
     console.log();
-    console.log(table(['tenants', 'time, gateway / floor', 'CPU time, gateway / floor', 'peak RSS, gateway / floor'],
-      ['r', 'r', 'r', 'r'], ratios));
+    console.log(table(['tenants', 'time, gateway / floor', 'time, gateway / grouped floor', 'CPU time, gateway / floor',
+      'CPU time, gateway / grouped floor', 'peak RSS, gateway / floor', 'peak RSS, gateway / grouped floor'],
+    ['r', 'r', 'r', 'r', 'r', 'r', 'r'], ratios));
   }
+
+  const rate = options.route53Rate;
+  const deployRows = options.sizes.flatMap(tenants => KINDS.flatMap(kind => {
+    const r = results.get(`${kind}-${tenants}`);
+    if (!r) return [[LABEL[kind], count(tenants), failedAt(failures, kind, tenants) ? '**failed** (above)' : 'not measured', '', '', '', '', '', '']];
+    const d = r.deploy;
+    const o = r.onboarding;
+    const onboardingCells = isOnboarding(o)
+      ? [`${o.templatesTouched.length}${o.templatesCreated.length > 0 ? ` (${o.templatesCreated.length} new)` : ''}`,
+        changes(o.route53), changes(o.distributions)]
+      : [o ? cell(`failed: ${brief(o.error, 100)}`) : 'not measured', '', ''];
+    return [[LABEL[kind], count(tenants), count(d.resources), count(d.route53Changes), decimal(perShard(r)),
+      `≥ ${duration(d.route53Changes / rate)}`, ...onboardingCells]];
+  }));
+  if (deployRows.length > 0) {
+    console.log();
+    console.log(table(['case', 'tenants', 'CloudFormation resources', 'Route 53 changes, first deploy', 'per shard',
+      `Route 53 time, first deploy (at ${rate}/s)`, 'appending a tenant: templates touched', 'Route 53 changes', 'distributions created or updated'],
+    ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'], deployRows));
+    const validation = [...results.values()].filter(r => r.deploy.validationRecords > 0);
+    console.log();
+    console.log('Route 53 change requests: one per `AWS::Route53::RecordSet` and one per `AWS::Route53::RecordSetGroup`; ' +
+      'per shard: per CloudFront distribution (or distribution tenant). Route 53 time is a lower bound: requests / rate. ' +
+      'Appending a tenant: the templates of N and N + 1 tenants diffed resource by resource (a new logical id is a create, ' +
+      'changed properties an update; nested templates matched by file name). ' +
+      (validation.length === 0
+        ? 'No case has DNS-validated certificates, so no validation records.'
+        : `DNS-validated certificates add validation records: ${validation.map(r => `${LABEL[r.kind]} at ${count(r.tenants)}: ` +
+          `${count(r.deploy.validationRecords)}`).join('; ')}.`));
+  }
+
   if (met.length > 0) {
     console.log();
-    console.log(table(['target', 'measured', 'met'], ['l', 'r', 'l'], met.map(t => [t.name, t.value, t.met ? 'yes' : '**no**'])));
+    console.log(table(['target', 'measured', 'met'], ['l', 'l', 'l'],
+      met.map(t => [t.name, cell(t.value), t.met === undefined ? 'not judged' : t.met ? 'yes' : '**no**'])));
   }
 
   const all = [...results.values()];
@@ -180,18 +346,33 @@ function report(options: Options, results: Map<string, CaseResult>, failures: Fa
       `Peak RSS is the process's high-water mark, including ${range(all.map(r => r.startRssBytes), megabytes)} for loaded modules.`);
   }
   const cpus = os.cpus();
-  console.log(`Node ${process.version}, aws-cdk-lib ${require('aws-cdk-lib/package.json').version}, ` +
+  const seen = [...new Set([...all.map(r => r.cdkLibVersion), ...failures.flatMap(f => f.cdkLibVersion ?? [])])];
+  const constructs = [...new Set(all.map(r => r.constructsVersion))];
+  console.log(`Node ${process.version}, aws-cdk-lib ${seen.length > 0 ? seen.join(' and ') : cdkLib.version} as the cases loaded it ` +
+    `(${cdkLib.dir ? `\`--cdk-lib ${options.cdkLib}\`, from the scratch folder` : "the project's own"}` +
+    `${constructs.length > 0 ? `; constructs ${constructs.join(' and ')}` : ''}), ` +
     `${cpus[0]?.model.trim() ?? 'unknown CPU'} (${cpus.length} cores).`);
   if (load > cpus.length / 2) {
     console.log(`\n**The machine was busy** (load average up to ${load.toFixed(1)} on ${cpus.length} cores): ` +
       'wall times are inflated; compare CPU times, or rerun with `--runs 3`.');
   }
-  for (const f of failures) console.log(`\n**${LABEL[f.kind]} at ${count(f.tenants)} tenants failed:** ${f.error}`);
+  for (const f of failures) {
+    console.log(`\n**${LABEL[f.kind]} at ${count(f.tenants)} tenants failed**` +
+      `${f.timeMs !== undefined ? ` after ${seconds(f.timeMs)}` : ''}${f.peakRssBytes ? `, peak RSS ${megabytes(f.peakRssBytes)}` : ''}: ${f.error}`);
+  }
+  for (const r of all) {
+    if (r.onboarding && !isOnboarding(r.onboarding)) {
+      console.log(`\n**${LABEL[r.kind]}: appending tenant ${count(r.tenants + 1)} failed:** ${r.onboarding.error}`);
+    }
+  }
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   if (options.cpuProfDir) fs.mkdirSync(options.cpuProfDir, { recursive: true });
+  const cdkLib: CdkLibChoice = options.cdkLib
+    ? prepareCdkLib(options.cdkLib, ROOT)
+    : { version: (JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', 'aws-cdk-lib', 'package.json'), 'utf8')) as { version: string }).version };
 
   let load = os.loadavg()[0];
   const results = new Map<string, CaseResult>();
@@ -201,22 +382,24 @@ function main(): void {
     for (let run = 1; run <= options.runs; run++) {
       for (const kind of KINDS) {
         const key = `${kind}-${tenants}`;
-        if (failures.some(f => f.kind === kind && f.tenants === tenants)) continue;
+        if (failedAt(failures, kind, tenants)) continue;
         process.stderr.write(`bench: ${kind}, ${count(tenants)} tenants, run ${run}/${options.runs}... `);
         const profile = options.cpuProfDir && path.join(options.cpuProfDir, `${key}-${run}.cpuprofile`);
-        const r = runCase(kind, tenants, profile);
+        // The deploy figures are the same every run; appending a tenant is diffed on the first only.
+        const r = await runCase(kind, tenants, profile, run === 1, cdkLib);
         load = Math.max(load, os.loadavg()[0]);
         if (isFailure(r)) {
           failures.push(r);
           process.stderr.write(`FAILED: ${r.error}\n`);
           continue;
         }
-        process.stderr.write(`${seconds(r.timeMs)} (CPU ${seconds(r.cpuMs)}), ${megabytes(r.peakRssBytes)}\n`);
+        process.stderr.write(`${seconds(r.timeMs)} (CPU ${seconds(r.cpuMs)}), ${megabytes(r.peakRssBytes)}, aws-cdk-lib ${r.cdkLibVersion}\n`);
         // The fastest run counts; peak memory is the highest seen, so a lucky run hides no spike.
         const best = results.get(key);
         const peakRssBytes = Math.max(r.peakRssBytes, best?.peakRssBytes ?? 0);
+        const onboarding = best?.onboarding ?? r.onboarding;
         if (!best || r.timeMs < best.timeMs) {
-          results.set(key, { ...r, peakRssBytes });
+          results.set(key, { ...r, peakRssBytes, onboarding });
           if (profile) profiles.set(key, profile);
         } else {
           results.set(key, { ...best, peakRssBytes });
@@ -225,13 +408,14 @@ function main(): void {
     }
   }
 
-  const met = targets(results, options.sizes);
+  const met = targets(results, failures, options.sizes);
   if (options.json) {
     console.log(JSON.stringify({
-      node: process.version, loadAverage: load, runs: options.runs, results: [...results.values()], failures, targets: met,
+      node: process.version, cdkLib: { requested: options.cdkLib ?? null, version: cdkLib.version, scratch: cdkLib.dir !== undefined },
+      loadAverage: load, runs: options.runs, route53Rate: options.route53Rate, results: [...results.values()], failures, targets: met,
     }, null, 2));
   } else {
-    report(options, results, failures, met, load);
+    report(options, results, failures, met, load, cdkLib);
   }
 
   // Profiles cover the whole child; summarize only the timed part of each case's fastest run.
@@ -244,4 +428,7 @@ function main(): void {
   if (failures.length > 0) process.exitCode = 1;
 }
 
-main();
+main().catch(e => {
+  console.error(e);
+  process.exitCode = 1;
+});

@@ -1,10 +1,13 @@
 // One benchmark case, run in a fresh process by scripts/bench.ts so that peak memory is this
 // case's alone and no case warms another's caches:
 //
-//   case.ts <gateway|floor> <tenants> <outdir>
+//   case.ts <gateway|floor|floor-grouped> <tenants> <outdir> [--onboarding]
 //
-// Prints one line of JSON (a CaseResult). Only construct + synth is timed; loading modules
-// (and compiling TypeScript) happens before the clock starts and is reported separately.
+// Prints one line of JSON (a CaseResult, or a CaseFailure when construct or synth throws). Only
+// construct + synth is timed; loading modules (and compiling TypeScript) happens before the clock
+// starts and is reported separately. The deploy figures are read back from the templates after
+// the clock stops; with --onboarding the case then also synthesizes one tenant more and diffs.
+import './use-cdk-lib'; // first: with --cdk-lib, aws-cdk-lib must load from the scratch folder
 import * as fs from 'fs';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
@@ -12,13 +15,19 @@ import { App, NestedStack, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import { loadedCdkLib } from './cdk-lib';
+import { DeployFigures, deployFigures, OnboardingFigures, onboardingFigures } from './deploy';
 import { MultiTenantGateway, Tenants } from '../../src';
 
-export type CaseKind = 'gateway' | 'floor';
+export type CaseKind = 'floor' | 'floor-grouped' | 'gateway';
+export const CASE_KINDS: readonly CaseKind[] = ['floor', 'floor-grouped', 'gateway'];
 
 export interface CaseResult {
   readonly kind: CaseKind;
   readonly tenants: number;
+  /** aws-cdk-lib's version as this process loaded it (`require('aws-cdk-lib/package.json').version`). */
+  readonly cdkLibVersion: string;
+  readonly constructsVersion: string;
   /** Construct + synth, wall time in milliseconds. */
   readonly timeMs: number;
   /** CPU time (user + system) of the same, in milliseconds: less swayed by other load on the machine. */
@@ -32,8 +41,24 @@ export interface CaseResult {
   readonly templates: number;
   readonly maxResources: number;
   readonly maxTemplateBytes: number;
+  /** Read from the synthesized templates. */
+  readonly deploy: DeployFigures;
+  /** Appending tenant N + 1 (with --onboarding): the diff of the templates, or why N + 1 failed. */
+  readonly onboarding?: OnboardingFigures | { readonly error: string };
   /** The timed part on the monotonic clock V8's CPU profiles use, in microseconds. */
   readonly clockUs: { readonly fromUs: number; readonly toUs: number };
+}
+
+/** A case whose construct or synth threw: how far it got. */
+export interface CaseFailure {
+  readonly kind: CaseKind;
+  readonly tenants: number;
+  /** The first line of the error's message. */
+  readonly error: string;
+  /** From the start of the clock to the error, when the case got that far. */
+  readonly timeMs?: number;
+  readonly peakRssBytes?: number;
+  readonly cdkLibVersion?: string;
 }
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
@@ -48,24 +73,32 @@ function domainOf(i: number): string {
   return `tenant-${String(i + 1).padStart(5, '0')}.${ZONE_NAME}`;
 }
 
-/** The construct under test, configured as a user with `count` single-domain tenants would. */
-function buildGateway(stack: Stack, count: number): void {
+/**
+ * The construct under test, configured as a user with `size` single-domain tenants would; `count`
+ * tenants are built (size + 1 for onboarding), under quotas raised for `size` tenants.
+ */
+function buildGateway(stack: Stack, count: number, size: number): void {
   const tenants = Array.from({ length: count }, (_, i) => ({ id: `tenant-${i + 1}`, domainNames: [domainOf(i)] }));
   new MultiTenantGateway(stack, 'Gateway', {
     tenants: Tenants.fromList(tenants),
     hostedZone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: ZONE_ID, zoneName: ZONE_NAME }),
     distributionCertificate: acm.Certificate.fromCertificateArn(stack, 'EdgeCertificate', EDGE_CERT),
     loadBalancerCertificates: [acm.Certificate.fromCertificateArn(stack, 'OriginCertificate', ORIGIN_CERT)],
-    // A and AAAA both count against the zone's records quota: 20,000 records for 10,000 tenants.
-    quotas: { recordsPerHostedZone: 25_000 },
+    quotas: {
+      // A and AAAA both count against the zone's records quota: 20,000 records for 10,000 tenants.
+      recordsPerHostedZone: Math.max(25_000, Math.ceil(2.5 * size)),
+      // One distribution per 100 domains, with room to append: past AWS's default of 500 above 49,000.
+      distributionsPerAccount: Math.max(500, Math.ceil(size / DOMAINS_PER_DISTRIBUTION) + 10),
+    },
   });
 }
 
 /**
  * The floor: the same distributions and records as bare L1s, one nested stack per distribution.
- * No construct can synthesize these resources for less.
+ * No construct can synthesize these resources for less. With `grouped`, each shard's records are
+ * one CfnRecordSetGroup (an A and an AAAA alias per domain) instead of a CfnRecordSet per record.
  */
-function buildFloor(stack: Stack, count: number): void {
+function buildFloor(stack: Stack, count: number, grouped: boolean): void {
   for (let shard = 0; shard * DOMAINS_PER_DISTRIBUTION < count; shard++) {
     const nested = new NestedStack(stack, `Shard${shard}`);
     const domains = Array.from({ length: Math.min(DOMAINS_PER_DISTRIBUTION, count - shard * DOMAINS_PER_DISTRIBUTION) },
@@ -87,6 +120,17 @@ function buildFloor(stack: Stack, count: number): void {
         },
       },
     });
+    if (grouped) {
+      new route53.CfnRecordSetGroup(nested, 'Records', {
+        hostedZoneId: ZONE_ID,
+        recordSets: domains.flatMap(domain => ['A', 'AAAA'].map(type => ({
+          name: `${domain}.`,
+          type,
+          aliasTarget: { dnsName: distribution.attrDomainName, hostedZoneId: 'Z2FDTNDATAQYW2' },
+        }))),
+      });
+      continue;
+    }
     for (const domain of domains) {
       for (const type of ['A', 'AAAA']) {
         new route53.CfnRecordSet(nested, `${domain} ${type}`, {
@@ -115,41 +159,79 @@ function monotonicUs(): number {
   return Number(process.hrtime.bigint() / 1000n);
 }
 
+/** Constructs the case's app with `count` tenants and synthesizes it into `outdir`. */
+function synth(kind: CaseKind, count: number, size: number, outdir: string): string {
+  const app = new App({ outdir });
+  const stack = new Stack(app, 'Bench', { env: ENV });
+  if (kind === 'gateway') buildGateway(stack, count, size);
+  else buildFloor(stack, count, kind === 'floor-grouped');
+  const directory = app.synth().directory;
+  // Newer aws-cdk-lib validates the templates during synth and, on errors, sets the exit code
+  // rather than throwing; `cdk synth` would fail, so the case does.
+  if (process.exitCode) throw new Error(`aws-cdk-lib's template validation failed the synth (exit code ${process.exitCode}; see validation-report.json)`);
+  return directory;
+}
+
+function firstLine(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  return message.trim().split('\n')[0].slice(0, 4000);
+}
+
 function main(): void {
-  const [kind, countArg, outdir] = process.argv.slice(2);
+  const [kind, countArg, outdir, ...flags] = process.argv.slice(2);
   const count = Number(countArg);
-  if ((kind !== 'gateway' && kind !== 'floor') || !Number.isInteger(count) || count < 1 || !outdir) {
-    throw new Error('usage: case.ts <gateway|floor> <tenants> <outdir>');
+  if (!CASE_KINDS.includes(kind as CaseKind) || !Number.isInteger(count) || count < 1 || !outdir ||
+    flags.some(f => f !== '--onboarding')) {
+    throw new Error(`usage: case.ts <${CASE_KINDS.join('|')}> <tenants> <outdir> [--onboarding]`);
   }
+  const caseKind = kind as CaseKind;
 
   const startupMs = performance.now();
   const fromUs = monotonicUs();
   const cpuStart = process.cpuUsage();
   const startRssBytes = process.memoryUsage().rss;
-  const app = new App({ outdir });
-  const stack = new Stack(app, 'Bench', { env: ENV });
-  (kind === 'gateway' ? buildGateway : buildFloor)(stack, count);
-  const assembly = app.synth();
+  let directory: string;
+  try {
+    directory = synth(caseKind, count, count, path.join(outdir, 'n'));
+  } catch (e) {
+    let cdkLibVersion: string | undefined;
+    try {
+      cdkLibVersion = loadedCdkLib().version;
+    } catch {
+      // the failure itself is the news
+    }
+    const failure: CaseFailure = {
+      kind: caseKind, tenants: count, error: firstLine(e), timeMs: performance.now() - startupMs, peakRssBytes: peakRss(), cdkLibVersion,
+    };
+    console.log(JSON.stringify(failure));
+    process.exitCode = 1;
+    return;
+  }
   const timeMs = performance.now() - startupMs;
   const toUs = monotonicUs();
   const cpu = process.cpuUsage(cpuStart);
   const cpuMs = (cpu.user + cpu.system) / 1000;
   const peakRssBytes = peakRss();
 
-  // Template figures are read back from disk, outside the clock.
-  let templates = 0;
-  let maxResources = 0;
-  let maxTemplateBytes = 0;
-  for (const file of fs.readdirSync(assembly.directory).filter(f => f.endsWith('.template.json'))) {
-    const text = fs.readFileSync(path.join(assembly.directory, file), 'utf8');
-    templates++;
-    maxResources = Math.max(maxResources, Object.keys(JSON.parse(text).Resources ?? {}).length);
-    maxTemplateBytes = Math.max(maxTemplateBytes, Buffer.byteLength(text));
+  // Everything below is outside the clock and after the peak was read.
+  const { version: cdkLibVersion, constructsVersion } = loadedCdkLib();
+  const deploy = deployFigures(directory);
+  let onboarding: CaseResult['onboarding'];
+  if (flags.includes('--onboarding')) {
+    // Untimed, so aws-cdk-lib's template validation (on by default in recent versions; it reads
+    // the templates after writing them and changes none) is skipped here: it would double the bench.
+    process.env.CDK_VALIDATION = 'false';
+    try {
+      onboarding = onboardingFigures(directory, synth(caseKind, count + 1, count, path.join(outdir, 'n+1')));
+    } catch (e) {
+      onboarding = { error: firstLine(e) };
+    }
   }
 
   const result: CaseResult = {
-    kind, tenants: count, timeMs, cpuMs, startupMs, startRssBytes, peakRssBytes, templates, maxResources, maxTemplateBytes,
-    clockUs: { fromUs, toUs },
+    kind: caseKind, tenants: count, cdkLibVersion, constructsVersion, timeMs, cpuMs, startupMs, startRssBytes, peakRssBytes,
+    templates: deploy.templates, maxResources: deploy.maxResources, maxTemplateBytes: deploy.maxTemplateBytes,
+    deploy, onboarding, clockUs: { fromUs, toUs },
   };
   console.log(JSON.stringify(result));
 }

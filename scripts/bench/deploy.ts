@@ -1,0 +1,150 @@
+// What a synthesized cloud assembly would cost to deploy, read from its templates alone, so the
+// figures follow whatever the code under test emits: CloudFormation resources, Route 53 change
+// requests, CloudFront distributions; and, between the assemblies of N and N + 1 tenants, what
+// appending one tenant creates and updates.
+import * as fs from 'fs';
+import * as path from 'path';
+
+interface Resource {
+  readonly Type: string;
+  readonly Properties?: unknown;
+}
+
+interface Template {
+  readonly Resources?: Record<string, Resource>;
+}
+
+/** Each call to Route 53's ChangeResourceRecordSets that CloudFormation makes is one request. */
+const ROUTE53_CHANGES = new Set(['AWS::Route53::RecordSet', 'AWS::Route53::RecordSetGroup']);
+const DISTRIBUTIONS = new Set(['AWS::CloudFront::Distribution', 'AWS::CloudFront::DistributionTenant']);
+
+export interface DeployFigures {
+  readonly templates: number;
+  readonly maxResources: number;
+  readonly maxTemplateBytes: number;
+  /** CloudFormation resources across all templates (nested-stack resources included). */
+  readonly resources: number;
+  readonly recordSets: number;
+  readonly recordSetGroups: number;
+  /** Route 53 change requests at the first deploy: one per record set, one per record set group. */
+  readonly route53Changes: number;
+  /**
+   * Validation records of DNS-validated certificates (ACM certificates with a hosted zone per
+   * domain): CloudFormation writes these to Route 53 too, beside the counted change requests.
+   */
+  readonly validationRecords: number;
+  readonly distributions: number;
+  readonly distributionTenants: number;
+}
+
+export interface Changes {
+  readonly created: number;
+  readonly updated: number;
+  readonly deleted: number;
+}
+
+export interface OnboardingFigures {
+  /** Templates whose content differs between N and N + 1 tenants (file names), new ones included. */
+  readonly templatesTouched: string[];
+  /** Of those, the templates that only N + 1 tenants have. */
+  readonly templatesCreated: string[];
+  readonly resources: Changes;
+  readonly route53: Changes;
+  readonly distributions: Changes;
+}
+
+/** The assembly's templates by file name (nested ones included), with their size in bytes. */
+export function readTemplates(dir: string): Map<string, { template: Template; bytes: number }> {
+  const out = new Map<string, { template: Template; bytes: number }>();
+  for (const file of fs.readdirSync(dir).filter(f => f.endsWith('.template.json')).sort()) {
+    const text = fs.readFileSync(path.join(dir, file), 'utf8');
+    out.set(file, { template: JSON.parse(text) as Template, bytes: Buffer.byteLength(text) });
+  }
+  return out;
+}
+
+export function deployFigures(dir: string): DeployFigures {
+  const templates = readTemplates(dir);
+  const byType = new Map<string, number>();
+  let maxResources = 0;
+  let maxTemplateBytes = 0;
+  let resources = 0;
+  let validationRecords = 0;
+  for (const { template, bytes } of templates.values()) {
+    const all = Object.values(template.Resources ?? {});
+    maxResources = Math.max(maxResources, all.length);
+    maxTemplateBytes = Math.max(maxTemplateBytes, bytes);
+    resources += all.length;
+    for (const r of all) {
+      byType.set(r.Type, (byType.get(r.Type) ?? 0) + 1);
+      if (r.Type === 'AWS::CertificateManager::Certificate') validationRecords += validationRecordsOf(r);
+    }
+  }
+  const n = (type: string): number => byType.get(type) ?? 0;
+  return {
+    templates: templates.size,
+    maxResources,
+    maxTemplateBytes,
+    resources,
+    recordSets: n('AWS::Route53::RecordSet'),
+    recordSetGroups: n('AWS::Route53::RecordSetGroup'),
+    route53Changes: [...ROUTE53_CHANGES].reduce((sum, type) => sum + n(type), 0),
+    validationRecords,
+    distributions: n('AWS::CloudFront::Distribution'),
+    distributionTenants: n('AWS::CloudFront::DistributionTenant'),
+  };
+}
+
+/** A DNS-validated certificate gets a validation record for each domain given a hosted zone. */
+function validationRecordsOf(r: Resource): number {
+  const p = (r.Properties ?? {}) as { ValidationMethod?: unknown; DomainValidationOptions?: { HostedZoneId?: unknown }[] };
+  if (p.ValidationMethod !== 'DNS' || !Array.isArray(p.DomainValidationOptions)) return 0;
+  return p.DomainValidationOptions.filter(o => o?.HostedZoneId !== undefined).length;
+}
+
+/**
+ * What deploying `after` over `before` would do, resource by resource: a logical id only in `after`
+ * is a create, one whose type or properties differ an update, one only in `before` a delete.
+ * Templates are matched by file name (a nested stack's file is named by its construct path).
+ */
+export function onboardingFigures(before: string, after: string): OnboardingFigures {
+  const old = readTemplates(before);
+  const cur = readTemplates(after);
+  const resources = { created: 0, updated: 0, deleted: 0 };
+  const route53 = { created: 0, updated: 0, deleted: 0 };
+  const distributions = { created: 0, updated: 0, deleted: 0 };
+  const count = (type: string, change: keyof Changes): void => {
+    resources[change]++;
+    if (ROUTE53_CHANGES.has(type)) route53[change]++;
+    if (DISTRIBUTIONS.has(type)) distributions[change]++;
+  };
+  const templatesTouched: string[] = [];
+  const templatesCreated: string[] = [];
+  for (const file of new Set([...old.keys(), ...cur.keys()])) {
+    const a = old.get(file)?.template;
+    const b = cur.get(file)?.template;
+    if (!a) templatesCreated.push(file);
+    if (!a || !b || !sameJson(a, b)) templatesTouched.push(file);
+    const ra = a?.Resources ?? {};
+    const rb = b?.Resources ?? {};
+    for (const [id, r] of Object.entries(rb)) {
+      const was = ra[id];
+      if (!was) count(r.Type, 'created');
+      else if (was.Type !== r.Type || !sameJson(was.Properties, r.Properties)) count(r.Type, 'updated');
+    }
+    for (const [id, r] of Object.entries(ra)) if (!rb[id]) count(r.Type, 'deleted');
+  }
+  return { templatesTouched, templatesCreated, resources, route53, distributions };
+}
+
+/** Deep equality of parsed JSON, whatever the order of object keys. */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => sameJson(x, b[i]));
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  return ka.length === kb.length &&
+    ka.every(k => Object.prototype.hasOwnProperty.call(b, k) && sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
