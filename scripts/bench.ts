@@ -80,7 +80,7 @@ function runCase(kind: CaseKind, tenants: number, profile: string | undefined): 
   try {
     // --transpile-only: type-checking would add ~15 s and ~500 MB to every child, skewing peak memory.
     const child = spawnSync(process.execPath, [
-      ...nodeArgs, require.resolve('ts-node/dist/bin'), '--transpile-only', '--project', 'tsconfig.scripts.json',
+      ...nodeArgs, require.resolve('ts-node/dist/bin'), '--transpile-only', '--project', 'tsconfig.dev.json',
       path.join('scripts', 'bench', 'case.ts'), kind, String(tenants), outdir,
     ], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     const last = child.stdout.trim().split('\n').pop() ?? '';
