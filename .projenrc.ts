@@ -1,4 +1,5 @@
 import { awscdk, javascript, TextFile } from 'projen';
+import { addNewestCdkTests } from './projenrc/newest-cdk';
 
 // The lowest aws-cdk-lib with every API the library uses (CloudFront SaaS Manager L1s and
 // VPC origins arrived by 2.194.0). Tests run against exactly this version.
@@ -131,6 +132,9 @@ const generated = project.addTask('check:generated', {
   description: 'Fail when a generated file (API.md, package.json, ...) is not committed',
 });
 
+// The gateway, scale, security and cdk-nag suites against the newest aws-cdk-lib and cdk-nag 3.
+const newestCdk = addNewestCdkTests(project);
+
 // Every test: build, jest + eslint, all four packages, then the consumers and template linters.
 const all = project.addTask('test:all', {
   description: 'Build, unit-test, package all four targets and run every consumer and template check',
@@ -142,6 +146,7 @@ all.spawn(project.postCompileTask);
 all.spawn(generated);
 all.spawn(rosetta);
 all.spawn(project.testTask);
+all.spawn(newestCdk);
 all.spawn(project.tasks.tryFind('package-all')!);
 all.spawn(python);
 all.spawn(templates);
