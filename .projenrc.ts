@@ -1,4 +1,5 @@
 import { awscdk, javascript, TextFile } from 'projen';
+import { ActionRefs } from 'projen/lib/github/actions.const';
 import { addNewestCdkTests } from './projenrc/newest-cdk';
 
 // The lowest aws-cdk-lib with every API the library uses (CloudFront SaaS Manager L1s and
@@ -37,7 +38,22 @@ const project = new awscdk.AwsCdkConstructLibrary({
   defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
-  github: false,
+
+  // GitHub workflows: build (pull requests), release (every push to main: the version and the
+  // changelog come from the conventional commits since the last release tag, then npm, PyPI,
+  // Maven Central, the Go module repository and a GitHub release) and upgrade-main (a daily
+  // pull request with dependency upgrades). The secrets they need are in the README.
+  github: true,
+  release: true,
+  // No merge bot: pull requests, upgrades included, are merged by a maintainer.
+  githubOptions: { mergify: false },
+  // After `npx projen build` (build workflow) and `npx projen release` (release workflow), the
+  // checks test:all adds to the build (see the note above test:all).
+  postBuildSteps: [
+    { name: 'Setup Python', uses: ActionRefs.ACTIONS_SETUP_PYTHON, with: { 'python-version': '3.12' } },
+    { name: 'Test on the newest aws-cdk-lib, constructs and cdk-nag', run: 'npx projen test:newest-cdk' },
+    { name: 'Lint the synthesized templates', run: 'npx projen lint:templates' },
+  ],
 
   cdkVersion: MIN_CDK_VERSION,
   cdkVersionPinning: false,
@@ -135,6 +151,18 @@ const generated = project.addTask('check:generated', {
 // The gateway, scale, security and cdk-nag suites against the newest aws-cdk-lib and cdk-nag 3.
 const newestCdk = addNewestCdkTests(project);
 
+// After every compile: API.md, the README snippets, and from the second release on the API
+// compared with the last release on npm (jsii-diff; list accepted breaking changes in
+// .compatignore, by the keys it prints).
+project.postCompileTask.spawn(rosetta);
+project.postCompileTask.spawn(project.tasks.tryFind('compat')!, {
+  condition: 'git tag --list "v*" | grep -q .',
+});
+
+// The build and release workflows run `build` (the release: between bump and unbump), then
+// test:newest-cdk and lint:templates (postBuildSteps above): all of test:all but the Python
+// consumer tests, as under CI the build packages for npm only and each other language is packaged
+// in a job of its own. check:generated is their self-mutation check and `git diff` after unbump.
 // Every test: build, jest + eslint, all four packages, then the consumers and template linters.
 const all = project.addTask('test:all', {
   description: 'Build, unit-test, package all four targets and run every consumer and template check',
@@ -144,7 +172,6 @@ all.spawn(project.preCompileTask);
 all.spawn(project.compileTask);
 all.spawn(project.postCompileTask);
 all.spawn(generated);
-all.spawn(rosetta);
 all.spawn(project.testTask);
 all.spawn(newestCdk);
 all.spawn(project.tasks.tryFind('package-all')!);
@@ -163,6 +190,7 @@ project.addPackageIgnore('/.ci/');
 project.addPackageIgnore('/.venv/');
 project.addPackageIgnore('/.cfnlintrc.yaml');
 project.addPackageIgnore('/checkov-skips.yaml');
+project.addPackageIgnore('/.nvmrc');
 
 // Every file projen writes, and API.md (jsii-docgen): changed or never committed, it fails the build.
 const generatedFiles = ['API.md', ...project.files.map(file => file.path)].sort().join(' ');
