@@ -1,4 +1,4 @@
-import { awscdk, javascript, TextFile } from 'projen';
+import { awscdk, javascript, TaskShell, TextFile } from 'projen';
 import { ActionRefs } from 'projen/lib/github/actions.const';
 import { addNewestCdkTests } from './projenrc/newest-cdk';
 
@@ -146,6 +146,7 @@ const templates = project.addTask('lint:templates', {
 // Its command lists every file projen writes; it is filled in once all of them are known (below).
 const generated = project.addTask('check:generated', {
   description: 'Fail when a generated file (API.md, package.json, ...) is not committed',
+  shell: TaskShell.bash(),
 });
 
 // The gateway, scale, security and cdk-nag suites against the newest aws-cdk-lib and cdk-nag 3.
