@@ -1,9 +1,19 @@
-import { awscdk, javascript } from 'projen';
-import { TypescriptConfig, TypescriptConfigExtends } from 'projen/lib/javascript';
+import { awscdk, javascript, TaskShell, TextFile } from 'projen';
+import { ActionRefs } from 'projen/lib/github/actions.const';
+import { addNewestCdkTests } from './projenrc/newest-cdk';
 
 // The lowest aws-cdk-lib with every API the library uses (CloudFront SaaS Manager L1s and
 // VPC origins arrived by 2.194.0). Tests run against exactly this version.
 const MIN_CDK_VERSION = '2.194.0';
+
+// jsii 6 needs Node 20.16 or later (it supports 22 and 24, and prints an end-of-life banner on 20
+// that changes nothing). Developers and CI use the Node 20 line.
+const MIN_NODE_VERSION = '20.16.0';
+const NODE_VERSION = '20';
+
+// One TypeScript configuration for everything that is not the library itself: tests (ts-jest),
+// eslint, and the examples and scripts that run from source with ts-node.
+const DEV_TSCONFIG = 'tsconfig.dev.json';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-multi-tenant-gateway',
@@ -28,11 +38,28 @@ const project = new awscdk.AwsCdkConstructLibrary({
   defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
-  github: false,
+
+  // GitHub workflows: build (pull requests), release (every push to main: the version and the
+  // changelog come from the conventional commits since the last release tag, then npm, PyPI,
+  // Maven Central, the Go module repository and a GitHub release) and upgrade-main (a daily
+  // pull request with dependency upgrades). The secrets they need are in the README.
+  github: true,
+  release: true,
+  // No merge bot: pull requests, upgrades included, are merged by a maintainer.
+  githubOptions: { mergify: false },
+  // After `npx projen build` (build workflow) and `npx projen release` (release workflow), the
+  // checks test:all adds to the build (see the note above test:all).
+  postBuildSteps: [
+    { name: 'Setup Python', uses: ActionRefs.ACTIONS_SETUP_PYTHON, with: { 'python-version': '3.12' } },
+    { name: 'Test on the newest aws-cdk-lib, constructs and cdk-nag', run: 'npx projen test:newest-cdk' },
+    { name: 'Lint the synthesized templates', run: 'npx projen lint:templates' },
+  ],
 
   cdkVersion: MIN_CDK_VERSION,
   cdkVersionPinning: false,
   jsiiVersion: '~6.0.0',
+  minNodeVersion: MIN_NODE_VERSION,
+  workflowNodeVersion: NODE_VERSION,
   // constructs 10.5 added `with()`, which makes aws-cdk-go 2.194's Go packages ambiguous (they
   // no longer compile); 10.4 is the newest release the minimum aws-cdk-lib builds with in Go.
   constructsVersion: '10.4.2',
@@ -60,16 +87,33 @@ const project = new awscdk.AwsCdkConstructLibrary({
       testPathIgnorePatterns: ['/node_modules/', '/test/python/'],
     },
   },
+
+  tsconfigDevFile: DEV_TSCONFIG,
+  tsconfigDev: {
+    include: ['src/**/*.ts', 'test/**/*.ts', 'examples/**/*.ts', 'scripts/**/*.ts', '.projenrc.ts', 'projenrc/**/*.ts'],
+  },
+  eslintOptions: {
+    dirs: ['src'],
+    // scripts/ is type-checked (below) but not linted yet: the benchmark does not pass the style rules.
+    devdirs: ['test', 'build-tools', 'examples'],
+    tsconfigPath: `./${DEV_TSCONFIG}`,
+    // Every linted file is in the dev configuration, so eslint needs no per-file project lookup.
+    projectService: false,
+  },
+});
+// Only the listed folders: projen's default `**/*.ts` would also take in lib/, dist/ and cdk.out/.
+project.tsconfigDev.removeInclude('**/*.ts');
+new TextFile(project, '.nvmrc', { lines: [NODE_VERSION] });
+// ts-jest only transpiles (isolatedModules), so type-check tests, examples and scripts first. Not
+// with isolatedModules: jsii compiles src/index.ts, whose re-exports of interfaces it forbids.
+project.testTask.prependExec(`tsc --noEmit -p ${DEV_TSCONFIG} --isolatedModules false`, {
+  name: 'Type-check the tests, examples and scripts',
 });
 
-// Examples and scripts run from source with ts-node, type-checked like the tests.
-const scriptsTsconfig = new TypescriptConfig(project, {
-  fileName: 'tsconfig.scripts.json',
-  extends: TypescriptConfigExtends.fromPaths(['./tsconfig.json']),
-  compilerOptions: { rootDir: '.', noEmit: true },
-  include: ['examples/**/*.ts', 'scripts/**/*.ts', 'src/**/*.ts'],
-});
-const tsNode = `ts-node --project ${scriptsTsconfig.fileName}`;
+// Examples and scripts run from source with ts-node, type-checked like the tests (without
+// isolatedModules, as above).
+project.tsconfigDev.file.addOverride('ts-node', { compilerOptions: { isolatedModules: false } });
+const tsNode = `ts-node --project ${DEV_TSCONFIG}`;
 
 // The main job: synthesize the example gateway from examples/tenants.json and print what it built.
 project.addTask('example', {
@@ -99,11 +143,27 @@ const templates = project.addTask('lint:templates', {
   exec: 'bash scripts/lint-templates.sh',
 });
 
+// Its command lists every file projen writes; it is filled in once all of them are known (below).
 const generated = project.addTask('check:generated', {
   description: 'Fail when a generated file (API.md, package.json, ...) is not committed',
-  exec: 'git diff --exit-code -- API.md package.json .projen .gitignore .npmignore tsconfig.scripts.json',
+  shell: TaskShell.bash(),
 });
 
+// The gateway, scale, security and cdk-nag suites against the newest aws-cdk-lib and cdk-nag 3.
+const newestCdk = addNewestCdkTests(project);
+
+// After every compile: API.md, the README snippets, and from the second release on the API
+// compared with the last release on npm (jsii-diff; list accepted breaking changes in
+// .compatignore, by the keys it prints).
+project.postCompileTask.spawn(rosetta);
+project.postCompileTask.spawn(project.tasks.tryFind('compat')!, {
+  condition: 'git tag --list "v*" | grep -q .',
+});
+
+// The build and release workflows run `build` (the release: between bump and unbump), then
+// test:newest-cdk and lint:templates (postBuildSteps above): all of test:all but the Python
+// consumer tests, as under CI the build packages for npm only and each other language is packaged
+// in a job of its own. check:generated is their self-mutation check and `git diff` after unbump.
 // Every test: build, jest + eslint, all four packages, then the consumers and template linters.
 const all = project.addTask('test:all', {
   description: 'Build, unit-test, package all four targets and run every consumer and template check',
@@ -113,8 +173,8 @@ all.spawn(project.preCompileTask);
 all.spawn(project.compileTask);
 all.spawn(project.postCompileTask);
 all.spawn(generated);
-all.spawn(rosetta);
 all.spawn(project.testTask);
+all.spawn(newestCdk);
 all.spawn(project.tasks.tryFind('package-all')!);
 all.spawn(python);
 all.spawn(templates);
@@ -131,5 +191,12 @@ project.addPackageIgnore('/.ci/');
 project.addPackageIgnore('/.venv/');
 project.addPackageIgnore('/.cfnlintrc.yaml');
 project.addPackageIgnore('/checkov-skips.yaml');
+project.addPackageIgnore('/.nvmrc');
+
+// Every file projen writes, and API.md (jsii-docgen): changed or never committed, it fails the build.
+const generatedFiles = ['API.md', ...project.files.map(file => file.path)].sort().join(' ');
+generated.exec(`git diff --exit-code -- ${generatedFiles}`);
+generated.exec(`untracked=$(git ls-files --others --exclude-standard -- ${generatedFiles}); ` +
+  'if [ -n "$untracked" ]; then echo "generated but not committed:" $untracked; exit 1; fi');
 
 project.synth();

@@ -126,7 +126,7 @@ async function runCase(kind: CaseKind, tenants: number, profile: string | undefi
   try {
     // --transpile-only: type-checking would add ~15 s and ~500 MB to every child, skewing peak memory.
     const child = spawn(process.execPath, [
-      ...nodeArgs, require.resolve('ts-node/dist/bin'), '--transpile-only', '--project', 'tsconfig.scripts.json',
+      ...nodeArgs, require.resolve('ts-node/dist/bin'), '--transpile-only', '--project', 'tsconfig.dev.json',
       path.join('scripts', 'bench', 'case.ts'), kind, String(tenants), outdir, ...(onboarding ? ['--onboarding'] : []),
     ], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

@@ -22,7 +22,7 @@ echo "   ready after $((SECONDS - started)) s"
 echo "== synthesize"
 npm run --silent example >/dev/null
 rm -rf "$FIXTURE_OUT"
-npx ts-node --project tsconfig.scripts.json scripts/synth-fixture.ts "$FIXTURE_OUT"
+npx ts-node --project tsconfig.dev.json scripts/synth-fixture.ts "$FIXTURE_OUT"
 echo "   synthesized after $((SECONDS - started)) s"
 
 declare -A TARGETS=([example]=examples/cdk.out [fixture]=$FIXTURE_OUT)

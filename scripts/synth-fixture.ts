@@ -1,7 +1,7 @@
 // Gateways for the template linters, beside the example (sharded, VPC origins): 150 tenants in
 // secret-header mode with WAF and CloudFront logging, and 150 tenants on a multi-tenant
 // distribution with DNS-validated certificates and alarms in us-east-1.
-// `ts-node --project tsconfig.scripts.json scripts/synth-fixture.ts <outdir>`.
+// `ts-node --project tsconfig.dev.json scripts/synth-fixture.ts <outdir>`.
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';

@@ -11,10 +11,31 @@ export interface NagAcknowledgement {
 }
 
 /**
+ * The construct metadata cdk-nag 3 reads acknowledgements from: aws-cdk-lib's
+ * `Validations.ACKNOWLEDGED_RULES_METADATA_KEY`, which the minimum aws-cdk-lib predates.
+ */
+export const ACKNOWLEDGED_RULES_METADATA = 'aws:cdk:acknowledged-rules';
+
+/**
+ * The prefix aws-cdk-lib's `Validations.of(x).acknowledge()` puts before the rule ids it records
+ * (`annotation::` before 2.262.1); cdk-nag 3 takes a rule id with or without it.
+ */
+const ACKNOWLEDGED_RULE_PREFIX = 'Annotation::';
+
+/**
  * Records on a construct's CloudFormation resource that a cdk-nag rule's finding is by design,
- * in the metadata cdk-nag reads (`cdk_nag.rules_to_suppress`): users who run cdk-nag over a
- * gateway see only findings that are theirs to decide, and the library needs no dependency on
- * cdk-nag.
+ * in the metadata both cdk-nag majors read, so users who run cdk-nag over a gateway see only
+ * findings that are theirs to decide, and the library needs no dependency on cdk-nag:
+ *
+ * - cdk-nag 2 (an aspect): the template metadata `cdk_nag.rules_to_suppress`;
+ * - cdk-nag 3 (a validation plugin): the construct metadata `aws:cdk:acknowledged-rules`, as
+ *   aws-cdk-lib's `Validations.of(resource).acknowledge()` writes it: an object keyed by rule id,
+ *   one key per finding of `appliesTo` (`AwsSolutions-IAM4[Policy::arn:...]`), valued by the
+ *   reason. Written directly, as the minimum aws-cdk-lib has no `Validations`, and merged into
+ *   the resource's entry when it already has one.
+ *
+ * cdk-nag 3 no longer takes a rule id for all its findings: an acknowledgement without
+ * `appliesTo` covers rules that report no per-finding ids.
  */
 export function acknowledgeNag(construct: IConstruct, acknowledgements: NagAcknowledgement[]): void {
   const resource = cfnResourceOf(construct);
@@ -26,6 +47,19 @@ export function acknowledgeNag(construct: IConstruct, acknowledgements: NagAckno
       ...(a.appliesTo ? { applies_to: a.appliesTo } : {}),
     }))],
   });
+
+  const rules: Record<string, string> = {};
+  for (const a of acknowledgements) {
+    for (const ruleId of a.appliesTo ? a.appliesTo.map(finding => `${a.id}[${finding}]`) : [a.id]) {
+      rules[`${ACKNOWLEDGED_RULE_PREFIX}${ruleId}`] = a.reason;
+    }
+  }
+  const entry = resource.node.metadata.find(m => m.type === ACKNOWLEDGED_RULES_METADATA && typeof m.data === 'object');
+  if (entry) {
+    Object.assign(entry.data, rules);
+  } else {
+    resource.node.addMetadata(ACKNOWLEDGED_RULES_METADATA, rules);
+  }
 }
 
 /**

@@ -218,7 +218,7 @@ describe('DNS-validated certificates', () => {
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
       Certificates: [{ CertificateArn: { Ref: Match.stringLikeRegexp('GatewayCertificateswildcard') } }],
     });
-    const shard = Template.fromStack(stack.node.findChild('Gateway').node.findChild('Shard0') as Stack);
+    const shard = Template.fromStack(stack.node.findChild('Gateway').node.findChild('Block0').node.findChild('Shard0') as Stack);
     shard.hasResourceProperties('AWS::CloudFront::Distribution', {
       DistributionConfig: { ViewerCertificate: { AcmCertificateArn: { Ref: Match.anyValue() } } },
     });

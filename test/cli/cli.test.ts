@@ -346,7 +346,7 @@ describe('entry point', () => {
     fs.writeFileSync(path.join(dir, 'tenants.json'), '{ "tenants": [ { "id": "a" "x": 1 } ] }\n');
     const result = spawnSync(process.execPath,
       ['-r', require.resolve('ts-node/register/transpile-only'), path.join(root, 'src', 'cli', 'main.ts'), 'validate'],
-      { cwd: dir, encoding: 'utf8', env: { ...process.env, TS_NODE_PROJECT: path.join(root, 'tsconfig.json') } });
+      { cwd: dir, encoding: 'utf8', env: { ...process.env, TS_NODE_PROJECT: path.join(root, 'tsconfig.dev.json') } });
     expect(result.stderr).toMatch(/^tenants\.json:1:28: malformed JSON: /);
     expect(result.status).toBe(1);
   });

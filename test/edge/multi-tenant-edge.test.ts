@@ -25,12 +25,19 @@ function only(template: Template, type: string): { id: string; properties: any }
   return { id, properties: found[id].Properties };
 }
 
-/** What a nested stack's `{ Ref: parameter }` is given by its parent stack. */
+/**
+ * What a shard's `{ Ref: parameter }` is given from the top: its block passes it on from a
+ * parameter of its own, which the parent stack sets.
+ */
 function parameterValue(parent: Template, shard: NestedStack, value: unknown): unknown {
-  const param = (value as { Ref: string }).Ref;
-  const stackResources = parent.findResources('AWS::CloudFormation::Stack');
-  const [resource] = Object.entries(stackResources).filter(([id]) => id.includes(shard.node.id)).map(([, r]) => r);
-  return resource.Properties.Parameters[param];
+  let given: unknown = value;
+  for (const [template, child] of [[Template.fromStack(Stack.of(shard.nestedStackParent!)), shard], [parent, shard.nestedStackParent!]] as const) {
+    const param = (given as { Ref: string }).Ref;
+    const stackResources = template.findResources('AWS::CloudFormation::Stack');
+    const [resource] = Object.entries(stackResources).filter(([id]) => id.includes(child.node.id)).map(([, r]) => r);
+    given = resource.Properties.Parameters[param];
+  }
+  return given;
 }
 
 function shardResources(gateway: MultiTenantGateway, type: string): any[] {
@@ -256,7 +263,7 @@ describe('scale', () => {
       });
       const directory = app.synth().directory;
       const files = fs.readdirSync(directory).filter(f => f.endsWith('.template.json'));
-      expect(files).toHaveLength(1 + 100);
+      expect(files).toHaveLength(1 + 2 + 100); // the parent, 2 blocks of 50 shards, 100 shards
       let tenantCount = 0;
       for (const file of files) {
         const text = fs.readFileSync(path.join(directory, file), 'utf8');

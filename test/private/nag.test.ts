@@ -1,26 +1,62 @@
-import { Aspects } from 'aws-cdk-lib';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as cdk from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
-import { MultiTenantGatewayProps, OriginAccess } from '../../src';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as nag from 'cdk-nag';
+import { IConstruct } from 'constructs';
+import { EdgeMode, GatewayCertificates, MultiTenantGatewayProps, OriginAccess } from '../../src';
+import { acknowledgeNag, ACKNOWLEDGED_RULES_METADATA } from '../../src/private/nag';
 import { gatewayStack, WEB_ACL_ARN } from '../security-helpers';
 
 /**
- * Every unsuppressed AwsSolutions error and warning as "path: rule". A nested stack is no cloud
- * assembly artifact of its own: the findings on its resources (each shard's distribution and
- * records) are reported in the parent stack's, under the shard's path.
+ * cdk-nag 3 is a validation plugin (`Validations.of(app).addPlugins(...)`), cdk-nag 2 an aspect.
+ * The full suite runs cdk-nag 2 on the minimum aws-cdk-lib; `test:newest-cdk` runs this file with
+ * cdk-nag 3 on the newest. Neither major's API is in the other's types, hence the loose typing.
  */
-function nagFindings(props: Partial<MultiTenantGatewayProps>): string[] {
-  const { app, stack } = gatewayStack(props, 3);
-  Aspects.of(app).add(new AwsSolutionsChecks());
-  app.synth();
-  const annotations = Annotations.fromStack(stack);
-  return [
-    ...annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-.*')),
-    ...annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*')),
-  ].map(m => `${m.id}: ${String(m.entry.data).split(':')[0]}`).sort();
+const NAG_IS_PLUGIN = typeof (nag.AwsSolutionsChecks.prototype as unknown as { validate?: unknown }).validate === 'function';
+
+interface ValidationReport {
+  readonly pluginReports: Array<{
+    readonly pluginName: string;
+    readonly violations: Array<{ readonly ruleName: string; readonly violatingConstructs: Array<{ readonly constructPath: string }> }>;
+  }>;
 }
 
-describe('cdk-nag AwsSolutions', () => {
+/**
+ * Every unacknowledged AwsSolutions error and warning as "path: rule". cdk-nag 2 reports a nested
+ * stack's findings (each shard's distribution and records) in the parent stack's annotations,
+ * under the shard's path; cdk-nag 3 reports the whole app in the validation report.
+ */
+function nagFindings(props: Partial<MultiTenantGatewayProps>, region = 'us-east-1'): string[] {
+  const { app, stack } = gatewayStack(props, 3, region);
+  if (!NAG_IS_PLUGIN) {
+    cdk.Aspects.of(app).add(new nag.AwsSolutionsChecks());
+    app.synth();
+    const annotations = Annotations.fromStack(stack);
+    return [
+      ...annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-.*')),
+      ...annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*')),
+    ].map(m => `${m.id}: ${String(m.entry.data).split(':')[0]}`).sort();
+  }
+  const Checks = nag.AwsSolutionsChecks as unknown as new (scope: IConstruct) => object;
+  (cdk as any).Validations.of(app).addPlugins(new Checks(app));
+  try {
+    app.synth();
+  } catch (e) {
+    // Findings that are errors fail the synth; the report says which.
+    if ((e as Error).name !== 'ValidationFailed') throw e;
+  }
+  const reportFile = path.join(app.outdir, 'validation-report.json');
+  const report: ValidationReport = fs.existsSync(reportFile) ? JSON.parse(fs.readFileSync(reportFile, 'utf8')) : { pluginReports: [] };
+  return report.pluginReports
+    .filter(r => r.pluginName === 'AwsSolutions')
+    .flatMap(r => r.violations.flatMap(v => v.violatingConstructs.map(c => `/${c.constructPath}: ${v.ruleName}`)))
+    .sort();
+}
+
+describe(`cdk-nag ${NAG_IS_PLUGIN ? '3' : '2'} AwsSolutions`, () => {
   test.each([
     ['VPC origins', OriginAccess.vpcOrigin()],
     ['secret header', OriginAccess.secretHeader()],
@@ -28,10 +64,85 @@ describe('cdk-nag AwsSolutions', () => {
     expect(nagFindings({ originAccess, webAclId: WEB_ACL_ARN, distributionLogging: true })).toEqual([]);
   });
 
+  test.each([
+    // Outside us-east-1 CloudFront's certificate comes from aws-cdk-lib's Lambda-backed custom resource.
+    ['a multi-tenant distribution with certificates the gateway requests', {
+      edge: EdgeMode.multiTenantDistribution(),
+      certificates: GatewayCertificates.dnsValidated(),
+      distributionCertificate: undefined,
+      loadBalancerCertificates: undefined,
+    }, 'eu-west-1'],
+    ['tenant insights', { observability: { tenantInsights: true }, distributionLogging: true }, 'us-east-1'],
+  ])('%s, with WAF, has no unsuppressed finding', (_, props, region) => {
+    expect(nagFindings({ ...props, webAclId: WEB_ACL_ARN }, region)).toEqual([]);
+  });
+
   test('with the defaults, only the opt-ins a user decides (WAF, CloudFront logs) are reported, from inside the shard stack', () => {
     expect(nagFindings({})).toEqual([
-      '/Test/Gateway/Shard0/Distribution/Resource: AwsSolutions-CFR2',
-      '/Test/Gateway/Shard0/Distribution/Resource: AwsSolutions-CFR3',
+      '/Test/Gateway/Block0/Shard0/Distribution/Resource: AwsSolutions-CFR2',
+      '/Test/Gateway/Block0/Shard0/Distribution/Resource: AwsSolutions-CFR3',
     ]);
+  });
+});
+
+describe('acknowledgeNag', () => {
+  function bucket() {
+    const stack = new cdk.Stack(new cdk.App(), 'Stack');
+    return new s3.Bucket(stack, 'Bucket');
+  }
+  const resourceOf = (construct: IConstruct) => construct.node.defaultChild as cdk.CfnResource;
+  const acknowledged = (construct: IConstruct) =>
+    resourceOf(construct).node.metadata.filter(m => m.type === ACKNOWLEDGED_RULES_METADATA).map(m => m.data);
+
+  test('writes the template metadata cdk-nag 2 reads and the construct metadata cdk-nag 3 reads, on the resource', () => {
+    const b = bucket();
+    acknowledgeNag(b, [
+      { id: 'AwsSolutions-S1', reason: 'It is the log bucket.' },
+      { id: 'AwsSolutions-IAM5', reason: 'By design.', appliesTo: ['Resource::*', 'Action::s3:*'] },
+    ]);
+    expect(resourceOf(b).getMetadata('cdk_nag')).toEqual({
+      rules_to_suppress: [
+        { id: 'AwsSolutions-S1', reason: 'It is the log bucket.' },
+        { id: 'AwsSolutions-IAM5', reason: 'By design.', applies_to: ['Resource::*', 'Action::s3:*'] },
+      ],
+    });
+    expect(acknowledged(b)).toEqual([{
+      'Annotation::AwsSolutions-S1': 'It is the log bucket.',
+      'Annotation::AwsSolutions-IAM5[Resource::*]': 'By design.',
+      'Annotation::AwsSolutions-IAM5[Action::s3:*]': 'By design.',
+    }]);
+    expect(b.node.metadata.filter(m => m.type === ACKNOWLEDGED_RULES_METADATA)).toEqual([]);
+  });
+
+  test('a second acknowledgement on a resource merges into its one entry of each', () => {
+    const b = bucket();
+    acknowledgeNag(b, [{ id: 'AwsSolutions-S1', reason: 'one' }]);
+    acknowledgeNag(resourceOf(b), [{ id: 'AwsSolutions-S10', reason: 'two' }]);
+    expect(resourceOf(b).getMetadata('cdk_nag').rules_to_suppress.map((r: { id: string }) => r.id)).toEqual(['AwsSolutions-S1', 'AwsSolutions-S10']);
+    expect(acknowledged(b)).toEqual([{ 'Annotation::AwsSolutions-S1': 'one', 'Annotation::AwsSolutions-S10': 'two' }]);
+  });
+
+  test('refuses a construct without a CloudFormation resource', () => {
+    const stack = new cdk.Stack(new cdk.App(), 'Stack');
+    const role = iam.Role.fromRoleArn(stack, 'Imported', 'arn:aws:iam::123456789012:role/x');
+    expect(() => acknowledgeNag(role, [{ id: 'AwsSolutions-IAM4', reason: 'x' }])).toThrow(/Stack\/Imported has no CloudFormation resource/);
+  });
+
+  // Validations exists from aws-cdk-lib 2.257: the newest one runs this in `test:newest-cdk`.
+  const validations = (cdk as any).Validations;
+  (validations?.prototype.acknowledge ? test : test.skip)('writes what aws-cdk-lib\'s Validations.of(resource).acknowledge() writes', () => {
+    const ours = bucket();
+    const theirs = bucket();
+    const acknowledgements = [
+      { id: 'AwsSolutions-S1', reason: 'It is the log bucket.' },
+      { id: 'AwsSolutions-IAM4', reason: 'SSM.', appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore'] },
+    ];
+    acknowledgeNag(ours, acknowledgements);
+    for (const a of acknowledgements) {
+      for (const id of a.appliesTo ? a.appliesTo.map(f => `${a.id}[${f}]`) : [a.id]) {
+        validations.of(resourceOf(theirs)).acknowledge({ id, reason: a.reason });
+      }
+    }
+    expect(acknowledged(ours)).toEqual([Object.assign({}, ...acknowledged(theirs))]);
   });
 });

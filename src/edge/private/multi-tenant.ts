@@ -71,15 +71,19 @@ export class MultiTenantEdge implements EdgeBinding {
     const distribution = new cloudfront.Distribution(scope, 'MultiTenantDistribution', distributionProps(settings,
       'Multi-tenant gateway: every tenant, one distribution tenant each'));
     // What a tenant-only distribution takes: no aliases, IPv6 flag (the connection group has it)
-    // or S3 standard logging; its certificate is set here, as the L2 wants aliases beside one.
+    // or S3 standard logging; its certificate is set here, as the L2 wants aliases beside one. Set
+    // on the resource's own configuration, not as overrides, so scanners of it see them too.
     const resource = distribution.node.defaultChild as cloudfront.CfnDistribution;
-    resource.addPropertyOverride('DistributionConfig.ConnectionMode', 'tenant-only');
-    resource.addPropertyDeletionOverride('DistributionConfig.IPV6Enabled');
-    resource.addPropertyOverride('DistributionConfig.ViewerCertificate', {
-      AcmCertificateArn: settings.certificate.certificateArn,
-      MinimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
-      SslSupportMethod: cloudfront.SSLMethod.SNI,
-    });
+    resource.distributionConfig = {
+      ...(resource.distributionConfig as cloudfront.CfnDistribution.DistributionConfigProperty),
+      connectionMode: 'tenant-only',
+      ipv6Enabled: undefined,
+      viewerCertificate: {
+        acmCertificateArn: settings.certificate.certificateArn,
+        minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+        sslSupportMethod: cloudfront.SSLMethod.SNI,
+      },
+    };
     acknowledgeNag(distribution, [{
       id: 'AwsSolutions-CFR1',
       reason: 'Tenants serve viewers worldwide; a geo restriction would apply to every tenant alike.',
