@@ -1,6 +1,6 @@
 export { MultiTenantGateway } from './gateway/multi-tenant-gateway';
 export { MultiTenantGatewayProps } from './gateway/props';
-export { TenantProps, Tenants } from './tenants/tenants';
+export { TenantProps, Tenants, TenantsFileSettings } from './tenants/tenants';
 export { TenantPlacement } from './tenants/placement';
 export { Quotas } from './quotas/quotas';
 export { CacheOptions } from './edge/cache';
