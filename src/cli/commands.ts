@@ -24,10 +24,16 @@ export interface EditResult {
 /**
  * The gateway's own plan of a tenant list: placement, quota usage and every problem the tenants
  * file alone decides, with the same rules and messages as the gateway at synth time. Without the
- * gateway's props, it counts the default edge mode and every shared resource the gateway may make.
+ * gateway's props, it counts the default edge mode and every shared resource the gateway may make
+ * (with the default cache options: one cache policy per block, no extra cache behaviours).
  */
 export function assess(tenants: readonly TenantProps[], quotas: ResolvedQuotas): GatewayPlan {
-  return planGateway({ tenants, quotas, edge: SHARDED_DISTRIBUTIONS, shared: { vpcOrigins: true, responseHeadersPolicies: true } });
+  return planGateway({
+    tenants,
+    quotas,
+    edge: SHARDED_DISTRIBUTIONS,
+    shared: { vpcOrigins: true, responseHeadersPolicies: true, cachePoliciesPerBlock: 1, cacheBehaviors: 0 },
+  });
 }
 
 /** Every problem with a tenants file, after the ones `Tenants.fromJson` throws for. */
