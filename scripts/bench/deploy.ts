@@ -8,6 +8,7 @@ import * as path from 'path';
 interface Resource {
   readonly Type: string;
   readonly Properties?: unknown;
+  readonly DependsOn?: string | string[];
 }
 
 interface Template {
@@ -35,6 +36,13 @@ export interface DeployFigures {
   readonly validationRecords: number;
   readonly distributions: number;
   readonly distributionTenants: number;
+  /**
+   * Waves of a first deploy: the longest chain of nested stacks that wait for one another
+   * (DependsOn) in any one template. Templates deploy side by side, so this bounds the rounds.
+   */
+  readonly waves: number;
+  /** The most nested stacks of one template that deploy at once (the widest wave). */
+  readonly widestWave: number;
 }
 
 export interface Changes {
@@ -70,7 +78,12 @@ export function deployFigures(dir: string): DeployFigures {
   let maxTemplateBytes = 0;
   let resources = 0;
   let validationRecords = 0;
+  let waves = 0;
+  let widestWave = 0;
   for (const { template, bytes } of templates.values()) {
+    const depth = stackWaves(template);
+    waves = Math.max(waves, depth.waves);
+    widestWave = Math.max(widestWave, depth.widest);
     const all = Object.values(template.Resources ?? {});
     maxResources = Math.max(maxResources, all.length);
     maxTemplateBytes = Math.max(maxTemplateBytes, bytes);
@@ -92,7 +105,27 @@ export function deployFigures(dir: string): DeployFigures {
     validationRecords,
     distributions: n('AWS::CloudFront::Distribution'),
     distributionTenants: n('AWS::CloudFront::DistributionTenant'),
+    waves,
+    widestWave,
   };
+}
+
+/** The nested stacks of a template by the wave CloudFormation can start them in. */
+function stackWaves(template: Template): { waves: number; widest: number } {
+  const resources = template.Resources ?? {};
+  const stacks = Object.keys(resources).filter(id => resources[id].Type === 'AWS::CloudFormation::Stack');
+  const wave = new Map<string, number>();
+  const waveOf = (id: string): number => {
+    const known = wave.get(id);
+    if (known !== undefined) return known;
+    const after = [resources[id].DependsOn ?? []].flat().filter(d => resources[d]?.Type === 'AWS::CloudFormation::Stack');
+    const w = 1 + Math.max(0, ...after.map(waveOf));
+    wave.set(id, w);
+    return w;
+  };
+  const counts = new Map<number, number>();
+  for (const id of stacks) counts.set(waveOf(id), (counts.get(waveOf(id)) ?? 0) + 1);
+  return { waves: Math.max(0, ...counts.keys()), widest: Math.max(0, ...counts.values()) };
 }
 
 /** A DNS-validated certificate gets a validation record for each domain given a hosted zone. */

@@ -1,9 +1,9 @@
 // The CLI's commands as pure functions over the file's text, so tests need no process or disk.
 // They throw `Error` for a broken rule or an invalid file (exit code 1); main.ts does the I/O.
 import { emptyRegistry, formatRegistry, parseRegistry, RegistryFile } from './registry-file';
-import { SHARDED_DISTRIBUTIONS } from '../edge/shape';
+import { EdgeShape, MULTI_TENANT_DISTRIBUTION, SHARDED_DISTRIBUTIONS } from '../edge/shape';
 import { GatewayPlan, planGateway } from '../gateway/plan';
-import { quotaExceeded, ResolvedQuotas } from '../quotas/quotas';
+import { Quotas, quotaExceeded, ResolvedQuotas, resolveQuotas } from '../quotas/quotas';
 import { placeTenants } from '../tenants/placement';
 import { tenantProblems, TenantProps } from '../tenants/tenants';
 
@@ -24,31 +24,47 @@ export interface EditResult {
 /**
  * The gateway's own plan of a tenant list: placement, quota usage and every problem the tenants
  * file alone decides, with the same rules and messages as the gateway at synth time. Without the
- * gateway's props, it counts the default edge mode and every shared resource the gateway may make
- * (with the default cache options: one cache policy per block, no extra cache behaviours).
+ * gateway's props, it counts every shared resource the gateway may make, with the default cache
+ * options (one cache policy per block, no cache behaviours besides the default).
  */
-export function assess(tenants: readonly TenantProps[], quotas: ResolvedQuotas): GatewayPlan {
+export function assess(tenants: readonly TenantProps[], settings: PlanSettings): GatewayPlan {
   return planGateway({
     tenants,
-    quotas,
-    edge: SHARDED_DISTRIBUTIONS,
+    ...settings,
     shared: { vpcOrigins: true, responseHeadersPolicies: true, cachePoliciesPerBlock: 1, cacheBehaviors: 0 },
   });
 }
 
+/** What the CLI plans with: the file's settings, then the command line's `--quota` overrides. */
+export interface PlanSettings {
+  readonly quotas: ResolvedQuotas;
+  readonly edge: EdgeShape;
+}
+
+/** The file's edge mode and quotas, with the command line's quotas over them. */
+export function planSettings(file: RegistryFile, overrides: Quotas): PlanSettings {
+  const shapes: Record<string, EdgeShape> = { shardedDistributions: SHARDED_DISTRIBUTIONS, multiTenantDistribution: MULTI_TENANT_DISTRIBUTION };
+  return {
+    quotas: resolveQuotas({ ...file.settings?.quotas, ...overrides }).quotas,
+    edge: shapes[file.settings?.edge ?? 'shardedDistributions'],
+  };
+}
+
 /** Every problem with a tenants file, after the ones `Tenants.fromJson` throws for. */
-export function validateRegistry(text: string, source: string, quotas: ResolvedQuotas): { file: RegistryFile; assessment: GatewayPlan } {
+export function validateRegistry(text: string, source: string, overrides: Quotas): { file: RegistryFile; assessment: GatewayPlan } {
   const file = parseRegistry(text, source);
-  return { file, assessment: assess(file.tenants, quotas) };
+  return { file, assessment: assess(file.tenants, planSettings(file, overrides)) };
 }
 
 /**
  * Appends a tenant pinned to the first shard with room for all its domains. Existing tenants
  * keep their lines and their shards. `text` undefined means a new file.
  */
-export function addTenant(text: string | undefined, source: string, request: AddRequest, quotas: ResolvedQuotas): EditResult {
+export function addTenant(text: string | undefined, source: string, request: AddRequest, overrides: Quotas): EditResult {
   const file = text === undefined ? emptyRegistry() : parseRegistry(text, source);
-  const before = assess(file.tenants, quotas);
+  const settings = planSettings(file, overrides);
+  const quotas = settings.quotas;
+  const before = assess(file.tenants, settings);
   if (before.problems.length > 0) {
     throw new Error(`${problemList(source, before.problems)}\nFix them (run \`validate\`) before adding a tenant.`);
   }
@@ -79,7 +95,7 @@ export function addTenant(text: string | undefined, source: string, request: Add
   }
 
   const tenants = [...file.tenants, { ...candidate, shard }];
-  const after = assess(tenants, quotas);
+  const after = assess(tenants, settings);
   if (after.problems.length > 0) {
     throw new Error(`Cannot add tenant "${request.id}": ${problemList('the result', after.problems)}`);
   }
@@ -98,7 +114,7 @@ export function addTenant(text: string | undefined, source: string, request: Add
  * Removes a tenant; no other tenant's line changes. Refuses when that would move an unpinned
  * tenant to another shard, which would fail the deployment.
  */
-export function removeTenant(text: string, source: string, id: string, quotas: ResolvedQuotas): EditResult {
+export function removeTenant(text: string, source: string, id: string, overrides: Quotas): EditResult {
   const file = parseRegistry(text, source);
   const index = file.tenants.findIndex(t => t.id === id);
   if (index < 0) {
@@ -106,6 +122,7 @@ export function removeTenant(text: string, source: string, id: string, quotas: R
   }
   const tenants = file.tenants.filter((_, i) => i !== index);
 
+  const quotas = planSettings(file, overrides).quotas;
   const shardBefore = new Map(placeTenants(file.tenants, quotas).placements.map(p => [p.tenantId, p.shard]));
   const moved = placeTenants(tenants, quotas).placements.filter(p => shardBefore.get(p.tenantId) !== p.shard);
   if (moved.length > 0) {
@@ -122,8 +139,9 @@ export function removeTenant(text: string, source: string, id: string, quotas: R
 }
 
 /** The placement per shard and the headroom on every quota, as lines of text. */
-export function planReport(text: string, source: string, quotas: ResolvedQuotas): { lines: string[]; problems: string[] } {
-  const { file, assessment } = validateRegistry(text, source, quotas);
+export function planReport(text: string, source: string, overrides: Quotas): { lines: string[]; problems: string[] } {
+  const { file, assessment } = validateRegistry(text, source, overrides);
+  const quotas = planSettings(file, overrides).quotas;
   const plan = assessment;
   const cap = quotas.domainsPerDistribution;
   const lines = [`${source}: ${summarize(file.tenants, plan)} of up to ${cap} domains each`];

@@ -6,7 +6,7 @@ import * as path from 'path';
 import { parseArgs } from 'util';
 import { addTenant, EditResult, planReport, problemList, removeTenant, summarize, validateRegistry } from './commands';
 import { withFileLock, writeFileAtomic } from './safe-write';
-import { Quotas, QUOTA_SPECS, resolveQuotas, ResolvedQuotas } from '../quotas/quotas';
+import { Quotas, QUOTA_SPECS, resolveQuotas } from '../quotas/quotas';
 
 const BIN = 'cdk-multi-tenant-gateway';
 const DEFAULT_FILE = 'tenants.json';
@@ -49,7 +49,8 @@ interface Context {
   readonly config?: { [key: string]: string };
   readonly file: string;
   readonly source: string;
-  readonly quotas: ResolvedQuotas;
+  /** `--quota` overrides, over the file's `settings.quotas`. */
+  readonly quotas: Quotas;
   readonly io: CliIo;
 }
 
@@ -195,7 +196,7 @@ function parseCommandLine(argv: string[], allowed: string[]): { args: string[]; 
   return { args, lists, booleans };
 }
 
-function parseQuotas(values: string[] = []): ResolvedQuotas {
+function parseQuotas(values: string[] = []): Quotas {
   const quotas: { [key: string]: number } = {};
   for (const value of values) {
     const [name, figure] = splitOnce(value, '=');
@@ -209,7 +210,7 @@ function parseQuotas(values: string[] = []): ResolvedQuotas {
   }
   const resolved = resolveQuotas(quotas as Quotas);
   if (resolved.problems.length > 0) throw new UsageError(resolved.problems.join('; '));
-  return resolved.quotas;
+  return quotas as Quotas;
 }
 
 function parseConfig(values: string[] = []): { [key: string]: string } | undefined {

@@ -1,6 +1,6 @@
 // Reading and writing the tenants file so that every edit is deterministic: an added tenant shows
 // in review as its own lines only, and rewriting an unchanged file gives back the same text.
-import { TenantProps, Tenants } from '../tenants/tenants';
+import { TenantProps, Tenants, TenantsFileSettings } from '../tenants/tenants';
 
 /** Where a new tenants file points editors for completion and checking. */
 export const SCHEMA_URL = 'https://unpkg.com/cdk-multi-tenant-gateway/tenants.schema.json';
@@ -15,11 +15,13 @@ export interface RegistryFile {
   readonly extra: { [key: string]: unknown };
   /** The file is a bare list of tenants rather than `{ "tenants": [...] }`. */
   readonly bare: boolean;
+  /** The file's `settings` (also kept, as written, in `extra`); none when undefined. */
+  readonly settings?: TenantsFileSettings;
 }
 
 /** A new, empty tenants file. */
 export function emptyRegistry(): RegistryFile {
-  return { schema: SCHEMA_URL, tenants: [], extra: {}, bare: false };
+  return { schema: SCHEMA_URL, tenants: [], extra: {}, bare: false, settings: {} };
 }
 
 /**
@@ -27,13 +29,14 @@ export function emptyRegistry(): RegistryFile {
  * `file:line:column` and every broken tenant rule is listed at once.
  */
 export function parseRegistry(text: string, source: string): RegistryFile {
-  const tenants = Tenants.fromJson(text, source).list;
+  const parsed = Tenants.fromJson(text, source);
+  const tenants = parsed.list;
   const document: unknown = JSON.parse(text);
   if (Array.isArray(document)) {
-    return { tenants, extra: {}, bare: true };
+    return { tenants, extra: {}, bare: true, settings: {} };
   }
   const { $schema, tenants: _tenants, ...extra } = document as { [key: string]: unknown };
-  return { schema: $schema, tenants, extra, bare: false };
+  return { schema: $schema, tenants, extra, bare: false, settings: parsed.settings };
 }
 
 /** The tenant's fields in the one order the CLI writes them; absent fields stay absent. */

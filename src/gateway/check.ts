@@ -16,6 +16,7 @@ export function gatewayProblems(gateway: Construct, config: GatewayConfig, plan:
   const check = { tenants: config.tenants, quotas: config.quotas, edge: config.edge, plan };
   return [
     ...config.quotaProblems,
+    ...config.settingsProblems,
     ...(config.tenants.length === 0 ? [`${config.tenantsSource} has no tenants; a gateway needs at least one`] : []),
     ...cacheProblems(config.cache),
     ...sharedPathsOriginProblems(config),

@@ -34,6 +34,8 @@ export interface GatewayConfig {
   readonly quotas: ResolvedQuotas;
   /** Overrides that are not positive whole numbers (resolved to AWS's default meanwhile). */
   readonly quotaProblems: readonly string[];
+  /** Where the tenants file's settings and the props disagree. */
+  readonly settingsProblems: readonly string[];
   readonly edge: EdgeBinding;
   readonly originAccess: OriginAccessBinding;
   /** Undefined when the props choose no certificates, or two ways at once (`certificateProblems` says which). */
@@ -68,8 +70,10 @@ export interface GatewayConfig {
 
 /** Applies every default once. Pure apart from reading the scope's stack and id. */
 export function resolveGateway(gateway: Construct, props: MultiTenantGatewayProps): GatewayConfig {
-  const quotas = resolveQuotas(props.quotas);
-  const edge = (props.edge ?? EdgeMode.shardedDistributions())._bind();
+  const settings = props.tenants.settings;
+  const quotas = resolveQuotas({ ...settings.quotas, ...props.quotas });
+  const fileEdge = settings.edge === undefined ? undefined : FILE_EDGE_MODES[settings.edge]();
+  const edge = (props.edge ?? fileEdge ?? EdgeMode.shardedDistributions())._bind();
   const originAccess = (props.originAccess ?? OriginAccess.vpcOrigin())._bind();
   const choice = certificateSource(props);
   const certificates = choice.source?._bind(props.hostedZone);
@@ -85,6 +89,7 @@ export function resolveGateway(gateway: Construct, props: MultiTenantGatewayProp
     region: Stack.of(gateway).region,
     quotas: quotas.quotas,
     quotaProblems: quotas.problems,
+    settingsProblems: settingsConflicts(props, edge),
     edge,
     originAccess,
     certificates,
@@ -121,6 +126,29 @@ export function resolveGateway(gateway: Construct, props: MultiTenantGatewayProp
       certificateZone: certificates?.validationZoneName,
     },
   });
+}
+
+/** The edge modes a tenants file's `settings.edge` names, with their default options. */
+const FILE_EDGE_MODES: Record<string, () => EdgeMode> = {
+  shardedDistributions: () => EdgeMode.shardedDistributions(),
+  multiTenantDistribution: () => EdgeMode.multiTenantDistribution(),
+};
+
+/** The tenants file and the props must describe the same gateway, as the CLI plans from the file. */
+function settingsConflicts(props: MultiTenantGatewayProps, edge: EdgeBinding): string[] {
+  const { settings, source } = props.tenants;
+  const problems: string[] = [];
+  if (settings.edge !== undefined && FILE_EDGE_MODES[settings.edge]()._bind().shape !== edge.shape) {
+    problems.push(`${source} says \`settings.edge\` "${settings.edge}", but \`edge\` is ${edge.shape.description}; ` +
+      'make them the same (the CLI plans from the file)');
+  }
+  for (const [key, figure] of Object.entries(settings.quotas ?? {})) {
+    const prop = (props.quotas as Record<string, number | undefined> | undefined)?.[key];
+    if (prop !== undefined && prop !== figure) {
+      problems.push(`\`quotas.${key}\` is ${prop}, but ${source} says \`settings.quotas.${key}\` ${figure}; give it in one place`);
+    }
+  }
+  return problems;
 }
 
 /** The gateway props that choose the certificates. */

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import { parseJsonText } from './json-text';
 import { show, throwIfProblems } from '../private/problems';
+import { Quotas, QUOTA_SPECS } from '../quotas/quotas';
 
 /** One tenant: a partner served on its own domain names by the shared app. */
 export interface TenantProps {
@@ -163,8 +164,9 @@ export class Tenants {
     if (!Array.isArray(list)) {
       throw new Error(`${source}: expected an object with a \`tenants\` list (or a bare list of tenants), got ${show(document).slice(0, 80)}`);
     }
-    throwIfProblems(source, tenantProblems(list as TenantProps[]));
-    return new Tenants(list as TenantProps[], source);
+    const settings: unknown = Array.isArray(document) ? undefined : (document as { settings?: unknown }).settings;
+    throwIfProblems(source, [...settingsProblems(settings), ...tenantProblems(list as TenantProps[])]);
+    return new Tenants(list as TenantProps[], source, (settings ?? {}) as TenantsFileSettings);
   }
 
   /** Tenants given in code. The list is copied: changing it afterwards changes nothing here. */
@@ -179,10 +181,69 @@ export class Tenants {
   /** Where the tenants came from, for error messages: a file name, "tenants JSON" or "tenant list". */
   public readonly source: string;
 
-  private constructor(list: TenantProps[], source: string) {
+  /** The file's `settings`: what the gateway and the CLI both plan with. */
+  public readonly settings: TenantsFileSettings;
+
+  private constructor(list: TenantProps[], source: string, settings: TenantsFileSettings = {}) {
     this.list = list;
     this.source = source;
+    this.settings = settings;
   }
+}
+
+/**
+ * Settings a tenants file may carry beside its tenants, so that the CLI (`validate`, `plan`,
+ * `add`) counts exactly what the gateway will make: the edge mode and the quotas AWS raised.
+ * The gateway reads them too, and refuses props that say otherwise.
+ */
+export interface TenantsFileSettings {
+  /**
+   * The edge mode: "shardedDistributions" or "multiTenantDistribution". The gateway's `edge`
+   * prop, when given, must be of the same mode (its options stay in the props).
+   * @default "shardedDistributions"
+   */
+  readonly edge?: string;
+
+  /**
+   * Quotas AWS raised for the account, as in the gateway's `quotas` prop; a quota given in both
+   * places must have the same figure.
+   * @default - AWS's default quotas
+   */
+  readonly quotas?: Quotas;
+}
+
+/** The edge modes a tenants file can name. */
+export const EDGE_MODE_NAMES = ['shardedDistributions', 'multiTenantDistribution'];
+
+/** Every problem with a tenants file's `settings`. */
+export function settingsProblems(settings: unknown): string[] {
+  if (settings === undefined) return [];
+  if (settings === null || typeof settings !== 'object' || Array.isArray(settings)) {
+    return [`\`settings\` must be an object with \`edge\` and \`quotas\`, got ${show(settings)}`];
+  }
+  const problems: string[] = [];
+  for (const [key, value] of Object.entries(settings)) {
+    if (key === 'edge') {
+      if (typeof value !== 'string' || !EDGE_MODE_NAMES.includes(value)) {
+        problems.push(`\`settings.edge\` ${show(value)} must be one of ${EDGE_MODE_NAMES.map(n => `"${n}"`).join(', ')}`);
+      }
+    } else if (key === 'quotas') {
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        problems.push(`\`settings.quotas\` must be an object of quotas, got ${show(value)}`);
+        continue;
+      }
+      for (const [quota, figure] of Object.entries(value)) {
+        if (!(quota in QUOTA_SPECS)) {
+          problems.push(`\`settings.quotas.${quota}\` is not a quota (known: ${Object.keys(QUOTA_SPECS).join(', ')})`);
+        } else if (typeof figure !== 'number' || !Number.isInteger(figure) || figure < 1) {
+          problems.push(`\`settings.quotas.${quota}\` must be a positive whole number, got ${show(figure)}`);
+        }
+      }
+    } else {
+      problems.push(`\`settings\` has an unknown field \`${key}\` (allowed: edge, quotas)`);
+    }
+  }
+  return problems;
 }
 
 function copyTenant(tenant: TenantProps): TenantProps {
