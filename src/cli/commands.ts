@@ -24,10 +24,15 @@ export interface EditResult {
 /**
  * The gateway's own plan of a tenant list: placement, quota usage and every problem the tenants
  * file alone decides, with the same rules and messages as the gateway at synth time. Without the
- * gateway's props, it counts the default edge mode and every shared resource the gateway may make.
+ * gateway's props, it counts every shared resource the gateway may make, with the default cache
+ * options (one cache policy per block, no cache behaviours besides the default).
  */
 export function assess(tenants: readonly TenantProps[], settings: PlanSettings): GatewayPlan {
-  return planGateway({ tenants, ...settings, shared: { vpcOrigins: true, responseHeadersPolicies: true } });
+  return planGateway({
+    tenants,
+    ...settings,
+    shared: { vpcOrigins: true, responseHeadersPolicies: true, cachePoliciesPerBlock: 1, cacheBehaviors: 0 },
+  });
 }
 
 /** What the CLI plans with: the file's settings, then the command line's `--quota` overrides. */

@@ -19,6 +19,8 @@ export function gatewayProblems(gateway: Construct, config: GatewayConfig, plan:
     ...config.settingsProblems,
     ...(config.tenants.length === 0 ? [`${config.tenantsSource} has no tenants; a gateway needs at least one`] : []),
     ...cacheProblems(config.cache),
+    ...sharedPathsOriginProblems(config),
+    ...originShieldProblems(gateway, config),
     ...fleetProblems(config.fleet),
     ...config.originAccess.problems(gateway),
     ...securityProblems(config),
@@ -44,6 +46,38 @@ export function warnUnpinned(gateway: Construct, plan: GatewayPlan): void {
       'but removing a tenant may move the unpinned ones declared after it (a CNAMEAlreadyExists failure). ' +
       'Pin them with `shard: n` (the CLI\'s `add` pins every tenant it adds).');
   }
+}
+
+/** A bucket chosen for shared paths that there are none of. */
+function sharedPathsOriginProblems(config: GatewayConfig): string[] {
+  return config.cache.sharedPathsOrigin.bucket && config.cache.sharedPaths.length === 0
+    ? ['`cache.sharedPathsOrigin` is a bucket but `cache.sharedPaths` is empty; name the paths it serves, e.g. ["/assets/*"]']
+    : [];
+}
+
+/** The regions where CloudFront offers Origin Shield. */
+const ORIGIN_SHIELD_REGIONS = new Set(['us-east-1', 'us-east-2', 'us-west-2', 'ap-south-1', 'ap-northeast-1', 'ap-northeast-2',
+  'ap-southeast-1', 'ap-southeast-2', 'eu-central-1', 'eu-west-1', 'eu-west-2', 'sa-east-1']);
+
+/** Origin Shield's region: known at synth time and shaped like a region; a warning if CloudFront may not offer it there. */
+function originShieldProblems(gateway: Construct, config: GatewayConfig): string[] {
+  const region = config.originShieldRegion;
+  if (region === undefined) return [];
+  if (Token.isUnresolved(region)) {
+    return config.originShieldInStackRegion
+      ? ['`originShield: OriginShield.inStackRegion()` needs the stack\'s region at synth time: give the stack an `env` with a region, ' +
+        'or name one with OriginShield.inRegion(...)']
+      : [];
+  }
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
+    return [`\`originShield\` region "${region}" is not an AWS Region name such as "eu-west-1"`];
+  }
+  if (!ORIGIN_SHIELD_REGIONS.has(region)) {
+    Annotations.of(gateway).addWarningV2('cdk-multi-tenant-gateway:origin-shield-region',
+      `CloudFront may not offer Origin Shield in ${region} (it does in ${[...ORIGIN_SHIELD_REGIONS].join(', ')}); ` +
+      'if the deploy fails, choose the nearest of those with OriginShield.inRegion(...).');
+  }
+  return [];
 }
 
 /** The problems with the logging, WAF and header options. */

@@ -65,6 +65,9 @@ export class MultiTenantGateway extends Construct {
   /** The bucket of CloudFront standard logs, when they are on. */
   public readonly distributionLogBucket?: s3.IBucket;
 
+  /** The bucket `cache.sharedPaths` are served from, when `cache.sharedPathsOrigin` is a bucket. */
+  public readonly sharedPathsBucket?: s3.IBucket;
+
   /** The one target group every tenant's requests reach. */
   public readonly targetGroup: elbv2.ApplicationTargetGroup;
 
@@ -104,6 +107,7 @@ export class MultiTenantGateway extends Construct {
     this.vpc = built.vpc;
     this.logBucket = built.logBucket;
     this.distributionLogBucket = built.distributionLogBucket;
+    this.sharedPathsBucket = built.sharedPathsBucket;
     this.loadBalancer = built.origin.loadBalancer;
     this.listener = built.origin.listener;
     this.loadBalancerSecurityGroup = built.origin.securityGroup;

@@ -5,8 +5,9 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { GatewayCertificates } from '../certificates/certificates';
-import { CacheOptions } from '../edge/cache';
+import { CacheOptions, PathBehavior } from '../edge/cache';
 import { EdgeMode } from '../edge/edge-mode';
+import { OriginShield } from '../edge/origin-shield';
 import { ObservabilityOptions } from '../observability/observability';
 import { FleetOptions } from '../origin/fleet';
 import { OriginAccess } from '../origin/origin-access';
@@ -65,10 +66,26 @@ export interface MultiTenantGatewayProps {
   readonly fleet?: FleetOptions;
 
   /**
-   * Caching at the edge. `Host` is always in the cache key.
-   * @default - min TTL 180 s, default TTL 1 day, max TTL 365 days, all query strings, no cookies
+   * Caching at the edge. `Host` is in every cache key but that of `cache.sharedPaths`.
+   * @default - min TTL 180 s, default TTL 1 day, max TTL 365 days, all query strings, no cookies; no shared paths
    */
   readonly cache?: CacheOptions;
+
+  /**
+   * Path patterns with caching of their own (TTLs, methods, cache-key headers), e.g. `/api/*`
+   * with `cached: false`. `Host` stays in their cache keys. In every distribution they follow
+   * `cache.sharedPaths`, in order, before the default behaviour.
+   * @default - none; the default behaviour serves every path that is not shared
+   */
+  readonly behaviors?: PathBehavior[];
+
+  /**
+   * CloudFront Origin Shield in front of the load balancer (and the shared-paths bucket), in both
+   * edge modes: regional edge caches fetch from it instead of the origin. Billed per request that
+   * reaches it (see `OriginShield`).
+   * @default - no Origin Shield
+   */
+  readonly originShield?: OriginShield;
 
   /**
    * AWS quotas to plan within; raise one only after AWS has raised it for your account.

@@ -11,7 +11,7 @@ import { PlanInput } from './plan';
 import { MultiTenantGatewayProps } from './props';
 import { GatewayCertificates } from '../certificates/certificates';
 import { CertificatesBinding } from '../certificates/private/certificates-binding';
-import { ResolvedCacheOptions, resolveCacheOptions } from '../edge/cache';
+import { cachePoliciesPerBlock, extraCacheBehaviors, ResolvedCacheOptions, resolveCacheOptions } from '../edge/cache';
 import { EdgeMode } from '../edge/edge-mode';
 import { knownZoneName } from '../edge/private/dns';
 import { EdgeBinding } from '../edge/private/edge-binding';
@@ -45,6 +45,10 @@ export interface GatewayConfig {
   readonly availabilityZones?: readonly string[];
   readonly fleet: FleetOptions;
   readonly cache: ResolvedCacheOptions;
+  /** Origin Shield's region; none when undefined. */
+  readonly originShieldRegion?: string;
+  /** Origin Shield was asked for in the stack's region. */
+  readonly originShieldInStackRegion: boolean;
   readonly logRetention: Duration;
   readonly loadBalancerAccessLogs: boolean;
   /** Flow logs of the VPC the gateway makes (never for a VPC brought). */
@@ -75,6 +79,8 @@ export function resolveGateway(gateway: Construct, props: MultiTenantGatewayProp
   const certificates = choice.source?._bind(props.hostedZone);
   const tenants = props.tenants.list;
   const distributionLogging = props.distributionLogging ?? props.distributionLogBucket !== undefined;
+  const cache = resolveCacheOptions(props.cache, props.behaviors);
+  const shield = props.originShield?._bind();
   return Object.freeze({
     tenants,
     tenantsSource: props.tenants.source,
@@ -91,7 +97,9 @@ export function resolveGateway(gateway: Construct, props: MultiTenantGatewayProp
     vpc: props.vpc,
     availabilityZones: props.availabilityZones,
     fleet: props.fleet ?? {},
-    cache: resolveCacheOptions(props.cache),
+    cache,
+    originShieldRegion: shield ? shield.region ?? Stack.of(gateway).region : undefined,
+    originShieldInStackRegion: shield !== undefined && shield.region === undefined,
     logRetention: props.logRetention ?? Duration.days(90),
     loadBalancerAccessLogs: props.loadBalancerAccessLogs ?? true,
     vpcFlowLogs: !props.vpc && (props.vpcFlowLogs ?? true),
@@ -109,7 +117,12 @@ export function resolveGateway(gateway: Construct, props: MultiTenantGatewayProp
       tenants,
       quotas: quotas.quotas,
       edge: edge.shape,
-      shared: { vpcOrigins: originAccess.usesVpcOrigins, responseHeadersPolicies: !props.responseHeadersPolicy },
+      shared: {
+        vpcOrigins: originAccess.usesVpcOrigins,
+        responseHeadersPolicies: !props.responseHeadersPolicy,
+        cachePoliciesPerBlock: cachePoliciesPerBlock(cache),
+        cacheBehaviors: extraCacheBehaviors(cache),
+      },
       certificateZone: certificates?.validationZoneName,
     },
   });

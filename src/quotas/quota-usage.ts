@@ -23,6 +23,10 @@ export interface SharedResources {
   readonly vpcOrigins: boolean;
   /** The gateway's own response headers policies (false when the user brings one, which every distribution then shares). */
   readonly responseHeadersPolicies: boolean;
+  /** Cache policies per block of distributions: the default one, the shared paths' and one per cached path behaviour. */
+  readonly cachePoliciesPerBlock: number;
+  /** Cache behaviours of each distribution besides the default one. */
+  readonly cacheBehaviors: number;
 }
 
 /** What the quota count reads. */
@@ -56,8 +60,17 @@ export function quotaUsage(input: UsageInput): QuotaUsage[] {
       `A distribution tenant for each of ${input.tenants.length} tenants`));
   }
 
+  if (input.shared.cacheBehaviors > 0) {
+    usages.push(usage('cacheBehaviorsPerDistribution', 'cache behaviours per distribution besides the default', input.shared.cacheBehaviors,
+      quotas, '`cache.sharedPaths` and `behaviors`, a cache behaviour each in every distribution,'));
+  }
+  const range = indexBound === 1 ? 'distribution 0' : `distributions 0 to ${indexBound - 1}`;
+  const perBlock = input.shared.cachePoliciesPerBlock;
+  const cacheBlocks = blocksFor(indexBound, quotas.distributionsPerCachePolicy);
+  usages.push(usage('cachePoliciesPerAccount',
+    `cache policies (${perBlock === 1 ? 'one' : perBlock} per ${quotas.distributionsPerCachePolicy} distributions)`, cacheBlocks * perBlock, quotas,
+    perBlock === 1 ? `Cache policies for ${range}` : `Cache policies for ${range} (the default, shared-path and per-path ones: ${perBlock} per block)`));
   const blocks: [keyof Quotas, keyof Quotas, string][] = [
-    ['distributionsPerCachePolicy', 'cachePoliciesPerAccount', 'Cache policies'],
     ['distributionsPerOriginRequestPolicy', 'originRequestPoliciesPerAccount', 'Origin request policies'],
   ];
   if (input.shared.responseHeadersPolicies) {
@@ -69,7 +82,7 @@ export function quotaUsage(input: UsageInput): QuotaUsage[] {
   if (input.shared.vpcOrigins) blocks.push(['distributionsPerVpcOrigin', 'vpcOriginsPerAccount', 'VPC origins']);
   for (const [per, cap, what] of blocks) {
     usages.push(usage(cap, `${what.toLowerCase()} (one per ${quotas[per]} distributions)`, blocksFor(indexBound, quotas[per]), quotas,
-      `${what} for ${indexBound === 1 ? 'distribution 0' : `distributions 0 to ${indexBound - 1}`}`));
+      `${what} for ${range}`));
   }
   return usages;
 }

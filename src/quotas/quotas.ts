@@ -40,6 +40,13 @@ export interface Quotas {
   readonly cachePoliciesPerAccount?: number;
 
   /**
+   * Cache behaviours per distribution, besides the default one (the gateway's take one per
+   * `cache.sharedPaths` pattern and one per `behaviors` entry).
+   * @default 25
+   */
+  readonly cacheBehaviorsPerDistribution?: number;
+
+  /**
    * Custom origin request policies per AWS account.
    * @default 20
    */
@@ -125,6 +132,7 @@ export const QUOTA_SPECS: Record<keyof Quotas, QuotaSpec> = {
   distributionsPerOriginRequestPolicy: spec('distributionsPerOriginRequestPolicy', 'Distributions associated with the same origin request policy', 'CloudFront', 100),
   distributionsPerResponseHeadersPolicy: spec('distributionsPerResponseHeadersPolicy', 'Distributions associated with the same response headers policy', 'CloudFront', 100),
   cachePoliciesPerAccount: spec('cachePoliciesPerAccount', 'Cache policies per AWS account', 'CloudFront', 20),
+  cacheBehaviorsPerDistribution: spec('cacheBehaviorsPerDistribution', 'Cache behaviors per distribution', 'CloudFront', 25),
   originRequestPoliciesPerAccount: spec('originRequestPoliciesPerAccount', 'Origin request policies per AWS account', 'CloudFront', 20),
   responseHeadersPoliciesPerAccount: spec('responseHeadersPoliciesPerAccount', 'Response headers policies per AWS account', 'CloudFront', 20),
   distributionsPerVpcOrigin: spec('distributionsPerVpcOrigin', 'Distributions per VPC origin', 'CloudFront', 50),

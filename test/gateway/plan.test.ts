@@ -4,7 +4,7 @@ import { resolveQuotas } from '../../src/quotas/quotas';
 import { TenantProps } from '../../src/tenants/tenants';
 
 const QUOTAS = resolveQuotas().quotas;
-const GATEWAY_POLICIES = { vpcOrigins: true, responseHeadersPolicies: true };
+const GATEWAY_POLICIES = { vpcOrigins: true, responseHeadersPolicies: true, cachePoliciesPerBlock: 1, cacheBehaviors: 0 };
 
 function tenants(count: number, domainsEach: number): TenantProps[] {
   return Array.from({ length: count }, (_, i) => ({
@@ -50,7 +50,7 @@ describe('the plan asks the edge mode what it makes', () => {
   });
 
   test('a response headers policy of your own counts the distributions that share it: one in multi-tenant mode', () => {
-    const own = { vpcOrigins: true, responseHeadersPolicies: false };
+    const own = { vpcOrigins: true, responseHeadersPolicies: false, cachePoliciesPerBlock: 1, cacheBehaviors: 0 };
     const list = tenants(15_000, 1);
     const quotas = resolveQuotas({ distributionTenantsPerAccount: 20_000, recordsPerHostedZone: 20_000 }).quotas;
     const multi = planGateway({ tenants: list, quotas, edge: MULTI_TENANT_DISTRIBUTION, shared: own });
@@ -69,5 +69,14 @@ describe('the plan asks the edge mode what it makes', () => {
     expect(used(p, 'distributionsPerAccount')).toBe(2);
     expect(used(p, 'cachePoliciesPerAccount')).toBe(2);
     expect(used(p, 'vpcOriginsPerAccount')).toBe(3);
+  });
+
+  test('cache policies count every policy of a block (default, shared-path, per-path) in each block; cache behaviours per distribution', () => {
+    const list = tenants(101, 1).map((t, i) => (i === 100 ? { ...t, shard: 150 } : t));
+    const p = plan({ tenants: list, edge: SHARDED_DISTRIBUTIONS, shared: { ...GATEWAY_POLICIES, cachePoliciesPerBlock: 3, cacheBehaviors: 4 } });
+    // Distributions 0 to 150 span two blocks of 100: 3 policies each.
+    expect(used(p, 'cachePoliciesPerAccount')).toBe(6);
+    expect(used(p, 'cacheBehaviorsPerDistribution')).toBe(4);
+    expect(p.problems).toEqual([]);
   });
 });

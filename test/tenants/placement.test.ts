@@ -77,7 +77,7 @@ describe('placeTenants', () => {
 
   test('more distributions than the account quota is an error with the figure and how to raise it', () => {
     const quotas = resolveQuotas({ domainsPerDistribution: 2, distributionsPerAccount: 3 }).quotas;
-    const shared = { vpcOrigins: false, responseHeadersPolicies: false };
+    const shared = { vpcOrigins: false, responseHeadersPolicies: false, cachePoliciesPerBlock: 1, cacheBehaviors: 0 };
     const list = singleDomainTenants(7).map(t => ({ id: t.id, domainNames: [...t.domainNames] }));
     const plan = planGateway({ tenants: list, quotas, edge: SHARDED_DISTRIBUTIONS, shared });
     expect(plan.problems).toEqual([expect.stringContaining('Placing 7 tenants at 2 domains per distribution needs 4 but the CloudFront quota "Web distributions per AWS account" is 3')]);

@@ -22,6 +22,19 @@ export interface DistributionSettings {
   readonly webAclId?: string;
   /** Where the distribution writes standard logs (legacy, S3); none when undefined. */
   readonly logBucket?: s3.IBucket;
+  /** The cache behaviours before the default one, in order: shared paths, then path behaviours. */
+  readonly pathBehaviors: readonly PathSettings[];
+}
+
+/** One cache behaviour besides the default one. */
+export interface PathSettings {
+  readonly pathPattern: string;
+  readonly origin: cloudfront.IOrigin;
+  readonly cachePolicy: cloudfront.ICachePolicy;
+  /** What reaches the origin besides the cache key; only the cache key when undefined. */
+  readonly originRequestPolicy?: cloudfront.IOriginRequestPolicy;
+  readonly allowedMethods: cloudfront.AllowedMethods;
+  readonly cachedMethods: cloudfront.CachedMethods;
 }
 
 /** What an edge mode checks before anything is built. */

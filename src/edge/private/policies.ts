@@ -3,7 +3,7 @@ import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import { Construct } from 'constructs';
 import { PerBlock } from '../../private/per-block';
 import { ResolvedQuotas } from '../../quotas/quotas';
-import { ResolvedCacheOptions } from '../cache';
+import { ResolvedCacheKey, ResolvedCacheOptions } from '../cache';
 
 /**
  * The policies every distribution shares, one per block of distributions (each policy serves at
@@ -12,23 +12,36 @@ import { ResolvedCacheOptions } from '../cache';
  */
 export class EdgePolicies extends Construct {
   public readonly cachePolicies: PerBlock<cloudfront.ICachePolicy>;
+  /** The shared paths' policy, `Host` left out of the key; none without shared paths. */
+  public readonly sharedPathsCachePolicies?: PerBlock<cloudfront.ICachePolicy>;
+  /** Each path behaviour's policy, in order: its own when cached, CloudFront's CachingDisabled when not. */
+  public readonly behaviorCachePolicies: PerBlock<cloudfront.ICachePolicy>[];
   public readonly originRequestPolicies: PerBlock<cloudfront.IOriginRequestPolicy>;
   public readonly responseHeadersPolicies: PerBlock<cloudfront.IResponseHeadersPolicy>;
 
   constructor(scope: Construct, id: string, cache: ResolvedCacheOptions, quotas: ResolvedQuotas,
     responseHeadersPolicy?: cloudfront.IResponseHeadersPolicy) {
     super(scope, id);
-    this.cachePolicies = new PerBlock(quotas.distributionsPerCachePolicy, n => new cloudfront.CachePolicy(this, `CachePolicy${n}`, {
-      comment: 'Host is in the key: tenants never share a cached response',
-      minTtl: cache.minTtl,
-      defaultTtl: cache.defaultTtl,
-      maxTtl: cache.maxTtl,
-      headerBehavior: cloudfront.CacheHeaderBehavior.allowList('Host', ...cache.headers),
-      cookieBehavior: cache.cookieBehavior,
-      queryStringBehavior: cache.queryStringBehavior,
-      enableAcceptEncodingGzip: true,
-      enableAcceptEncodingBrotli: true,
-    }));
+    const perPolicy = quotas.distributionsPerCachePolicy;
+    this.cachePolicies = new PerBlock(perPolicy, n =>
+      hostKeyedPolicy(this, `CachePolicy${n}`, 'Host is in the key: tenants never share a cached response', cache));
+    // Content identical for every tenant: no Host, no headers, no cookies in the key, so one
+    // cache entry serves every tenant. Query strings stay, so a cache-busting query still works.
+    this.sharedPathsCachePolicies = cache.sharedPaths.length === 0 ? undefined : new PerBlock(perPolicy, n =>
+      new cloudfront.CachePolicy(this, `SharedPathsCachePolicy${n}`, {
+        comment: 'Shared paths: Host is not in the key, one cached copy for every tenant',
+        minTtl: cache.sharedPathsMinTtl,
+        defaultTtl: cache.sharedPathsDefaultTtl,
+        maxTtl: cache.sharedPathsMaxTtl,
+        headerBehavior: cloudfront.CacheHeaderBehavior.none(),
+        cookieBehavior: cloudfront.CacheCookieBehavior.none(),
+        queryStringBehavior: cloudfront.CacheQueryStringBehavior.all(),
+        enableAcceptEncodingGzip: true,
+        enableAcceptEncodingBrotli: true,
+      }));
+    this.behaviorCachePolicies = cache.behaviors.map((behavior, b) => new PerBlock(perPolicy, n => behavior.cached
+      ? hostKeyedPolicy(this, `Behavior${b}CachePolicy${n}`, `${behavior.pathPattern}: Host is in the key`.slice(0, 128), behavior.key)
+      : cloudfront.CachePolicy.CACHING_DISABLED));
     // The server-rendered app gets every viewer header (Host among them), cookie and query
     // string, whatever the cache key holds.
     this.originRequestPolicies = new PerBlock(quotas.distributionsPerOriginRequestPolicy, n =>
@@ -41,6 +54,21 @@ export class EdgePolicies extends Construct {
     this.responseHeadersPolicies = new PerBlock(quotas.distributionsPerResponseHeadersPolicy, n =>
       responseHeadersPolicy ?? securityHeaders(this, `ResponseHeadersPolicy${n}`));
   }
+}
+
+/** A cache policy with `Host` and the given headers in the key. */
+function hostKeyedPolicy(scope: Construct, id: string, comment: string, key: ResolvedCacheKey): cloudfront.CachePolicy {
+  return new cloudfront.CachePolicy(scope, id, {
+    comment,
+    minTtl: key.minTtl,
+    defaultTtl: key.defaultTtl,
+    maxTtl: key.maxTtl,
+    headerBehavior: cloudfront.CacheHeaderBehavior.allowList('Host', ...key.headers),
+    cookieBehavior: key.cookieBehavior,
+    queryStringBehavior: key.queryStringBehavior,
+    enableAcceptEncodingGzip: true,
+    enableAcceptEncodingBrotli: true,
+  });
 }
 
 /**

@@ -5,8 +5,23 @@ import { DistributionSettings } from './edge-binding';
  * What viewers get from every distribution, in both edge modes: HTTPS (HTTP redirects), HTTP/2
  * and HTTP/3, TLS 1.2 or later by SNI, every method (the app takes forms and API calls), GET and
  * HEAD cached, compression on; the shared policies, origin, web ACL and logs from `settings`.
+ * The path behaviours (shared paths first) come before the default one, with the same viewer
+ * rules and response headers.
  */
 export function distributionProps(settings: DistributionSettings, comment: string): cloudfront.DistributionProps {
+  const additionalBehaviors: Record<string, cloudfront.BehaviorOptions> = {};
+  for (const path of settings.pathBehaviors) {
+    additionalBehaviors[path.pathPattern] = {
+      origin: path.origin,
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+      allowedMethods: path.allowedMethods,
+      cachedMethods: path.cachedMethods,
+      compress: true,
+      cachePolicy: path.cachePolicy,
+      originRequestPolicy: path.originRequestPolicy,
+      responseHeadersPolicy: settings.responseHeadersPolicy,
+    };
+  }
   return {
     comment,
     httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
@@ -24,5 +39,6 @@ export function distributionProps(settings: DistributionSettings, comment: strin
       originRequestPolicy: settings.originRequestPolicy,
       responseHeadersPolicy: settings.responseHeadersPolicy,
     },
+    additionalBehaviors: settings.pathBehaviors.length > 0 ? additionalBehaviors : undefined,
   };
 }

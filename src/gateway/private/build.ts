@@ -7,8 +7,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { ShardEdge } from '../../edge/private/edge-binding';
+import { PathSettings, ShardEdge } from '../../edge/private/edge-binding';
 import { EdgePolicies } from '../../edge/private/policies';
+import { SharedAssets } from '../../edge/private/shared-assets';
 import { TenantShard } from '../../edge/private/tenant-shard';
 import { GatewayObservability } from '../../observability/observability';
 import { GatewayFleet } from '../../origin/private/gateway-fleet';
@@ -29,6 +30,8 @@ export interface GatewayParts {
   readonly origin: GatewayOrigin;
   readonly fleet: GatewayFleet;
   readonly policies: EdgePolicies;
+  /** The bucket shared paths are served from, when they go to one. */
+  readonly sharedPathsBucket?: s3.IBucket;
   readonly shards: TenantShard[];
   readonly distributions: cloudfront.IDistribution[];
   readonly observability: GatewayObservability;
@@ -52,21 +55,30 @@ export function buildGateway(gateway: Construct, config: GatewayConfig, plan: Ga
     distributionsPerVpcOrigin: config.quotas.distributionsPerVpcOrigin,
     accessLogBucket: config.loadBalancerAccessLogs ? logBucket : undefined,
     deletionProtection: config.loadBalancerDeletionProtection,
+    originShieldRegion: config.originShieldRegion,
   });
   const fleet = new GatewayFleet(gateway, 'Fleet', { vpc, listener: origin.listener, options: config.fleet, conditions: origin.access.forwardConditions });
 
   const policies = new EdgePolicies(gateway, 'Policies', config.cache, config.quotas, config.responseHeadersPolicy);
+  const sharedAssets = config.cache.sharedPaths.length > 0 && config.cache.sharedPathsOrigin.bucket
+    ? new SharedAssets(gateway, 'SharedPaths', config.cache.sharedPathsOrigin, config.originShieldRegion)
+    : undefined;
   const edge = config.edge.bind(gateway, {
     hostedZone: config.hostedZone,
-    settingsFor: distribution => ({
-      origin: origin.originFor(distribution),
-      cachePolicy: policies.cachePolicies.for(distribution),
-      originRequestPolicy: policies.originRequestPolicies.for(distribution),
-      responseHeadersPolicy: policies.responseHeadersPolicies.for(distribution),
-      certificate: certificates.certificateFor(distribution),
-      webAclId: config.webAclId,
-      logBucket: distributionLogBucket,
-    }),
+    settingsFor: distribution => {
+      const appOrigin = origin.originFor(distribution);
+      const originRequestPolicy = policies.originRequestPolicies.for(distribution);
+      return {
+        origin: appOrigin,
+        cachePolicy: policies.cachePolicies.for(distribution),
+        originRequestPolicy,
+        responseHeadersPolicy: policies.responseHeadersPolicies.for(distribution),
+        certificate: certificates.certificateFor(distribution),
+        webAclId: config.webAclId,
+        logBucket: distributionLogBucket,
+        pathBehaviors: pathBehaviors(config, policies, distribution, { appOrigin, originRequestPolicy, sharedAssets }),
+      };
+    },
   });
   const shards = buildShards(gateway, config, plan, edge);
 
@@ -86,11 +98,43 @@ export function buildGateway(gateway: Construct, config: GatewayConfig, plan: Ga
     origin,
     fleet,
     policies,
+    sharedPathsBucket: sharedAssets?.bucket,
     shards,
     distributions: [...new Set(shards.map(s => s.distribution))],
     observability,
     originSecret: origin.access.secret,
   };
+}
+
+/**
+ * Distribution n's cache behaviours besides the default one: the shared paths (Host out of the
+ * key; to the bucket with only the key forwarded, or to the app with the whole viewer request, as
+ * CloudFront reaches the load balancer by the viewer's Host), then the path behaviours.
+ */
+function pathBehaviors(config: GatewayConfig, policies: EdgePolicies, distribution: number, origins: {
+  appOrigin: cloudfront.IOrigin; originRequestPolicy: cloudfront.IOriginRequestPolicy; sharedAssets?: SharedAssets;
+}): PathSettings[] {
+  const shared = policies.sharedPathsCachePolicies?.for(distribution);
+  const sharedOrigin = origins.sharedAssets?.origin() ?? origins.appOrigin;
+  const sharedRequestPolicy = origins.sharedAssets ? undefined : origins.originRequestPolicy;
+  return [
+    ...config.cache.sharedPaths.map((pathPattern): PathSettings => ({
+      pathPattern,
+      origin: sharedOrigin,
+      cachePolicy: shared!,
+      originRequestPolicy: sharedRequestPolicy,
+      allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
+      cachedMethods: cloudfront.CachedMethods.CACHE_GET_HEAD,
+    })),
+    ...config.cache.behaviors.map((behavior, b): PathSettings => ({
+      pathPattern: behavior.pathPattern,
+      origin: origins.appOrigin,
+      cachePolicy: policies.behaviorCachePolicies[b].for(distribution),
+      originRequestPolicy: origins.originRequestPolicy,
+      allowedMethods: behavior.allowedMethods,
+      cachedMethods: behavior.cachedMethods,
+    })),
+  ];
 }
 
 /**

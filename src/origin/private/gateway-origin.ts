@@ -16,6 +16,8 @@ export interface GatewayOriginProps {
   /** Where the load balancer writes access logs; none when undefined. */
   readonly accessLogBucket?: s3.IBucket;
   readonly deletionProtection: boolean;
+  /** The region of Origin Shield in front of the load balancer; none when undefined. */
+  readonly originShieldRegion?: string;
 }
 
 /**
@@ -74,7 +76,7 @@ export class GatewayOrigin extends Construct {
       open: false,
       defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: '443', permanent: true }),
     });
-    this.access = props.access.attach(this, this.loadBalancer, props.distributionsPerVpcOrigin);
+    this.access = props.access.attach(this, this.loadBalancer, props.distributionsPerVpcOrigin, props.originShieldRegion);
   }
 
   /** A fresh origin for distribution n. */

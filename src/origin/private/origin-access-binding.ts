@@ -14,8 +14,9 @@ export interface OriginAccessBinding {
   /** The origin-facing prefix list id given by the user, if any. */
   readonly prefixListId?: string;
   problems(scope: Construct): string[];
-  /** Makes what the access needs beside the load balancer. */
-  attach(scope: Construct, loadBalancer: elbv2.ApplicationLoadBalancer, distributionsPerVpcOrigin: number): AttachedAccess;
+  /** Makes what the access needs beside the load balancer; origins get Origin Shield in `originShieldRegion` when given. */
+  attach(scope: Construct, loadBalancer: elbv2.ApplicationLoadBalancer, distributionsPerVpcOrigin: number,
+    originShieldRegion?: string): AttachedAccess;
 }
 
 /** The access, made. */

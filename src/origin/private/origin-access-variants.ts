@@ -28,7 +28,7 @@ export class VpcOriginAccess implements OriginAccessBinding {
     return prefixListProblems(scope, this.prefixListId);
   }
 
-  public attach(scope: Construct, loadBalancer: elbv2.ApplicationLoadBalancer, perVpcOrigin: number): AttachedAccess {
+  public attach(scope: Construct, loadBalancer: elbv2.ApplicationLoadBalancer, perVpcOrigin: number, originShieldRegion?: string): AttachedAccess {
     const vpcOrigins = new PerBlock(perVpcOrigin, n => new cloudfront.VpcOrigin(scope, `VpcOrigin${n}`, {
       endpoint: cloudfront.VpcOriginEndpoint.applicationLoadBalancer(loadBalancer),
       ...ORIGIN_TLS,
@@ -40,6 +40,7 @@ export class VpcOriginAccess implements OriginAccessBinding {
       },
       originFor: distribution => origins.VpcOrigin.withVpcOrigin(vpcOrigins.for(distribution), {
         domainName: loadBalancer.loadBalancerDnsName,
+        originShieldRegion,
       }),
     };
   }
@@ -68,7 +69,7 @@ export class SecretHeaderAccess implements OriginAccessBinding {
     return problems;
   }
 
-  public attach(scope: Construct, loadBalancer: elbv2.ApplicationLoadBalancer): AttachedAccess {
+  public attach(scope: Construct, loadBalancer: elbv2.ApplicationLoadBalancer, _perVpcOrigin: number, originShieldRegion?: string): AttachedAccess {
     const secret = this.options.secret ?? this.generatedSecret(scope);
     // `{{resolve:secretsmanager:...}}`: CloudFormation puts the value in at deploy time.
     const value = secret.secretValue.unsafeUnwrap();
@@ -76,7 +77,11 @@ export class SecretHeaderAccess implements OriginAccessBinding {
       forwardConditions: [elbv2.ListenerCondition.httpHeader(this.headerName, [value])],
       vpcOrigins: [],
       secret,
-      originFor: () => new origins.LoadBalancerV2Origin(loadBalancer, { ...ORIGIN_TLS, customHeaders: { [this.headerName]: value } }),
+      originFor: () => new origins.LoadBalancerV2Origin(loadBalancer, {
+        ...ORIGIN_TLS,
+        customHeaders: { [this.headerName]: value },
+        originShieldRegion,
+      }),
     };
   }
 
