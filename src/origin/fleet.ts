@@ -1,5 +1,6 @@
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { show } from '../private/problems';
 
 /** The app servers behind the load balancer: one target group for every tenant. */
@@ -48,10 +49,35 @@ export interface FleetOptions {
   readonly desiredCapacity?: number;
 
   /**
-   * The port the app listens on (plain HTTP inside the VPC; TLS ends at the load balancer).
-   * @default 80
+   * The protocol from the load balancer to the app: `HTTP` (TLS ends at the load balancer; the
+   * hop stays inside the VPC, between two security groups that admit only each other), or
+   * `HTTPS` to encrypt that hop too. With HTTPS the app must serve TLS on `port`, with any
+   * certificate (the load balancer does not validate it), and its health check is made over HTTPS.
+   * @default ApplicationProtocol.HTTP
+   */
+  readonly protocol?: elbv2.ApplicationProtocol;
+
+  /**
+   * The port the app listens on.
+   * @default - 80 with HTTP, 443 with HTTPS
    */
   readonly port?: number;
+
+  /**
+   * Let the app servers connect anywhere on any port. Off, their security group allows HTTPS
+   * (443) out only, which is what the package repositories, SSM Session Manager and AWS APIs
+   * need (DNS, NTP and instance metadata are never filtered by security groups); open other
+   * ports one by one with `gateway.autoScalingGroup.connections.allowTo(...)`.
+   * @default false
+   */
+  readonly allowAllOutbound?: boolean;
+
+  /**
+   * Detailed (one-minute) EC2 monitoring of the app servers, so CPU scaling and the dashboard
+   * react within minutes. Billed per instance (see CloudWatch pricing).
+   * @default true
+   */
+  readonly detailedMonitoring?: boolean;
 
   /**
    * The path the target group's health check requests.
@@ -79,7 +105,12 @@ export interface FleetOptions {
 }
 
 const BUILD_OPTIONS: (keyof FleetOptions)[] = ['instanceType', 'machineImage', 'userData', 'minCapacity', 'maxCapacity',
-  'desiredCapacity', 'rootVolumeSize', 'cpuTargetUtilization', 'requestsPerTargetPerMinute'];
+  'desiredCapacity', 'rootVolumeSize', 'cpuTargetUtilization', 'requestsPerTargetPerMinute', 'allowAllOutbound', 'detailedMonitoring'];
+
+/** The port the app listens on: the one given, else the protocol's own. */
+export function fleetPort(options: FleetOptions): number {
+  return options.port ?? (options.protocol === elbv2.ApplicationProtocol.HTTPS ? 443 : 80);
+}
 
 /** Every problem with fleet options: capacities out of order, ports and figures out of range. */
 export function fleetProblems(options: FleetOptions = {}): string[] {
@@ -107,6 +138,10 @@ export function fleetProblems(options: FleetOptions = {}): string[] {
   const desired = options.desiredCapacity;
   if (desired !== undefined && (desired < min || desired > max)) {
     problems.push(`\`fleet.desiredCapacity\` (${desired}) must lie between minCapacity (${min}) and maxCapacity (${max})`);
+  }
+  const protocol = options.protocol;
+  if (protocol !== undefined && protocol !== elbv2.ApplicationProtocol.HTTP && protocol !== elbv2.ApplicationProtocol.HTTPS) {
+    problems.push(`\`fleet.protocol\` must be ApplicationProtocol.HTTP or ApplicationProtocol.HTTPS, got ${show(protocol)}`);
   }
   if (options.healthCheckPath !== undefined && !options.healthCheckPath.startsWith('/')) {
     problems.push(`\`fleet.healthCheckPath\` ${show(options.healthCheckPath)} must start with "/"`);

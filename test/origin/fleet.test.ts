@@ -1,6 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { OriginAccess } from '../../src';
 import { fleetProblems } from '../../src/origin/fleet';
 import { gatewayStack } from '../security-helpers';
@@ -24,6 +25,15 @@ describe('the fleet the gateway makes', () => {
     t.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
       FromPort: 8080, ToPort: 8080, SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('GatewayOriginSecurityGroup'), 'GroupId'] },
     });
+  });
+
+  test('sends HTTPS (443) out only, and is monitored every minute', () => {
+    const groups = t.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('^Gateway app servers') } });
+    const [group] = Object.values(groups);
+    expect(group.Properties.SecurityGroupEgress).toEqual([
+      { CidrIp: '0.0.0.0/0', Description: 'HTTPS out: package repositories, SSM Session Manager, AWS APIs', FromPort: 443, IpProtocol: 'tcp', ToPort: 443 },
+    ]);
+    t.hasResourceProperties('AWS::EC2::LaunchTemplate', { LaunchTemplateData: Match.objectLike({ Monitoring: { Enabled: true } }) });
   });
 
   test('records its by-design cdk-nag findings on its own resources', () => {
@@ -60,6 +70,37 @@ test('a group of your own gets no acknowledgements from the gateway', () => {
   t.resourceCountIs('AWS::AutoScaling::AutoScalingGroup', 1);
   t.resourceCountIs('AWS::EC2::FlowLog', 0); // flow logs are for a VPC the gateway makes
   expect(t.findResources('AWS::AutoScaling::AutoScalingGroup', { Metadata: { cdk_nag: Match.anyValue() } })).toEqual({});
+});
+
+test('egress can be widened to everything, and detailed monitoring turned off', () => {
+  const t = Template.fromStack(gatewayStack({ fleet: { allowAllOutbound: true, detailedMonitoring: false } }).stack);
+  const [group] = Object.values(t.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('^Gateway app servers') } }));
+  expect(group.Properties.SecurityGroupEgress).toEqual([{ CidrIp: '0.0.0.0/0', Description: 'Allow all outbound traffic by default', IpProtocol: '-1' }]);
+  const [template] = Object.values(t.findResources('AWS::EC2::LaunchTemplate'));
+  expect(template.Properties.LaunchTemplateData.Monitoring).toEqual({ Enabled: false });
+});
+
+test('HTTPS to the targets: the target group and its health check speak HTTPS on 443, and only the load balancer reaches it', () => {
+  const t = Template.fromStack(gatewayStack({ fleet: { protocol: elbv2.ApplicationProtocol.HTTPS } }).stack);
+  t.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { Protocol: 'HTTPS', Port: 443 });
+  const [targetGroup] = Object.values(t.findResources('AWS::ElasticLoadBalancingV2::TargetGroup'));
+  expect(targetGroup.Properties.HealthCheckProtocol ?? 'HTTPS').toBe('HTTPS');
+  t.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+    FromPort: 443, ToPort: 443, SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('GatewayOriginSecurityGroup'), 'GroupId'] },
+  });
+  // The default stays plain HTTP on 80 inside the VPC.
+  Template.fromStack(gatewayStack().stack).hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { Protocol: 'HTTP', Port: 80 });
+});
+
+test('the fleet protocol must be HTTP or HTTPS; egress and monitoring shape only a group the gateway makes', () => {
+  expect(fleetProblems({ protocol: 'TCP' as elbv2.ApplicationProtocol })).toEqual([
+    '`fleet.protocol` must be ApplicationProtocol.HTTP or ApplicationProtocol.HTTPS, got "TCP"',
+  ]);
+  const autoScalingGroup = {} as autoscaling.AutoScalingGroup;
+  expect(fleetProblems({ autoScalingGroup, allowAllOutbound: true, detailedMonitoring: false })).toEqual([
+    '`fleet.allowAllOutbound` shapes an Auto Scaling group the gateway makes, but `fleet.autoScalingGroup` brings your own; set it on your group instead',
+    '`fleet.detailedMonitoring` shapes an Auto Scaling group the gateway makes, but `fleet.autoScalingGroup` brings your own; set it on your group instead',
+  ]);
 });
 
 test('fleet options are checked together', () => {

@@ -5,7 +5,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { acknowledgeNag } from '../../private/nag';
-import { FleetOptions } from '../fleet';
+import { FleetOptions, fleetPort } from '../fleet';
 
 /** Properties of the gateway's fleet. */
 export interface GatewayFleetProps {
@@ -26,14 +26,26 @@ export interface GatewayFleetProps {
 export class GatewayFleet extends Construct {
   public readonly autoScalingGroup: autoscaling.AutoScalingGroup;
   public readonly targetGroup: elbv2.ApplicationTargetGroup;
+  /** The app servers' role, when the gateway made their group. */
+  public readonly role?: iam.IRole;
 
   constructor(scope: Construct, id: string, props: GatewayFleetProps) {
     super(scope, id);
     const options = props.options;
-    this.autoScalingGroup = options.autoScalingGroup ?? this.makeGroup(props.vpc, options);
+    if (options.autoScalingGroup) {
+      this.autoScalingGroup = options.autoScalingGroup;
+    } else {
+      const role = new iam.Role(this, 'InstanceRole', {
+        assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+        description: 'Gateway app servers: SSM Session Manager access, no SSH',
+        managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
+      });
+      this.role = role;
+      this.autoScalingGroup = this.makeGroup(props.vpc, options, role);
+    }
     this.targetGroup = props.listener.addTargets('Fleet', {
-      port: options.port ?? 80,
-      protocol: elbv2.ApplicationProtocol.HTTP,
+      port: fleetPort(options),
+      protocol: options.protocol ?? elbv2.ApplicationProtocol.HTTP,
       targets: [this.autoScalingGroup],
       healthCheck: { path: options.healthCheckPath ?? '/', healthyHttpCodes: '200-399' },
       deregistrationDelay: Duration.seconds(30),
@@ -49,12 +61,7 @@ export class GatewayFleet extends Construct {
     }
   }
 
-  private makeGroup(vpc: ec2.IVpc, options: FleetOptions): autoscaling.AutoScalingGroup {
-    const role = new iam.Role(this, 'InstanceRole', {
-      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
-      description: 'Gateway app servers: SSM Session Manager access, no SSH',
-      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
-    });
+  private makeGroup(vpc: ec2.IVpc, options: FleetOptions, role: iam.Role): autoscaling.AutoScalingGroup {
     acknowledgeNag(role, [{
       id: 'AwsSolutions-IAM4',
       reason: 'AmazonSSMManagedInstanceCore is what SSM Session Manager needs instead of SSH; AWS keeps it current.',
@@ -63,7 +70,11 @@ export class GatewayFleet extends Construct {
     const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc,
       description: 'Gateway app servers: traffic from the load balancer only',
+      allowAllOutbound: options.allowAllOutbound ?? false,
     });
+    if (!(options.allowAllOutbound ?? false)) {
+      securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS out: package repositories, SSM Session Manager, AWS APIs');
+    }
     const launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
       instanceType: options.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.SMALL),
       machineImage: options.machineImage ?? ec2.MachineImage.latestAmazonLinux2023(),
@@ -71,6 +82,7 @@ export class GatewayFleet extends Construct {
       role,
       securityGroup,
       requireImdsv2: true,
+      detailedMonitoring: options.detailedMonitoring ?? true,
       blockDevices: [{
         deviceName: '/dev/xvda',
         volume: ec2.BlockDeviceVolume.ebs(options.rootVolumeSize ?? 16, {
