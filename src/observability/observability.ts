@@ -6,6 +6,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { AlarmTopic } from './private/alarm-topic';
 import { distributionWidgets, fleetWidgets, loadBalancerWidgets } from './private/dashboard';
 import { CLOUDFRONT_REGION, cloudFrontMetric, groupMetric, PERIOD, sustained } from './private/metrics';
 import { InsightRuleWidget, TenantInsights } from './private/tenant-insights';
@@ -76,8 +77,11 @@ export interface ObservabilityOptions {
   readonly alarms?: boolean;
 
   /**
-   * The topic every alarm notifies, when it fires and when it recovers.
-   * @default - no actions; add them on `alarms`
+   * The topic every alarm notifies, when it fires and when it recovers. An alarm without an
+   * action changes state unseen, so without one the gateway makes a topic
+   * (`gateway.observability.alarmTopic`), encrypted with a KMS key of its own (about $1 a month),
+   * for you to subscribe to. More actions can be added on `alarms`.
+   * @default - a topic the gateway makes, encrypted with a customer managed KMS key, TLS only
    */
   readonly alarmTopic?: sns.ITopic;
 
@@ -147,6 +151,9 @@ export class GatewayObservability extends Construct {
 
   /** The dashboard, unless turned off. */
   public readonly dashboard?: cloudwatch.Dashboard;
+
+  /** The topic every alarm notifies: the one given, or the one the gateway made (none with `alarms: false`). */
+  public readonly alarmTopic?: sns.ITopic;
 
   /** Every alarm made, for adding actions. */
   public readonly alarms: cloudwatch.Alarm[];
@@ -270,12 +277,11 @@ export class GatewayObservability extends Construct {
 
       this.alarms.push(...this.distributionErrorAlarms, this.loadBalancerErrorAlarm, this.unhealthyHostsAlarm,
         this.targetResponseTimeAlarm, this.fleetAtMaxCapacityAlarm);
-      if (props.alarmTopic) {
-        const action = new actions.SnsAction(props.alarmTopic);
-        for (const alarm of this.alarms) {
-          alarm.addAlarmAction(action);
-          alarm.addOkAction(action);
-        }
+      this.alarmTopic = props.alarmTopic ?? new AlarmTopic(this, 'AlarmTopic').topic;
+      const action = new actions.SnsAction(this.alarmTopic);
+      for (const alarm of this.alarms) {
+        alarm.addAlarmAction(action);
+        alarm.addOkAction(action);
       }
     }
 

@@ -162,7 +162,41 @@ describe('alarms', () => {
     expect(atMax.Metrics.slice(1).map((m: any) => `${m.MetricStat.Metric.MetricName}/${m.MetricStat.Stat}/${m.MetricStat.Period}`))
       .toEqual(['GroupDesiredCapacity/Minimum/60', 'GroupMaxSize/Maximum/60']);
     expect(gateway.observability.alarms).toHaveLength(4);
-    expect(alarms(template).every(a => a.AlarmActions === undefined)).toBe(true);
+  });
+
+  test('without a topic, every alarm notifies one the gateway makes: KMS-encrypted (rotated key CloudWatch may use), TLS only', () => {
+    const { stack, template, gateway } = build('eu-west-1');
+    expect(gateway.observability.alarmTopic).toBeDefined();
+    const topicRef = stack.resolve(gateway.observability.alarmTopic!.topicArn);
+    expect(alarms(template)).toHaveLength(4);
+    for (const alarm of alarms(template)) {
+      expect(alarm.AlarmActions).toEqual([topicRef]);
+      expect(alarm.OKActions).toEqual([topicRef]);
+    }
+    // The test's own topic and the gateway's: only the gateway's is encrypted.
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^GatewayObservabilityAlarmTopicKey'), 'Arn'] } });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        })]),
+      },
+    });
+  });
+
+  test('a topic you give is used instead, and none is made; with alarms off there is no topic', () => {
+    const given = build('eu-west-1', topic => ({ alarmTopic: topic }));
+    expect(given.gateway.observability.alarmTopic).toBe(given.topic);
+    given.template.resourceCountIs('AWS::SNS::Topic', 1);
+    given.template.resourceCountIs('AWS::KMS::Key', 0);
+    const off = build('eu-west-1', { alarms: false });
+    expect(off.gateway.observability.alarmTopic).toBeUndefined();
+    off.template.resourceCountIs('AWS::SNS::Topic', 1); // the test's own
+    off.template.resourceCountIs('AWS::KMS::Key', 0);
   });
 
   test('thresholds are overridable; an alarm topic gets alarm and OK actions on every alarm', () => {
