@@ -87,6 +87,10 @@ function securityProblems(config: GatewayConfig): string[] {
     problems.push('load balancer access logs (`loadBalancerAccessLogs`, on by default) need the stack\'s region at synth time,' +
       ' as the account that delivers them differs by region: give the stack an `env` with a region, or set `loadBalancerAccessLogs: false`');
   }
+  if (config.distributionLoggingRegionProblem) {
+    problems.push(`\`distributionLogging\`: CloudFront delivers no standard logs to S3 buckets in ${config.region}; ` +
+      'give `distributionLogBucket`, a bucket in another region, or turn `distributionLogging` off');
+  }
   if (config.distributionLoggingConflict) {
     problems.push('`distributionLogging` is false but `distributionLogBucket` is given; drop one of them');
   }
@@ -109,6 +113,15 @@ function networkProblems(gateway: Construct, config: GatewayConfig): string[] {
     problems.push('`availabilityZones` chooses the zones of the VPC the gateway makes; leave it out when you bring `vpc`');
   } else if (zones !== undefined && zones.length < 2) {
     problems.push(`\`availabilityZones\` must name at least two zones (a load balancer spans two), got ${JSON.stringify(zones)}`);
+  }
+  const nat = config.natGateways;
+  if (nat !== undefined && config.vpc) {
+    problems.push('`natGateways` shapes the VPC the gateway makes; leave it out when you bring `vpc`');
+  } else if (nat !== undefined) {
+    const most = zones?.length ?? 2;
+    if (!Number.isInteger(nat) || nat < 1 || nat > most) {
+      problems.push(`\`natGateways\` must be a whole number from 1 to ${most} (one per Availability Zone at most; the app servers need a way out), got ${JSON.stringify(nat)}`);
+    }
   }
   const wave = config.shardWaveSize;
   if (!Number.isInteger(wave) || wave < 1 || wave > 50) {

@@ -47,9 +47,26 @@ export interface MultiTenantGatewayProps {
 
   /**
    * The VPC for the load balancer and the fleet.
-   * @default - a new VPC over two Availability Zones with one NAT gateway
+   * @default - a new VPC over two Availability Zones with `natGateways` NAT gateways, its default security group closed
    */
   readonly vpc?: ec2.IVpc;
+
+  /**
+   * NAT gateways of the VPC the gateway makes, for the app servers' traffic out: one (the
+   * default) is cheapest, but the servers of every zone lose their way out if its zone fails;
+   * one per zone (2, or the number of `availabilityZones`) keeps each zone on its own. Has no
+   * effect on a VPC you bring, and must then be left out.
+   * @default 1
+   */
+  readonly natGateways?: number;
+
+  /**
+   * Close the default security group of the VPC the gateway makes (no rules in or out), so
+   * nothing put in it by mistake is reachable. aws-cdk-lib does this with a custom resource
+   * (a small Lambda function that runs at deployment). Has no effect on a VPC you bring.
+   * @default true
+   */
+  readonly restrictDefaultSecurityGroup?: boolean;
 
   /**
    * The Availability Zones of the VPC the gateway makes, e.g. `['us-east-1a', 'us-east-1b']`.
@@ -132,16 +149,22 @@ export interface MultiTenantGatewayProps {
   readonly vpcFlowLogs?: boolean;
 
   /**
-   * Write CloudFront standard logs for every distribution, each under `distribution-<shard>/`.
-   * Opt-in: they cost S3 storage for every request of every tenant.
-   * @default false
+   * Write CloudFront standard logs (legacy, to S3) for every distribution, each under
+   * `distribution-<shard>/`, kept `logRetention`. They cost S3 storage for every request of every
+   * tenant; turn them off to save it. A multi-tenant distribution cannot log to S3 this way, so
+   * with `EdgeMode.multiTenantDistribution()` they are off and may not be turned on (use
+   * `observability.tenantInsights` for its access logs). CloudFront does not deliver them in some
+   * opt-in regions (af-south-1, ap-east-1, ap-south-2, ap-southeast-3, ap-southeast-4, ca-west-1,
+   * eu-central-2, eu-south-1, eu-south-2, il-central-1, me-central-1, me-south-1): there they are
+   * off unless you give `distributionLogBucket`, a bucket in another region.
+   * @default - true with sharded distributions outside those regions; false with a multi-tenant distribution
    */
   readonly distributionLogging?: boolean;
 
   /**
    * The bucket for CloudFront standard logs. CloudFront writes them with ACLs, so the bucket's
    * object ownership must not be `BUCKET_OWNER_ENFORCED`. Giving one turns `distributionLogging` on.
-   * @default - with `distributionLogging`, a bucket the gateway makes: ACLs as CloudFront needs, SSE-S3, TLS only, public access blocked
+   * @default - with `distributionLogging`, a bucket the gateway makes: ACLs as CloudFront needs, SSE-S3, TLS only, public access blocked, versioned, retained on delete
    */
   readonly distributionLogBucket?: s3.IBucket;
 
@@ -159,15 +182,16 @@ export interface MultiTenantGatewayProps {
   readonly responseHeadersPolicy?: cloudfront.IResponseHeadersPolicy;
 
   /**
-   * Protect the load balancer from deletion; a stack that deletes or replaces it then fails
-   * until the protection is turned off.
-   * @default false
+   * Protect the load balancer from deletion: a stack update that deletes or replaces it, or
+   * deleting the stack, then fails until the protection is turned off (set this to false and
+   * deploy first). Every tenant's traffic goes through it, so it is protected by default.
+   * @default true
    */
   readonly loadBalancerDeletionProtection?: boolean;
 
   /**
    * The dashboard and alarms: what they show, when alarms fire, whom they notify.
-   * @default - a dashboard and alarms with default thresholds, no alarm actions, no additional CloudFront metrics
+   * @default - a dashboard and alarms with default thresholds notifying a KMS-encrypted topic the gateway makes, no additional CloudFront metrics
    */
   readonly observability?: ObservabilityOptions;
 

@@ -43,6 +43,9 @@ export interface GatewayConfig {
   readonly certificateProblems: readonly string[];
   readonly vpc?: ec2.IVpc;
   readonly availabilityZones?: readonly string[];
+  /** NAT gateways of the VPC the gateway makes; undefined when the props leave it out. */
+  readonly natGateways?: number;
+  readonly restrictDefaultSecurityGroup: boolean;
   readonly fleet: FleetOptions;
   readonly cache: ResolvedCacheOptions;
   /** Origin Shield's region; none when undefined. */
@@ -55,6 +58,8 @@ export interface GatewayConfig {
   readonly vpcFlowLogs: boolean;
   readonly logBucket?: s3.IBucket;
   readonly distributionLogging: boolean;
+  /** `distributionLogging` was turned on explicitly in a region where CloudFront delivers no standard logs to a bucket the gateway would make. */
+  readonly distributionLoggingRegionProblem: boolean;
   /** `distributionLogging` was turned off explicitly while a bucket was given. */
   readonly distributionLoggingConflict: boolean;
   readonly distributionLogBucket?: s3.IBucket;
@@ -78,7 +83,12 @@ export function resolveGateway(gateway: Construct, props: MultiTenantGatewayProp
   const choice = certificateSource(props);
   const certificates = choice.source?._bind(props.hostedZone);
   const tenants = props.tenants.list;
-  const distributionLogging = props.distributionLogging ?? props.distributionLogBucket !== undefined;
+  // On by default where CloudFront can write standard logs to S3 (legacy): sharded distributions,
+  // and a bucket the gateway makes in a region CloudFront delivers them to.
+  const region = Stack.of(gateway).region;
+  const logsHere = !NO_STANDARD_LOGS_REGIONS.includes(region);
+  const distributionLogging = props.distributionLogging ??
+    (props.distributionLogBucket !== undefined || (edge.standardLogsToS3 && logsHere));
   const cache = resolveCacheOptions(props.cache, props.behaviors);
   const shield = props.originShield?._bind();
   return Object.freeze({
@@ -86,7 +96,7 @@ export function resolveGateway(gateway: Construct, props: MultiTenantGatewayProp
     tenantsSource: props.tenants.source,
     hostedZone: props.hostedZone,
     zoneName: knownZoneName(props.hostedZone),
-    region: Stack.of(gateway).region,
+    region,
     quotas: quotas.quotas,
     quotaProblems: quotas.problems,
     settingsProblems: settingsConflicts(props, edge),
@@ -96,20 +106,23 @@ export function resolveGateway(gateway: Construct, props: MultiTenantGatewayProp
     certificateProblems: choice.problems,
     vpc: props.vpc,
     availabilityZones: props.availabilityZones,
+    natGateways: props.natGateways,
+    restrictDefaultSecurityGroup: props.restrictDefaultSecurityGroup ?? true,
     fleet: props.fleet ?? {},
     cache,
-    originShieldRegion: shield ? shield.region ?? Stack.of(gateway).region : undefined,
+    originShieldRegion: shield ? shield.region ?? region : undefined,
     originShieldInStackRegion: shield !== undefined && shield.region === undefined,
     logRetention: props.logRetention ?? Duration.days(90),
     loadBalancerAccessLogs: props.loadBalancerAccessLogs ?? true,
     vpcFlowLogs: !props.vpc && (props.vpcFlowLogs ?? true),
     logBucket: props.logBucket,
     distributionLogging,
+    distributionLoggingRegionProblem: props.distributionLogging === true && props.distributionLogBucket === undefined && !logsHere,
     distributionLoggingConflict: props.distributionLogging === false && props.distributionLogBucket !== undefined,
     distributionLogBucket: props.distributionLogBucket,
     webAclId: props.webAclId,
     responseHeadersPolicy: props.responseHeadersPolicy,
-    loadBalancerDeletionProtection: props.loadBalancerDeletionProtection ?? false,
+    loadBalancerDeletionProtection: props.loadBalancerDeletionProtection ?? true,
     observability: props.observability ?? {},
     tenantConfigPath: props.tenantConfigPath ?? `/${Stack.of(gateway).stackName}/${gateway.node.id}/tenants`,
     shardWaveSize: props.shardWaveSize ?? 5,
@@ -150,6 +163,10 @@ function settingsConflicts(props: MultiTenantGatewayProps, edge: EdgeBinding): s
   }
   return problems;
 }
+
+/** Regions whose S3 buckets CloudFront delivers no standard logs (legacy) to. */
+export const NO_STANDARD_LOGS_REGIONS: readonly string[] = ['af-south-1', 'ap-east-1', 'ap-south-2', 'ap-southeast-3', 'ap-southeast-4',
+  'ca-west-1', 'eu-central-2', 'eu-south-1', 'eu-south-2', 'il-central-1', 'me-central-1', 'me-south-1'];
 
 /** The gateway props that choose the certificates. */
 interface CertificateChoice {

@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { MultiTenantGatewayProps, OriginAccess } from '../../src';
 import { gatewayStack, WEB_ACL_ARN } from '../security-helpers';
@@ -69,9 +70,6 @@ describe('load balancer access logs', () => {
     parent.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
       LoadBalancerAttributes: Match.arrayWith([{ Key: 'access_logs.s3.enabled', Value: 'true' }]),
     });
-    parent.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
-      LoadBalancerAttributes: Match.arrayWith([{ Key: 'deletion_protection.enabled', Value: 'false' }]),
-    });
     parent.hasResourceProperties('AWS::S3::Bucket', {
       BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
       PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
@@ -83,7 +81,7 @@ describe('load balancer access logs', () => {
   });
 
   test('go to your bucket when you give one, and can be turned off', () => {
-    const { stack } = gatewayStack({ loadBalancerAccessLogs: false, vpcFlowLogs: false });
+    const { stack } = gatewayStack({ loadBalancerAccessLogs: false, vpcFlowLogs: false, distributionLogging: false });
     const off = Template.fromStack(stack);
     off.resourceCountIs('AWS::S3::Bucket', 0);
     off.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
@@ -98,24 +96,46 @@ describe('load balancer access logs', () => {
     expect(subnets).toEqual([false, false, false, false]);
   });
 
-  test('deletion protection is opt-in', () => {
-    const { parent } = templates({ loadBalancerDeletionProtection: true });
-    parent.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+  test('the VPC the gateway makes has its default security group closed, unless you opt out', () => {
+    const { parent } = templates();
+    parent.resourceCountIs('Custom::VpcRestrictDefaultSG', 1);
+    parent.hasResourceProperties('Custom::VpcRestrictDefaultSG', { DefaultSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^GatewayVpc'), 'DefaultSecurityGroup'] } });
+    templates({ restrictDefaultSecurityGroup: false }).parent.resourceCountIs('Custom::VpcRestrictDefaultSG', 0);
+  });
+
+  test('one NAT gateway by default; one per zone on request; checked against the zones and a brought VPC', () => {
+    templates().parent.resourceCountIs('AWS::EC2::NatGateway', 1);
+    templates({ natGateways: 2 }).parent.resourceCountIs('AWS::EC2::NatGateway', 2);
+    expect(() => gatewayStack({ natGateways: 3 }))
+      .toThrow(/`natGateways` must be a whole number from 1 to 2 \(one per Availability Zone at most; the app servers need a way out\), got 3/);
+    expect(() => gatewayStack({ natGateways: 0 })).toThrow(/`natGateways` must be a whole number from 1 to 2/);
+    expect(() => gatewayStack(scope => ({ vpc: new ec2.Vpc(scope, 'Mine'), natGateways: 2 })))
+      .toThrow(/`natGateways` shapes the VPC the gateway makes; leave it out when you bring `vpc`/);
+  });
+
+  test('deletion protection is on by default, and can be turned off explicitly', () => {
+    templates().parent.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
       LoadBalancerAttributes: Match.arrayWith([{ Key: 'deletion_protection.enabled', Value: 'true' }]),
+    });
+    // Relies on false: turned off explicitly.
+    templates({ loadBalancerDeletionProtection: false }).parent.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      LoadBalancerAttributes: Match.arrayWith([{ Key: 'deletion_protection.enabled', Value: 'false' }]),
     });
   });
 });
 
 describe('CloudFront standard logging', () => {
-  test('is off by default', () => {
-    const { shards, gateway } = templates();
+  test('can be turned off', () => {
+    const { parent, shards, gateway } = templates({ distributionLogging: false });
     const [distribution] = Object.values(shards[0].findResources('AWS::CloudFront::Distribution'));
     expect(distribution.Properties.DistributionConfig.Logging).toBeUndefined();
     expect(gateway.distributionLogBucket).toBeUndefined();
+    parent.resourceCountIs('AWS::S3::Bucket', 1); // the load balancer's and flow logs'
   });
 
-  test('opting in writes each shard under its own prefix to a bucket with ACLs, encrypted and TLS-only', () => {
-    const { parent, shards } = templates({ distributionLogging: true }, 150);
+  test('is on by default: each shard under its own prefix to a bucket with ACLs, encrypted and TLS-only', () => {
+    const { parent, shards, gateway } = templates({}, 150);
+    expect(gateway.distributionLogBucket).toBeDefined();
     parent.hasResourceProperties('AWS::S3::Bucket', {
       OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerPreferred' }] },
       BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
@@ -127,7 +147,19 @@ describe('CloudFront standard logging', () => {
     }));
   });
 
-  test('a bucket of your own turns it on; turning it off with a bucket is an error', () => {
+  test('off by default where CloudFront delivers no standard logs; asking for them there without a bucket elsewhere is an error', () => {
+    const originAccess = OriginAccess.vpcOrigin({ prefixListId: 'pl-1234abcd' });
+    const { gateway } = gatewayStack({ originAccess }, 3, 'eu-south-1');
+    expect(gateway.distributionLogBucket).toBeUndefined();
+    expect(() => gatewayStack({ originAccess, distributionLogging: true }, 3, 'eu-south-1'))
+      .toThrow(/`distributionLogging`: CloudFront delivers no standard logs to S3 buckets in eu-south-1; give `distributionLogBucket`, a bucket in another region, or turn `distributionLogging` off/);
+    const elsewhere = gatewayStack(scope => ({ originAccess, distributionLogging: true, distributionLogBucket: s3.Bucket.fromBucketName(scope, 'Mine', 'logs-in-eu-west-1') }), 3, 'eu-south-1');
+    Template.fromStack(elsewhere.gateway.shardStacks[0]).hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({ Logging: Match.objectLike({ Prefix: 'distribution-0/' }) }),
+    });
+  });
+
+  test('a bucket of your own is used instead; turning it off with a bucket is an error', () => {
     const { stack, gateway } = gatewayStack(scope => ({ distributionLogBucket: s3.Bucket.fromBucketName(scope, 'Mine', 'my-cloudfront-logs') }));
     Template.fromStack(stack).resourceCountIs('AWS::S3::Bucket', 1); // the load balancer's; none made for CloudFront
     Template.fromStack(gateway.shardStacks[0]).hasResourceProperties('AWS::CloudFront::Distribution', {

@@ -24,23 +24,31 @@ interface ValidationReport {
   }>;
 }
 
+/** A cdk-nag pack: its checks and the name its rule ids start with. */
+interface Pack {
+  readonly checks: unknown;
+  readonly name: string;
+}
+const AWS_SOLUTIONS: Pack = { checks: nag.AwsSolutionsChecks, name: 'AwsSolutions' };
+const NIST_800_53_R5: Pack = { checks: nag.NIST80053R5Checks, name: 'NIST.800.53.R5' };
+
 /**
- * Every unacknowledged AwsSolutions error and warning as "path: rule". cdk-nag 2 reports a nested
+ * Every unacknowledged error and warning as "path: rule". cdk-nag 2 reports a nested
  * stack's findings (each shard's distribution and records) in the parent stack's annotations,
  * under the shard's path; cdk-nag 3 reports the whole app in the validation report.
  */
-function nagFindings(props: Partial<MultiTenantGatewayProps>, region = 'us-east-1'): string[] {
+function nagFindings(props: Partial<MultiTenantGatewayProps>, region = 'us-east-1', pack: Pack = AWS_SOLUTIONS): string[] {
   const { app, stack } = gatewayStack(props, 3, region);
   if (!NAG_IS_PLUGIN) {
-    cdk.Aspects.of(app).add(new nag.AwsSolutionsChecks());
+    cdk.Aspects.of(app).add(new (pack.checks as unknown as new () => cdk.IAspect)());
     app.synth();
     const annotations = Annotations.fromStack(stack);
     return [
-      ...annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-.*')),
-      ...annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*')),
+      ...annotations.findError('*', Match.stringLikeRegexp(`${pack.name}-.*`)),
+      ...annotations.findWarning('*', Match.stringLikeRegexp(`${pack.name}-.*`)),
     ].map(m => `${m.id}: ${String(m.entry.data).split(':')[0]}`).sort();
   }
-  const Checks = nag.AwsSolutionsChecks as unknown as new (scope: IConstruct) => object;
+  const Checks = pack.checks as unknown as new (scope: IConstruct) => object;
   (cdk as any).Validations.of(app).addPlugins(new Checks(app));
   try {
     app.synth();
@@ -51,7 +59,7 @@ function nagFindings(props: Partial<MultiTenantGatewayProps>, region = 'us-east-
   const reportFile = path.join(app.outdir, 'validation-report.json');
   const report: ValidationReport = fs.existsSync(reportFile) ? JSON.parse(fs.readFileSync(reportFile, 'utf8')) : { pluginReports: [] };
   return report.pluginReports
-    .filter(r => r.pluginName === 'AwsSolutions')
+    .filter(r => r.pluginName === pack.name)
     .flatMap(r => r.violations.flatMap(v => v.violatingConstructs.map(c => `/${c.constructPath}: ${v.ruleName}`)))
     .sort();
 }
@@ -60,8 +68,8 @@ describe(`cdk-nag ${NAG_IS_PLUGIN ? '3' : '2'} AwsSolutions`, () => {
   test.each([
     ['VPC origins', OriginAccess.vpcOrigin()],
     ['secret header', OriginAccess.secretHeader()],
-  ])('a gateway with WAF and CloudFront logging on (%s) has no unsuppressed finding', (_, originAccess) => {
-    expect(nagFindings({ originAccess, webAclId: WEB_ACL_ARN, distributionLogging: true })).toEqual([]);
+  ])('a gateway with WAF (%s) has no unsuppressed finding', (_, originAccess) => {
+    expect(nagFindings({ originAccess, webAclId: WEB_ACL_ARN })).toEqual([]);
   });
 
   test.each([
@@ -77,10 +85,32 @@ describe(`cdk-nag ${NAG_IS_PLUGIN ? '3' : '2'} AwsSolutions`, () => {
     expect(nagFindings({ ...props, webAclId: WEB_ACL_ARN }, region)).toEqual([]);
   });
 
-  test('with the defaults, only the opt-ins a user decides (WAF, CloudFront logs) are reported, from inside the shard stack', () => {
+  test('with the defaults, only the opt-in a user decides (WAF) is reported, from inside the shard stack', () => {
     expect(nagFindings({})).toEqual([
       '/Test/Gateway/Block0/Shard0/Distribution/Resource: AwsSolutions-CFR2',
-      '/Test/Gateway/Block0/Shard0/Distribution/Resource: AwsSolutions-CFR3',
+    ]);
+  });
+
+  test('a multi-tenant distribution at defaults: only WAF', () => {
+    expect(nagFindings({ edge: EdgeMode.multiTenantDistribution() })).toEqual([
+      '/Test/Gateway/MultiTenantDistribution/Resource: AwsSolutions-CFR2',
+    ]);
+  });
+});
+
+describe(`cdk-nag ${NAG_IS_PLUGIN ? '3' : '2'} NIST 800-53 rev 5`, () => {
+  test.each([
+    ['defaults', {}],
+    ['secret header', { originAccess: OriginAccess.secretHeader() }],
+    ['multi-tenant distribution', { edge: EdgeMode.multiTenantDistribution() }],
+  ])('a gateway at %s has no unsuppressed finding', (_, props) => {
+    expect(nagFindings(props, 'us-east-1', NIST_800_53_R5)).toEqual([]);
+  });
+
+  test('the opt-outs are reported: what the defaults close, a user who opens it sees', () => {
+    expect(nagFindings({ loadBalancerDeletionProtection: false, restrictDefaultSecurityGroup: false }, 'us-east-1', NIST_800_53_R5)).toEqual([
+      '/Test/Gateway/Origin/LoadBalancer/Resource: NIST.800.53.R5-ELBDeletionProtectionEnabled',
+      '/Test/Gateway/Vpc/Resource: NIST.800.53.R5-VPCDefaultSecurityGroupClosed',
     ]);
   });
 });

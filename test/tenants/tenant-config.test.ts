@@ -43,7 +43,9 @@ describe('tenant config', () => {
 
   test('the fleet may read every shard\'s map by path', () => {
     const { stack } = build([{ id: 'a', domainNames: ['a.example.com'] }], { tenantConfigPath: '/apps/shop/tenants' });
-    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+    // A managed policy on the role the gateway made for the fleet (no inline policy).
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^GatewayFleetInstanceRole') }],
       PolicyDocument: {
         Statement: Match.arrayWith([Match.objectLike({
           Action: 'ssm:GetParametersByPath',

@@ -78,6 +78,8 @@ export interface EdgeBinding {
    * every tenant domain.
    */
   readonly presentsDistributionCertificate: boolean;
+  /** Its distributions can write CloudFront standard logs to S3 (legacy), so they do by default. */
+  readonly standardLogsToS3: boolean;
   /** The mode's own problems with the input, joined into the gateway's single error. */
   problems(check: EdgeCheck): string[];
   /** Makes what the shards share and returns what builds each shard. */

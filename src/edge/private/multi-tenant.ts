@@ -27,6 +27,7 @@ const NAME_PREFIX = /^[a-zA-Z0-9][a-zA-Z0-9-.]{0,60}$/;
  */
 export class MultiTenantEdge implements EdgeBinding {
   public readonly shape = MULTI_TENANT_DISTRIBUTION;
+  public readonly standardLogsToS3 = false;
   public readonly presentsDistributionCertificate: boolean;
 
   constructor(private readonly options: MultiTenantEdgeOptions) {
@@ -87,6 +88,9 @@ export class MultiTenantEdge implements EdgeBinding {
     acknowledgeNag(distribution, [{
       id: 'AwsSolutions-CFR1',
       reason: 'Tenants serve viewers worldwide; a geo restriction would apply to every tenant alike.',
+    }, {
+      id: 'AwsSolutions-CFR4',
+      reason: 'The viewer certificate is set by a property override that cdk-nag does not read: TLSv1.2_2021 at least, SNI only.',
     }, {
       id: 'AwsSolutions-CFR3',
       reason: 'Standard logging to S3 (legacy) is not available on multi-tenant distributions.',

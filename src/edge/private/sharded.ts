@@ -23,6 +23,7 @@ export interface ShardedEdgeOptions {
  */
 export class ShardedEdge implements EdgeBinding {
   public readonly shape = SHARDED_DISTRIBUTIONS;
+  public readonly standardLogsToS3 = true;
   public readonly presentsDistributionCertificate = true;
 
   constructor(private readonly options: ShardedEdgeOptions) {}

@@ -15,6 +15,7 @@ import { GatewayObservability } from '../../observability/observability';
 import { GatewayFleet } from '../../origin/private/gateway-fleet';
 import { GatewayOrigin } from '../../origin/private/gateway-origin';
 import { LogBucket } from '../../private/logging';
+import { acknowledgeNag } from '../../private/nag';
 import { blockOf } from '../../quotas/blocks';
 import { GatewayPlan } from '../plan';
 import { GatewayConfig } from '../resolve';
@@ -90,7 +91,7 @@ export function buildGateway(gateway: Construct, config: GatewayConfig, plan: Ga
     targetGroup: fleet.targetGroup,
     autoScalingGroup: fleet.autoScalingGroup,
   });
-  grantTenantConfigRead(gateway, fleet.autoScalingGroup, config.tenantConfigPath);
+  grantTenantConfigRead(gateway, fleet, config.tenantConfigPath);
   return {
     vpc,
     logBucket,
@@ -164,7 +165,10 @@ function buildShards(gateway: Construct, config: GatewayConfig, plan: GatewayPla
 function makeVpc(gateway: Construct, config: GatewayConfig, logBucket?: s3.IBucket): ec2.Vpc {
   const vpc = new ec2.Vpc(gateway, 'Vpc', {
     ...(config.availabilityZones ? { availabilityZones: [...config.availabilityZones] } : { maxAzs: 2 }),
-    natGateways: 1,
+    natGateways: config.natGateways ?? 1,
+    // Closes the default security group (aws-cdk-lib's custom resource); its function's findings
+    // are acknowledged in acknowledgeVpc.
+    restrictDefaultSecurityGroup: config.restrictDefaultSecurityGroup,
     // Nothing in the public subnets needs a public address of its own (NAT gateways and
     // load balancers get theirs), so none is handed out.
     subnetConfiguration: [
@@ -172,17 +176,43 @@ function makeVpc(gateway: Construct, config: GatewayConfig, logBucket?: s3.IBuck
       { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
     ],
   });
+  acknowledgeVpc(vpc);
   if (config.vpcFlowLogs) {
     vpc.addFlowLog('FlowLogs', { destination: ec2.FlowLogDestination.toS3(logBucket, 'vpc-flow-logs/') });
   }
   return vpc;
 }
 
-/** Lets the app read every shard's map with one GetParametersByPath on the path. */
-function grantTenantConfigRead(scope: Construct, grantee: iam.IGrantable, path: string): void {
-  iam.Grant.addToPrincipal({
-    grantee,
+/** Records the by-design findings on what the VPC is made of. */
+function acknowledgeVpc(vpc: ec2.Vpc): void {
+  for (const subnet of vpc.publicSubnets) {
+    const route = subnet.node.tryFindChild('DefaultRoute');
+    if (route) {
+      acknowledgeNag(route, [{
+        id: 'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW',
+        reason: 'A public subnet\'s route to the internet gateway: its NAT gateway (the app servers\' way out) and, in ' +
+          'secret-header mode, the internet-facing load balancer need it. The app servers sit in private subnets.',
+      }]);
+    }
+  }
+}
+
+/**
+ * Lets the app read every shard's map with one GetParametersByPath on the path: a managed policy
+ * on the role the gateway made, else a statement on the group you brought.
+ */
+function grantTenantConfigRead(scope: Construct, fleet: GatewayFleet, path: string): void {
+  const statement = new iam.PolicyStatement({
     actions: ['ssm:GetParametersByPath'],
-    resourceArns: [Arn.format({ service: 'ssm', resource: 'parameter', resourceName: path.slice(1) }, Stack.of(scope))],
+    resources: [Arn.format({ service: 'ssm', resource: 'parameter', resourceName: path.slice(1) }, Stack.of(scope))],
   });
+  if (fleet.role) {
+    new iam.ManagedPolicy(scope, 'TenantConfigReadPolicy', {
+      description: 'Gateway app servers: read the tenant config parameters',
+      statements: [statement],
+      roles: [fleet.role],
+    });
+  } else {
+    fleet.autoScalingGroup.addToRolePolicy(statement);
+  }
 }

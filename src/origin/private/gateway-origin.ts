@@ -6,6 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { cloudFrontPrefixListId } from './cloudfront-prefix-list';
 import { AttachedAccess, OriginAccessBinding } from './origin-access-binding';
+import { acknowledgeNag } from '../../private/nag';
 
 /** Properties of the gateway's origin. */
 export interface GatewayOriginProps {
@@ -52,6 +53,11 @@ export class GatewayOrigin extends Construct {
       dropInvalidHeaderFields: true,
       deletionProtection: props.deletionProtection,
     });
+    acknowledgeNag(this.loadBalancer, [{
+      id: 'NIST.800.53.R5-ALBWAFEnabled',
+      reason: 'The load balancer admits only CloudFront, so every request has passed the distributions first; ' +
+        'a web ACL belongs there (`webAclId`), where it sees the viewer and is billed once.',
+    }]);
     if (props.accessLogBucket) {
       this.loadBalancer.logAccessLogs(props.accessLogBucket, 'load-balancer');
     }
@@ -70,12 +76,16 @@ export class GatewayOrigin extends Construct {
     if (sniCertificates.length > 0) {
       this.listener.addCertificates('Sni', sniCertificates);
     }
-    this.loadBalancer.addListener('Http', {
+    const http = this.loadBalancer.addListener('Http', {
       port: 80,
       protocol: elbv2.ApplicationProtocol.HTTP,
       open: false,
       defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: '443', permanent: true }),
     });
+    acknowledgeNag(http, [{
+      id: 'NIST.800.53.R5-ELBv2ACMCertificateRequired',
+      reason: 'Port 80 serves no content: it only redirects to HTTPS on 443, and the security group admits nothing on it.',
+    }]);
     this.access = props.access.attach(this, this.loadBalancer, props.distributionsPerVpcOrigin, props.originShieldRegion);
   }
 
