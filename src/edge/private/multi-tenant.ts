@@ -89,9 +89,6 @@ export class MultiTenantEdge implements EdgeBinding {
       id: 'AwsSolutions-CFR1',
       reason: 'Tenants serve viewers worldwide; a geo restriction would apply to every tenant alike.',
     }, {
-      id: 'AwsSolutions-CFR4',
-      reason: 'The viewer certificate is set by a property override that cdk-nag does not read: TLSv1.2_2021 at least, SNI only.',
-    }, {
       id: 'AwsSolutions-CFR3',
       reason: 'Standard logging to S3 (legacy) is not available on multi-tenant distributions.',
     }]);
