@@ -1,5 +1,6 @@
 import { awscdk, javascript } from 'projen';
 import { TypescriptConfig, TypescriptConfigExtends } from 'projen/lib/javascript';
+import { addConsumerTests } from './projenrc/consumers';
 
 // The lowest aws-cdk-lib with every API the library uses (CloudFront SaaS Manager L1s and
 // VPC origins arrived by 2.194.0). Tests run against exactly this version.
@@ -118,6 +119,7 @@ all.spawn(project.testTask);
 all.spawn(project.tasks.tryFind('package-all')!);
 all.spawn(python);
 all.spawn(templates);
+for (const consumer of addConsumerTests(project)) all.spawn(consumer);
 
 // jsii-pacmak writes the installed versions of aws-cdk-lib's own dependencies into the Go
 // module's go.mod. Pin the one whose newest npm release has no Go module published at the same
