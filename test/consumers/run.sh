@@ -8,6 +8,7 @@
 # DNS records, no missing context, the recommended feature flags of cdk.json in effect).
 #
 #   bash test/consumers/run.sh typescript   # + cdk-nag, synth with no zones in context, cfn-lint and checkov
+#   bash test/consumers/run.sh python       # from test/python/run.sh, with its fresh venv first on PATH
 #
 # Run from anywhere after `npx projen package-all` (or the one package:<language> it needs).
 set -euo pipefail
@@ -15,8 +16,8 @@ cd "$(dirname "$0")/../.."
 ROOT=$PWD
 language=${1:-}
 APP=test/consumers/$language
-case "$language" in typescript) ;; *)
-  echo "usage: test/consumers/run.sh typescript" >&2
+case "$language" in typescript | python) ;; *)
+  echo "usage: test/consumers/run.sh typescript|python" >&2
   exit 2
   ;;
 esac
@@ -75,15 +76,16 @@ typescript)
   check --nag
 
   # The same app where nothing tells aws-cdk-lib the zones: no cdk.context.json (run from a
-  # directory holding only a copy of cdk.json). Without `availabilityZones` the VPC needs the
-  # zones of the account's region, which the CLI can only look up with credentials.
+  # directory holding only a copy of cdk.json; ts-node without a second type-check). Without
+  # `availabilityZones` the VPC needs the zones of the account's region, which the CLI can only
+  # look up with credentials.
   step "cdk synth with no zones in context"
   synth_without_context() {
     local cwd status
     cwd=$(mktemp -d)
     cp "$APP/cdk.json" "$cwd/"
     (cd "$cwd" && cdk synth --quiet --no-notices --output "$cwd/cdk.out" \
-      --app "ts-node --prefer-ts-exts --project $ROOT/$APP/tsconfig.json $ROOT/$APP/app.ts" "$@" 2>&1) && status=0 || status=$?
+      --app "ts-node --transpile-only --project $ROOT/$APP/tsconfig.json $ROOT/$APP/app.ts" "$@" 2>&1) && status=0 || status=$?
     rm -rf "$cwd"
     return $status
   }
@@ -112,6 +114,15 @@ typescript)
   bash scripts/lint-templates.sh "consumer=$APP/cdk.out"
   ;;
 
+python)
+  # test/python/run.sh puts its fresh venv (the built wheel installed) first on PATH.
+  python3 -c 'import cdk_multi_tenant_gateway' 2>/dev/null ||
+    die "python3 cannot import cdk_multi_tenant_gateway; run this through test/python/run.sh"
+  rm -rf "$APP/cdk.out"
+  step "cdk synth"
+  synth
+  check
+  ;;
 
 
 esac
