@@ -8,6 +8,7 @@
 # DNS records, no missing context, the recommended feature flags of cdk.json in effect).
 #
 #   bash test/consumers/run.sh typescript   # + cdk-nag, synth with no zones in context, cfn-lint and checkov
+#   bash test/consumers/run.sh java         # + JUnit tests of bad input
 #   bash test/consumers/run.sh python       # from test/python/run.sh, with its fresh venv first on PATH
 #
 # Run from anywhere after `npx projen package-all` (or the one package:<language> it needs).
@@ -16,8 +17,8 @@ cd "$(dirname "$0")/../.."
 ROOT=$PWD
 language=${1:-}
 APP=test/consumers/$language
-case "$language" in typescript | python) ;; *)
-  echo "usage: test/consumers/run.sh typescript|python" >&2
+case "$language" in typescript | python | java) ;; *)
+  echo "usage: test/consumers/run.sh typescript|python|java" >&2
   exit 2
   ;;
 esac
@@ -124,6 +125,24 @@ python)
   check
   ;;
 
+java)
+  # The artifact from dist/java as a local repository; aws-cdk-lib, constructs and the jsii
+  # runtime from Maven Central at the versions its pom declares. The local Maven repository is the
+  # one package:java filled in this run; the artifact's own copy there is dropped first, so it
+  # always comes from dist/java.
+  pom=$(built 'dist/java/io/github/cdk-multi-tenant-gateway/cdk-multi-tenant-gateway/*/cdk-multi-tenant-gateway-*.pom' package:java)
+  version=$(basename "$(dirname "$pom")")
+  repository=$ROOT/.cache/maven-repository
+  rm -rf "$repository/io/github/cdk-multi-tenant-gateway" "$APP/target" "$APP/cdk.out"
+  step "mvn test (cdk-multi-tenant-gateway $version from dist/java)"
+  (cd "$APP" && MAVEN_OPTS="${MAVEN_OPTS:-} -XX:+TieredCompilation -XX:TieredStopAtLevel=1" \
+    mvn --batch-mode --no-transfer-progress -Dmaven.repo.local="$repository" \
+    -Dgateway.version="$version" -Ddist.repository="file://$ROOT/dist/java" test)
+  echo # Maven ends without a newline (a colour reset)
+  step "cdk synth"
+  synth
+  check
+  ;;
 
 esac
 
