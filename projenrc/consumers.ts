@@ -34,6 +34,11 @@ export function addConsumerTests(project: awscdk.AwsCdkConstructLibrary): Task[]
     description: 'Java consumer: the built Maven artifact, JUnit tests, then cdk synth through the CLI',
     exec: 'bash test/consumers/run.sh java',
   });
+  const go = project.addTask('test:go', {
+    description: 'Go consumer: the built Go module (replace directive), go test, then cdk synth through the CLI',
+    exec: 'bash test/consumers/run.sh go',
+  });
+
   project.gitignore.exclude('/test/consumers/java/target/');
   project.addPackageIgnore('/.cache/');
   project.addPackageIgnore('/lint-acknowledgements.yaml');
@@ -41,5 +46,5 @@ export function addConsumerTests(project: awscdk.AwsCdkConstructLibrary): Task[]
   // `package:js` has run; ts-node type-checks it when the CLI runs it.
   project.eslint?.addIgnorePattern('test/consumers/typescript/');
 
-  return [typescript, java];
+  return [typescript, java, go];
 }

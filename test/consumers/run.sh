@@ -9,6 +9,7 @@
 #
 #   bash test/consumers/run.sh typescript   # + cdk-nag, synth with no zones in context, cfn-lint and checkov
 #   bash test/consumers/run.sh java         # + JUnit tests of bad input
+#   bash test/consumers/run.sh go           # + go test of bad input
 #   bash test/consumers/run.sh python       # from test/python/run.sh, with its fresh venv first on PATH
 #
 # Run from anywhere after `npx projen package-all` (or the one package:<language> it needs).
@@ -17,8 +18,8 @@ cd "$(dirname "$0")/../.."
 ROOT=$PWD
 language=${1:-}
 APP=test/consumers/$language
-case "$language" in typescript | python | java) ;; *)
-  echo "usage: test/consumers/run.sh typescript|python|java" >&2
+case "$language" in typescript | python | java | go) ;; *)
+  echo "usage: test/consumers/run.sh typescript|python|java|go" >&2
   exit 2
   ;;
 esac
@@ -144,6 +145,21 @@ java)
   check
   ;;
 
+go)
+  # The module in dist/go through the replace directive in go.mod; aws-cdk-go, constructs-go and
+  # the jsii runtime at the versions its go.mod requires. The module and build caches are Go's
+  # own, which package:go filled in this run.
+  built 'dist/go/cdkmultitenantgateway/go.mod' package:go >/dev/null
+  rm -rf "$APP/cdk.out"
+  step "go mod tidy -diff (go.mod and go.sum match what dist/go requires)"
+  (cd "$APP" && go mod tidy -diff) ||
+    die "test/consumers/go/go.mod or go.sum is out of date with dist/go; run 'go mod tidy' there and commit the result"
+  step "go test"
+  (cd "$APP" && go test -count=1 ./...)
+  step "cdk synth"
+  synth
+  check
+  ;;
 esac
 
 step "done"
