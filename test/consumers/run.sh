@@ -133,7 +133,7 @@ java)
   # always comes from dist/java.
   pom=$(built 'dist/java/io/github/cdk-multi-tenant-gateway/cdk-multi-tenant-gateway/*/cdk-multi-tenant-gateway-*.pom' package:java)
   version=$(basename "$(dirname "$pom")")
-  repository=$ROOT/.cache/maven-repository
+  repository=$ROOT/.cache/maven-repository # package:java's (MAVEN_REPOSITORY in projenrc/consumers.ts)
   rm -rf "$repository/io/github/cdk-multi-tenant-gateway" "$APP/target" "$APP/cdk.out"
   step "mvn test (cdk-multi-tenant-gateway $version from dist/java)"
   (cd "$APP" && MAVEN_OPTS="${MAVEN_OPTS:-} -XX:+TieredCompilation -XX:TieredStopAtLevel=1" \
