@@ -1,5 +1,6 @@
 import { awscdk, javascript, TaskShell, TextFile } from 'projen';
 import { ActionRefs } from 'projen/lib/github/actions.const';
+import { addConsumerTests } from './projenrc/consumers';
 import { addNewestCdkTests } from './projenrc/newest-cdk';
 
 // The lowest aws-cdk-lib with every API the library uses (CloudFront SaaS Manager L1s and
@@ -178,6 +179,7 @@ all.spawn(newestCdk);
 all.spawn(project.tasks.tryFind('package-all')!);
 all.spawn(python);
 all.spawn(templates);
+for (const consumer of addConsumerTests(project)) all.spawn(consumer);
 
 // jsii-pacmak writes the installed versions of aws-cdk-lib's own dependencies into the Go
 // module's go.mod. Pin the one whose newest npm release has no Go module published at the same

@@ -4,6 +4,12 @@
 # TypeScript example (VPC origins) and the fixtures (secret header with WAF and CloudFront logging;
 # multi-tenant distribution with DNS-validated certificates).
 # Ignored cfn-lint rules live in .cfnlintrc.yaml; both files give a reason for every entry.
+#
+#   bash scripts/lint-templates.sh                      # synthesize the example and fixtures, lint them
+#   bash scripts/lint-templates.sh name=cdk.out [...]   # lint cloud assemblies synthesized elsewhere
+#
+# lint-acknowledgements.yaml acknowledges findings on single resources aws-cdk-lib adds (a target's
+# templates are linted as copies carrying them as resource metadata).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,21 +21,48 @@ started=$SECONDS
 
 echo "== tools: cfn-lint $CFN_LINT_VERSION, checkov $CHECKOV_VERSION in $VENV"
 [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
-"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
-  "cfn-lint==$CFN_LINT_VERSION" "checkov==$CHECKOV_VERSION"
+# pip takes seconds even when there is nothing to do; ask it only when a version differs.
+"$VENV/bin/python" - "$CFN_LINT_VERSION" "$CHECKOV_VERSION" 2>/dev/null <<'PY' ||
+import sys
+from importlib.metadata import version
+sys.exit((version("cfn-lint"), version("checkov")) != tuple(sys.argv[1:3]))
+PY
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
+    "cfn-lint==$CFN_LINT_VERSION" "checkov==$CHECKOV_VERSION"
 echo "   ready after $((SECONDS - started)) s"
 
-echo "== synthesize"
-npm run --silent example >/dev/null
-rm -rf "$FIXTURE_OUT"
-npx ts-node --project tsconfig.dev.json scripts/synth-fixture.ts "$FIXTURE_OUT"
-echo "   synthesized after $((SECONDS - started)) s"
+declare -A TARGETS=()
+names=()
+if [ $# -eq 0 ]; then
+  echo "== synthesize"
+  npm run --silent example >/dev/null
+  rm -rf "$FIXTURE_OUT"
+  npx ts-node --project tsconfig.dev.json scripts/synth-fixture.ts "$FIXTURE_OUT"
+  echo "   synthesized after $((SECONDS - started)) s"
+  TARGETS=([example]=examples/cdk.out [fixture]=$FIXTURE_OUT)
+  names=(example fixture)
+else
+  for argument in "$@"; do
+    [[ "$argument" == *=* && -f "${argument#*=}/manifest.json" ]] ||
+      { echo "lint-templates.sh: expected name=<cloud assembly directory>, got $argument" >&2; exit 2; }
+    TARGETS[${argument%%=*}]=${argument#*=}
+    names+=("${argument%%=*}")
+  done
+fi
 
-declare -A TARGETS=([example]=examples/cdk.out [fixture]=$FIXTURE_OUT)
+acknowledged=$(mktemp -d)
+trap 'rm -rf "$acknowledged"' EXIT
+for target in "${names[@]}"; do
+  if "$VENV/bin/python" -c 'import sys, yaml; sys.exit(not (yaml.safe_load(open("lint-acknowledgements.yaml")) or {}).get(sys.argv[1]))' "$target"; then
+    echo "== $target: findings acknowledged in lint-acknowledgements.yaml"
+    "$VENV/bin/python" scripts/lint-acknowledge.py "$target" "${TARGETS[$target]}" "$acknowledged/$target"
+    TARGETS[$target]=$acknowledged/$target
+  fi
+done
 status=0
 
 echo "== cfn-lint (rules ignored in .cfnlintrc.yaml)"
-for target in example fixture; do
+for target in "${names[@]}"; do
   templates=("${TARGETS[$target]}"/*.template.json)
   if "$VENV/bin/cfn-lint" -- "${templates[@]}"; then
     echo "   $target: ${#templates[@]} templates, no errors or warnings"
@@ -40,7 +73,7 @@ for target in example fixture; do
 done
 
 echo "== checkov (skips in checkov-skips.yaml and in resource metadata)"
-for target in example fixture; do
+for target in "${names[@]}"; do
   templates=("${TARGETS[$target]}"/*.template.json)
   skips=$("$VENV/bin/python" - "$target" <<'PY'
 import sys, yaml

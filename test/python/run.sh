@@ -32,3 +32,7 @@ python="$venv/bin/python"
 # Bytecode goes inside the venv and the cache plugin is off: nothing is left in the working tree.
 export PYTHONPYCACHEPREFIX="$PWD/$venv/pycache"
 "$python" -m pytest -v -p no:cacheprovider test/python "$@"
+
+# The Python consumer app through the aws-cdk CLI, with no AWS credentials (test/consumers/run.sh),
+# run by this venv's python3.
+PATH="$PWD/$venv/bin:$PATH" bash test/consumers/run.sh python
