@@ -104,6 +104,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
 });
 // Only the listed folders: projen's default `**/*.ts` would also take in lib/, dist/ and cdk.out/.
 project.tsconfigDev.removeInclude('**/*.ts');
+// The TypeScript consumer app imports the built package, as a user's app would; it has its own tsconfig.
+project.tsconfigDev.addExclude('test/consumers/typescript/**');
 new TextFile(project, '.nvmrc', { lines: [NODE_VERSION] });
 // ts-jest only transpiles (isolatedModules), so type-check tests, examples and scripts first. Not
 // with isolatedModules: jsii compiles src/index.ts, whose re-exports of interfaces it forbids.
