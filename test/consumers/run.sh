@@ -64,12 +64,19 @@ check() {
 
 case "$language" in
 typescript)
-  # `npm install` of the tarball, minus the download: its files under node_modules, next to the
-  # project's own aws-cdk-lib (the version the tests pin), constructs and cdk-nag.
+  # The app in a directory of its own with the package installed: `npm install` of the tarball,
+  # minus the download (its files under node_modules, next to the project's own aws-cdk-lib, the
+  # version the tests pin, constructs and cdk-nag). The directory is under .cache: jsii-docgen
+  # takes any .jsii it finds below the project outside dot-directories for the project's own, so
+  # an installed copy anywhere else would end up in API.md.
   tarball=$(built 'dist/js/cdk-multi-tenant-gateway@*.jsii.tgz' package:js)
   step "install $tarball"
-  rm -rf "$APP/node_modules" "$APP/cdk.out"
+  rm -rf "$APP/node_modules" "$APP/cdk.out" # where earlier versions of this script installed it
+  app_source=$APP
+  APP=.cache/consumers/typescript
+  rm -rf "$APP"
   mkdir -p "$APP/node_modules/cdk-multi-tenant-gateway"
+  cp "$app_source"/{app.ts,cdk.json,cdk.context.json,tsconfig.json} "$APP/"
   tar -xzf "$tarball" -C "$APP/node_modules/cdk-multi-tenant-gateway" --strip-components=1
   echo "   aws-cdk-lib $(node -p "require('aws-cdk-lib/package.json').version"), aws-cdk CLI $(cdk --version)"
 
