@@ -41,7 +41,6 @@ export function addConsumerTests(project: awscdk.AwsCdkConstructLibrary): Task[]
 
   project.gitignore.exclude('/test/consumers/java/target/');
   project.addPackageIgnore('/.cache/');
-  project.addPackageIgnore('/lint-acknowledgements.yaml');
   // The TypeScript consumer compiles against the built package, which exists only once
   // `package:js` has run; ts-node type-checks it when the CLI runs it.
   project.eslint?.addIgnorePattern('test/consumers/typescript/');

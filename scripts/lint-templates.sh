@@ -7,9 +7,6 @@
 #
 #   bash scripts/lint-templates.sh                      # synthesize the example and fixtures, lint them
 #   bash scripts/lint-templates.sh name=cdk.out [...]   # lint cloud assemblies synthesized elsewhere
-#
-# lint-acknowledgements.yaml acknowledges findings on single resources aws-cdk-lib adds (a target's
-# templates are linted as copies carrying them as resource metadata).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -50,15 +47,6 @@ else
   done
 fi
 
-acknowledged=$(mktemp -d)
-trap 'rm -rf "$acknowledged"' EXIT
-for target in "${names[@]}"; do
-  if "$VENV/bin/python" -c 'import sys, yaml; sys.exit(not (yaml.safe_load(open("lint-acknowledgements.yaml")) or {}).get(sys.argv[1]))' "$target"; then
-    echo "== $target: findings acknowledged in lint-acknowledgements.yaml"
-    "$VENV/bin/python" scripts/lint-acknowledge.py "$target" "${TARGETS[$target]}" "$acknowledged/$target"
-    TARGETS[$target]=$acknowledged/$target
-  fi
-done
 status=0
 
 echo "== cfn-lint (rules ignored in .cfnlintrc.yaml)"
