@@ -31,7 +31,9 @@ const LABEL: Record<CaseKind, string> = {
   'gateway': 'MultiTenantGateway',
 };
 
-// The targets the gateway is held to (at the largest size measured).
+// The targets the gateway is held to (at the largest size measured). Time targets compare CPU
+// time: synthesis is single-threaded, so on an idle core it is the wall time, and unlike wall time
+// it does not grow with other load on the machine.
 const MAX_TIME_VS_FLOOR = 1.5;
 const MAX_PEAK_RSS_BYTES = 2e9;
 const MAX_PER_TENANT_GROWTH = 1.5;
@@ -205,13 +207,13 @@ const onboardingRoute53 = (o: OnboardingFigures): number => o.route53.created + 
 function targets(results: Map<string, CaseResult>, failures: Failure[], sizes: number[]): Target[] {
   const out: Target[] = [];
   const versus = (tenants: number, floorKind: CaseKind, max: number): Target => {
-    const name = `${count(tenants)} tenants: time at most ${max}x the ${floorKind === 'floor' ? "floor's" : "grouped floor's"}`;
+    const name = `${count(tenants)} tenants: CPU time at most ${max}x the ${floorKind === 'floor' ? "floor's" : "grouped floor's"}`;
     const gw = results.get(`gateway-${tenants}`);
     const floor = results.get(`${floorKind}-${tenants}`);
     if (!gw) return { name, value: `the gateway ${failedAt(failures, 'gateway', tenants) ? 'failed' : 'was not measured'}`, met: false };
     if (!floor) return { name, value: `the floor ${failedAt(failures, floorKind, tenants) ? 'failed' : 'was not measured'}`, met: undefined };
-    const r = gw.timeMs / floor.timeMs;
-    return { name, value: ratio(r), met: r <= max };
+    const r = gw.cpuMs / floor.cpuMs;
+    return { name, value: `${ratio(r)} (wall time ${ratio(gw.timeMs / floor.timeMs)})`, met: r <= max };
   };
   const memory = (tenants: number, max: number): Target => {
     const name = `${count(tenants)} tenants: peak RSS under ${max / 1e9} GB`;
@@ -227,10 +229,10 @@ function targets(results: Map<string, CaseResult>, failures: Failure[], sizes: n
   const small = results.get('gateway-1000');
   const big = results.get('gateway-10000');
   if (small && big) {
-    const r = (big.timeMs / big.tenants) / (small.timeMs / small.tenants);
+    const r = (big.cpuMs / big.tenants) / (small.cpuMs / small.tenants);
     out.push({
-      name: `time per tenant at 10,000 within ${MAX_PER_TENANT_GROWTH}x of that at 1,000`,
-      value: `${(big.timeMs / big.tenants).toFixed(2)} vs ${(small.timeMs / small.tenants).toFixed(2)} ms = ${ratio(r)}`,
+      name: `CPU time per tenant at 10,000 within ${MAX_PER_TENANT_GROWTH}x of that at 1,000`,
+      value: `${(big.cpuMs / big.tenants).toFixed(2)} vs ${(small.cpuMs / small.tenants).toFixed(2)} ms = ${ratio(r)}`,
       met: r <= MAX_PER_TENANT_GROWTH,
     });
   }

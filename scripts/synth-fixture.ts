@@ -1,6 +1,7 @@
 // Gateways for the template linters, beside the example (sharded, VPC origins): 150 tenants in
-// secret-header mode with WAF and CloudFront logging, and 150 tenants on a multi-tenant
-// distribution with DNS-validated certificates and alarms in us-east-1.
+// secret-header mode with WAF and CloudFront logging, 150 tenants on a multi-tenant distribution
+// with DNS-validated certificates and alarms in us-east-1, and 20 tenants with DNS-validated
+// certificates in eu-west-1.
 // `ts-node --project tsconfig.dev.json scripts/synth-fixture.ts <outdir>`.
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
@@ -44,5 +45,16 @@ new MultiTenantGateway(saas, 'Gateway', {
   webAclId: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/gateway/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111',
 });
 
+// DNS-validated certificates from a stack outside us-east-1: the edge certificate is requested
+// there by a function, which the linters must see too.
+const regional = new Stack(app, 'LintFixtureRegionalCertificates', { env: { account: '123456789012', region: 'eu-west-1' } });
+new MultiTenantGateway(regional, 'Gateway', {
+  tenants: Tenants.fromList(tenants.slice(0, 20)),
+  hostedZone: route53.HostedZone.fromHostedZoneAttributes(regional, 'Zone', { hostedZoneId: 'Z0123456789EXAMPLE', zoneName: 'example.com' }),
+  certificates: GatewayCertificates.dnsValidated(),
+  webAclId: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/gateway/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111',
+  loadBalancerDeletionProtection: true,
+});
+
 const assembly = app.synth();
-console.log(`Synthesized the secret-header and multi-tenant gateways into ${path.relative(process.cwd(), assembly.directory)}`);
+console.log(`Synthesized the secret-header, multi-tenant and regional-certificate gateways into ${path.relative(process.cwd(), assembly.directory)}`);

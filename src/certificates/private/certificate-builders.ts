@@ -1,4 +1,4 @@
-import { Annotations, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CfnResource, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct, IConstruct } from 'constructs';
@@ -119,4 +119,14 @@ function acknowledgeCustomResource(certificate: IConstruct): void {
     id: 'AwsSolutions-L1',
     reason: 'The runtime of aws-cdk-lib\'s bundled certificate requestor function is set by aws-cdk-lib.',
   }]);
+  // Its runtime is raised from nodejs20.x, whose creation AWS disables in February 2027; the
+  // handler needs only the SDK v3 clients every Node.js runtime has.
+  const resource = fn.node.defaultChild as CfnResource;
+  resource.addPropertyOverride('Runtime', 'nodejs22.x');
+  const why = 'aws-cdk-lib\'s certificate requestor: it runs only at deployment, called by CloudFormation, which retries and reports its failures';
+  acknowledgeCheckov(fn, 'CKV_AWS_115', `${why}; no concurrency to reserve.`);
+  acknowledgeCheckov(fn, 'CKV_AWS_116', `${why}; no event is lost, so no dead-letter queue.`);
+  acknowledgeCheckov(fn, 'CKV_AWS_117', `${why}; it calls only the ACM and Route 53 APIs, so it needs no VPC.`);
+  acknowledgeCheckov(fn.node.findChild('ServiceRole').node.findChild('DefaultPolicy'), 'CKV_AWS_111',
+    'ACM RequestCertificate takes no resource ARN and the certificate it makes has none yet; Route 53 GetChange takes none either; its record changes are limited to the zone.');
 }
