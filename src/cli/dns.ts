@@ -38,13 +38,19 @@ export interface DnsInstructions {
   readonly notes: string[];
 }
 
+/** Where the gateway's deploy outputs are: `read` gives the text; undefined when none was given. */
+export interface OutputsSource {
+  readonly source: string;
+  read(): string;
+}
+
 /**
- * The records tenant `id` needs. `outputsText` (the `cdk deploy --outputs-file` document) is read
+ * The records tenant `id` needs. The outputs (the `cdk deploy --outputs-file` document) are read
  * only when the partner hosts the tenant's DNS. Throws for an unknown tenant, an invalid tenants
  * file, and outputs that lack this gateway's DNS targets or come from another gateway.
  */
 export function dnsInstructions(text: string, source: string, id: string, overrides: Quotas,
-  outputs: { text?: string; source: string; select: DnsSelection }): DnsInstructions {
+  outputs: OutputsSource | undefined, select: DnsSelection = {}): DnsInstructions {
   const file = parseRegistry(text, source);
   const tenant = file.tenants.find(t => t.id === id);
   if (tenant === undefined) {
@@ -60,15 +66,18 @@ export function dnsInstructions(text: string, source: string, id: string, overri
 
   if (!tenant.externalDns) {
     return {
-      ...base, records: [], apexDomains: [], notes: [`The gateway hosts the DNS of tenant "${id}": it makes the ` +
+      ...base,
+      records: [],
+      apexDomains: [],
+      notes: [`The gateway hosts the DNS of tenant "${id}": it makes the ` +
         `${settings.edge.recordTypes.join(' and ')} records of ${tenant.domainNames.join(', ')} in its hosted zone. The partner needs to do nothing.`],
     };
   }
-  if (outputs.text === undefined) {
+  if (outputs === undefined) {
     throw new Error(`Tenant "${id}" hosts its own DNS: give the gateway's deploy outputs with --outputs <file> (from \`cdk deploy --outputs-file <file>\`)`);
   }
 
-  const gateway = chooseGateway(findDnsTargets(parseJsonText(outputs.text, outputs.source)), outputs.source, outputs.select);
+  const gateway = chooseGateway(findDnsTargets(parseJsonText(outputs.read(), outputs.source)), outputs.source, select);
   const where = `${gateway.stack}/${gateway.gateway}`;
   if (gateway.edge !== settings.edge.name) {
     throw new Error(`${outputs.source}: the outputs of ${where} are of a gateway with "${gateway.edge}", but ${source} is planned with ` +

@@ -132,13 +132,10 @@ const COMMANDS: { [name: string]: Command } = {
       if (args.length !== 1) throw new UsageError('`dns` needs exactly one tenant id');
     },
     run: context => {
-      const outputsSource = context.lists.get('outputs')?.at(-1);
-      const outputsText = outputsSource === undefined ? undefined : readOutputs(context, outputsSource);
-      const instructions = dnsInstructions(readFile(context, false)!, context.source, context.args[0], context.quotas, {
-        text: outputsText,
-        source: outputsSource ?? '',
-        select: { stack: context.lists.get('stack')?.at(-1), gateway: context.lists.get('gateway')?.at(-1) },
-      });
+      const outputs = context.lists.get('outputs')?.at(-1);
+      const instructions = dnsInstructions(readFile(context, false)!, context.source, context.args[0], context.quotas,
+        outputs === undefined ? undefined : { source: outputs, read: () => readOutputs(context, outputs) },
+        { stack: context.lists.get('stack')?.at(-1), gateway: context.lists.get('gateway')?.at(-1) });
       if (context.booleans.has('json')) {
         context.io.out(JSON.stringify(instructions, null, 2));
       } else {
