@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// The onboarding CLI: `cdk-multi-tenant-gateway add|remove|validate|plan`. It edits and checks the
-// tenants file without loading aws-cdk-lib, so it starts fast in a PR check or on a laptop.
+// The onboarding CLI: `cdk-multi-tenant-gateway add|remove|validate|plan|dns`. It edits and checks
+// the tenants file without loading aws-cdk-lib, so it starts fast in a PR check or on a laptop.
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { addTenant, EditResult, planReport, problemList, removeTenant, summarize, validateRegistry } from './commands';
+import { dnsInstructions, formatInstructions } from './dns';
 import { withFileLock, writeFileAtomic } from './safe-write';
 import { Quotas, QUOTA_SPECS, resolveQuotas } from '../quotas/quotas';
 
@@ -29,6 +30,10 @@ const FLAGS: { [name: string]: { kind: FlagKind; help: string } } = {
   'quota': { kind: 'list', help: '--quota <name>=<value>  override a quota (repeatable); names are below' },
   'external-dns': { kind: 'boolean', help: '--external-dns          the partner hosts its DNS: no records are made for it' },
   'config': { kind: 'list', help: '--config <key>=<value>  a setting for the app (repeatable)' },
+  'outputs': { kind: 'value', help: '--outputs <path>        the gateway\'s deploy outputs, from cdk deploy --outputs-file' },
+  'stack': { kind: 'value', help: '--stack <name>          the stack whose outputs to read, when the file has several gateways' },
+  'gateway': { kind: 'value', help: '--gateway <id>          the gateway (its construct id) whose outputs to read, when a stack has several' },
+  'json': { kind: 'boolean', help: '--json                  print JSON instead of text' },
   'help': { kind: 'boolean', help: '-h, --help              show this help' },
 };
 
@@ -112,6 +117,29 @@ const COMMANDS: { [name: string]: Command } = {
       if (report.problems.length > 0) {
         context.io.err(problemList(context.source, report.problems));
         return 1;
+      }
+      return 0;
+    },
+  },
+  dns: {
+    usage: 'dns <id> --outputs <path> [--stack <name>] [--gateway <id>] [--json]',
+    summary: 'print the DNS records a partner with external DNS creates for a tenant',
+    details: 'Type, name and value of each record, from the tenant\'s shard (placed as the gateway places it) and that shard\'s\n' +
+      'DNS target in the gateway\'s stack outputs; what to do at a zone apex, where no CNAME may be. For a tenant\n' +
+      'whose DNS the gateway hosts, it says that nothing is needed (and reads no outputs).',
+    flags: ['file', 'outputs', 'stack', 'gateway', 'json', 'quota', 'help'],
+    checkArgs: args => {
+      if (args.length !== 1) throw new UsageError('`dns` needs exactly one tenant id');
+    },
+    run: context => {
+      const outputs = context.lists.get('outputs')?.at(-1);
+      const instructions = dnsInstructions(readFile(context, false)!, context.source, context.args[0], context.quotas,
+        outputs === undefined ? undefined : { source: outputs, read: () => readOutputs(context, outputs) },
+        { stack: context.lists.get('stack')?.at(-1), gateway: context.lists.get('gateway')?.at(-1) });
+      if (context.booleans.has('json')) {
+        context.io.out(JSON.stringify(instructions, null, 2));
+      } else {
+        formatInstructions(instructions).forEach(line => context.io.out(line));
       }
       return 0;
     },
@@ -231,6 +259,15 @@ function readFile(context: Context, mayBeMissing: boolean): string | undefined {
   } catch (e) {
     if (mayBeMissing && (e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new Error(`Cannot read tenants file ${context.source}: ${(e as Error).message}`);
+  }
+}
+
+/** A `cdk deploy --outputs-file` document's text; `source` is relative to the working directory. */
+function readOutputs(context: Context, source: string): string {
+  try {
+    return fs.readFileSync(path.resolve(context.io.cwd, source), 'utf8');
+  } catch (e) {
+    throw new Error(`Cannot read outputs file ${source}: ${(e as Error).message}`);
   }
 }
 

@@ -47,6 +47,7 @@ export function canonicalTenant(tenant: TenantProps): TenantProps {
     shard: tenant.shard,
     externalDns: tenant.externalDns,
     config: tenant.config,
+    certificateValidation: tenant.certificateValidation,
   };
 }
 

@@ -3,6 +3,8 @@
 
 /** What an edge mode makes for a placement plan. */
 export interface EdgeShape {
+  /** The mode as a tenants file's `settings.edge` names it. */
+  readonly name: string;
   /** The mode, for messages. */
   readonly description: string;
   /** The DNS record types made for each tenant domain whose DNS the gateway makes. */
@@ -15,6 +17,7 @@ export interface EdgeShape {
 
 /** One distribution per shard, an alias A and AAAA record per domain. */
 export const SHARDED_DISTRIBUTIONS: EdgeShape = Object.freeze({
+  name: 'shardedDistributions',
   description: 'sharded distributions',
   recordTypes: Object.freeze(['A', 'AAAA']),
   oneDistribution: false,
@@ -23,6 +26,7 @@ export const SHARDED_DISTRIBUTIONS: EdgeShape = Object.freeze({
 
 /** One multi-tenant distribution, a distribution tenant per tenant, a CNAME per domain. */
 export const MULTI_TENANT_DISTRIBUTION: EdgeShape = Object.freeze({
+  name: 'multiTenantDistribution',
   description: 'multi-tenant distribution',
   recordTypes: Object.freeze(['CNAME']),
   oneDistribution: true,

@@ -2,6 +2,7 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import { TenantCertificateBinding } from './private/tenant-certificate-binding';
 import { certificateRegion } from '../certificates/private/certificate-region';
+import { TenantProps } from '../tenants/tenants';
 
 /**
  * Which certificate a distribution tenant presents to viewers (multi-tenant distribution only).
@@ -24,12 +25,14 @@ export abstract class TenantCertificate {
   }
 
   /**
-   * A certificate CloudFront requests and renews for each tenant, validated over HTTP: CloudFront
-   * answers the validation request itself once the tenant's domains resolve to the connection
-   * group's routing endpoint. The gateway creates each tenant after its DNS records, so that they
-   * resolve when CloudFront checks; a partner with `externalDns` must point its names at the
-   * routing endpoint before the deploy. HTTP validation cannot issue wildcard names, so tenant
-   * domains must be plain names.
+   * A certificate CloudFront requests and renews for each tenant, validated over HTTP. By default
+   * CloudFront answers the validation request itself once the tenant's domains resolve to the
+   * connection group's routing endpoint: the gateway creates each tenant after its DNS records, so
+   * that they resolve when CloudFront checks, and a partner with `externalDns` must point its names
+   * at the routing endpoint before the deploy. A tenant with `certificateValidation: "self-hosted"`
+   * is validated while its domains still point at the partner's current server, which serves the
+   * token: its certificate is issued before traffic moves. HTTP validation cannot issue wildcard
+   * names, so tenant domains must be plain names.
    */
   public static cloudFrontManaged(): TenantCertificate {
     return new ManagedCertificate();
@@ -41,7 +44,14 @@ export abstract class TenantCertificate {
 
 class ParentCertificate extends TenantCertificate {
   public _bind(): TenantCertificateBinding {
-    return { presentsParentCertificate: true, coversWildcards: true, needsDnsFirst: false, problems: () => [], tenantProperties: () => ({}) };
+    return {
+      presentsParentCertificate: true,
+      coversWildcards: true,
+      validatesPerTenant: false,
+      problems: () => [],
+      needsDnsFirst: () => false,
+      tenantProperties: () => ({}),
+    };
   }
 }
 
@@ -55,7 +65,8 @@ class OwnCertificate extends TenantCertificate {
     return {
       presentsParentCertificate: false,
       coversWildcards: true,
-      needsDnsFirst: false,
+      validatesPerTenant: false,
+      needsDnsFirst: () => false,
       problems: () => {
         const region = certificateRegion(certificate);
         return region !== undefined && region !== 'us-east-1'
@@ -72,15 +83,21 @@ class ManagedCertificate extends TenantCertificate {
     return {
       presentsParentCertificate: false,
       coversWildcards: false,
-      needsDnsFirst: true,
+      validatesPerTenant: true,
       problems: () => [],
-      tenantProperties: (domainNames: readonly string[]): Partial<cloudfront.CfnDistributionTenantProps> => ({
+      needsDnsFirst: tenant => tokenHost(tenant) === 'cloudfront',
+      tenantProperties: (tenant: TenantProps): Partial<cloudfront.CfnDistributionTenantProps> => ({
         managedCertificateRequest: {
-          validationTokenHost: 'cloudfront',
-          primaryDomainName: domainNames[0],
+          validationTokenHost: tokenHost(tenant),
+          primaryDomainName: tenant.domainNames[0],
           certificateTransparencyLoggingPreference: 'enabled',
         },
       }),
     };
   }
+}
+
+/** CloudFormation's `ValidationTokenHost`: the tenants file's values are its own ("cloudfront", "self-hosted"). */
+function tokenHost(tenant: TenantProps): string {
+  return tenant.certificateValidation ?? 'cloudfront';
 }

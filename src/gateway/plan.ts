@@ -79,7 +79,7 @@ export function planGateway(input: PlanInput): GatewayPlan {
     problems: [
       ...placement.problems,
       ...usageProblems(usage),
-      ...(edge.distributionTenants ? tenantDomainProblems(tenants, quotas) : []),
+      ...(edge.distributionTenants ? tenantDomainProblems(tenants, quotas) : certificateValidationProblems(tenants, edge)),
       ...recordGroupProblems(shards, edge),
       ...tenantConfigProblems(tenants),
       ...(certificates?.problems ?? []),
@@ -92,6 +92,13 @@ function tenantDomainProblems(tenants: readonly TenantProps[], quotas: ResolvedQ
   return tenants.filter(t => t.domainNames.length > quotas.domainsPerDistributionTenant).map(t => `tenant "${t.id}": ` +
     quotaExceeded('domainsPerDistributionTenant', quotas.domainsPerDistributionTenant, t.domainNames.length,
       `its ${t.domainNames.length} \`domainNames\` share one distribution tenant, which`));
+}
+
+/** `certificateValidation` where no distribution tenant has a certificate of its own: it would be ignored. */
+function certificateValidationProblems(tenants: readonly TenantProps[], edge: EdgeShape): string[] {
+  return tenants.filter(t => t.certificateValidation !== undefined).map(t => `tenant "${t.id}": \`certificateValidation\` ` +
+    `"${t.certificateValidation}" applies only to a multi-tenant distribution with CloudFront-managed tenant certificates, not to ` +
+    `${edge.description}, whose certificate covers the whole distribution; remove it`);
 }
 
 /** Groups that hashing filled past what one change request takes (unlikely: groups are planned at half). */

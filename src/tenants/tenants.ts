@@ -39,9 +39,22 @@ export interface TenantProps {
    * @default - none
    */
   readonly config?: { [key: string]: string };
+
+  /**
+   * Where CloudFront finds the HTTP validation token of the tenant's managed certificate
+   * (multi-tenant distribution with `TenantCertificate.cloudFrontManaged()` only):
+   * "cloudfront" once the tenant's domains resolve to the gateway, or "self-hosted" while they
+   * still point at the partner's current server, which serves the token under
+   * `/.well-known/pki-validation/`, so the certificate is issued before traffic moves.
+   *
+   * @default "cloudfront"
+   */
+  readonly certificateValidation?: string;
 }
 
-const TENANT_KEYS = new Set(['id', 'domainNames', 'shard', 'externalDns', 'config']);
+const TENANT_KEYS = new Set(['id', 'domainNames', 'shard', 'externalDns', 'config', 'certificateValidation']);
+/** The values of a tenant's `certificateValidation`. */
+export const CERTIFICATE_VALIDATIONS = ['cloudfront', 'self-hosted'];
 /** Fields that were renamed, so an old file gets told the new name. */
 const RENAMED_KEYS: { [key: string]: string } = { distribution: 'shard' };
 const ID_PATTERN = /^[a-z0-9-]{1,63}$/;
@@ -118,6 +131,11 @@ export function tenantProblems(tenants: readonly TenantProps[]): string[] {
     const external: unknown = tenant.externalDns;
     if (external !== undefined && typeof external !== 'boolean') {
       problems.push(`${who}: \`externalDns\` ${show(external)} must be true or false`);
+    }
+
+    const validation: unknown = tenant.certificateValidation;
+    if (validation !== undefined && !CERTIFICATE_VALIDATIONS.includes(validation as string)) {
+      problems.push(`${who}: \`certificateValidation\` ${show(validation)} must be one of ${CERTIFICATE_VALIDATIONS.map(v => `"${v}"`).join(', ')}`);
     }
 
     const config: unknown = tenant.config;

@@ -162,6 +162,29 @@ describe('distribution tenants', () => {
     for (const t of Object.values(parent.findResources('AWS::CloudFront::DistributionTenant'))) expect(t.DependsOn).toBeUndefined();
   });
 
+  test('certificateValidation "self-hosted": the token host per tenant, and no wait for its records', () => {
+    const list: TenantProps[] = [
+      { id: 'live', domainNames: ['www.live.example.com'], certificateValidation: 'self-hosted' },
+      { id: 'new', domainNames: ['new.example.com'] },
+      { id: 'explicit', domainNames: ['explicit.example.com'], certificateValidation: 'cloudfront' },
+    ];
+    const shard = Template.fromStack(build(list, { tenantCertificate: TenantCertificate.cloudFrontManaged() }).gateway.shardStacks[0]);
+    const byName = Object.fromEntries(Object.values(shard.findResources('AWS::CloudFront::DistributionTenant')).map(t => [t.Properties.Name, t]));
+    expect(byName.live.Properties.ManagedCertificateRequest).toEqual(expect.objectContaining({ ValidationTokenHost: 'self-hosted' }));
+    expect(byName.new.Properties.ManagedCertificateRequest).toEqual(expect.objectContaining({ ValidationTokenHost: 'cloudfront' }));
+    expect(byName.explicit.Properties.ManagedCertificateRequest).toEqual(expect.objectContaining({ ValidationTokenHost: 'cloudfront' }));
+    // The partner's own server answers for a self-hosted tenant, so it need not wait for DNS.
+    expect(byName.live.DependsOn).toBeUndefined();
+    expect(byName.new.DependsOn).toEqual(['Records0']);
+  });
+
+  test('certificateValidation is refused where it would be ignored: other tenant certificates, sharded distributions', () => {
+    const list: TenantProps[] = [{ id: 'live', domainNames: ['www.live.example.com'], certificateValidation: 'self-hosted' }];
+    expect(errorOf(() => build(list))).toMatch(/tenant "live": `certificateValidation` "self-hosted" applies only to TenantCertificate\.cloudFrontManaged\(\)/);
+    expect(errorOf(() => buildGateway(list))).toMatch(
+      /tenant "live": `certificateValidation` "self-hosted" applies only to a multi-tenant distribution with CloudFront-managed tenant certificates, not to sharded distributions/);
+  });
+
   test('a CloudFront-managed certificate cannot cover a wildcard name', () => {
     // Wildcards cannot pass the tenant rules of a tenants file yet, so the edge's own check is asked directly.
     const check = {

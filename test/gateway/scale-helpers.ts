@@ -10,6 +10,7 @@ import { EdgeMode, MultiTenantGateway, TenantProps, Tenants } from '../../src';
 // CloudFormation's limits for a template deployed from S3, as nested stack templates are.
 export const MAX_RESOURCES = 500;
 export const MAX_BYTES = 1_000_000;
+export const MAX_OUTPUTS = 200;
 
 export function tenants(count: number): TenantProps[] {
   return Array.from({ length: count }, (_, i) => ({ id: `tenant-${i}`, domainNames: [`tenant-${i}.example.com`] }));
@@ -58,8 +59,10 @@ export function kinds(templates: Map<string, string>) {
 
 export function expectDeployable(templates: Map<string, string>): void {
   for (const [file, text] of templates) {
-    const resources = Object.keys(JSON.parse(text).Resources ?? {}).length;
-    expect({ file, resources: resources <= MAX_RESOURCES, bytes: text.length <= MAX_BYTES })
-      .toEqual({ file, resources: true, bytes: true });
+    const template = JSON.parse(text);
+    const resources = Object.keys(template.Resources ?? {}).length;
+    const outputs = Object.keys(template.Outputs ?? {}).length;
+    expect({ file, resources: resources <= MAX_RESOURCES, bytes: text.length <= MAX_BYTES, outputs: outputs <= MAX_OUTPUTS })
+      .toEqual({ file, resources: true, bytes: true, outputs: true });
   }
 }

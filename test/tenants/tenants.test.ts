@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as fc from 'fast-check';
-import { isDomainName, tenantProblems, TenantProps, Tenants } from '../../src/tenants/tenants';
+import { CERTIFICATE_VALIDATIONS, isDomainName, tenantProblems, TenantProps, Tenants } from '../../src/tenants/tenants';
 
 describe('Tenants.fromList', () => {
   test('accepts valid tenants and keeps their order', () => {
@@ -118,5 +118,23 @@ describe('domain names', () => {
       const repeats = all.length - new Set(all).size;
       expect(tenantProblems(tenants).filter(p => p.includes('already belongs to'))).toHaveLength(repeats);
     }));
+  });
+});
+
+describe('tenants.schema.json', () => {
+  const schema = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'tenants.schema.json'), 'utf8'));
+  const tenant = schema.definitions.tenant;
+
+  test('describes exactly the fields the tenant rules accept', () => {
+    const everyField = { id: 'a', domainNames: ['a.example.com'], shard: 0, externalDns: true, config: {}, certificateValidation: 'self-hosted' };
+    expect(Object.keys(tenant.properties).sort()).toEqual(Object.keys(everyField).sort());
+    expect(tenantProblems([everyField])).toEqual([]);
+  });
+
+  test('certificateValidation: the same values, "cloudfront" by default; anything else is refused', () => {
+    expect(tenant.properties.certificateValidation.enum).toEqual(CERTIFICATE_VALIDATIONS);
+    expect(tenant.properties.certificateValidation.default).toBe('cloudfront');
+    expect(tenantProblems([{ id: 'a', domainNames: ['a.example.com'], certificateValidation: 'http' }]))
+      .toEqual(['tenant "a": `certificateValidation` "http" must be one of "cloudfront", "self-hosted"']);
   });
 });

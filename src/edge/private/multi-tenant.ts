@@ -47,6 +47,10 @@ export class MultiTenantEdge implements EdgeBinding {
     }
     for (const tenant of check.tenants) {
       const who = `tenant "${tenant.id}"`;
+      if (tenant.certificateValidation !== undefined && !tenantCertificate.validatesPerTenant) {
+        problems.push(`${who}: \`certificateValidation\` "${tenant.certificateValidation}" applies only to ` +
+          'TenantCertificate.cloudFrontManaged(), whose certificates CloudFront validates per tenant; remove it, or use cloudFrontManaged()');
+      }
       if (!tenant.externalDns && !ownConnectionGroup) {
         problems.push(`${who}: the gateway cannot write its DNS records with \`ownConnectionGroup: false\`, because the routing endpoint ` +
           'of the account\'s default connection group is not known at synth time. Keep `ownConnectionGroup` (the default), ' +
@@ -113,11 +117,12 @@ export class MultiTenantEdge implements EdgeBinding {
             domains: [...tenant.domainNames],
             enabled: true,
             connectionGroupId: group?.attrId,
-            ...this.options.tenantCertificate.tenantProperties(tenant.domainNames),
+            ...this.options.tenantCertificate.tenantProperties(tenant),
           });
-          if (this.options.tenantCertificate.needsDnsFirst) {
+          if (this.options.tenantCertificate.needsDnsFirst(tenant)) {
             // CloudFront validates the certificate over HTTP on the tenant's domains, which must
-            // already resolve to the connection group when the tenant is created.
+            // already resolve to the connection group when the tenant is created (unless the
+            // partner's own server serves the token: "self-hosted").
             new Set(tenant.domainNames.map(domain => records.get(domain)).filter(r => r !== undefined))
               .forEach(recordGroup => distributionTenant.addDependency(recordGroup));
           }

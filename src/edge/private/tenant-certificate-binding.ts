@@ -1,4 +1,5 @@
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import { TenantProps } from '../../tenants/tenants';
 
 /** What a tenant certificate choice means for the distribution tenants. */
 export interface TenantCertificateBinding {
@@ -6,9 +7,11 @@ export interface TenantCertificateBinding {
   readonly presentsParentCertificate: boolean;
   /** Wildcard domains can be covered. */
   readonly coversWildcards: boolean;
-  /** The tenant's domains must resolve to CloudFront before the tenant is created (HTTP validation). */
-  readonly needsDnsFirst: boolean;
+  /** CloudFront validates each tenant's certificate, so a tenant's `certificateValidation` applies. */
+  readonly validatesPerTenant: boolean;
   problems(): string[];
+  /** The tenant's domains must resolve to CloudFront before the tenant is created (HTTP validation by CloudFront). */
+  needsDnsFirst(tenant: TenantProps): boolean;
   /** The certificate properties of a tenant's `AWS::CloudFront::DistributionTenant`. */
-  tenantProperties(domainNames: readonly string[]): Partial<cloudfront.CfnDistributionTenantProps>;
+  tenantProperties(tenant: TenantProps): Partial<cloudfront.CfnDistributionTenantProps>;
 }

@@ -7,6 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { addDnsTargetOutputs } from '../../edge/private/dns-target-outputs';
 import { PathSettings, ShardEdge } from '../../edge/private/edge-binding';
 import { EdgePolicies } from '../../edge/private/policies';
 import { SharedAssets } from '../../edge/private/shared-assets';
@@ -82,6 +83,7 @@ export function buildGateway(gateway: Construct, config: GatewayConfig, plan: Ga
     },
   });
   const shards = buildShards(gateway, config, plan, edge);
+  addDnsTargetOutputs(gateway, shards, config.edge.shape);
 
   const homes = [...edge.sharedHomes, ...shards.flatMap(s => (s.home ? [s.home] : []))];
   const observability = GatewayObservability._watch(gateway, 'Observability', {

@@ -1,0 +1,161 @@
+// The `dns` command as a pure function over the tenants file and the outputs file: the records a
+// partner with `externalDns` creates, from the tenant's shard (placed exactly as the gateway
+// places it) and that shard's DNS target (from the gateway's stack outputs).
+import { assess, planSettings, problemList } from './commands';
+import { parseRegistry } from './registry-file';
+import { findDnsTargets, GatewayDnsTargets } from '../edge/dns-outputs';
+import { Quotas } from '../quotas/quotas';
+import { parseJsonText } from '../tenants/json-text';
+
+/** Which gateway's outputs to read when the outputs file has several. */
+export interface DnsSelection {
+  readonly stack?: string;
+  readonly gateway?: string;
+}
+
+/** One record the partner creates. */
+export interface PartnerRecord {
+  /** "CNAME", or "ALIAS" at a zone apex (an ALIAS, ANAME or flattened CNAME, as the DNS provider calls it). */
+  readonly type: string;
+  readonly name: string;
+  /** The name it points at; undefined when no template knows it (the account's default connection group). */
+  readonly value?: string;
+}
+
+/** What the partner does for one tenant. */
+export interface DnsInstructions {
+  readonly tenant: string;
+  readonly shard: number;
+  readonly edge: string;
+  readonly externalDns: boolean;
+  /** The gateway's outputs read, as `stack/gateway`; none when the gateway makes the records. */
+  readonly outputs?: string;
+  readonly target?: string;
+  readonly records: PartnerRecord[];
+  /** The domains that are their zone's apex, where no CNAME may be. */
+  readonly apexDomains: string[];
+  /** What else to know, in order: apex options, certificate validation. */
+  readonly notes: string[];
+}
+
+/** Where the gateway's deploy outputs are: `read` gives the text; undefined when none was given. */
+export interface OutputsSource {
+  readonly source: string;
+  read(): string;
+}
+
+/**
+ * The records tenant `id` needs. The outputs (the `cdk deploy --outputs-file` document) are read
+ * only when the partner hosts the tenant's DNS. Throws for an unknown tenant, an invalid tenants
+ * file, and outputs that lack this gateway's DNS targets or come from another gateway.
+ */
+export function dnsInstructions(text: string, source: string, id: string, overrides: Quotas,
+  outputs: OutputsSource | undefined, select: DnsSelection = {}): DnsInstructions {
+  const file = parseRegistry(text, source);
+  const tenant = file.tenants.find(t => t.id === id);
+  if (tenant === undefined) {
+    throw new Error(`${source} has no tenant "${id}" (it has ${file.tenants.length} tenants)`);
+  }
+  const settings = planSettings(file, overrides);
+  const plan = assess(file.tenants, settings);
+  if (plan.problems.length > 0) {
+    throw new Error(`${problemList(source, plan.problems)}\nFix them (run \`validate\`) first: the gateway would not deploy this file.`);
+  }
+  const shard = plan.placements.find(p => p.tenantId === id)!.shard;
+  const base = { tenant: id, shard, edge: settings.edge.name, externalDns: tenant.externalDns === true };
+
+  if (!tenant.externalDns) {
+    return {
+      ...base,
+      records: [],
+      apexDomains: [],
+      notes: [`The gateway hosts the DNS of tenant "${id}": it makes the ` +
+        `${settings.edge.recordTypes.join(' and ')} records of ${tenant.domainNames.join(', ')} in its hosted zone. The partner needs to do nothing.`],
+    };
+  }
+  if (outputs === undefined) {
+    throw new Error(`Tenant "${id}" hosts its own DNS: give the gateway's deploy outputs with --outputs <file> (from \`cdk deploy --outputs-file <file>\`)`);
+  }
+
+  const gateway = chooseGateway(findDnsTargets(parseJsonText(outputs.read(), outputs.source)), outputs.source, select);
+  const where = `${gateway.stack}/${gateway.gateway}`;
+  if (gateway.edge !== settings.edge.name) {
+    throw new Error(`${outputs.source}: the outputs of ${where} are of a gateway with "${gateway.edge}", but ${source} is planned with ` +
+      `"${settings.edge.name}": they come from another gateway (choose it with --stack), or \`settings.edge\` is wrong`);
+  }
+  if (!gateway.shards.has(shard)) {
+    throw new Error(`${outputs.source}: the outputs of ${where} have no DNS target for shard ${shard}, where tenant "${id}" is placed ` +
+      `(they have shards ${[...gateway.shards.keys()].sort((a, b) => a - b).join(', ')}). Either they come from another gateway, ` +
+      'or the tenant\'s shard was not deployed yet: deploy, then run this again');
+  }
+  const target = gateway.shards.get(shard) ?? undefined;
+  const apexDomains = tenant.domainNames.filter(isApex);
+  const records = tenant.domainNames.map((name): PartnerRecord => ({ type: isApex(name) ? 'ALIAS' : 'CNAME', name, value: target }));
+  const shown = target ?? 'the routing endpoint of the account\'s default connection group';
+  const notes: string[] = [];
+  if (target === undefined) {
+    notes.push('The tenant is on the account\'s default connection group, whose routing endpoint no template knows: ' +
+      'read it in the CloudFront console (Connection groups) and use it as the value.');
+  }
+  apexDomains.forEach(apex => notes.push(apexNote(apex, tenant.domainNames, shown, settings.edge.distributionTenants)));
+  if (records.some(r => r.type === 'CNAME')) {
+    notes.push('A name with two labels (example.com) is taken to be its zone\'s apex. If another name above is the apex of the partner\'s ' +
+      'zone (as example.co.uk is), a CNAME is not allowed there either: use the apex options.');
+  }
+  if (tenant.certificateValidation === 'self-hosted') {
+    notes.push('Certificate validation is "self-hosted": until CloudFront has issued the tenant\'s certificate, keep these names on the ' +
+      'partner\'s current server, which must serve the validation token under /.well-known/pki-validation/. Create the records above ' +
+      'once the certificate is issued (the distribution tenant shows it), then set `certificateValidation` to "cloudfront" (or remove it) ' +
+      'so that CloudFront renews it through its own endpoint.');
+  }
+  return { ...base, outputs: where, target, records, apexDomains, notes };
+}
+
+/** The instructions as lines of text: a table of records, then the notes. */
+export function formatInstructions(instructions: DnsInstructions): string[] {
+  if (!instructions.externalDns) return instructions.notes;
+  const header = `Tenant "${instructions.tenant}" (shard ${instructions.shard}, outputs of ${instructions.outputs}): ` +
+    'the partner creates these records at their DNS provider:';
+  const rows = instructions.records.map(r => [r.type, r.name, r.value ?? '<routing endpoint of the default connection group>']);
+  const widths = [0, 1, 2].map(c => Math.max(['type', 'name', 'value'][c].length, ...rows.map(r => r[c].length)));
+  const table = [['TYPE', 'NAME', 'VALUE'], ...rows].map(r => r.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd());
+  return [header, '', ...table, ...instructions.notes.flatMap(note => ['', note])];
+}
+
+function chooseGateway(found: GatewayDnsTargets[], source: string, select: DnsSelection): GatewayDnsTargets {
+  const matching = found.filter(g => (select.stack === undefined || g.stack === select.stack)
+    && (select.gateway === undefined || g.gateway === select.gateway));
+  const name = (g: GatewayDnsTargets) => `${g.stack}/${g.gateway}`;
+  if (matching.length === 0) {
+    const chosen = [select.stack && `stack "${select.stack}"`, select.gateway && `gateway "${select.gateway}"`].filter(Boolean).join(', ');
+    throw new Error(`${source} has no gateway DNS targets${chosen ? ` for ${chosen}` : ''} (outputs named <gateway>DnsTargets<n>)` +
+      (found.length > 0 ? `; it has ${found.map(name).join(', ')}` : '; write it with `cdk deploy --outputs-file`, after a deploy ' +
+        'of a gateway in a top-level stack (nested stacks\' outputs are not written)'));
+  }
+  if (matching.length > 1) {
+    const stacks = new Set(matching.map(g => g.stack));
+    throw new Error(`${source} has the outputs of ${matching.length} gateways (${matching.map(name).join(', ')}); ` +
+      `choose one with ${stacks.size > 1 ? '--stack <stack>' : '--gateway <id>'}`);
+  }
+  return matching[0];
+}
+
+/** A two-label name (example.com) is a zone apex for certain; longer ones may be too, which the notes say. */
+function isApex(domain: string): boolean {
+  return domain.split('.').length === 2;
+}
+
+function apexNote(apex: string, domains: readonly string[], target: string, multiTenant: boolean): string {
+  const www = `www.${apex}`;
+  const options = [
+    `an ALIAS, ANAME or flattened CNAME record to ${target}, if their DNS provider offers one` +
+      (multiTenant ? '' : ' (in Route 53: alias A and AAAA records to the CloudFront distribution)'),
+    `a redirect from ${apex} to ${www} at their current web host, with ${www} ${domains.includes(www) ? 'served here (it is)' : 'added to the tenant\'s domainNames'}`,
+  ];
+  if (multiTenant) {
+    options.push('A records to the static IPs of an Anycast static IP list attached to the gateway\'s connection group ' +
+      '(a list has 3 or 21 IPs, 3 being meant for apex names; lists are a CloudFront quota per account that AWS grants on request, ' +
+      'and they are billed on their own)');
+  }
+  return `${apex} is its zone's apex, where DNS allows no CNAME. The partner chooses one of:\n${options.map(o => `  - ${o}`).join('\n')}`;
+}
