@@ -7,6 +7,7 @@ import { parseArgs } from 'util';
 import { addTenant, EditResult, planReport, problemList, removeTenant, summarize, validateRegistry } from './commands';
 import { withFileLock, writeFileAtomic } from './safe-write';
 import { Quotas, QUOTA_SPECS, resolveQuotas } from '../quotas/quotas';
+import { TenantGeoRestriction } from '../tenants/geo-restriction';
 
 const BIN = 'cdk-multi-tenant-gateway';
 const DEFAULT_FILE = 'tenants.json';
@@ -29,6 +30,9 @@ const FLAGS: { [name: string]: { kind: FlagKind; help: string } } = {
   'quota': { kind: 'list', help: '--quota <name>=<value>  override a quota (repeatable); names are below' },
   'external-dns': { kind: 'boolean', help: '--external-dns          the partner hosts its DNS: no records are made for it' },
   'config': { kind: 'list', help: '--config <key>=<value>  a setting for the app (repeatable)' },
+  'web-acl': { kind: 'value', help: '--web-acl <arn|none>    the tenant\'s WAF web ACL (CloudFront scope), or none to turn the gateway\'s off' },
+  'geo-allow': { kind: 'list', help: '--geo-allow <CC,...>    serve only viewers in these countries (ISO 3166-1 alpha-2 codes)' },
+  'geo-deny': { kind: 'list', help: '--geo-deny <CC,...>     refuse viewers in these countries' },
   'help': { kind: 'boolean', help: '-h, --help              show this help' },
 };
 
@@ -56,11 +60,12 @@ interface Context {
 
 const COMMANDS: { [name: string]: Command } = {
   add: {
-    usage: 'add <id> <domain...> [--external-dns] [--config <key>=<value> ...]',
+    usage: 'add <id> <domain...> [--external-dns] [--config <key>=<value> ...] [--web-acl <arn|none>] [--geo-allow|--geo-deny <CC,...>]',
     summary: 'append a tenant, pinned to the first distribution with room for all its domains',
     details: 'Nobody else moves. Refuses a duplicate or invalid id or domain, and a tenant no distribution\n' +
-      'has room for within `distributionsPerAccount`. Creates the file when it does not exist.',
-    flags: ['file', 'quota', 'external-dns', 'config', 'help'],
+      'has room for within `distributionsPerAccount`. Creates the file when it does not exist.\n' +
+      'With sharded distributions, a tenant with its own edge settings goes to a distribution of those settings.',
+    flags: ['file', 'quota', 'external-dns', 'config', 'web-acl', 'geo-allow', 'geo-deny', 'help'],
     checkArgs: args => {
       if (args.length < 2) throw new UsageError('`add` needs a tenant id and at least one domain name');
     },
@@ -69,6 +74,8 @@ const COMMANDS: { [name: string]: Command } = {
       domainNames: context.args.slice(1),
       externalDns: context.booleans.has('external-dns'),
       config: context.config,
+      webAcl: context.lists.get('web-acl')?.at(-1),
+      geoRestriction: parseGeoRestriction(context.lists),
     }, context.quotas)),
   },
   remove: {
@@ -222,6 +229,14 @@ function parseConfig(values: string[] = []): { [key: string]: string } | undefin
     config[key] = setting;
   }
   return config;
+}
+
+/** `--geo-allow` / `--geo-deny` codes, comma-separated or repeated; the tenant rules judge the result. */
+function parseGeoRestriction(lists: Map<string, string[]>): TenantGeoRestriction | undefined {
+  const codes = (flag: string) => lists.get(flag)?.flatMap(value => value.split(',')).map(code => code.trim()).filter(code => code !== '');
+  const allow = codes('geo-allow');
+  const deny = codes('geo-deny');
+  return allow === undefined && deny === undefined ? undefined : { allow, deny };
 }
 
 /** The file's text, or undefined when it does not exist and `mayBeMissing`. */
