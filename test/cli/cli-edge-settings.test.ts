@@ -22,9 +22,9 @@ function run(...argv: string[]): { code: number; out: string; err: string } {
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
-function write(tenants: TenantProps[], settings?: object): void {
+function write(list: TenantProps[], settings?: object): void {
   const extra = settings ? { settings } : {};
-  fs.writeFileSync(path.join(dir, 'tenants.json'), formatRegistry({ schema: SCHEMA_URL, tenants, extra, bare: false }));
+  fs.writeFileSync(path.join(dir, 'tenants.json'), formatRegistry({ schema: SCHEMA_URL, tenants: list, extra, bare: false }));
 }
 
 function tenants(): TenantProps[] {

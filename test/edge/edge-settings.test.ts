@@ -50,8 +50,7 @@ describe('sharded distributions', () => {
     const appended = [...MIXED,
       { id: 'late-acme', domainNames: ['late-acme.example.com'], webAcl: ACL('acme') },
       { id: 'late-deny', domainNames: ['late-deny.example.com'], geoRestriction: { deny: ['RU'] } },
-      { id: 'late-plain', domainNames: ['late-plain.example.com'] },
-    ];
+      { id: 'late-plain', domainNames: ['late-plain.example.com'] }];
     const after = shardOf(build(appended).gateway);
     for (const [id, shard] of Object.entries(before)) expect(after[id]).toBe(shard);
     expect(after).toMatchObject({ 'late-acme': 1, 'late-deny': 5, 'late-plain': 0 });
