@@ -82,7 +82,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // cdk-nag 2.38 wants constructs 10.5, which the Go build of the minimum aws-cdk-lib cannot take.
   devDeps: ['fast-check@^4', 'cdk-nag@~2.37.55'],
   bin: { 'cdk-multi-tenant-gateway': 'lib/cli/main.js' },
-  gitignore: ['.venv/', 'cdk.out/', '*.tsbuildinfo', '__pycache__/', '.pytest_cache/', '.jsii.tabl.json'],
+  // '/node_modules' without a trailing slash also keeps out a node_modules that is a symbolic link.
+  gitignore: ['/node_modules', '.venv/', 'cdk.out/', '*.tsbuildinfo', '__pycache__/', '.pytest_cache/', '.jsii.tabl.json'],
   jestOptions: {
     jestConfig: {
       testPathIgnorePatterns: ['/node_modules/', '/test/python/'],

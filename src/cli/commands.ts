@@ -2,9 +2,9 @@
 // They throw `Error` for a broken rule or an invalid file (exit code 1); main.ts does the I/O.
 import { emptyRegistry, formatRegistry, parseRegistry, RegistryFile } from './registry-file';
 import { EdgeShape, MULTI_TENANT_DISTRIBUTION, SHARDED_DISTRIBUTIONS } from '../edge/shape';
-import { GatewayPlan, planGateway } from '../gateway/plan';
+import { GatewayPlan, placeGatewayTenants, planGateway } from '../gateway/plan';
 import { Quotas, quotaExceeded, ResolvedQuotas, resolveQuotas } from '../quotas/quotas';
-import { placeTenants } from '../tenants/placement';
+import { TenantGeoRestriction } from '../tenants/geo-restriction';
 import { tenantProblems, TenantProps } from '../tenants/tenants';
 
 /** What `add` is asked to append. */
@@ -13,6 +13,8 @@ export interface AddRequest {
   readonly domainNames: string[];
   readonly externalDns?: boolean;
   readonly config?: { [key: string]: string };
+  readonly webAcl?: string;
+  readonly geoRestriction?: TenantGeoRestriction;
 }
 
 /** The outcome of an edit: the file's new text and what to tell the user. */
@@ -57,7 +59,8 @@ export function validateRegistry(text: string, source: string, overrides: Quotas
 }
 
 /**
- * Appends a tenant pinned to the first shard with room for all its domains. Existing tenants
+ * Appends a tenant pinned to the first shard with room for all its domains (with sharded
+ * distributions, a shard of its edge settings). Existing tenants
  * keep their lines and their shards. `text` undefined means a new file.
  */
 export function addTenant(text: string | undefined, source: string, request: AddRequest, overrides: Quotas): EditResult {
@@ -73,6 +76,8 @@ export function addTenant(text: string | undefined, source: string, request: Add
     id: request.id,
     domainNames: request.domainNames,
     externalDns: request.externalDns ? true : undefined,
+    webAcl: request.webAcl,
+    geoRestriction: request.geoRestriction,
     config: request.config,
   };
   // The existing tenants are valid, so every problem found here is the new tenant's.
@@ -87,8 +92,9 @@ export function addTenant(text: string | undefined, source: string, request: Add
     throw new Error(`Cannot add tenant "${request.id}": ` + quotaExceeded('domainsPerDistribution', cap, count,
       `its ${count} \`domainNames\` must share one distribution, which`));
   }
-  const shard = firstShardWithRoom(before, count, quotas);
-  if (shard === undefined) {
+  // Placed last and unpinned, it takes the shard placement gives it, and nobody before it moves.
+  const shard = placeGatewayTenants([...file.tenants, candidate], quotas, settings.edge).placements.at(-1)!.shard;
+  if (shard >= quotas.distributionsPerAccount) {
     throw new Error(`Cannot add tenant "${request.id}": no shard has room for its ${plural(count, 'domain')}. ` +
       quotaExceeded('distributionsPerAccount', quotas.distributionsPerAccount, quotas.distributionsPerAccount + 1,
         'Another distribution'));
@@ -122,9 +128,9 @@ export function removeTenant(text: string, source: string, id: string, overrides
   }
   const tenants = file.tenants.filter((_, i) => i !== index);
 
-  const quotas = planSettings(file, overrides).quotas;
-  const shardBefore = new Map(placeTenants(file.tenants, quotas).placements.map(p => [p.tenantId, p.shard]));
-  const moved = placeTenants(tenants, quotas).placements.filter(p => shardBefore.get(p.tenantId) !== p.shard);
+  const { quotas, edge } = planSettings(file, overrides);
+  const shardBefore = new Map(placeGatewayTenants(file.tenants, quotas, edge).placements.map(p => [p.tenantId, p.shard]));
+  const moved = placeGatewayTenants(tenants, quotas, edge).placements.filter(p => shardBefore.get(p.tenantId) !== p.shard);
   if (moved.length > 0) {
     const lines = moved.map(p => `tenant "${p.tenantId}" would move from shard ${shardBefore.get(p.tenantId)} to ${p.shard};` +
       ` pin it with "shard": ${shardBefore.get(p.tenantId)}`);
@@ -155,6 +161,11 @@ export function planReport(text: string, source: string, overrides: Quotas): { l
     });
     lines.push('', ...table(['shard', 'domains', 'free', 'tenants'], rows));
   }
+  if (plan.partitions.length > 1) {
+    const rows = plan.partitions.map(p => [p.partition, String(p.shards.length), String(p.tenants), String(p.domains)]);
+    lines.push('', 'Tenants of different edge settings (webAcl, geoRestriction) are on distributions of their own:',
+      ...table(['edge settings', 'shards', 'tenants', 'domains'], rows));
+  }
 
   const rows = plan.usage.map(u => [u.key, u.what, String(u.used), String(u.limit),
     u.used > u.limit ? `OVER by ${u.used - u.limit}` : String(u.limit - u.used)]);
@@ -173,14 +184,6 @@ export function summarize(tenants: readonly TenantProps[], plan: GatewayPlan): s
 export function problemList(subject: string, problems: readonly string[]): string {
   const count = plural(problems.length, 'problem');
   return `${subject} has ${count}:\n${problems.map(p => `  - ${p}`).join('\n')}`;
-}
-
-function firstShardWithRoom(plan: GatewayPlan, count: number, quotas: ResolvedQuotas): number | undefined {
-  const load = new Map(plan.shards.map(s => [s.index, s.domainNames.length]));
-  for (let shard = 0; shard < quotas.distributionsPerAccount; shard++) {
-    if ((load.get(shard) ?? 0) + count <= quotas.domainsPerDistribution) return shard;
-  }
-  return undefined;
 }
 
 /** The edited file's text, noting when the original was not in the layout the CLI writes. */

@@ -8,6 +8,7 @@ import { addTenant, EditResult, planReport, problemList, removeTenant, summarize
 import { dnsInstructions, formatInstructions } from './dns';
 import { withFileLock, writeFileAtomic } from './safe-write';
 import { Quotas, QUOTA_SPECS, resolveQuotas } from '../quotas/quotas';
+import { TenantGeoRestriction } from '../tenants/geo-restriction';
 
 const BIN = 'cdk-multi-tenant-gateway';
 const DEFAULT_FILE = 'tenants.json';
@@ -34,6 +35,9 @@ const FLAGS: { [name: string]: { kind: FlagKind; help: string } } = {
   'stack': { kind: 'value', help: '--stack <name>          the stack whose outputs to read, when the file has several gateways' },
   'gateway': { kind: 'value', help: '--gateway <id>          the gateway (its construct id) whose outputs to read, when a stack has several' },
   'json': { kind: 'boolean', help: '--json                  print JSON instead of text' },
+  'web-acl': { kind: 'value', help: '--web-acl <arn|none>    the tenant\'s WAF web ACL (CloudFront scope), or none to turn the gateway\'s off' },
+  'geo-allow': { kind: 'list', help: '--geo-allow <CC,...>    serve only viewers in these countries (ISO 3166-1 alpha-2 codes)' },
+  'geo-deny': { kind: 'list', help: '--geo-deny <CC,...>     refuse viewers in these countries' },
   'help': { kind: 'boolean', help: '-h, --help              show this help' },
 };
 
@@ -61,11 +65,12 @@ interface Context {
 
 const COMMANDS: { [name: string]: Command } = {
   add: {
-    usage: 'add <id> <domain...> [--external-dns] [--config <key>=<value> ...]',
+    usage: 'add <id> <domain...> [--external-dns] [--config <key>=<value> ...] [--web-acl <arn|none>] [--geo-allow|--geo-deny <CC,...>]',
     summary: 'append a tenant, pinned to the first distribution with room for all its domains',
     details: 'Nobody else moves. Refuses a duplicate or invalid id or domain, and a tenant no distribution\n' +
-      'has room for within `distributionsPerAccount`. Creates the file when it does not exist.',
-    flags: ['file', 'quota', 'external-dns', 'config', 'help'],
+      'has room for within `distributionsPerAccount`. Creates the file when it does not exist.\n' +
+      'With sharded distributions, a tenant with its own edge settings goes to a distribution of those settings.',
+    flags: ['file', 'quota', 'external-dns', 'config', 'web-acl', 'geo-allow', 'geo-deny', 'help'],
     checkArgs: args => {
       if (args.length < 2) throw new UsageError('`add` needs a tenant id and at least one domain name');
     },
@@ -74,6 +79,8 @@ const COMMANDS: { [name: string]: Command } = {
       domainNames: context.args.slice(1),
       externalDns: context.booleans.has('external-dns'),
       config: context.config,
+      webAcl: context.lists.get('web-acl')?.at(-1),
+      geoRestriction: parseGeoRestriction(context.lists),
     }, context.quotas)),
   },
   remove: {
@@ -250,6 +257,14 @@ function parseConfig(values: string[] = []): { [key: string]: string } | undefin
     config[key] = setting;
   }
   return config;
+}
+
+/** `--geo-allow` / `--geo-deny` codes, comma-separated or repeated; the tenant rules judge the result. */
+function parseGeoRestriction(lists: Map<string, string[]>): TenantGeoRestriction | undefined {
+  const codes = (flag: string) => lists.get(flag)?.flatMap(value => value.split(',')).map(code => code.trim()).filter(code => code !== '');
+  const allow = codes('geo-allow');
+  const deny = codes('geo-deny');
+  return allow === undefined && deny === undefined ? undefined : { allow, deny };
 }
 
 /** The file's text, or undefined when it does not exist and `mayBeMissing`. */

@@ -46,6 +46,8 @@ export function canonicalTenant(tenant: TenantProps): TenantProps {
     domainNames: tenant.domainNames,
     shard: tenant.shard,
     externalDns: tenant.externalDns,
+    webAcl: tenant.webAcl,
+    geoRestriction: tenant.geoRestriction,
     config: tenant.config,
     certificateValidation: tenant.certificateValidation,
   };

@@ -9,6 +9,7 @@ import { claimTenantConfigPath } from './private/claimed-paths';
 import { GatewayConfig } from './resolve';
 import { cacheProblems } from '../edge/cache';
 import { isInZone } from '../edge/private/dns';
+import { isWebAclArn, WEB_ACL_ARN_SHAPE } from '../edge/web-acl-arn';
 import { observabilityProblems } from '../observability/private/checks';
 import { fleetProblems } from '../origin/fleet';
 import { show } from '../private/problems';
@@ -100,8 +101,8 @@ function securityProblems(config: GatewayConfig): string[] {
     problems.push('`distributionLogging` is false but `distributionLogBucket` is given; drop one of them');
   }
   const acl = config.webAclId;
-  if (acl !== undefined && !Token.isUnresolved(acl) && !/^arn:aws[a-z-]*:wafv2:us-east-1:\d{12}:global\/webacl\/[\w-]+\/[\w-]+$/.test(acl)) {
-    problems.push(`\`webAclId\` must be the ARN of a WAFv2 web ACL with CloudFront scope (arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>), got "${acl}"`);
+  if (acl !== undefined && !Token.isUnresolved(acl) && !isWebAclArn(acl)) {
+    problems.push(`\`webAclId\` must be ${WEB_ACL_ARN_SHAPE}, got "${acl}"`);
   }
   const seconds = config.logRetention.toSeconds();
   if (!Token.isUnresolved(seconds) && (seconds < 86400 || seconds % 86400 !== 0)) {

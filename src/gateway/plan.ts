@@ -5,6 +5,8 @@ import { groupDomains, MAX_RECORDS_PER_GROUP, recordGroupCount } from '../edge/r
 import { distributionOfShard, EdgeShape } from '../edge/shape';
 import { QuotaUsage, quotaUsage, SharedResources, usageProblems } from '../quotas/quota-usage';
 import { quotaExceeded, ResolvedQuotas } from '../quotas/quotas';
+import { edgePartitionOf } from '../tenants/edge-partition';
+import { TenantEdgeSettings } from '../tenants/edge-settings';
 import { placeTenants, PlacementPlan, TenantPlacement } from '../tenants/placement';
 import { tenantConfigParts, tenantConfigProblems } from '../tenants/tenant-config';
 import { TenantProps } from '../tenants/tenants';
@@ -34,12 +36,29 @@ export interface ShardPlan {
   readonly recordGroups: readonly (readonly string[])[];
   /** The host → tenant and config map, as the JSON parts its parameters hold (each within SSM's standard tier). */
   readonly tenantConfig: readonly string[];
+  /**
+   * The edge settings its distribution takes, which all its tenants share (its first tenant's);
+   * undefined when the shards share one distribution, whose tenants carry their own.
+   */
+  readonly edgeSettings?: TenantEdgeSettings;
+}
+
+/** The shards of one partition: tenants of the same distribution-level settings (sharded mode). */
+export interface PartitionPlan {
+  /** The partition key (`edgePartitionOf`), readable. */
+  readonly partition: string;
+  /** Its shards, ascending. */
+  readonly shards: readonly number[];
+  readonly tenants: number;
+  readonly domains: number;
 }
 
 /** The whole plan. */
 export interface GatewayPlan {
   readonly placements: readonly TenantPlacement[];
   readonly shards: readonly ShardPlan[];
+  /** The partitions of the shards, in order of first use; none when the shards share one distribution. */
+  readonly partitions: readonly PartitionPlan[];
   readonly usage: readonly QuotaUsage[];
   /** DNS-validated certificates, when `certificateZone` was given. */
   readonly certificates?: CertificatePlan;
@@ -50,7 +69,7 @@ export interface GatewayPlan {
 /** Plans a gateway. Call only with valid quotas (positive whole numbers), or placement cannot end. */
 export function planGateway(input: PlanInput): GatewayPlan {
   const { tenants, quotas, edge } = input;
-  const placement: PlacementPlan = placeTenants(tenants, quotas);
+  const placement = placeGatewayTenants(tenants, quotas, edge);
   const byShard = new Map<number, TenantProps[]>();
   placement.placements.forEach((p, i) => byShard.set(p.shard, [...(byShard.get(p.shard) ?? []), tenants[i]]));
 
@@ -66,14 +85,17 @@ export function planGateway(input: PlanInput): GatewayPlan {
       zoneDomainNames,
       recordGroups: groupDomains(zoneDomainNames, groups),
       tenantConfig: tenantConfigParts(own),
+      edgeSettings: edge.oneDistribution ? undefined : { webAcl: own[0].webAcl, geoRestriction: own[0].geoRestriction },
     };
   });
-  const usage = quotaUsage({ tenants, placement, edge, quotas, shared: input.shared });
+  const partitions = edge.oneDistribution ? [] : partitionsOf(shards);
+  const usage = quotaUsage({ tenants, placement, edge, quotas, shared: input.shared, partitions: Math.max(1, partitions.length) });
   const certificates = input.certificateZone === undefined ? undefined
     : planCertificates(input.certificateZone, placement.placements, quotas, edge.oneDistribution);
   return {
     placements: placement.placements,
     shards,
+    partitions,
     usage,
     certificates,
     problems: [
@@ -85,6 +107,30 @@ export function planGateway(input: PlanInput): GatewayPlan {
       ...(certificates?.problems ?? []),
     ],
   };
+}
+
+/**
+ * Places tenants on shards. With a distribution per shard, a shard's tenants must share its
+ * distribution-level settings, so placement keeps partitions apart; with one distribution, each
+ * distribution tenant carries its own settings and partitions do not split shards.
+ */
+export function placeGatewayTenants(tenants: readonly TenantProps[], quotas: ResolvedQuotas, edge: EdgeShape): PlacementPlan {
+  if (edge.oneDistribution) return placeTenants(tenants, quotas);
+  return placeTenants(tenants.map(t => ({ id: t.id, domainNames: t.domainNames, shard: t.shard, partition: edgePartitionOf(t) })), quotas);
+}
+
+function partitionsOf(shards: readonly ShardPlan[]): PartitionPlan[] {
+  const byKey = new Map<string, ShardPlan[]>();
+  for (const shard of shards) {
+    const key = edgePartitionOf(shard.edgeSettings!);
+    byKey.set(key, [...(byKey.get(key) ?? []), shard]);
+  }
+  return [...byKey].map(([partition, own]) => ({
+    partition,
+    shards: own.map(s => s.index),
+    tenants: own.reduce((n, s) => n + s.tenants.length, 0),
+    domains: own.reduce((n, s) => n + s.domainNames.length, 0),
+  }));
 }
 
 /** Tenants with more domains than one distribution tenant takes. */

@@ -170,6 +170,7 @@ export interface MultiTenantGatewayProps {
 
   /**
    * The ARN of an AWS WAF web ACL (WAFv2, CloudFront scope, so in us-east-1) for every distribution.
+   * A tenant's `webAcl` takes its place for that tenant (or turns it off with "none").
    * @default - no web ACL
    */
   readonly webAclId?: string;

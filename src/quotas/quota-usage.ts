@@ -36,6 +36,8 @@ export interface UsageInput {
   readonly edge: EdgeShape;
   readonly quotas: ResolvedQuotas;
   readonly shared: SharedResources;
+  /** How many partitions of edge settings the shards fall into (each needs distributions of its own). */
+  readonly partitions?: number;
 }
 
 /** Every quota the tenants and the edge mode decide, with how full it is. */
@@ -50,8 +52,10 @@ export function quotaUsage(input: UsageInput): QuotaUsage[] {
     usages.push(usage('multiTenantDistributionsPerAccount', 'multi-tenant distributions', distributions, quotas,
       'The gateway\'s multi-tenant distribution'));
   } else {
-    usages.push(usage('distributionsPerAccount', 'distributions', distributions, quotas,
-      `Placing ${input.tenants.length} tenants at ${quotas.domainsPerDistribution} domains per distribution`));
+    const partitions = input.partitions ?? 1;
+    const apart = partitions > 1 ? `, ${partitions} partitions of edge settings on distributions of their own,` : '';
+    usages.push(usage('distributionsPerAccount', partitions > 1 ? `distributions (${partitions} partitions of edge settings)` : 'distributions',
+      distributions, quotas, `Placing ${input.tenants.length} tenants at ${quotas.domainsPerDistribution} domains per distribution${apart}`));
   }
   usages.push({ key: 'domainsPerDistribution', what: 'domains in the fullest shard', used: fullest, limit: quotas.domainsPerDistribution });
   usages.push(recordUsage(input.tenants, edge, quotas));

@@ -1,5 +1,6 @@
 // Pure shard placement: which shard carries which tenant's domains. No CDK imports, so the CLI
 // and the tests can plan without synthesizing anything.
+import { partitionDifference } from './edge-partition';
 import { quotaExceeded } from '../quotas/quotas';
 
 /** What placement needs to know about a tenant. */
@@ -8,6 +9,11 @@ export interface PlacementTenant {
   readonly domainNames: readonly string[];
   /** The shard the tenant is pinned to, if any. */
   readonly shard?: number;
+  /**
+   * The key of the distribution-level settings its shard must share (`edgePartitionOf`); tenants
+   * of different partitions never share a shard. One partition for all when undefined.
+   */
+  readonly partition?: string;
 }
 
 /** Where one tenant's domains live. */
@@ -39,13 +45,15 @@ export interface PlacementPlan {
 }
 
 /**
- * Places tenants on shards of at most `domainsPerDistribution` domains each.
+ * Places tenants on shards of at most `domainsPerDistribution` domains each, each shard holding
+ * tenants of one partition.
  *
  * Tenants are placed one by one in declaration order: a pinned tenant takes its shard, an
- * unpinned one the first shard with room. A tenant's shard depends only on the tenants declared
- * before it, so appending tenants never moves anyone, removing one never moves those before it,
- * and pinned tenants never move at all: a fully pinned registry (what the CLI writes) is stable
- * whatever is added or removed.
+ * unpinned one the first shard with room that is empty or of its partition (a shard's partition
+ * is its first tenant's). A tenant's shard depends only on the tenants declared before it, so
+ * appending tenants never moves anyone, removing one never moves those before it, and pinned
+ * tenants never move at all: a fully pinned registry (what the CLI writes) is stable whatever is
+ * added or removed.
  */
 export function placeTenants(tenants: readonly PlacementTenant[], limits: PlacementLimits): PlacementPlan {
   const cap = limits.domainsPerDistribution;
@@ -53,7 +61,11 @@ export function placeTenants(tenants: readonly PlacementTenant[], limits: Placem
   const load = new Map<number, number>();
   const holders = new Map<number, string[]>();
   const shardOf = new Map<string, number>();
-  let firstOpen = 0; // every shard before it is full, so first-fit stays linear in practice
+  /** Each used shard's partition and the tenant that fixed it. */
+  const owner = new Map<number, { partition: string; tenantId: string }>();
+  // Per partition, every shard before it is full or of another partition (both last), so
+  // first-fit stays linear in practice.
+  const firstOpen = new Map<string, number>();
 
   for (const tenant of tenants) {
     const count = tenant.domainNames.length;
@@ -61,6 +73,8 @@ export function placeTenants(tenants: readonly PlacementTenant[], limits: Placem
       problems.push(`tenant "${tenant.id}": ` + quotaExceeded('domainsPerDistribution', cap, count,
         `its ${count} \`domainNames\` must share one distribution, which`));
     }
+    const partition = tenant.partition ?? '';
+    const open = (s: number) => (owner.get(s)?.partition ?? partition) === partition;
     let shard: number;
     if (tenant.shard !== undefined) {
       shard = tenant.shard;
@@ -74,11 +88,15 @@ export function placeTenants(tenants: readonly PlacementTenant[], limits: Placem
           `before it (${before}); its ${count} more ` + quotaExceeded('domainsPerDistribution', cap, used + count,
           `would make ${used + count}: shard ${shard}`) + ' Or pin the tenant to a shard with room.');
       }
+      if (!open(shard)) problems.push(partitionProblem(tenant.id, shard, owner.get(shard)!, partition));
     } else {
-      while ((load.get(firstOpen) ?? 0) >= cap) firstOpen++;
-      shard = firstOpen;
-      while ((load.get(shard) ?? 0) + Math.min(count, cap) > cap) shard++;
+      let first = firstOpen.get(partition) ?? 0;
+      while ((load.get(first) ?? 0) >= cap || !open(first)) first++;
+      firstOpen.set(partition, first);
+      shard = first;
+      while ((load.get(shard) ?? 0) + Math.min(count, cap) > cap || !open(shard)) shard++;
     }
+    if (!owner.has(shard)) owner.set(shard, { partition, tenantId: tenant.id });
     load.set(shard, (load.get(shard) ?? 0) + count);
     if (!holders.has(shard)) holders.set(shard, []);
     holders.get(shard)!.push(tenant.id);
@@ -93,6 +111,24 @@ export function placeTenants(tenants: readonly PlacementTenant[], limits: Placem
     pinned: tenant.shard !== undefined,
   }));
   return { placements, shards, load, problems };
+}
+
+/**
+ * A pinned tenant whose settings differ from its shard's: one of the two changed its settings, or
+ * the pin is new and wrong. Changing settings moves a tenant to a distribution of its new settings,
+ * and CloudFront refuses a domain that another distribution still carries (CNAMEAlreadyExists), so
+ * the move takes two deploys.
+ */
+function partitionProblem(tenantId: string, shard: number, owner: { partition: string; tenantId: string }, partition: string): string {
+  const differ = partitionDifference(owner.partition, `"${owner.tenantId}"`, partition, `"${tenantId}"`);
+  return `tenant "${tenantId}": \`shard\` ${shard} holds tenant "${owner.tenantId}", declared before it, whose edge settings differ: ` +
+    `${differ}. A shard's tenants share one distribution and so its web ACL and geo restriction. ` +
+    `If "${tenantId}" is new, pin it to a shard of its settings or leave \`shard\` out. ` +
+    'If a deployed tenant\'s settings changed, it must move to another distribution, which one deploy cannot do ' +
+    '(its domains would be on two distributions at once: CNAMEAlreadyExists). Move it in two deploys: ' +
+    '(1) remove the tenant from the tenants file and deploy (its domains go offline), ' +
+    '(2) add it back with its new settings and without `shard` (the CLI\'s `add` pins it to a shard of its settings) and deploy. ' +
+    'A tenant alone on its shard changes its settings in place, without a move.';
 }
 
 /** The first few ids, quoted, and how many more: a full shard can hold a hundred tenants. */

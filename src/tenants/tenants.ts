@@ -1,4 +1,6 @@
 import * as fs from 'fs';
+import { edgeSettingsProblems } from './edge-settings';
+import { TenantGeoRestriction } from './geo-restriction';
 import { parseJsonText } from './json-text';
 import { show, throwIfProblems } from '../private/problems';
 import { Quotas, QUOTA_SPECS } from '../quotas/quotas';
@@ -50,9 +52,28 @@ export interface TenantProps {
    * @default "cloudfront"
    */
   readonly certificateValidation?: string;
+
+  /**
+   * The AWS WAF web ACL for this tenant's requests: the ARN of a WAFv2 web ACL with CloudFront
+   * scope, or "none" to serve the tenant without the gateway's `webAclId`. With sharded
+   * distributions it is its distribution's web ACL, so the tenant shares a shard only with tenants
+   * of the same edge settings; with a multi-tenant distribution it is its distribution tenant's.
+   *
+   * @default - the gateway's `webAclId`
+   */
+  readonly webAcl?: string;
+
+  /**
+   * The countries the tenant's viewers may, or may not, come from. With sharded distributions it
+   * is its distribution's geo restriction, so the tenant shares a shard only with tenants of the
+   * same edge settings; with a multi-tenant distribution it is its distribution tenant's.
+   *
+   * @default - viewers from every country
+   */
+  readonly geoRestriction?: TenantGeoRestriction;
 }
 
-const TENANT_KEYS = new Set(['id', 'domainNames', 'shard', 'externalDns', 'config', 'certificateValidation']);
+const TENANT_KEYS = new Set(['id', 'domainNames', 'shard', 'externalDns', 'config', 'certificateValidation', 'webAcl', 'geoRestriction']);
 /** The values of a tenant's `certificateValidation`. */
 export const CERTIFICATE_VALIDATIONS = ['cloudfront', 'self-hosted'];
 /** Fields that were renamed, so an old file gets told the new name. */
@@ -150,6 +171,7 @@ export function tenantProblems(tenants: readonly TenantProps[]): string[] {
         }
       }
     }
+    problems.push(...edgeSettingsProblems(tenant, who));
   });
   return problems;
 }
@@ -265,5 +287,11 @@ export function settingsProblems(settings: unknown): string[] {
 }
 
 function copyTenant(tenant: TenantProps): TenantProps {
-  return { ...tenant, domainNames: [...tenant.domainNames], config: tenant.config && { ...tenant.config } };
+  const geo = tenant.geoRestriction;
+  return {
+    ...tenant,
+    domainNames: [...tenant.domainNames],
+    config: tenant.config && { ...tenant.config },
+    geoRestriction: geo && { allow: geo.allow && [...geo.allow], deny: geo.deny && [...geo.deny] },
+  };
 }

@@ -371,8 +371,10 @@ describe('entry point', () => {
     expect([...external].sort()).toEqual(['fs', 'os', 'path', 'util']);
     expect([...seen].map(f => path.relative(root, f)).sort()).toEqual([
       'src/certificates/certificate-plan.ts', 'src/cli/commands.ts', 'src/cli/dns.ts', 'src/cli/main.ts', 'src/cli/registry-file.ts',
-      'src/cli/safe-write.ts', 'src/edge/dns-outputs.ts', 'src/edge/record-groups.ts', 'src/edge/shape.ts', 'src/gateway/plan.ts', 'src/private/problems.ts', 'src/quotas/blocks.ts',
-      'src/quotas/quota-usage.ts', 'src/quotas/quotas.ts', 'src/tenants/json-text.ts', 'src/tenants/placement.ts',
+      'src/cli/safe-write.ts', 'src/edge/dns-outputs.ts', 'src/edge/record-groups.ts', 'src/edge/shape.ts', 'src/edge/web-acl-arn.ts',
+      'src/gateway/plan.ts', 'src/private/problems.ts', 'src/quotas/blocks.ts', 'src/quotas/quota-usage.ts', 'src/quotas/quotas.ts',
+      'src/tenants/edge-partition.ts', 'src/tenants/edge-settings.ts', 'src/tenants/geo-restriction.ts', 'src/tenants/json-text.ts',
+      'src/tenants/placement.ts',
       'src/tenants/tenant-config.ts', 'src/tenants/tenants.ts',
     ]);
   });

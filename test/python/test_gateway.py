@@ -10,7 +10,14 @@ from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_route53 as route53
 from aws_cdk.assertions import Match, Template
 
-from cdk_multi_tenant_gateway import EdgeMode, MultiTenantGateway, TenantCertificate, TenantProps, Tenants
+from cdk_multi_tenant_gateway import (
+    EdgeMode,
+    MultiTenantGateway,
+    TenantCertificate,
+    TenantGeoRestriction,
+    TenantProps,
+    Tenants,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 TENANTS_FILE = ROOT / "examples" / "tenants.json"
@@ -222,6 +229,31 @@ def test_python_example_app_runs():
     assert "Synthesized 130 tenants into 2 CloudFront distributions" in result.stdout
     assert ".template.json:" in result.stdout
     assert (ROOT / "examples" / "python" / "cdk.out" / "manifest.json").is_file()
+
+
+def test_a_tenant_with_a_geo_restriction_gets_a_distribution_of_its_own():
+    stack, gateway = make_gateway(
+        Tenants.from_list(
+            [
+                TenantProps(id="acme", domain_names=["acme.example.com"]),
+                TenantProps(
+                    id="eu-shop", domain_names=["eu-shop.example.com"], geo_restriction=TenantGeoRestriction(allow=["FR", "DE"])
+                ),
+                TenantProps(id="globex", domain_names=["globex.example.com"]),
+            ]
+        )
+    )
+    assert {p.tenant_id: p.shard for p in gateway.placements} == {"acme": 0, "eu-shop": 1, "globex": 0}
+    first, second = (Template.from_stack(s) for s in gateway.shard_stacks)
+    assert aliases_of(first) == ["acme.example.com", "globex.example.com"]
+    second.has_resource_properties(
+        "AWS::CloudFront::Distribution",
+        {
+            "DistributionConfig": Match.object_like(
+                {"Restrictions": {"GeoRestriction": {"RestrictionType": "whitelist", "Locations": ["DE", "FR"]}}}
+            )
+        },
+    )
 
 
 def test_multi_tenant_mode_gives_one_distribution_and_a_distribution_tenant_per_tenant():

@@ -90,16 +90,18 @@ describe('placeTenants', () => {
   });
 });
 
-// Random registries: tenants of 1-4 domains, some pinned to one of the first few shards with room.
+// Random registries: tenants of 1-4 domains in one of three partitions (or the default one), some
+// pinned to one of the first few shards with room.
 const CAP = 5;
 const SMALL = { domainsPerDistribution: CAP, distributionsPerAccount: 1000 };
 let serial = 0;
 const tenantArb = fc.record({
   domains: fc.integer({ min: 1, max: 4 }),
   pin: fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }),
-}).map(({ domains, pin }) => {
+  partition: fc.option(fc.constantFrom('waf-a', 'waf-b', 'geo-de'), { nil: undefined }),
+}).map(({ domains, pin, partition }): PlacementTenant => {
   const id = `t${serial++}`;
-  return { id, domainNames: Array.from({ length: domains }, (_, i) => `d${i}.${id}.example.com`), shard: pin };
+  return { id, domainNames: Array.from({ length: domains }, (_, i) => `d${i}.${id}.example.com`), shard: pin, partition };
 });
 
 /** Unpins the tenants whose pin does not fit, so the registry is valid (as the CLI would write it). */
@@ -107,7 +109,7 @@ function validRegistry(tenants: PlacementTenant[]): PlacementTenant[] {
   const valid: PlacementTenant[] = [];
   for (const t of tenants) {
     const fits = placeTenants([...valid, t], SMALL).problems.length === 0;
-    valid.push(fits ? t : { id: t.id, domainNames: t.domainNames });
+    valid.push(fits ? t : { id: t.id, domainNames: t.domainNames, partition: t.partition });
   }
   return valid;
 }
@@ -126,6 +128,11 @@ function assertSound(tenants: PlacementTenant[]): Map<string, number> {
   }
   expect(seen.size).toBe(tenants.reduce((n, t) => n + t.domainNames.length, 0));
   for (const used of load.values()) expect(used).toBeLessThanOrEqual(CAP);
+  const partitionOf = new Map<number, string | undefined>();
+  plan.placements.forEach((p, i) => {
+    if (!partitionOf.has(p.shard)) partitionOf.set(p.shard, tenants[i].partition);
+    expect(tenants[i].partition).toBe(partitionOf.get(p.shard));
+  });
   for (const t of tenants.filter(x => x.shard !== undefined)) {
     expect(plan.placements.find(p => p.tenantId === t.id)!.shard).toBe(t.shard);
   }
@@ -135,7 +142,7 @@ function assertSound(tenants: PlacementTenant[]): Map<string, number> {
 describe('placement properties', () => {
   const registry = fc.array(tenantArb, { maxLength: 30 }).map(validRegistry);
 
-  test('every domain is placed exactly once, no shard over its cap, pins honoured', () => {
+  test('every domain is placed exactly once, no shard over its cap, one partition per shard, pins honoured', () => {
     fc.assert(fc.property(registry, tenants => {
       assertSound(tenants);
     }));
@@ -173,7 +180,7 @@ describe('placement properties', () => {
   test('add/remove sequences on a pinned registry never move anyone', () => {
     // What the CLI does: every tenant is pinned where it was first placed.
     const step = fc.oneof(
-      tenantArb.map(t => ({ add: { id: t.id, domainNames: t.domainNames } })),
+      tenantArb.map(t => ({ add: { id: t.id, domainNames: t.domainNames, partition: t.partition } })),
       fc.nat().map(n => ({ remove: n })),
     );
     fc.assert(fc.property(fc.array(step, { maxLength: 25 }), steps => {
@@ -192,6 +199,52 @@ describe('placement properties', () => {
           expect(shard).toBe(home.get(id));
         }
       }
+    }));
+  });
+});
+
+describe('placement by partition', () => {
+  const limits = { domainsPerDistribution: 2, distributionsPerAccount: 10 };
+
+  test('unpinned tenants fill the first shard with room of their partition; an empty shard takes any', () => {
+    const plan = placeTenants([
+      { id: 'a', domainNames: ['a.x.com'] },
+      { id: 'waf', domainNames: ['w.x.com'], partition: 'waf' },
+      { id: 'b', domainNames: ['b.x.com'] },
+      { id: 'waf2', domainNames: ['w2.x.com'], partition: 'waf' },
+      { id: 'c', domainNames: ['c.x.com'] },
+      { id: 'geo', domainNames: ['g.x.com'], partition: 'geo' },
+    ], limits);
+    expect(plan.problems).toEqual([]);
+    expect(plan.placements.map(p => [p.tenantId, p.shard])).toEqual([['a', 0], ['waf', 1], ['b', 0], ['waf2', 1], ['c', 2], ['geo', 3]]);
+  });
+
+  test('a pin to a shard of other settings names both tenants and the settings, and explains the two-step move', () => {
+    const plan = placeTenants([
+      { id: 'first', domainNames: ['f.x.com'], shard: 0, partition: 'webAcl=default; geoRestriction=none' },
+      { id: 'second', domainNames: ['s.x.com'], shard: 0, partition: 'webAcl=none; geoRestriction=none' },
+    ], limits);
+    expect(plan.problems).toEqual([expect.stringContaining('tenant "second": `shard` 0 holds tenant "first", declared before it, whose edge settings ' +
+      'differ: webAcl=default ("first") vs webAcl=none ("second").')]);
+    expect(plan.problems[0]).toContain('(1) remove the tenant from the tenants file and deploy');
+    expect(plan.problems[0]).toContain('(2) add it back with its new settings and without `shard`');
+    expect(plan.problems[0]).toContain('A tenant alone on its shard changes its settings in place');
+  });
+
+  test('property: a pinned tenant alone on its shard may change its partition, and nobody moves', () => {
+    const registry = fc.array(tenantArb, { minLength: 1, maxLength: 20 }).map(validRegistry)
+      .map(tenants => {
+        // Pin everyone where they are, as the CLI does.
+        const shards = shardOf(placeTenants(tenants, SMALL).placements);
+        return tenants.map(t => ({ ...t, shard: shards.get(t.id)! }));
+      });
+    fc.assert(fc.property(registry, fc.nat(), fc.constantFrom('waf-a', 'waf-b', 'new'), (tenants, pick, partition) => {
+      const alone = tenants.filter(t => tenants.filter(u => u.shard === t.shard).length === 1);
+      fc.pre(alone.length > 0);
+      const changed = alone[pick % alone.length];
+      const before = assertSound(tenants);
+      const after = assertSound(tenants.map(t => (t === changed ? { ...t, partition } : t)));
+      expect(after).toEqual(before);
     }));
   });
 });

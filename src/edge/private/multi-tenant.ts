@@ -5,6 +5,7 @@ import { DistributionHome } from './distribution-home';
 import { addCnameRecords, RecordsByDomain } from './dns';
 import { EdgeBinding, EdgeCheck, EdgeContext, ShardEdge, ShardEdgeResult } from './edge-binding';
 import { TenantCertificateBinding } from './tenant-certificate-binding';
+import { tenantCustomizations } from './tenant-customizations';
 import { distributionProps } from './viewer';
 import { ShardPlan } from '../../gateway/plan';
 import { acknowledgeCheckov, acknowledgeNag } from '../../private/nag';
@@ -91,7 +92,7 @@ export class MultiTenantEdge implements EdgeBinding {
     };
     acknowledgeNag(distribution, [{
       id: 'AwsSolutions-CFR1',
-      reason: 'Tenants serve viewers worldwide; a geo restriction would apply to every tenant alike.',
+      reason: 'Tenants serve viewers worldwide; a tenant that needs a geo restriction sets `geoRestriction` on its distribution tenant.',
     }, {
       id: 'AwsSolutions-CFR3',
       reason: 'Standard logging to S3 (legacy) is not available on multi-tenant distributions.',
@@ -111,13 +112,16 @@ export class MultiTenantEdge implements EdgeBinding {
       build: (shard: Construct, plan: ShardPlan): ShardEdgeResult => {
         const records: RecordsByDomain = endpoint ? addCnameRecords(shard, context.hostedZone, plan.recordGroups, endpoint) : new Map();
         for (const tenant of plan.tenants) {
+          const certificate = this.options.tenantCertificate.tenantProperties(tenant);
           const distributionTenant = new cloudfront.CfnDistributionTenant(shard, `Tenant ${tenant.id}`, {
             name: `${this.options.tenantNamePrefix}${tenant.id}`,
             distributionId: distribution.distributionId,
             domains: [...tenant.domainNames],
             enabled: true,
             connectionGroupId: group?.attrId,
-            ...this.options.tenantCertificate.tenantProperties(tenant),
+            ...certificate,
+            customizations: tenantCustomizations(tenant,
+              certificate.customizations as cloudfront.CfnDistributionTenant.CustomizationsProperty | undefined),
           });
           if (this.options.tenantCertificate.needsDnsFirst(tenant)) {
             // CloudFront validates the certificate over HTTP on the tenant's domains, which must

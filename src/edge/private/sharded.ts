@@ -39,17 +39,19 @@ export class ShardedEdge implements EdgeBinding {
       build: (shard: Construct, plan: ShardPlan): ShardEdgeResult => {
         const settings = context.settingsFor(plan.distribution);
         const distribution = new cloudfront.Distribution(shard, 'Distribution', {
-          ...distributionProps(settings, `Tenant shard ${plan.index}`),
+          ...distributionProps(settings, `Tenant shard ${plan.index}`, plan.edgeSettings),
           domainNames: [...plan.domainNames],
           certificate: settings.certificate,
           enableIpv6: true,
           priceClass,
           logFilePrefix: settings.logBucket ? `distribution-${plan.index}/` : undefined,
         });
-        acknowledgeNag(distribution, [{
-          id: 'AwsSolutions-CFR1',
-          reason: 'Tenants serve viewers worldwide; a geo restriction would apply to every tenant on the shard alike.',
-        }]);
+        if (plan.edgeSettings?.geoRestriction === undefined) {
+          acknowledgeNag(distribution, [{
+            id: 'AwsSolutions-CFR1',
+            reason: 'Its tenants serve viewers worldwide; a tenant that needs a geo restriction sets `geoRestriction` and gets a shard of its own settings.',
+          }]);
+        }
         // Each shard is its own template, so a plain logical id cannot clash; it also spares
         // resolving a hashed id for every one of the shard's records.
         (distribution.node.defaultChild as cloudfront.CfnDistribution).overrideLogicalId('Distribution');
