@@ -8,7 +8,6 @@ import { GatewayConfig } from './resolve';
 import { cacheProblems } from '../edge/cache';
 import { isInZone } from '../edge/private/dns';
 import { observabilityProblems } from '../observability/private/checks';
-import { fleetProblems } from '../origin/fleet';
 import { tenantConfigPathProblems } from '../tenants/tenant-config';
 
 /** Every problem, in the order a user fixes them: inputs first, then what the plan found. */
@@ -21,7 +20,7 @@ export function gatewayProblems(gateway: Construct, config: GatewayConfig, plan:
     ...cacheProblems(config.cache),
     ...sharedPathsOriginProblems(config),
     ...originShieldProblems(gateway, config),
-    ...fleetProblems(config.fleet),
+    ...config.fleet.problems(),
     ...config.originAccess.problems(gateway),
     ...securityProblems(config),
     ...networkProblems(gateway, config),
