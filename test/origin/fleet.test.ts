@@ -110,3 +110,20 @@ test('fleet options are checked together', () => {
     '`fleet.minCapacity` (5) must not exceed `fleet.maxCapacity` (2)',
   ]);
 });
+
+test('the default fleet is Fleet.autoScaling() and keeps the logical ids of deployed gateways (no resource is replaced)', () => {
+  const byDefault = Template.fromStack(gatewayStack().stack).toJSON();
+  expect(Template.fromStack(gatewayStack({ fleet: Fleet.autoScaling() }).stack).toJSON()).toEqual(byDefault);
+  expect(Object.keys(byDefault.Resources)).toEqual(expect.arrayContaining([
+    'GatewayOriginLoadBalancerHttpsFleetGroup16EA20EB',
+    'GatewayFleetInstanceRole706F8F74',
+    'GatewayFleetSecurityGroupA9A7517E',
+    'GatewayFleetSecurityGroupfromTestGatewayOriginSecurityGroup5BF2DAD3808B8D5FCE',
+    'GatewayFleetLaunchTemplate87B2242E',
+    'GatewayFleetAutoScalingGroupASG4643E681',
+    'GatewayFleetAutoScalingGroupScalingPolicyCpuScaling9D7ABA68',
+    'GatewayFleetAutoScalingGroupScalingPolicyRequestScalingE90A2C4A',
+    'GatewayObservabilityFleetAtMaxCapacityAlarm4D3A47DF',
+    'GatewayTenantConfigReadPolicyD1A44ED5',
+  ]));
+});
