@@ -1,10 +1,10 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { EdgeMode, Fleet, MultiTenantGateway, MultiTenantGatewayProps, ObservabilityOptions, Tenants } from '../../src';
 import { errorOf } from '../errors';
 

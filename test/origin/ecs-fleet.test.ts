@@ -110,7 +110,9 @@ test('at its defaults: 512 CPU units, 1 GiB, port 80, two to ten tasks, logs kep
   t.hasResourceProperties('AWS::ECS::Service', { DesiredCount: 2 });
   t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 2, MaxCapacity: 10 });
   t.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
-  const https = Template.fromStack(gatewayStack({ fleet: Fleet.ecsFargate({ image, protocol: elbv2.ApplicationProtocol.HTTPS, containerInsights: true, allowAllOutbound: true }) }).stack);
+  const https = Template.fromStack(gatewayStack({
+    fleet: Fleet.ecsFargate({ image, protocol: elbv2.ApplicationProtocol.HTTPS, containerInsights: true, allowAllOutbound: true }),
+  }).stack);
   https.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { Protocol: 'HTTPS', Port: 443, TargetType: 'ip' });
   https.hasResourceProperties('AWS::ECS::TaskDefinition', { ContainerDefinitions: [Match.objectLike({ PortMappings: [{ ContainerPort: 443, Protocol: 'tcp' }] })] });
   https.hasResourceProperties('AWS::ECS::Cluster', { ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }] });

@@ -59,7 +59,10 @@ test('IP targets: registered on the port given, nobody granted anything without 
   });
   const t = Template.fromStack(stack);
   t.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
-    TargetType: 'ip', Port: 8080, Protocol: 'HTTPS', HealthCheckPath: '/',
+    TargetType: 'ip',
+    Port: 8080,
+    Protocol: 'HTTPS',
+    HealthCheckPath: '/',
     Targets: [{ Id: '10.0.3.10' }, { Id: '10.0.3.11' }],
   });
   t.resourceCountIs('AWS::IAM::ManagedPolicy', 0);

@@ -42,7 +42,8 @@ export class TargetsFleetBinding implements FleetBinding {
  * A Lambda function's target group takes no port or protocol, and is health-checked (each
  * check an invocation) only when a path is given.
  */
-function addLambdaTarget(site: FleetSite, lambdaTargets: elbv2.IApplicationLoadBalancerTarget[], options: TargetsFleetOptions): elbv2.ApplicationTargetGroup {
+function addLambdaTarget(site: FleetSite, lambdaTargets: elbv2.IApplicationLoadBalancerTarget[],
+  options: TargetsFleetOptions): elbv2.ApplicationTargetGroup {
   const path = options.healthCheckPath;
   return site.listener.addTargets('Fleet', {
     targets: lambdaTargets,
