@@ -16,14 +16,14 @@ export interface FleetOptions {
    * hop stays inside the VPC, between two security groups that admit only each other), or
    * `HTTPS` to encrypt that hop too. With HTTPS the app must serve TLS on `port`, with any
    * certificate (the load balancer does not validate it), and its health check is made over HTTPS.
-   * Lambda targets ignore it.
+   * Not for a Lambda function target, whose target group has no protocol.
    * @default ApplicationProtocol.HTTP
    */
   readonly protocol?: elbv2.ApplicationProtocol;
 
   /**
    * The port the app listens on: on the instances, in the container, or on the IP targets.
-   * Lambda targets ignore it.
+   * Not for a Lambda function target, whose target group has no port.
    * @default - 80 with HTTP, 443 with HTTPS
    */
   readonly port?: number;
@@ -259,7 +259,7 @@ export abstract class Fleet {
 
   /**
    * Targets of your own: IP addresses (`IpTarget`), instances, or one Lambda function
-   * (`LambdaTarget`, alone: a target group holds one function, and ignores `port` and
+   * (`LambdaTarget`, alone: a target group holds one function, and has no `port` or
    * `protocol`). The gateway only registers them: opening their security groups to the load
    * balancer (`gateway.loadBalancerSecurityGroup`) and granting read of the tenant config (or
    * `grantee`) is up to you.
