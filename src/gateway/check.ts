@@ -4,10 +4,13 @@ import { Annotations, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { GatewayPlan } from './plan';
+import { SHARDS_PER_BLOCK } from './private/build';
+import { claimTenantConfigPath } from './private/claimed-paths';
 import { GatewayConfig } from './resolve';
 import { cacheProblems } from '../edge/cache';
 import { isInZone } from '../edge/private/dns';
 import { observabilityProblems } from '../observability/private/checks';
+import { show } from '../private/problems';
 import { tenantConfigPathProblems } from '../tenants/tenant-config';
 
 /** Every problem, in the order a user fixes them: inputs first, then what the plan found. */
@@ -24,6 +27,7 @@ export function gatewayProblems(gateway: Construct, config: GatewayConfig, plan:
     ...config.originAccess.problems(gateway),
     ...securityProblems(config),
     ...networkProblems(gateway, config),
+    ...waveProblems(config.shardWaveSize),
     ...observabilityProblems(config.observability, config.region),
     ...zoneProblems(gateway, config),
     ...config.certificateProblems,
@@ -32,6 +36,7 @@ export function gatewayProblems(gateway: Construct, config: GatewayConfig, plan:
       tenants: config.tenants, zoneName: config.zoneName, quotas: config.quotas, distributionLogging: config.distributionLogging,
     }),
     ...tenantConfigPathProblems(config.tenantConfigPath),
+    ...claimTenantConfigPath(gateway, config.tenantConfigPath),
     ...plan.problems,
   ];
 }
@@ -111,7 +116,12 @@ function networkProblems(gateway: Construct, config: GatewayConfig): string[] {
   if (zones !== undefined && config.vpc) {
     problems.push('`availabilityZones` chooses the zones of the VPC the gateway makes; leave it out when you bring `vpc`');
   } else if (zones !== undefined && zones.length < 2) {
-    problems.push(`\`availabilityZones\` must name at least two zones (a load balancer spans two), got ${JSON.stringify(zones)}`);
+    problems.push(`\`availabilityZones\` must name at least two zones (a load balancer spans two), got ${show(zones)}`);
+  } else if (zones !== undefined && !Token.isUnresolved(config.region)) {
+    const foreign = zones.filter(zone => !new RegExp(`^${config.region}[a-z]$`).test(zone));
+    if (foreign.length > 0) {
+      problems.push(`\`availabilityZones\` must be zones of the stack's region ${config.region} (such as "${config.region}a"), got ${show(foreign)}`);
+    }
   }
   const nat = config.natGateways;
   if (nat !== undefined && config.vpc) {
@@ -119,12 +129,8 @@ function networkProblems(gateway: Construct, config: GatewayConfig): string[] {
   } else if (nat !== undefined) {
     const most = zones?.length ?? 2;
     if (!Number.isInteger(nat) || nat < 1 || nat > most) {
-      problems.push(`\`natGateways\` must be a whole number from 1 to ${most} (one per Availability Zone at most; the app servers need a way out), got ${JSON.stringify(nat)}`);
+      problems.push(`\`natGateways\` must be a whole number from 1 to ${most} (one per Availability Zone at most; the app servers need a way out), got ${show(nat)}`);
     }
-  }
-  const wave = config.shardWaveSize;
-  if (!Number.isInteger(wave) || wave < 1 || wave > 50) {
-    problems.push(`\`shardWaveSize\` must be a whole number from 1 to 50 (the shards of a block), got ${JSON.stringify(wave)}`);
   }
   const vpc = config.vpc;
   if (vpc && config.originAccess.usesVpcOrigins) {
@@ -139,6 +145,12 @@ function networkProblems(gateway: Construct, config: GatewayConfig): string[] {
     }
   }
   return problems;
+}
+
+/** Shards are created in waves of this many within a block. */
+function waveProblems(wave: number): string[] {
+  return Number.isInteger(wave) && wave >= 1 && wave <= SHARDS_PER_BLOCK ? []
+    : [`\`shardWaveSize\` must be a whole number from 1 to ${SHARDS_PER_BLOCK} (the shards of a block), got ${show(wave)}`];
 }
 
 /** Tenant domains outside the hosted zone; a warning when its name is unknown. */

@@ -11,5 +11,6 @@ export function throwIfProblems(subject: string, problems: readonly string[]): v
 /** Quotes a value the way it would appear in the user's own input. */
 export function show(value: unknown): string {
   if (value === undefined) return 'undefined';
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value); // JSON would say null
   return JSON.stringify(value);
 }

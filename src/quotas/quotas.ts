@@ -1,3 +1,4 @@
+import { show } from '../private/problems';
 /**
  * AWS quotas the gateway plans around. Every figure defaults to AWS's default quota; raise one
  * here only after AWS has raised it for your account (Service Quotas console or a support case).
@@ -164,7 +165,7 @@ export function resolveQuotas(quotas: Quotas = {}): { quotas: ResolvedQuotas; pr
   for (const key of Object.keys(QUOTA_SPECS) as (keyof Quotas)[]) {
     const value = quotas[key];
     const valid = value === undefined || (Number.isInteger(value) && value >= 1);
-    if (!valid) problems.push(`\`quotas.${key}\` must be a positive whole number, got ${JSON.stringify(value)}`);
+    if (!valid) problems.push(`\`quotas.${key}\` must be a positive whole number, got ${show(value)}`);
     resolved[key] = valid && value !== undefined ? value : QUOTA_SPECS[key].defaultValue;
   }
   return { quotas: resolved as ResolvedQuotas, problems };

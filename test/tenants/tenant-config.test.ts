@@ -70,6 +70,32 @@ describe('tenant config', () => {
     expect(tenantConfigPathProblems('/' + 'a'.repeat(1000))).toEqual([expect.stringContaining('is 1001 characters')]);
   });
 
+  test('two gateways of one app may not publish under the same path, or one under the other', () => {
+    const app = new App();
+    const gatewayIn = (stackId: string, env: { account?: string; region?: string } | undefined, path?: string) => {
+      const stack = new Stack(app, stackId, { env });
+      return () => new MultiTenantGateway(stack, 'Gateway', {
+        tenants: Tenants.fromList([{ id: 'a', domainNames: ['a.example.com'] }]),
+        hostedZone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z123', zoneName: 'example.com' }),
+        distributionCertificate: acm.Certificate.fromCertificateArn(stack, 'EdgeCert', 'arn:aws:acm:us-east-1:123456789012:certificate/e'),
+        loadBalancerCertificates: [acm.Certificate.fromCertificateArn(stack, 'AlbCert', 'arn:aws:acm:us-east-1:123456789012:certificate/o')],
+        tenantConfigPath: path,
+      });
+    };
+    const env = { account: '123456789012', region: 'us-east-1' };
+    gatewayIn('First', env, '/shop/tenants')();
+    expect(gatewayIn('Same', env, '/shop/tenants')).toThrow(
+      /`tenantConfigPath` "\/shop\/tenants" is also the path of gateway "First\/Gateway" \("\/shop\/tenants"\) in the same account and region/);
+    expect(gatewayIn('Nested', env, '/shop/tenants/eu')).toThrow(/`tenantConfigPath` "\/shop\/tenants\/eu" overlaps the path of gateway "First\/Gateway"/);
+    expect(gatewayIn('Agnostic', undefined, '/shop')).toThrow(/overlaps the path of gateway "First\/Gateway"/);
+    // Another region, a sibling path, or the default path (named after the stack) are fine.
+    expect(gatewayIn('OtherRegion', { ...env, region: 'eu-west-1' }, '/shop/tenants')).not.toThrow();
+    expect(gatewayIn('Sibling', env, '/shop/tenants-eu')).not.toThrow();
+    expect(gatewayIn('Default', env)).not.toThrow();
+    // A new app starts afresh.
+    expect(() => build([{ id: 'a', domainNames: ['a.example.com'] }], { tenantConfigPath: '/shop/tenants' })).not.toThrow();
+  });
+
   test('a shard\'s map is cut into standard-tier parts; every host appears once, in order', () => {
     // 100 tenants with long ids and domains: far past one 4 KB parameter, with no config at all.
     const list = Array.from({ length: 100 }, (_, i) => ({
