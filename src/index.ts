@@ -10,6 +10,8 @@ export { OriginShield } from './edge/origin-shield';
 export { EdgeMode, MultiTenantDistributionOptions, ShardedDistributionsOptions } from './edge/edge-mode';
 export { TenantCertificate } from './edge/tenant-certificate';
 export { OriginAccess, SecretHeaderAccessOptions, VpcOriginAccessOptions } from './origin/origin-access';
-export { FleetOptions } from './origin/fleet';
+export {
+  AutoScalingFleetOptions, EcsFargateFleetOptions, EcsServiceFleetOptions, Fleet, FleetOptions, TargetsFleetOptions,
+} from './origin/fleet';
 export { DnsValidatedCertificatesOptions, FromCertificatesOptions, GatewayCertificates } from './certificates/certificates';
 export { AlarmThresholds, GatewayObservability, ObservabilityOptions } from './observability/observability';

@@ -12,7 +12,7 @@ from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_route53 as route53
 
-from cdk_multi_tenant_gateway import FleetOptions, MultiTenantGateway, Tenants
+from cdk_multi_tenant_gateway import Fleet, MultiTenantGateway, Tenants
 
 HERE = Path(__file__).resolve().parent
 
@@ -52,7 +52,7 @@ gateway = MultiTenantGateway(
             "arn:aws:acm:us-east-1:123456789012:certificate/66666666-7777-8888-9999-000000000000",
         )
     ],
-    fleet=FleetOptions(user_data=user_data, min_capacity=2, max_capacity=6),
+    fleet=Fleet.auto_scaling(user_data=user_data, min_capacity=2, max_capacity=6),
 )
 
 assembly = app.synth()

@@ -6,7 +6,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { MultiTenantGateway, Tenants } from '../../src';
+import { Fleet, MultiTenantGateway, Tenants } from '../../src';
 
 const outdir = path.join(__dirname, '..', 'cdk.out');
 const app = new App({ outdir });
@@ -37,7 +37,7 @@ const gateway = new MultiTenantGateway(stack, 'Gateway', {
     'arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555'),
   loadBalancerCertificates: [acm.Certificate.fromCertificateArn(stack, 'OriginCertificate',
     'arn:aws:acm:us-east-1:123456789012:certificate/66666666-7777-8888-9999-000000000000')],
-  fleet: { userData, minCapacity: 2, maxCapacity: 6 },
+  fleet: Fleet.autoScaling({ userData, minCapacity: 2, maxCapacity: 6 }),
 });
 
 const assembly = app.synth();

@@ -11,7 +11,6 @@ import { cacheProblems } from '../edge/cache';
 import { isInZone } from '../edge/private/dns';
 import { isWebAclArn, WEB_ACL_ARN_SHAPE } from '../edge/web-acl-arn';
 import { observabilityProblems } from '../observability/private/checks';
-import { fleetProblems } from '../origin/fleet';
 import { show } from '../private/problems';
 import { tenantConfigPathProblems } from '../tenants/tenant-config';
 
@@ -25,7 +24,7 @@ export function gatewayProblems(gateway: Construct, config: GatewayConfig, plan:
     ...cacheProblems(config.cache),
     ...sharedPathsOriginProblems(config),
     ...originShieldProblems(gateway, config),
-    ...fleetProblems(config.fleet),
+    ...config.fleet.problems(),
     ...config.originAccess.problems(gateway),
     ...securityProblems(config),
     ...networkProblems(gateway, config),

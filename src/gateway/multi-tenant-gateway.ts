@@ -2,6 +2,7 @@ import { NestedStack } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -71,8 +72,11 @@ export class MultiTenantGateway extends Construct {
   /** The one target group every tenant's requests reach. */
   public readonly targetGroup: elbv2.ApplicationTargetGroup;
 
-  /** The app servers. */
-  public readonly autoScalingGroup: autoscaling.AutoScalingGroup;
+  /** The app servers, with a `Fleet.autoScaling` fleet (undefined with any other). */
+  public readonly autoScalingGroup?: autoscaling.AutoScalingGroup;
+
+  /** The ECS service, with a `Fleet.ecsFargate` or `Fleet.ecsService` fleet (undefined with any other). */
+  public readonly ecsService?: ecs.BaseService;
 
   /** The dashboard and alarms. */
   public readonly observability: GatewayObservability;
@@ -115,6 +119,7 @@ export class MultiTenantGateway extends Construct {
     this.originSecret = built.originSecret;
     this.targetGroup = built.fleet.targetGroup;
     this.autoScalingGroup = built.fleet.autoScalingGroup;
+    this.ecsService = built.fleet.ecsService;
     this.observability = built.observability;
   }
 

@@ -9,7 +9,7 @@ import { CacheOptions, PathBehavior } from '../edge/cache';
 import { EdgeMode } from '../edge/edge-mode';
 import { OriginShield } from '../edge/origin-shield';
 import { ObservabilityOptions } from '../observability/observability';
-import { FleetOptions } from '../origin/fleet';
+import { Fleet } from '../origin/fleet';
 import { OriginAccess } from '../origin/origin-access';
 import { Quotas } from '../quotas/quotas';
 import { Tenants } from '../tenants/tenants';
@@ -77,10 +77,12 @@ export interface MultiTenantGatewayProps {
   readonly availabilityZones?: string[];
 
   /**
-   * The app servers.
-   * @default - t3.small instances of the latest Amazon Linux 2023, 2 to 10, on port 80
+   * The app behind the load balancer: EC2 app servers (`Fleet.autoScaling`), an ECS service on
+   * Fargate (`Fleet.ecsFargate`), an ECS service of your own (`Fleet.ecsService`), or targets of
+   * your own such as IP addresses or a Lambda function (`Fleet.targets`).
+   * @default - Fleet.autoScaling(): t3.small instances of the latest Amazon Linux 2023, 2 to 10, on port 80
    */
-  readonly fleet?: FleetOptions;
+  readonly fleet?: Fleet;
 
   /**
    * Caching at the edge. `Host` is in every cache key but that of `cache.sharedPaths`.

@@ -16,8 +16,9 @@ import { EdgeMode } from '../edge/edge-mode';
 import { knownZoneName } from '../edge/private/dns';
 import { EdgeBinding } from '../edge/private/edge-binding';
 import { ObservabilityOptions } from '../observability/observability';
-import { FleetOptions } from '../origin/fleet';
+import { Fleet } from '../origin/fleet';
 import { OriginAccess } from '../origin/origin-access';
+import { FleetBinding } from '../origin/private/fleet-binding';
 import { OriginAccessBinding } from '../origin/private/origin-access-binding';
 import { ResolvedQuotas, resolveQuotas } from '../quotas/quotas';
 import { TenantProps } from '../tenants/tenants';
@@ -46,7 +47,7 @@ export interface GatewayConfig {
   /** NAT gateways of the VPC the gateway makes; undefined when the props leave it out. */
   readonly natGateways?: number;
   readonly restrictDefaultSecurityGroup: boolean;
-  readonly fleet: FleetOptions;
+  readonly fleet: FleetBinding;
   readonly cache: ResolvedCacheOptions;
   /** Origin Shield's region; none when undefined. */
   readonly originShieldRegion?: string;
@@ -108,7 +109,7 @@ export function resolveGateway(gateway: Construct, props: MultiTenantGatewayProp
     availabilityZones: props.availabilityZones,
     natGateways: props.natGateways,
     restrictDefaultSecurityGroup: props.restrictDefaultSecurityGroup ?? true,
-    fleet: props.fleet ?? {},
+    fleet: (props.fleet ?? Fleet.autoScaling())._bind(),
     cache,
     originShieldRegion: shield ? shield.region ?? region : undefined,
     originShieldInStackRegion: shield !== undefined && shield.region === undefined,

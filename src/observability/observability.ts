@@ -1,5 +1,4 @@
 import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
-import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -7,8 +6,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AlarmTopic } from './private/alarm-topic';
-import { distributionWidgets, fleetWidgets, loadBalancerWidgets } from './private/dashboard';
-import { CLOUDFRONT_REGION, cloudFrontMetric, groupMetric, PERIOD, sustained } from './private/metrics';
+import { distributionWidgets, loadBalancerWidgets } from './private/dashboard';
+import { FleetWatch } from './private/fleet-watch';
+import { CLOUDFRONT_REGION, cloudFrontMetric, PERIOD, sustained } from './private/metrics';
 import { InsightRuleWidget, TenantInsights } from './private/tenant-insights';
 import { DistributionHome } from '../edge/private/distribution-home';
 
@@ -40,8 +40,9 @@ export interface AlarmThresholds {
   readonly targetResponseTimeP99?: Duration;
 
   /**
-   * How long the Auto Scaling group may sit at its maximum size before the alarm fires: it can
-   * no longer scale out, so more load means slower pages. Whole minutes, at most a day.
+   * How long the fleet (an Auto Scaling group, or an ECS service the gateway made) may sit at its
+   * maximum size before the alarm fires: it can no longer scale out, so more load means slower
+   * pages. Whole minutes, at most a day.
    * @default Duration.minutes(15)
    */
   readonly fleetAtMaxCapacityFor?: Duration;
@@ -124,15 +125,9 @@ interface WatchTargets {
   readonly homes: readonly DistributionHome[];
   readonly loadBalancer: elbv2.IApplicationLoadBalancer;
   readonly targetGroup: elbv2.IApplicationTargetGroup;
-  /**
-   * The app servers. Their in-service and capacity graphs and the max-capacity alarm read the
-   * group metrics of Auto Scaling, which are switched on (free, one-minute) for a group that
-   * collects none.
-   */
-  readonly autoScalingGroup: autoscaling.IAutoScalingGroup;
+  /** What is watched of the fleet beyond its target group: none for targets of the user's. */
+  readonly fleet?: FleetWatch;
 }
-
-const GROUP_METRICS = ['GroupInServiceInstances', 'GroupDesiredCapacity', 'GroupMaxSize'];
 
 /**
  * A dashboard and alarms for a gateway: its distributions, load balancer and fleet.
@@ -170,7 +165,10 @@ export class GatewayObservability extends Construct {
   /** The targets' p99 response time alarm. */
   public readonly targetResponseTimeAlarm?: cloudwatch.Alarm;
 
-  /** The fleet-at-maximum-capacity alarm. */
+  /**
+   * The fleet-at-maximum-capacity alarm: for an Auto Scaling group, or an ECS service the gateway
+   * made (none for an ECS service or targets of your own, whose maximum it does not know).
+   */
   public readonly fleetAtMaxCapacityAlarm?: cloudwatch.Alarm;
 
   /** With `tenantInsights`: the log group of every distribution's access logs (host header and status). */
@@ -191,7 +189,7 @@ export class GatewayObservability extends Construct {
         home.addMonitoringSubscription();
       }
     }
-    collectGroupMetrics(targets.autoScalingGroup);
+    targets.fleet?.prepare();
     if (props.tenantInsights ?? false) {
       const insights = new TenantInsights(this, 'TenantInsights', {
         homes: targets.homes,
@@ -259,24 +257,10 @@ export class GatewayObservability extends Construct {
       });
 
       const atMax = t.fleetAtMaxCapacityFor ?? Duration.minutes(15);
-      const group = targets.autoScalingGroup.autoScalingGroupName;
-      this.fleetAtMaxCapacityAlarm = new cloudwatch.Alarm(this, 'FleetAtMaxCapacityAlarm', {
-        alarmDescription: `Auto Scaling group at its maximum size for ${atMax.toHumanString()}: it cannot scale out further`,
-        metric: new cloudwatch.MathExpression({
-          expression: 'IF(desired >= maximum, 1, 0)',
-          usingMetrics: {
-            desired: groupMetric(group, 'GroupDesiredCapacity', 'Minimum', Duration.minutes(1)),
-            maximum: groupMetric(group, 'GroupMaxSize', 'Maximum', Duration.minutes(1)),
-          },
-          period: Duration.minutes(1),
-          label: 'At maximum size',
-        }),
-        threshold: 1,
-        ...sustained(atMax.toSeconds() / 60),
-      });
+      this.fleetAtMaxCapacityAlarm = targets.fleet?.atMaxAlarm(this, 'FleetAtMaxCapacityAlarm', atMax);
 
       this.alarms.push(...this.distributionErrorAlarms, this.loadBalancerErrorAlarm, this.unhealthyHostsAlarm,
-        this.targetResponseTimeAlarm, this.fleetAtMaxCapacityAlarm);
+        this.targetResponseTimeAlarm, ...(this.fleetAtMaxCapacityAlarm ? [this.fleetAtMaxCapacityAlarm] : []));
       this.alarmTopic = props.alarmTopic ?? new AlarmTopic(this, 'AlarmTopic').topic;
       const action = new actions.SnsAction(this.alarmTopic);
       for (const alarm of this.alarms) {
@@ -292,7 +276,8 @@ export class GatewayObservability extends Construct {
       });
       this.dashboard.addWidgets(...distributionWidgets(additional));
       this.dashboard.addWidgets(...loadBalancerWidgets(targets));
-      this.dashboard.addWidgets(...fleetWidgets(targets.autoScalingGroup.autoScalingGroupName));
+      const fleetWidgets = targets.fleet?.widgets() ?? [];
+      if (fleetWidgets.length > 0) this.dashboard.addWidgets(...fleetWidgets);
       if (this.tenantRequestsRule && this.tenantErrorsRule) {
         this.dashboard.addWidgets(
           new InsightRuleWidget('Top tenants (Host header) by requests', this.tenantRequestsRule, CLOUDFRONT_REGION),
@@ -301,15 +286,4 @@ export class GatewayObservability extends Construct {
       }
     }
   }
-}
-
-/**
- * Switches on the group metrics the graphs and the max-capacity alarm read, unless the group
- * already collects some (then they are its owner's choice). Auto Scaling group metrics are free.
- */
-function collectGroupMetrics(group: autoscaling.IAutoScalingGroup): void {
-  const resource = group.node.defaultChild;
-  if (!(resource instanceof autoscaling.CfnAutoScalingGroup)) return;
-  if (Stack.of(group).resolve(resource.metricsCollection) !== undefined) return;
-  resource.addPropertyOverride('MetricsCollection', [{ Granularity: '1Minute', Metrics: GROUP_METRICS }]);
 }

@@ -1,10 +1,43 @@
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import { show } from '../private/problems';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { AutoScalingFleetBinding } from './private/auto-scaling-fleet';
+import { EcsFargateFleetBinding, EcsServiceFleetBinding } from './private/ecs-fleet';
+import { FleetBinding } from './private/fleet-binding';
+import { TargetsFleetBinding } from './private/targets-fleet';
 
-/** The app servers behind the load balancer: one target group for every tenant. */
+/** What every fleet takes: how the load balancer's one target group reaches the app. */
 export interface FleetOptions {
+  /**
+   * The protocol from the load balancer to the app: `HTTP` (TLS ends at the load balancer; the
+   * hop stays inside the VPC, between two security groups that admit only each other), or
+   * `HTTPS` to encrypt that hop too. With HTTPS the app must serve TLS on `port`, with any
+   * certificate (the load balancer does not validate it), and its health check is made over HTTPS.
+   * Not for a Lambda function target, whose target group has no protocol.
+   * @default ApplicationProtocol.HTTP
+   */
+  readonly protocol?: elbv2.ApplicationProtocol;
+
+  /**
+   * The port the app listens on: on the instances, in the container, or on the IP targets.
+   * Not for a Lambda function target, whose target group has no port.
+   * @default - 80 with HTTP, 443 with HTTPS
+   */
+  readonly port?: number;
+
+  /**
+   * The path the target group's health check requests. Lambda targets are health-checked only
+   * when it is given (each check invokes the function).
+   * @default "/" (Lambda targets: no health check)
+   */
+  readonly healthCheckPath?: string;
+}
+
+/** Options for `Fleet.autoScaling`: EC2 app servers in an Auto Scaling group. */
+export interface AutoScalingFleetOptions extends FleetOptions {
   /**
    * Bring your own Auto Scaling group instead; the gateway only registers it with the target
    * group. The other fleet options, which shape a group the gateway makes, must then be left out.
@@ -49,21 +82,6 @@ export interface FleetOptions {
   readonly desiredCapacity?: number;
 
   /**
-   * The protocol from the load balancer to the app: `HTTP` (TLS ends at the load balancer; the
-   * hop stays inside the VPC, between two security groups that admit only each other), or
-   * `HTTPS` to encrypt that hop too. With HTTPS the app must serve TLS on `port`, with any
-   * certificate (the load balancer does not validate it), and its health check is made over HTTPS.
-   * @default ApplicationProtocol.HTTP
-   */
-  readonly protocol?: elbv2.ApplicationProtocol;
-
-  /**
-   * The port the app listens on.
-   * @default - 80 with HTTP, 443 with HTTPS
-   */
-  readonly port?: number;
-
-  /**
    * Let the app servers connect anywhere on any port. Off, their security group allows HTTPS
    * (443) out only, which is what the package repositories, SSM Session Manager and AWS APIs
    * need (DNS, NTP and instance metadata are never filtered by security groups); open other
@@ -78,12 +96,6 @@ export interface FleetOptions {
    * @default true
    */
   readonly detailedMonitoring?: boolean;
-
-  /**
-   * The path the target group's health check requests.
-   * @default "/"
-   */
-  readonly healthCheckPath?: string;
 
   /**
    * Size of the encrypted root volume, in GiB.
@@ -104,47 +116,198 @@ export interface FleetOptions {
   readonly requestsPerTargetPerMinute?: number;
 }
 
-const BUILD_OPTIONS: (keyof FleetOptions)[] = ['instanceType', 'machineImage', 'userData', 'minCapacity', 'maxCapacity',
-  'desiredCapacity', 'rootVolumeSize', 'cpuTargetUtilization', 'requestsPerTargetPerMinute', 'allowAllOutbound', 'detailedMonitoring'];
+/** Options for `Fleet.ecsFargate`: the app as containers in an ECS service on Fargate. */
+export interface EcsFargateFleetOptions extends FleetOptions {
+  /** The app's container image; it must listen on `port`. */
+  readonly image: ecs.ContainerImage;
 
-/** The port the app listens on: the one given, else the protocol's own. */
-export function fleetPort(options: FleetOptions): number {
-  return options.port ?? (options.protocol === elbv2.ApplicationProtocol.HTTPS ? 443 : 80);
+  /**
+   * The task's vCPU units: 256, 512, 1024, 2048, 4096, 8192 or 16384. Each allows its own range
+   * of `memoryLimitMiB` (Fargate's task sizes).
+   * @default 512
+   */
+  readonly cpu?: number;
+
+  /**
+   * The task's memory, in MiB, within what `cpu` allows: 512 to 2048 for 256 units, 1024 to 4096
+   * for 512, 2048 to 8192 for 1024, 4096 to 16384 for 2048, 8192 to 30720 for 4096 (in steps of
+   * 1024), 16384 to 61440 for 8192 (steps of 4096), 32768 to 122880 for 16384 (steps of 8192).
+   * @default 1024
+   */
+  readonly memoryLimitMiB?: number;
+
+  /**
+   * Environment variables of the container, in plain text in the task definition (cdk-nag
+   * AwsSolutions-ECS2 reports them); put anything secret in `secrets`.
+   * @default - none
+   */
+  readonly environment?: { [name: string]: string };
+
+  /**
+   * Environment variables of the container read from Secrets Manager or SSM Parameter Store
+   * when a task starts; the task's execution role is granted read of them.
+   * @default - none
+   */
+  readonly secrets?: { [name: string]: ecs.Secret };
+
+  /**
+   * The fewest tasks the service keeps, whatever the load.
+   * @default 2
+   */
+  readonly minTasks?: number;
+
+  /**
+   * The most tasks the service scales out to.
+   * @default 10
+   */
+  readonly maxTasks?: number;
+
+  /**
+   * The tasks the service starts with; scaling moves it between min and max afterwards.
+   * @default - minTasks
+   */
+  readonly desiredTasks?: number;
+
+  /**
+   * Average CPU utilization, in percent, the service scales to keep.
+   * @default 60
+   */
+  readonly cpuTargetUtilization?: number;
+
+  /**
+   * Load balancer requests per task per minute the service scales to keep.
+   * @default 1000
+   */
+  readonly requestsPerTargetPerMinute?: number;
+
+  /**
+   * CloudWatch Container Insights on the cluster: task, memory and network metrics per task,
+   * and the dashboard's running-task count. Opt-in, as it is billed per metric and log data (see
+   * CloudWatch pricing); without it the dashboard graphs the service's CPU and memory and counts
+   * healthy targets.
+   * @default false
+   */
+  readonly containerInsights?: boolean;
+
+  /**
+   * How long to keep the container's logs (stdout and stderr, in a CloudWatch Logs log group).
+   * @default RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Let the tasks connect anywhere on any port. Off, their security group allows HTTPS (443) out
+   * only, which is what image pulls, AWS APIs and most web services need; open other ports one
+   * by one with `gateway.ecsService.connections.allowTo(...)`.
+   * @default false
+   */
+  readonly allowAllOutbound?: boolean;
 }
 
-/** Every problem with fleet options: capacities out of order, ports and figures out of range. */
-export function fleetProblems(options: FleetOptions = {}): string[] {
-  const problems: string[] = [];
-  if (options.autoScalingGroup) {
-    for (const key of BUILD_OPTIONS.filter(k => options[k] !== undefined)) {
-      problems.push(`\`fleet.${key}\` shapes an Auto Scaling group the gateway makes, but \`fleet.autoScalingGroup\` brings your own; set it on your group instead`);
-    }
+/** Options for `Fleet.ecsService`. */
+export interface EcsServiceFleetOptions extends FleetOptions {
+  /**
+   * The container the load balancer sends requests to, on `port`.
+   * @default - the task definition's first container, on its first port mapping
+   */
+  readonly containerName?: string;
+}
+
+/** Options for `Fleet.targets`. */
+export interface TargetsFleetOptions extends FleetOptions {
+  /**
+   * Who is granted read of the tenant config parameters, e.g. the Lambda function of a
+   * `LambdaTarget`. The gateway cannot tell who serves behind arbitrary targets.
+   * @default - nobody: grant `ssm:GetParametersByPath` on `gateway.tenantConfigPath` yourself
+   */
+  readonly grantee?: iam.IGrantable;
+}
+
+/**
+ * The app behind the load balancer: what the gateway's one target group sends every tenant's
+ * requests to. Whatever the fleet, the gateway grants it read of the tenant config parameters
+ * (except `targets` without a `grantee`), and its security group admits the load balancer only,
+ * on the app's port.
+ */
+export abstract class Fleet {
+  /**
+   * EC2 app servers in an Auto Scaling group, in the VPC's private subnets: IMDSv2 only, an
+   * encrypted gp3 root volume, SSM Session Manager instead of SSH, detailed monitoring, HTTPS
+   * out only, scaling on CPU and on requests per target. Or your own group, only registered.
+   */
+  public static autoScaling(options: AutoScalingFleetOptions = {}): Fleet {
+    return new AutoScalingFleet(options);
   }
-  const min = options.minCapacity ?? 2;
-  const max = options.maxCapacity ?? 10;
-  const wholeAtLeast = (key: keyof FleetOptions, value: unknown, least: number, most = Infinity) => {
-    if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < least || value > most)) {
-      problems.push(`\`fleet.${key}\` must be a whole number from ${least}${most < Infinity ? ` to ${most}` : ''}, got ${show(value)}`);
-    }
-  };
-  wholeAtLeast('minCapacity', options.minCapacity, 0);
-  wholeAtLeast('maxCapacity', options.maxCapacity, 1);
-  wholeAtLeast('desiredCapacity', options.desiredCapacity, 0);
-  wholeAtLeast('port', options.port, 1, 65535);
-  wholeAtLeast('rootVolumeSize', options.rootVolumeSize, 1);
-  wholeAtLeast('cpuTargetUtilization', options.cpuTargetUtilization, 1, 100);
-  wholeAtLeast('requestsPerTargetPerMinute', options.requestsPerTargetPerMinute, 1);
-  if (min > max) problems.push(`\`fleet.minCapacity\` (${min}) must not exceed \`fleet.maxCapacity\` (${max})`);
-  const desired = options.desiredCapacity;
-  if (desired !== undefined && (desired < min || desired > max)) {
-    problems.push(`\`fleet.desiredCapacity\` (${desired}) must lie between minCapacity (${min}) and maxCapacity (${max})`);
+
+  /**
+   * The app as containers of an ECS service on Fargate, in a cluster of its own in the VPC's
+   * private subnets: logs to CloudWatch Logs, a deployment circuit breaker that rolls a failed
+   * deployment back, HTTPS out only, scaling on CPU and on requests per target.
+   */
+  public static ecsFargate(options: EcsFargateFleetOptions): Fleet {
+    return new EcsFargateFleet(options);
   }
-  const protocol = options.protocol;
-  if (protocol !== undefined && protocol !== elbv2.ApplicationProtocol.HTTP && protocol !== elbv2.ApplicationProtocol.HTTPS) {
-    problems.push(`\`fleet.protocol\` must be ApplicationProtocol.HTTP or ApplicationProtocol.HTTPS, got ${show(protocol)}`);
+
+  /**
+   * An ECS service of your own (Fargate or EC2), registered with the target group; its task role
+   * is granted read of the tenant config. Its size, scaling and logs stay yours. The load
+   * balancer is admitted to its security groups on the container port.
+   */
+  public static ecsService(service: ecs.BaseService, options: EcsServiceFleetOptions = {}): Fleet {
+    return new EcsServiceFleet(service, options);
   }
-  if (options.healthCheckPath !== undefined && !options.healthCheckPath.startsWith('/')) {
-    problems.push(`\`fleet.healthCheckPath\` ${show(options.healthCheckPath)} must start with "/"`);
+
+  /**
+   * Targets of your own: IP addresses (`IpTarget`), instances, or one Lambda function
+   * (`LambdaTarget`, alone: a target group holds one function, and has no `port` or
+   * `protocol`). The gateway only registers them: opening their security groups to the load
+   * balancer (`gateway.loadBalancerSecurityGroup`) and granting read of the tenant config (or
+   * `grantee`) is up to you.
+   */
+  public static targets(targets: elbv2.IApplicationLoadBalancerTarget[], options: TargetsFleetOptions = {}): Fleet {
+    return new TargetsFleet(targets, options);
   }
-  return problems;
+
+  /** @internal */
+  public abstract _bind(): FleetBinding;
+}
+
+class AutoScalingFleet extends Fleet {
+  constructor(private readonly options: AutoScalingFleetOptions) {
+    super();
+  }
+
+  public _bind(): FleetBinding {
+    return new AutoScalingFleetBinding(this.options);
+  }
+}
+
+class EcsFargateFleet extends Fleet {
+  constructor(private readonly options: EcsFargateFleetOptions) {
+    super();
+  }
+
+  public _bind(): FleetBinding {
+    return new EcsFargateFleetBinding(this.options);
+  }
+}
+
+class EcsServiceFleet extends Fleet {
+  constructor(private readonly service: ecs.BaseService, private readonly options: EcsServiceFleetOptions) {
+    super();
+  }
+
+  public _bind(): FleetBinding {
+    return new EcsServiceFleetBinding(this.service, this.options);
+  }
+}
+
+class TargetsFleet extends Fleet {
+  constructor(private readonly targets: elbv2.IApplicationLoadBalancerTarget[], private readonly options: TargetsFleetOptions) {
+    super();
+  }
+
+  public _bind(): FleetBinding {
+    return new TargetsFleetBinding(this.targets, this.options);
+  }
 }

@@ -4,7 +4,7 @@ import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { MultiTenantGateway, Tenants } from '../../src';
+import { Fleet, MultiTenantGateway, Tenants } from '../../src';
 import { errorOf } from '../errors';
 import { ALB_CERT, build, EDGE_CERT, ENV, recordsOf, tenants } from '../gateway-fixture';
 
@@ -155,7 +155,7 @@ describe('origin and fleet', () => {
   });
 
   test('one target group; the fleet scales on CPU and on requests per target, IMDSv2 and an encrypted root volume', () => {
-    const { stack } = build(tenants(1), { fleet: { minCapacity: 3, maxCapacity: 9, port: 8080, healthCheckPath: '/healthz' } });
+    const { stack } = build(tenants(1), { fleet: Fleet.autoScaling({ minCapacity: 3, maxCapacity: 9, port: 8080, healthCheckPath: '/healthz' }) });
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 1);
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { Port: 8080, Protocol: 'HTTP', HealthCheckPath: '/healthz' });
@@ -187,7 +187,7 @@ describe('origin and fleet', () => {
       hostedZone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z123', zoneName: 'example.com' }),
       distributionCertificate: acm.Certificate.fromCertificateArn(stack, 'EdgeCert', EDGE_CERT),
       loadBalancerCertificates: [acm.Certificate.fromCertificateArn(stack, 'AlbCert', ALB_CERT)],
-      fleet: { autoScalingGroup: asg },
+      fleet: Fleet.autoScaling({ autoScalingGroup: asg }),
     });
     expect(gateway.autoScalingGroup).toBe(asg);
     const template = Template.fromStack(stack);
@@ -226,7 +226,7 @@ describe('validation', () => {
       distributionCertificate: acm.Certificate.fromCertificateArn(stack, 'EdgeCert', 'arn:aws:acm:eu-west-1:123456789012:certificate/wrong'),
       loadBalancerCertificates: [],
       cache: { minTtl: Duration.hours(2), defaultTtl: Duration.hours(1) },
-      fleet: { minCapacity: 5, maxCapacity: 2 },
+      fleet: Fleet.autoScaling({ minCapacity: 5, maxCapacity: 2 }),
       quotas: { domainsPerDistribution: 2, recordsPerHostedZone: 0 },
     }));
     expect(message).toMatch(/^MultiTenantGateway "Stack\/Gateway" has 7 problems:/);
@@ -268,7 +268,7 @@ describe('validation', () => {
     const asg = new autoscaling.AutoScalingGroup(stack, 'Mine', {
       vpc: new ec2.Vpc(stack, 'Vpc'), instanceType: new ec2.InstanceType('t3.micro'), machineImage: ec2.MachineImage.latestAmazonLinux2023(),
     });
-    expect(errorOf(() => build(tenants(1), { fleet: { autoScalingGroup: asg, minCapacity: 4 } })))
+    expect(errorOf(() => build(tenants(1), { fleet: Fleet.autoScaling({ autoScalingGroup: asg, minCapacity: 4 }) })))
       .toContain('`fleet.minCapacity` shapes an Auto Scaling group the gateway makes, but `fleet.autoScalingGroup` brings your own');
   });
 

@@ -1,10 +1,11 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { EdgeMode, MultiTenantGateway, MultiTenantGatewayProps, ObservabilityOptions, Tenants } from '../../src';
+import { EdgeMode, Fleet, MultiTenantGateway, MultiTenantGatewayProps, ObservabilityOptions, Tenants } from '../../src';
 import { errorOf } from '../errors';
 
 const ACCOUNT = '123456789012';
@@ -284,6 +285,33 @@ describe('alarms', () => {
     expect(message).toContain('`observability.alarmThresholds.unhealthyHosts` must be a whole number, at least 1, got 0');
     expect(message).toContain('`observability.alarmThresholds.targetResponseTimeP99` must be longer than zero');
     expect(message).toContain('`observability.alarmThresholds.fleetAtMaxCapacityFor` must be whole minutes from 1 to 1440, got 1 minute 30 seconds');
+  });
+});
+
+describe('an ECS fleet', () => {
+  const image = ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:stable');
+
+  test('graphs the service\'s CPU and memory; the at-maximum alarm counts healthy targets against maxTasks', () => {
+    const { stack, template, gateway } = build('eu-west-1', {}, 1, { fleet: Fleet.ecsFargate({ image, maxTasks: 6 }) });
+    const all = widgets(stack, template);
+    expect(all.map(w => w.properties.title).filter(title => title.startsWith('Fleet'))).toEqual(['Fleet CPU and memory']);
+    expect(lines(widget(all, 'Fleet CPU and memory'))).toEqual(['AWS/ECS CPUUtilization Average', 'AWS/ECS MemoryUtilization Average']);
+    expect(alarmNamed(template, 'ECS service at its maximum of 6 tasks for 15 minutes')).toMatchObject({
+      Namespace: 'AWS/ApplicationELB', MetricName: 'HealthyHostCount', Statistic: 'Minimum', Period: 60, Threshold: 6, EvaluationPeriods: 15,
+    });
+    // The same construct id as the Auto Scaling group's alarm.
+    expect(gateway.observability.fleetAtMaxCapacityAlarm?.node.id).toBe('FleetAtMaxCapacityAlarm');
+    expect(gateway.observability.alarms).toHaveLength(4);
+  });
+
+  test('with Container Insights: running and desired tasks graphed, and the alarm counts running tasks', () => {
+    const { stack, template } = build('eu-west-1', { alarmThresholds: { fleetAtMaxCapacityFor: Duration.minutes(5) } }, 1,
+      { fleet: Fleet.ecsFargate({ image, containerInsights: true }) });
+    const all = widgets(stack, template);
+    expect(lines(widget(all, 'Fleet tasks'))).toEqual(['ECS/ContainerInsights RunningTaskCount Average', 'ECS/ContainerInsights DesiredTaskCount Average']);
+    expect(alarmNamed(template, 'ECS service at its maximum of 10 tasks for 5 minutes')).toMatchObject({
+      Namespace: 'ECS/ContainerInsights', MetricName: 'RunningTaskCount', Statistic: 'Minimum', Threshold: 10, EvaluationPeriods: 5,
+    });
   });
 });
 

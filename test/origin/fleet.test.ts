@@ -2,12 +2,13 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import { OriginAccess } from '../../src';
-import { fleetProblems } from '../../src/origin/fleet';
+import { AutoScalingFleetOptions, Fleet, OriginAccess } from '../../src';
 import { gatewayStack } from '../security-helpers';
 
+const autoScalingProblems = (options: AutoScalingFleetOptions) => Fleet.autoScaling(options)._bind().problems();
+
 describe('the fleet the gateway makes', () => {
-  const { stack } = gatewayStack({ fleet: { rootVolumeSize: 30, port: 8080 } });
+  const { stack } = gatewayStack({ fleet: Fleet.autoScaling({ rootVolumeSize: 30, port: 8080 }) });
   const t = Template.fromStack(stack);
 
   test('boots t3.small instances with IMDSv2 required and an encrypted gp3 root volume', () => {
@@ -64,7 +65,7 @@ test('a group of your own gets no acknowledgements from the gateway', () => {
     const autoScalingGroup = new autoscaling.AutoScalingGroup(scope, 'MyGroup', {
       vpc, instanceType: new ec2.InstanceType('t3.micro'), machineImage: ec2.MachineImage.latestAmazonLinux2023(),
     });
-    return { vpc, fleet: { autoScalingGroup } };
+    return { vpc, fleet: Fleet.autoScaling({ autoScalingGroup }) };
   });
   const t = Template.fromStack(stack);
   t.resourceCountIs('AWS::AutoScaling::AutoScalingGroup', 1);
@@ -73,7 +74,7 @@ test('a group of your own gets no acknowledgements from the gateway', () => {
 });
 
 test('egress can be widened to everything, and detailed monitoring turned off', () => {
-  const t = Template.fromStack(gatewayStack({ fleet: { allowAllOutbound: true, detailedMonitoring: false } }).stack);
+  const t = Template.fromStack(gatewayStack({ fleet: Fleet.autoScaling({ allowAllOutbound: true, detailedMonitoring: false }) }).stack);
   const [group] = Object.values(t.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('^Gateway app servers') } }));
   expect(group.Properties.SecurityGroupEgress).toEqual([{ CidrIp: '0.0.0.0/0', Description: 'Allow all outbound traffic by default', IpProtocol: '-1' }]);
   const [template] = Object.values(t.findResources('AWS::EC2::LaunchTemplate'));
@@ -81,7 +82,7 @@ test('egress can be widened to everything, and detailed monitoring turned off', 
 });
 
 test('HTTPS to the targets: the target group and its health check speak HTTPS on 443, and only the load balancer reaches it', () => {
-  const t = Template.fromStack(gatewayStack({ fleet: { protocol: elbv2.ApplicationProtocol.HTTPS } }).stack);
+  const t = Template.fromStack(gatewayStack({ fleet: Fleet.autoScaling({ protocol: elbv2.ApplicationProtocol.HTTPS }) }).stack);
   t.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { Protocol: 'HTTPS', Port: 443 });
   const [targetGroup] = Object.values(t.findResources('AWS::ElasticLoadBalancingV2::TargetGroup'));
   expect(targetGroup.Properties.HealthCheckProtocol ?? 'HTTPS').toBe('HTTPS');
@@ -93,19 +94,36 @@ test('HTTPS to the targets: the target group and its health check speak HTTPS on
 });
 
 test('the fleet protocol must be HTTP or HTTPS; egress and monitoring shape only a group the gateway makes', () => {
-  expect(fleetProblems({ protocol: 'TCP' as elbv2.ApplicationProtocol })).toEqual([
+  expect(autoScalingProblems({ protocol: 'TCP' as elbv2.ApplicationProtocol })).toEqual([
     '`fleet.protocol` must be ApplicationProtocol.HTTP or ApplicationProtocol.HTTPS, got "TCP"',
   ]);
   const autoScalingGroup = {} as autoscaling.AutoScalingGroup;
-  expect(fleetProblems({ autoScalingGroup, allowAllOutbound: true, detailedMonitoring: false })).toEqual([
+  expect(autoScalingProblems({ autoScalingGroup, allowAllOutbound: true, detailedMonitoring: false })).toEqual([
     '`fleet.allowAllOutbound` shapes an Auto Scaling group the gateway makes, but `fleet.autoScalingGroup` brings your own; set it on your group instead',
     '`fleet.detailedMonitoring` shapes an Auto Scaling group the gateway makes, but `fleet.autoScalingGroup` brings your own; set it on your group instead',
   ]);
 });
 
 test('fleet options are checked together', () => {
-  expect(fleetProblems({ minCapacity: 5, maxCapacity: 2, port: 70000 })).toEqual([
+  expect(autoScalingProblems({ minCapacity: 5, maxCapacity: 2, port: 70000 })).toEqual([
     '`fleet.port` must be a whole number from 1 to 65535, got 70000',
     '`fleet.minCapacity` (5) must not exceed `fleet.maxCapacity` (2)',
   ]);
+});
+
+test('the default fleet is Fleet.autoScaling() and keeps the logical ids of deployed gateways (no resource is replaced)', () => {
+  const byDefault = Template.fromStack(gatewayStack().stack).toJSON();
+  expect(Template.fromStack(gatewayStack({ fleet: Fleet.autoScaling() }).stack).toJSON()).toEqual(byDefault);
+  expect(Object.keys(byDefault.Resources)).toEqual(expect.arrayContaining([
+    'GatewayOriginLoadBalancerHttpsFleetGroup16EA20EB',
+    'GatewayFleetInstanceRole706F8F74',
+    'GatewayFleetSecurityGroupA9A7517E',
+    'GatewayFleetSecurityGroupfromTestGatewayOriginSecurityGroup5BF2DAD3808B8D5FCE',
+    'GatewayFleetLaunchTemplate87B2242E',
+    'GatewayFleetAutoScalingGroupASG4643E681',
+    'GatewayFleetAutoScalingGroupScalingPolicyCpuScaling9D7ABA68',
+    'GatewayFleetAutoScalingGroupScalingPolicyRequestScalingE90A2C4A',
+    'GatewayObservabilityFleetAtMaxCapacityAlarm4D3A47DF',
+    'GatewayTenantConfigReadPolicyD1A44ED5',
+  ]));
 });

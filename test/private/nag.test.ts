@@ -2,11 +2,16 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as cdk from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as targets from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as nag from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { EdgeMode, GatewayCertificates, MultiTenantGatewayProps, OriginAccess } from '../../src';
+import { EdgeMode, Fleet, GatewayCertificates, MultiTenantGatewayProps, OriginAccess } from '../../src';
 import { acknowledgeNag, ACKNOWLEDGED_RULES_METADATA } from '../../src/private/nag';
 import { gatewayStack, WEB_ACL_ARN } from '../security-helpers';
 
@@ -37,7 +42,8 @@ const NIST_800_53_R5: Pack = { checks: nag.NIST80053R5Checks, name: 'NIST.800.53
  * stack's findings (each shard's distribution and records) in the parent stack's annotations,
  * under the shard's path; cdk-nag 3 reports the whole app in the validation report.
  */
-function nagFindings(props: Partial<MultiTenantGatewayProps>, region = 'us-east-1', pack: Pack = AWS_SOLUTIONS): string[] {
+function nagFindings(props: Partial<MultiTenantGatewayProps> | ((stack: cdk.Stack) => Partial<MultiTenantGatewayProps>),
+  region = 'us-east-1', pack: Pack = AWS_SOLUTIONS): string[] {
   const { app, stack } = gatewayStack(props, 3, region);
   if (!NAG_IS_PLUGIN) {
     cdk.Aspects.of(app).add(new (pack.checks as unknown as new () => cdk.IAspect)());
@@ -83,6 +89,34 @@ describe(`cdk-nag ${NAG_IS_PLUGIN ? '3' : '2'} AwsSolutions`, () => {
     ['tenant insights', { observability: { tenantInsights: true }, distributionLogging: true }, 'us-east-1'],
   ])('%s, with WAF, has no unsuppressed finding', (_, props, region) => {
     expect(nagFindings({ ...props, webAclId: WEB_ACL_ARN }, region)).toEqual([]);
+  });
+
+  test('an ECS Fargate fleet (image from ECR, a secret in its environment), with WAF, has no unsuppressed finding', () => {
+    expect(nagFindings(stack => ({
+      webAclId: WEB_ACL_ARN,
+      fleet: Fleet.ecsFargate({
+        image: ecs.ContainerImage.fromEcrRepository(ecr.Repository.fromRepositoryName(stack, 'Repo', 'app'), 'v1'),
+        secrets: { DB_PASSWORD: ecs.Secret.fromSecretsManager(secretsmanager.Secret.fromSecretNameV2(stack, 'Db', 'db-password')) },
+      }),
+    }))).toEqual([]);
+  });
+
+  test('a Lambda target fleet, with WAF, has no finding the gateway made', () => {
+    const findings = nagFindings(stack => {
+      const app = new lambda.Function(stack, 'App', {
+        runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => ({})'),
+      });
+      return { webAclId: WEB_ACL_ARN, fleet: Fleet.targets([new targets.LambdaTarget(app)], { grantee: app }) };
+    });
+    // Only the function the test made (its basic execution role): the gateway adds none.
+    expect(findings.filter(f => !f.startsWith('/Test/App/'))).toEqual([]);
+  });
+
+  test('environment variables in an ECS fleet are reported (ECS2): the user chose plain text over `secrets`', () => {
+    expect(nagFindings({
+      webAclId: WEB_ACL_ARN,
+      fleet: Fleet.ecsFargate({ image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:stable'), environment: { MODE: 'production' } }),
+    })).toEqual(['/Test/Gateway/Fleet/TaskDefinition/Resource: AwsSolutions-ECS2']);
   });
 
   test('with the defaults, only the opt-in a user decides (WAF) is reported, from inside the shard stack', () => {

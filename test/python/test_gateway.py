@@ -7,11 +7,13 @@ from pathlib import Path
 import pytest
 from aws_cdk import App, Environment, Stack
 from aws_cdk import aws_certificatemanager as acm
+from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_route53 as route53
 from aws_cdk.assertions import Match, Template
 
 from cdk_multi_tenant_gateway import (
     EdgeMode,
+    Fleet,
     MultiTenantGateway,
     TenantCertificate,
     TenantGeoRestriction,
@@ -29,7 +31,7 @@ EDGE_CERT = f"arn:aws:acm:us-east-1:{ACCOUNT}:certificate/11111111-2222-3333-444
 ORIGIN_CERT = f"arn:aws:acm:us-east-1:{ACCOUNT}:certificate/66666666-7777-8888-9999-000000000000"
 
 
-def make_gateway(tenants: Tenants, edge_cert_arn: str = EDGE_CERT, edge: EdgeMode = None):
+def make_gateway(tenants: Tenants, edge_cert_arn: str = EDGE_CERT, edge: EdgeMode = None, fleet: Fleet = None):
     """A stack holding one gateway, wired the way a Python app would wire it."""
     stack = Stack(App(), "Gateway", env=Environment(account=ACCOUNT, region="us-east-1"))
     gateway = MultiTenantGateway(
@@ -42,6 +44,7 @@ def make_gateway(tenants: Tenants, edge_cert_arn: str = EDGE_CERT, edge: EdgeMod
         distribution_certificate=acm.Certificate.from_certificate_arn(stack, "EdgeCertificate", edge_cert_arn),
         load_balancer_certificates=[acm.Certificate.from_certificate_arn(stack, "OriginCertificate", ORIGIN_CERT)],
         edge=edge,
+        fleet=fleet,
     )
     return stack, gateway
 
@@ -282,3 +285,41 @@ def test_multi_tenant_mode_gives_one_distribution_and_a_distribution_tenant_per_
     assert sorted((r["Name"], r["Type"]) for r in records) == [(f"t-{i:03d}.example.com.", "CNAME") for i in range(120)]
     assert tenants["t-007"]["Domains"] == ["t-007.example.com"]
     assert tenants["t-007"]["ManagedCertificateRequest"]["ValidationTokenHost"] == "cloudfront"
+
+
+def test_ecs_fargate_fleet_runs_the_image_behind_the_target_group_and_reads_the_tenant_config():
+    stack, gateway = make_gateway(
+        numbered(1),
+        fleet=Fleet.ecs_fargate(
+            image=ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:stable"),
+            port=8080,
+            cpu=1024,
+            memory_limit_mib=2048,
+            min_tasks=3,
+        ),
+    )
+    template = Template.from_stack(stack)
+    template.has_resource_properties(
+        "AWS::ECS::TaskDefinition",
+        {"Cpu": "1024", "Memory": "2048", "ContainerDefinitions": [Match.object_like({"PortMappings": [{"ContainerPort": 8080, "Protocol": "tcp"}]})]},
+    )
+    template.has_resource_properties(
+        "AWS::ECS::Service",
+        {"DesiredCount": 3, "DeploymentConfiguration": Match.object_like({"DeploymentCircuitBreaker": {"Enable": True, "Rollback": True}})},
+    )
+    template.has_resource_properties("AWS::ElasticLoadBalancingV2::TargetGroup", {"TargetType": "ip", "Port": 8080})
+    template.has_resource_properties(
+        "AWS::IAM::ManagedPolicy",
+        {"PolicyDocument": {"Statement": [Match.object_like({"Action": "ssm:GetParametersByPath"})], "Version": "2012-10-17"}},
+    )
+    template.resource_count_is("AWS::AutoScaling::AutoScalingGroup", 0)
+    assert gateway.auto_scaling_group is None
+    assert gateway.ecs_service is not None
+
+
+def test_bad_fargate_size_is_reported():
+    with pytest.raises(Exception, match="`fleet.memoryLimitMiB` 512 does not go with `fleet.cpu` 1024 on Fargate"):
+        make_gateway(
+            numbered(1),
+            fleet=Fleet.ecs_fargate(image=ecs.ContainerImage.from_registry("nginx"), cpu=1024, memory_limit_mib=512),
+        )

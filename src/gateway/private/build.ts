@@ -13,7 +13,7 @@ import { EdgePolicies } from '../../edge/private/policies';
 import { SharedAssets } from '../../edge/private/shared-assets';
 import { TenantShard } from '../../edge/private/tenant-shard';
 import { GatewayObservability } from '../../observability/observability';
-import { GatewayFleet } from '../../origin/private/gateway-fleet';
+import { BuiltFleet } from '../../origin/private/fleet-binding';
 import { GatewayOrigin } from '../../origin/private/gateway-origin';
 import { LogBucket } from '../../private/logging';
 import { acknowledgeCheckov, acknowledgeNag } from '../../private/nag';
@@ -30,7 +30,7 @@ export interface GatewayParts {
   readonly logBucket?: s3.IBucket;
   readonly distributionLogBucket?: s3.IBucket;
   readonly origin: GatewayOrigin;
-  readonly fleet: GatewayFleet;
+  readonly fleet: BuiltFleet;
   readonly policies: EdgePolicies;
   /** The bucket shared paths are served from, when they go to one. */
   readonly sharedPathsBucket?: s3.IBucket;
@@ -59,7 +59,7 @@ export function buildGateway(gateway: Construct, config: GatewayConfig, plan: Ga
     deletionProtection: config.loadBalancerDeletionProtection,
     originShieldRegion: config.originShieldRegion,
   });
-  const fleet = new GatewayFleet(gateway, 'Fleet', { vpc, listener: origin.listener, options: config.fleet, conditions: origin.access.forwardConditions });
+  const fleet = config.fleet.build(gateway, 'Fleet', { vpc, listener: origin.listener, conditions: origin.access.forwardConditions });
 
   const policies = new EdgePolicies(gateway, 'Policies', config.cache, config.quotas, config.responseHeadersPolicy);
   const sharedAssets = config.cache.sharedPaths.length > 0 && config.cache.sharedPathsOrigin.bucket
@@ -91,7 +91,7 @@ export function buildGateway(gateway: Construct, config: GatewayConfig, plan: Ga
     homes,
     loadBalancer: origin.loadBalancer,
     targetGroup: fleet.targetGroup,
-    autoScalingGroup: fleet.autoScalingGroup,
+    fleet: fleet.watch,
   });
   grantTenantConfigRead(gateway, fleet, config.tenantConfigPath);
   return {
@@ -214,9 +214,10 @@ function acknowledgeVpc(vpc: ec2.Vpc): void {
 
 /**
  * Lets the app read every shard's map with one GetParametersByPath on the path: a managed policy
- * on the role the gateway made, else a statement on the group you brought.
+ * on the role the gateway made (instance or task role), else a statement on the principal you
+ * brought (your group's or service's role, or the `grantee` of targets).
  */
-function grantTenantConfigRead(scope: Construct, fleet: GatewayFleet, path: string): void {
+function grantTenantConfigRead(scope: Construct, fleet: BuiltFleet, path: string): void {
   const statement = new iam.PolicyStatement({
     actions: ['ssm:GetParametersByPath'],
     resources: [Arn.format({ service: 'ssm', resource: 'parameter', resourceName: path.slice(1) }, Stack.of(scope))],
@@ -228,6 +229,6 @@ function grantTenantConfigRead(scope: Construct, fleet: GatewayFleet, path: stri
       roles: [fleet.role],
     });
   } else {
-    fleet.autoScalingGroup.addToRolePolicy(statement);
+    fleet.grantee?.grantPrincipal.addToPrincipalPolicy(statement);
   }
 }

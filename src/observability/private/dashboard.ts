@@ -1,7 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import { acrossDistributions, groupMetric, PERIOD } from './metrics';
+import { acrossDistributions, groupMetric, insightsMetric, PERIOD } from './metrics';
 
 export function graph(title: string, left: cloudwatch.IMetric[], leftLabel?: string): cloudwatch.GraphWidget {
   return new cloudwatch.GraphWidget({ title, left, width: 8, height: 6, leftYAxis: { label: leftLabel, min: 0, showUnits: false } });
@@ -56,7 +57,8 @@ export function loadBalancerWidgets(props: {
   ];
 }
 
-export function fleetWidgets(group: string): cloudwatch.IWidget[] {
+/** The app servers' sizes (Auto Scaling group metrics) and CPU. */
+export function autoScalingWidgets(group: string): cloudwatch.IWidget[] {
   return [
     graph('Fleet instances', [
       groupMetric(group, 'GroupInServiceInstances', 'Average', Duration.minutes(1), 'In service'),
@@ -72,4 +74,20 @@ export function fleetWidgets(group: string): cloudwatch.IWidget[] {
       label: 'CPU, average over instances',
     })], 'Percent'),
   ];
+}
+
+/** The ECS service's tasks (with Container Insights) and its CPU and memory. */
+export function ecsServiceWidgets(service: ecs.BaseService, containerInsights: boolean): cloudwatch.IWidget[] {
+  const widgets: cloudwatch.IWidget[] = [];
+  if (containerInsights) {
+    widgets.push(graph('Fleet tasks', [
+      insightsMetric(service, 'RunningTaskCount', 'Average', 'Running'),
+      insightsMetric(service, 'DesiredTaskCount', 'Average', 'Desired'),
+    ], 'Count'));
+  }
+  widgets.push(graph('Fleet CPU and memory', [
+    service.metricCpuUtilization({ period: PERIOD, label: 'CPU, average over tasks' }),
+    service.metricMemoryUtilization({ period: PERIOD, label: 'Memory, average over tasks' }),
+  ], 'Percent'));
+  return widgets;
 }

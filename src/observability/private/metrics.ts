@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 
 export const PERIOD = Duration.minutes(5);
 /** Where CloudFront publishes its metrics and delivers its logs. */
@@ -49,6 +50,18 @@ export function groupMetric(group: string, metricName: string, statistic: string
     dimensionsMap: { AutoScalingGroupName: group },
     statistic,
     period,
+    label,
+  });
+}
+
+/** A Container Insights metric of an ECS service (published only when the cluster has them on). */
+export function insightsMetric(service: ecs.BaseService, metricName: string, statistic: string, label?: string): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: 'ECS/ContainerInsights',
+    metricName,
+    dimensionsMap: { ClusterName: service.cluster.clusterName, ServiceName: service.serviceName },
+    statistic,
+    period: Duration.minutes(1),
     label,
   });
 }

@@ -4,32 +4,69 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { addTargets, BuiltFleet, FleetBinding, FleetSite } from './fleet-binding';
+import { broughtProblems, capacityProblems, protocolAndPathProblems, wholeNumberProblems } from './fleet-problems';
+import { AutoScalingWatch } from '../../observability/private/fleet-watch';
 import { acknowledgeNag } from '../../private/nag';
-import { FleetOptions, fleetPort } from '../fleet';
+import type { AutoScalingFleetOptions } from '../fleet';
 
-/** Properties of the gateway's fleet. */
-export interface GatewayFleetProps {
-  readonly vpc: ec2.IVpc;
-  readonly listener: elbv2.ApplicationListener;
-  readonly options: FleetOptions;
-  /**
-   * Conditions a request must meet to reach the fleet, as a listener rule; without them the
-   * listener's default action forwards to it.
-   */
-  readonly conditions?: elbv2.ListenerCondition[];
+/** The options that shape a group the gateway makes. */
+const BUILD_OPTIONS: (keyof AutoScalingFleetOptions)[] = ['instanceType', 'machineImage', 'userData', 'minCapacity', 'maxCapacity',
+  'desiredCapacity', 'rootVolumeSize', 'cpuTargetUtilization', 'requestsPerTargetPerMinute', 'allowAllOutbound', 'detailedMonitoring'];
+
+/** EC2 app servers in an Auto Scaling group, the gateway's or the user's. */
+export class AutoScalingFleetBinding implements FleetBinding {
+  constructor(private readonly options: AutoScalingFleetOptions) {}
+
+  public problems(): string[] {
+    const o = this.options;
+    return [
+      ...(o.autoScalingGroup
+        ? broughtProblems(o, BUILD_OPTIONS, { what: 'an Auto Scaling group', key: 'autoScalingGroup', yours: 'your group' })
+        : []),
+      ...wholeNumberProblems('minCapacity', o.minCapacity, 0),
+      ...wholeNumberProblems('maxCapacity', o.maxCapacity, 1),
+      ...wholeNumberProblems('desiredCapacity', o.desiredCapacity, 0),
+      ...wholeNumberProblems('port', o.port, 1, 65535),
+      ...wholeNumberProblems('rootVolumeSize', o.rootVolumeSize, 1),
+      ...wholeNumberProblems('cpuTargetUtilization', o.cpuTargetUtilization, 1, 100),
+      ...wholeNumberProblems('requestsPerTargetPerMinute', o.requestsPerTargetPerMinute, 1),
+      ...capacityProblems({
+        min: ['minCapacity', o.minCapacity ?? 2],
+        max: ['maxCapacity', o.maxCapacity ?? 10],
+        desired: ['desiredCapacity', o.desiredCapacity],
+      }),
+      ...protocolAndPathProblems(o),
+    ];
+  }
+
+  public build(scope: Construct, id: string, site: FleetSite): BuiltFleet {
+    const fleet = new AutoScalingFleet(scope, id, { ...site, options: this.options });
+    return {
+      targetGroup: fleet.targetGroup,
+      autoScalingGroup: fleet.autoScalingGroup,
+      role: fleet.role,
+      grantee: fleet.role ? undefined : fleet.autoScalingGroup,
+      watch: new AutoScalingWatch(fleet.autoScalingGroup),
+    };
+  }
+}
+
+interface AutoScalingFleetProps extends FleetSite {
+  readonly options: AutoScalingFleetOptions;
 }
 
 /**
  * One target group for all tenants and the Auto Scaling group behind it: IMDSv2 only, an
  * encrypted root volume, SSM Session Manager instead of SSH, scaling on CPU and on requests.
  */
-export class GatewayFleet extends Construct {
+class AutoScalingFleet extends Construct {
   public readonly autoScalingGroup: autoscaling.AutoScalingGroup;
   public readonly targetGroup: elbv2.ApplicationTargetGroup;
   /** The app servers' role, when the gateway made their group. */
   public readonly role?: iam.IRole;
 
-  constructor(scope: Construct, id: string, props: GatewayFleetProps) {
+  constructor(scope: Construct, id: string, props: AutoScalingFleetProps) {
     super(scope, id);
     const options = props.options;
     if (options.autoScalingGroup) {
@@ -43,14 +80,7 @@ export class GatewayFleet extends Construct {
       this.role = role;
       this.autoScalingGroup = this.makeGroup(props.vpc, options, role);
     }
-    this.targetGroup = props.listener.addTargets('Fleet', {
-      port: fleetPort(options),
-      protocol: options.protocol ?? elbv2.ApplicationProtocol.HTTP,
-      targets: [this.autoScalingGroup],
-      healthCheck: { path: options.healthCheckPath ?? '/', healthyHttpCodes: '200-399' },
-      deregistrationDelay: Duration.seconds(30),
-      ...(props.conditions && props.conditions.length > 0 ? { priority: 1, conditions: props.conditions } : {}),
-    });
+    this.targetGroup = addTargets(props, [this.autoScalingGroup], options);
     if (!options.autoScalingGroup) {
       this.autoScalingGroup.scaleOnCpuUtilization('CpuScaling', {
         targetUtilizationPercent: options.cpuTargetUtilization ?? 60,
@@ -61,7 +91,7 @@ export class GatewayFleet extends Construct {
     }
   }
 
-  private makeGroup(vpc: ec2.IVpc, options: FleetOptions, role: iam.Role): autoscaling.AutoScalingGroup {
+  private makeGroup(vpc: ec2.IVpc, options: AutoScalingFleetOptions, role: iam.Role): autoscaling.AutoScalingGroup {
     acknowledgeNag(role, [{
       id: 'AwsSolutions-IAM4',
       reason: 'AmazonSSMManagedInstanceCore is what SSM Session Manager needs instead of SSH; AWS keeps it current.',
