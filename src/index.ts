@@ -9,6 +9,7 @@ export { SharedPathsOrigin } from './edge/shared-paths';
 export { OriginShield } from './edge/origin-shield';
 export { EdgeMode, MultiTenantDistributionOptions, ShardedDistributionsOptions } from './edge/edge-mode';
 export { TenantCertificate } from './edge/tenant-certificate';
+export { Cell, FleetCellOptions, HttpsOriginCellOptions } from './origin/cell';
 export { OriginAccess, SecretHeaderAccessOptions, VpcOriginAccessOptions } from './origin/origin-access';
 export {
   AutoScalingFleetOptions, EcsFargateFleetOptions, EcsServiceFleetOptions, Fleet, FleetOptions, TargetsFleetOptions,

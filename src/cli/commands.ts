@@ -15,6 +15,8 @@ export interface AddRequest {
   readonly config?: { [key: string]: string };
   readonly webAcl?: string;
   readonly geoRestriction?: TenantGeoRestriction;
+  /** The tenant's cell; "default" when undefined. */
+  readonly cell?: string;
 }
 
 /** The outcome of an edit: the file's new text and what to tell the user. */
@@ -32,7 +34,9 @@ export interface EditResult {
 export function assess(tenants: readonly TenantProps[], settings: PlanSettings): GatewayPlan {
   return planGateway({
     tenants,
-    ...settings,
+    quotas: settings.quotas,
+    edge: settings.edge,
+    cells: settings.cells.map(name => ({ name, vpcOrigins: true })),
     shared: { vpcOrigins: true, responseHeadersPolicies: true, cachePoliciesPerBlock: 1, cacheBehaviors: 0 },
   });
 }
@@ -41,6 +45,8 @@ export function assess(tenants: readonly TenantProps[], settings: PlanSettings):
 export interface PlanSettings {
   readonly quotas: ResolvedQuotas;
   readonly edge: EdgeShape;
+  /** The file's `settings.cells`: the cells besides "default". */
+  readonly cells: readonly string[];
 }
 
 /** The file's edge mode and quotas, with the command line's quotas over them. */
@@ -49,6 +55,7 @@ export function planSettings(file: RegistryFile, overrides: Quotas): PlanSetting
   return {
     quotas: resolveQuotas({ ...file.settings?.quotas, ...overrides }).quotas,
     edge: shapes[file.settings?.edge ?? 'shardedDistributions'],
+    cells: file.settings?.cells ?? [],
   };
 }
 
@@ -78,6 +85,7 @@ export function addTenant(text: string | undefined, source: string, request: Add
     externalDns: request.externalDns ? true : undefined,
     webAcl: request.webAcl,
     geoRestriction: request.geoRestriction,
+    cell: request.cell,
     config: request.config,
   };
   // The existing tenants are valid, so every problem found here is the new tenant's.
@@ -107,7 +115,8 @@ export function addTenant(text: string | undefined, source: string, request: Add
   }
 
   const load = after.shards.find(s => s.index === shard)!.domainNames.length;
-  const messages = [`Added tenant "${request.id}" (${plural(count, 'domain')}) to shard ${shard} in ${source}; ` +
+  const cell = request.cell === undefined ? '' : ` of cell "${request.cell}"`;
+  const messages = [`Added tenant "${request.id}"${cell} (${plural(count, 'domain')}) to shard ${shard} in ${source}; ` +
     `shard ${shard} now holds ${load}/${cap} domains.`];
   if (request.externalDns) {
     messages.push(`The partner hosts its DNS: once deployed, have them point ${request.domainNames.join(', ')} ` +
@@ -147,7 +156,8 @@ export function removeTenant(text: string, source: string, id: string, overrides
 /** The placement per shard and the headroom on every quota, as lines of text. */
 export function planReport(text: string, source: string, overrides: Quotas): { lines: string[]; problems: string[] } {
   const { file, assessment } = validateRegistry(text, source, overrides);
-  const quotas = planSettings(file, overrides).quotas;
+  const settings = planSettings(file, overrides);
+  const quotas = settings.quotas;
   const plan = assessment;
   const cap = quotas.domainsPerDistribution;
   const lines = [`${source}: ${summarize(file.tenants, plan)} of up to ${cap} domains each`];
@@ -161,16 +171,24 @@ export function planReport(text: string, source: string, overrides: Quotas): { l
     });
     lines.push('', ...table(['shard', 'domains', 'free', 'tenants'], rows));
   }
+  if (plan.cells.length > 1) {
+    const rows = plan.cells.map(c => [c.cell, settings.edge.oneDistribution ? '-' : String(c.shards.length), String(c.tenants), String(c.domains)]);
+    lines.push('', settings.edge.oneDistribution
+      ? 'Cells (each distribution tenant sets its origin to its cell\'s):'
+      : 'Cells (each shard serves one cell, its distribution\'s origin):',
+    ...table(['cell', 'shards', 'tenants', 'domains'], rows));
+  }
   if (plan.partitions.length > 1) {
     const rows = plan.partitions.map(p => [p.partition, String(p.shards.length), String(p.tenants), String(p.domains)]);
-    lines.push('', 'Tenants of different edge settings (webAcl, geoRestriction) are on distributions of their own:',
+    lines.push('', 'Tenants of different edge settings (cell, webAcl, geoRestriction) are on distributions of their own:',
       ...table(['edge settings', 'shards', 'tenants', 'domains'], rows));
   }
 
   const rows = plan.usage.map(u => [u.key, u.what, String(u.used), String(u.limit),
     u.used > u.limit ? `OVER by ${u.used - u.limit}` : String(u.limit - u.used)]);
   lines.push('', ...table(['quota', 'counts', 'used', 'limit', 'headroom'], rows));
-  lines.push('', 'certificatesPerLoadBalancer depends on the certificates you pass the gateway, not on this file.');
+  lines.push('', 'certificatesPerLoadBalancer depends on the certificates you pass the gateway, not on this file' +
+    (plan.cells.length > 1 ? '; every cell\'s load balancer carries the same ones, so it counts the same for each.' : '.'));
   return { lines, problems: [...assessment.problems] };
 }
 

@@ -46,6 +46,7 @@ export function canonicalTenant(tenant: TenantProps): TenantProps {
     domainNames: tenant.domainNames,
     shard: tenant.shard,
     externalDns: tenant.externalDns,
+    cell: tenant.cell,
     webAcl: tenant.webAcl,
     geoRestriction: tenant.geoRestriction,
     config: tenant.config,

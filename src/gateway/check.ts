@@ -13,6 +13,7 @@ import { isWebAclArn, WEB_ACL_ARN_SHAPE } from '../edge/web-acl-arn';
 import { observabilityProblems } from '../observability/private/checks';
 import { show } from '../private/problems';
 import { tenantConfigPathProblems } from '../tenants/tenant-config';
+import { cellNameProblems, DEFAULT_CELL } from '../tenants/tenants';
 
 /** Every problem, in the order a user fixes them: inputs first, then what the plan found. */
 export function gatewayProblems(gateway: Construct, config: GatewayConfig, plan: GatewayPlan): string[] {
@@ -25,6 +26,7 @@ export function gatewayProblems(gateway: Construct, config: GatewayConfig, plan:
     ...sharedPathsOriginProblems(config),
     ...originShieldProblems(gateway, config),
     ...config.fleet.problems(),
+    ...cellProblems(config),
     ...config.originAccess.problems(gateway),
     ...securityProblems(config),
     ...networkProblems(gateway, config),
@@ -51,6 +53,25 @@ export function warnUnpinned(gateway: Construct, plan: GatewayPlan): void {
       'but removing a tenant may move the unpinned ones declared after it (a CNAMEAlreadyExists failure). ' +
       'Pin them with `shard: n` (the CLI\'s `add` pins every tenant it adds).');
   }
+}
+
+/** Cell names (rules, uniqueness, "default" reserved), each cell's own problems, and what the edge mode needs of them. */
+function cellProblems(config: GatewayConfig): string[] {
+  const problems: string[] = [];
+  config.cells.forEach((cell, i) => {
+    problems.push(...cellNameProblems(cell.name, `\`cells[${i}]\` name`));
+    if (cell.name === DEFAULT_CELL) {
+      problems.push(`\`cells[${i}]\` is named "${DEFAULT_CELL}", the name of the gateway's own load balancer and \`fleet\`; give it another name`);
+    } else if (config.cells.findIndex(c => c.name === cell.name) !== i) {
+      problems.push(`\`cells[${i}]\` is named "${cell.name}" as an earlier cell is; cell names must be unique`);
+    }
+    problems.push(...cell.problems(config.originAccess));
+  });
+  if (config.cells.length > 0 && config.edge.shape.oneDistribution && config.originAccess.usesVpcOrigins) {
+    problems.push('`cells` with a multi-tenant distribution need `originAccess: OriginAccess.secretHeader()`: a distribution tenant routes ' +
+      'to its cell by an origin domain parameter, and a VPC origin (OriginAccess.vpcOrigin(), the default) is bound by its id, not by a domain name');
+  }
+  return problems;
 }
 
 /** A bucket chosen for shared paths that there are none of. */

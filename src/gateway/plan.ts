@@ -9,7 +9,7 @@ import { edgePartitionOf } from '../tenants/edge-partition';
 import { TenantEdgeSettings } from '../tenants/edge-settings';
 import { placeTenants, PlacementPlan, TenantPlacement } from '../tenants/placement';
 import { tenantConfigParts, tenantConfigProblems } from '../tenants/tenant-config';
-import { TenantProps } from '../tenants/tenants';
+import { DEFAULT_CELL, TenantProps } from '../tenants/tenants';
 
 /** What the plan is made from. */
 export interface PlanInput {
@@ -19,6 +19,24 @@ export interface PlanInput {
   readonly shared: SharedResources;
   /** The zone to plan DNS-validated certificates in; none are planned when undefined. */
   readonly certificateZone?: string;
+  /** The gateway's cells besides "default", whose names tenants may give in `cell`. */
+  readonly cells?: readonly PlannedCell[];
+}
+
+/** A cell as the plan sees it. */
+export interface PlannedCell {
+  readonly name: string;
+  /** CloudFront reaches it through VPC origins of its own (a load balancer of the gateway's, with VPC-origin access). */
+  readonly vpcOrigins: boolean;
+}
+
+/** The tenants of one cell. */
+export interface CellPlan {
+  readonly cell: string;
+  /** The shards serving only this cell, ascending (sharded distributions); none when the shards share one distribution. */
+  readonly shards: readonly number[];
+  readonly tenants: number;
+  readonly domains: number;
 }
 
 /** One shard: a nested stack with its tenants, their records and their config. */
@@ -59,6 +77,8 @@ export interface GatewayPlan {
   readonly shards: readonly ShardPlan[];
   /** The partitions of the shards, in order of first use; none when the shards share one distribution. */
   readonly partitions: readonly PartitionPlan[];
+  /** Every cell ("default" first), with its tenants; only "default" when the gateway has no cells. */
+  readonly cells: readonly CellPlan[];
   readonly usage: readonly QuotaUsage[];
   /** DNS-validated certificates, when `certificateZone` was given. */
   readonly certificates?: CertificatePlan;
@@ -85,20 +105,31 @@ export function planGateway(input: PlanInput): GatewayPlan {
       zoneDomainNames,
       recordGroups: groupDomains(zoneDomainNames, groups),
       tenantConfig: tenantConfigParts(own),
-      edgeSettings: edge.oneDistribution ? undefined : { webAcl: own[0].webAcl, geoRestriction: own[0].geoRestriction },
+      edgeSettings: edge.oneDistribution ? undefined : { cell: own[0].cell, webAcl: own[0].webAcl, geoRestriction: own[0].geoRestriction },
     };
   });
   const partitions = edge.oneDistribution ? [] : partitionsOf(shards);
-  const usage = quotaUsage({ tenants, placement, edge, quotas, shared: input.shared, partitions: Math.max(1, partitions.length) });
+  const cells = cellsOf(tenants, shards, input.cells ?? []);
+  // A VPC origin serves the distributions of one load balancer, so each cell reached by VPC
+  // origins counts its own (one distribution in all with a multi-tenant distribution).
+  const vpcOriginCells = new Set([DEFAULT_CELL, ...(input.cells ?? []).filter(c => c.vpcOrigins).map(c => c.name)]);
+  const vpcOriginShards = edge.oneDistribution ? [placement.shards]
+    : cells.filter(c => vpcOriginCells.has(c.cell) && c.shards.length > 0).map(c => c.shards);
+  const usage = quotaUsage({
+    tenants, placement, edge, quotas, shared: input.shared, partitions: Math.max(1, partitions.length),
+    vpcOriginShards: (input.cells ?? []).length > 0 ? vpcOriginShards : undefined,
+  });
   const certificates = input.certificateZone === undefined ? undefined
     : planCertificates(input.certificateZone, placement.placements, quotas, edge.oneDistribution);
   return {
     placements: placement.placements,
     shards,
     partitions,
+    cells,
     usage,
     certificates,
     problems: [
+      ...unknownCellProblems(tenants, input.cells ?? []),
       ...placement.problems,
       ...usageProblems(usage),
       ...(edge.distributionTenants ? tenantDomainProblems(tenants, quotas) : certificateValidationProblems(tenants, edge)),
@@ -131,6 +162,28 @@ function partitionsOf(shards: readonly ShardPlan[]): PartitionPlan[] {
     tenants: own.reduce((n, s) => n + s.tenants.length, 0),
     domains: own.reduce((n, s) => n + s.domainNames.length, 0),
   }));
+}
+
+/** Every cell's tenants and, with a distribution per shard, its shards. */
+function cellsOf(tenants: readonly TenantProps[], shards: readonly ShardPlan[], cells: readonly PlannedCell[]): CellPlan[] {
+  const names = [DEFAULT_CELL, ...cells.map(c => c.name)];
+  return names.map(cell => {
+    const own = tenants.filter(t => (t.cell ?? DEFAULT_CELL) === cell);
+    return {
+      cell,
+      shards: shards.filter(s => s.edgeSettings !== undefined && (s.edgeSettings.cell ?? DEFAULT_CELL) === cell).map(s => s.index),
+      tenants: own.length,
+      domains: own.reduce((n, t) => n + t.domainNames.length, 0),
+    };
+  });
+}
+
+/** Tenants that name a cell the gateway does not have. */
+function unknownCellProblems(tenants: readonly TenantProps[], cells: readonly PlannedCell[]): string[] {
+  const known = [DEFAULT_CELL, ...cells.map(c => c.name)];
+  return tenants.filter(t => t.cell !== undefined && !known.includes(t.cell)).map(t => `tenant "${t.id}": \`cell\` "${t.cell}" ` +
+    `is not one of the gateway's cells (${known.map(c => `"${c}"`).join(', ')}); name one of them, or add the cell to the gateway's ` +
+    '`cells` and its name to the tenants file\'s `settings.cells`');
 }
 
 /** Tenants with more domains than one distribution tenant takes. */

@@ -9,6 +9,7 @@ import { CacheOptions, PathBehavior } from '../edge/cache';
 import { EdgeMode } from '../edge/edge-mode';
 import { OriginShield } from '../edge/origin-shield';
 import { ObservabilityOptions } from '../observability/observability';
+import { Cell } from '../origin/cell';
 import { Fleet } from '../origin/fleet';
 import { OriginAccess } from '../origin/origin-access';
 import { Quotas } from '../quotas/quotas';
@@ -83,6 +84,16 @@ export interface MultiTenantGatewayProps {
    * @default - Fleet.autoScaling(): t3.small instances of the latest Amazon Linux 2023, 2 to 10, on port 80
    */
   readonly fleet?: Fleet;
+
+  /**
+   * Cells besides the gateway's own load balancer and `fleet` (the cell named "default"): each a
+   * load balancer with a fleet of its own (`Cell.withFleet`), or an HTTPS origin elsewhere
+   * (`Cell.fromHttpsOrigin`). A tenant names its cell in `cell`. With sharded distributions a
+   * shard serves one cell; with a multi-tenant distribution, a distribution tenant's origin domain
+   * parameter routes it to its cell, which needs `OriginAccess.secretHeader()`.
+   * @default - no cells but "default"
+   */
+  readonly cells?: Cell[];
 
   /**
    * Caching at the edge. `Host` is in every cache key but that of `cache.sharedPaths`.

@@ -18,6 +18,7 @@ import { EdgeBinding } from '../edge/private/edge-binding';
 import { ObservabilityOptions } from '../observability/observability';
 import { Fleet } from '../origin/fleet';
 import { OriginAccess } from '../origin/origin-access';
+import { CellBinding } from '../origin/private/cell-binding';
 import { FleetBinding } from '../origin/private/fleet-binding';
 import { OriginAccessBinding } from '../origin/private/origin-access-binding';
 import { ResolvedQuotas, resolveQuotas } from '../quotas/quotas';
@@ -48,6 +49,8 @@ export interface GatewayConfig {
   readonly natGateways?: number;
   readonly restrictDefaultSecurityGroup: boolean;
   readonly fleet: FleetBinding;
+  /** The cells besides "default", in the order given. */
+  readonly cells: readonly CellBinding[];
   readonly cache: ResolvedCacheOptions;
   /** Origin Shield's region; none when undefined. */
   readonly originShieldRegion?: string;
@@ -84,6 +87,7 @@ export function resolveGateway(gateway: Construct, props: MultiTenantGatewayProp
   const choice = certificateSource(props);
   const certificates = choice.source?._bind(props.hostedZone);
   const tenants = props.tenants.list;
+  const cells = (props.cells ?? []).map(cell => cell._bind());
   // On by default where CloudFront can write standard logs to S3 (legacy): sharded distributions,
   // and a bucket the gateway makes in a region CloudFront delivers them to.
   const region = Stack.of(gateway).region;
@@ -100,7 +104,7 @@ export function resolveGateway(gateway: Construct, props: MultiTenantGatewayProp
     region,
     quotas: quotas.quotas,
     quotaProblems: quotas.problems,
-    settingsProblems: settingsConflicts(props, edge),
+    settingsProblems: settingsConflicts(props, edge, cells),
     edge,
     originAccess,
     certificates,
@@ -110,6 +114,7 @@ export function resolveGateway(gateway: Construct, props: MultiTenantGatewayProp
     natGateways: props.natGateways,
     restrictDefaultSecurityGroup: props.restrictDefaultSecurityGroup ?? true,
     fleet: (props.fleet ?? Fleet.autoScaling())._bind(),
+    cells,
     cache,
     originShieldRegion: shield ? shield.region ?? region : undefined,
     originShieldInStackRegion: shield !== undefined && shield.region === undefined,
@@ -138,6 +143,7 @@ export function resolveGateway(gateway: Construct, props: MultiTenantGatewayProp
         cacheBehaviors: extraCacheBehaviors(cache),
       },
       certificateZone: certificates?.validationZoneName,
+      cells: cells.map(cell => ({ name: cell.name, vpcOrigins: cell.ownLoadBalancer && originAccess.usesVpcOrigins })),
     },
   });
 }
@@ -149,12 +155,18 @@ const FILE_EDGE_MODES: Record<string, () => EdgeMode> = {
 };
 
 /** The tenants file and the props must describe the same gateway, as the CLI plans from the file. */
-function settingsConflicts(props: MultiTenantGatewayProps, edge: EdgeBinding): string[] {
+function settingsConflicts(props: MultiTenantGatewayProps, edge: EdgeBinding, cells: readonly CellBinding[]): string[] {
   const { settings, source } = props.tenants;
   const problems: string[] = [];
   if (settings.edge !== undefined && FILE_EDGE_MODES[settings.edge]()._bind().shape !== edge.shape) {
     problems.push(`${source} says \`settings.edge\` "${settings.edge}", but \`edge\` is ${edge.shape.description}; ` +
       'make them the same (the CLI plans from the file)');
+  }
+  const fileCells = settings.cells;
+  const names = cells.map(c => c.name);
+  if (fileCells !== undefined && [...fileCells].sort().join() !== [...names].sort().join()) {
+    problems.push(`${source} says \`settings.cells\` ${JSON.stringify(fileCells)}, but \`cells\` are ${JSON.stringify(names)}; ` +
+      'make them name the same cells (the CLI checks tenants\' `cell` against the file)');
   }
   for (const [key, figure] of Object.entries(settings.quotas ?? {})) {
     const prop = (props.quotas as Record<string, number | undefined> | undefined)?.[key];

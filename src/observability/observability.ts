@@ -127,6 +127,16 @@ interface WatchTargets {
   readonly targetGroup: elbv2.IApplicationTargetGroup;
   /** What is watched of the fleet beyond its target group: none for targets of the user's. */
   readonly fleet?: FleetWatch;
+  /** The load balancers and fleets of the cells besides "default". */
+  readonly cells?: readonly CellWatchTargets[];
+}
+
+/** What is watched of one cell the gateway made. */
+interface CellWatchTargets {
+  readonly name: string;
+  readonly loadBalancer: elbv2.IApplicationLoadBalancer;
+  readonly targetGroup: elbv2.IApplicationTargetGroup;
+  readonly fleet?: FleetWatch;
 }
 
 /**
@@ -190,6 +200,7 @@ export class GatewayObservability extends Construct {
       }
     }
     targets.fleet?.prepare();
+    for (const cell of targets.cells ?? []) cell.fleet?.prepare();
     if (props.tenantInsights ?? false) {
       const insights = new TenantInsights(this, 'TenantInsights', {
         homes: targets.homes,
@@ -223,44 +234,16 @@ export class GatewayObservability extends Construct {
           '`gateway.distributions` in a small us-east-1 stack, or deploy the gateway in us-east-1.');
       }
 
-      const lb = targets.loadBalancer.metrics;
-      this.loadBalancerErrorAlarm = new cloudwatch.Alarm(this, 'LoadBalancer5xxAlarm', {
-        alarmDescription: `Load balancer: 5xx responses (its own and its targets') at or above ${t.loadBalancer5xxErrorRate ?? 5}% of requests`,
-        metric: new cloudwatch.MathExpression({
-          expression: '100 * (FILL(elb, 0) + FILL(target, 0)) / requests',
-          usingMetrics: {
-            elb: lb.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { period: PERIOD }),
-            target: lb.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: PERIOD }),
-            requests: lb.requestCount({ period: PERIOD }),
-          },
-          period: PERIOD,
-          label: '5xx error rate (%)',
-        }),
-        threshold: t.loadBalancer5xxErrorRate ?? 5,
-        ...sustained(3),
-      });
-
-      const tg = targets.targetGroup.metrics;
-      this.unhealthyHostsAlarm = new cloudwatch.Alarm(this, 'UnhealthyHostsAlarm', {
-        alarmDescription: `Target group: ${t.unhealthyHosts ?? 1} or more unhealthy targets for five minutes`,
-        metric: tg.unhealthyHostCount({ statistic: 'Maximum', period: Duration.minutes(1) }),
-        threshold: t.unhealthyHosts ?? 1,
-        ...sustained(5),
-      });
-
-      const p99 = t.targetResponseTimeP99 ?? Duration.seconds(2);
-      this.targetResponseTimeAlarm = new cloudwatch.Alarm(this, 'TargetResponseTimeAlarm', {
-        alarmDescription: `Targets: p99 response time at or above ${p99.toHumanString()}`,
-        metric: lb.targetResponseTime({ statistic: 'p99', period: PERIOD }),
-        threshold: p99.toMilliseconds() / 1000,
-        ...sustained(3),
-      });
-
-      const atMax = t.fleetAtMaxCapacityFor ?? Duration.minutes(15);
-      this.fleetAtMaxCapacityAlarm = targets.fleet?.atMaxAlarm(this, 'FleetAtMaxCapacityAlarm', atMax);
-
-      this.alarms.push(...this.distributionErrorAlarms, this.loadBalancerErrorAlarm, this.unhealthyHostsAlarm,
-        this.targetResponseTimeAlarm, ...(this.fleetAtMaxCapacityAlarm ? [this.fleetAtMaxCapacityAlarm] : []));
+      const own = originAlarms(this, targets, t, '');
+      this.loadBalancerErrorAlarm = own.loadBalancerError;
+      this.unhealthyHostsAlarm = own.unhealthyHosts;
+      this.targetResponseTimeAlarm = own.targetResponseTime;
+      this.fleetAtMaxCapacityAlarm = own.fleetAtMaxCapacity;
+      this.alarms.push(...this.distributionErrorAlarms, ...own.all);
+      // Each cell's alarms under a scope of its own, so the default cell's keep their ids.
+      for (const cell of targets.cells ?? []) {
+        this.alarms.push(...originAlarms(new Construct(this, `Cell${cell.name}`), cell, t, `Cell "${cell.name}": `).all);
+      }
       this.alarmTopic = props.alarmTopic ?? new AlarmTopic(this, 'AlarmTopic').topic;
       const action = new actions.SnsAction(this.alarmTopic);
       for (const alarm of this.alarms) {
@@ -278,6 +261,12 @@ export class GatewayObservability extends Construct {
       this.dashboard.addWidgets(...loadBalancerWidgets(targets));
       const fleetWidgets = targets.fleet?.widgets() ?? [];
       if (fleetWidgets.length > 0) this.dashboard.addWidgets(...fleetWidgets);
+      for (const cell of targets.cells ?? []) {
+        this.dashboard.addWidgets(new cloudwatch.TextWidget({ markdown: `## Cell "${cell.name}": load balancer and fleet`, width: 24, height: 1 }));
+        this.dashboard.addWidgets(...loadBalancerWidgets(cell));
+        const widgets = cell.fleet?.widgets() ?? [];
+        if (widgets.length > 0) this.dashboard.addWidgets(...widgets);
+      }
       if (this.tenantRequestsRule && this.tenantErrorsRule) {
         this.dashboard.addWidgets(
           new InsightRuleWidget('Top tenants (Host header) by requests', this.tenantRequestsRule, CLOUDFRONT_REGION),
@@ -286,4 +275,55 @@ export class GatewayObservability extends Construct {
       }
     }
   }
+}
+
+/** The alarms of one load balancer and its fleet. */
+interface OriginAlarms {
+  readonly loadBalancerError: cloudwatch.Alarm;
+  readonly unhealthyHosts: cloudwatch.Alarm;
+  readonly targetResponseTime: cloudwatch.Alarm;
+  readonly fleetAtMaxCapacity?: cloudwatch.Alarm;
+  readonly all: cloudwatch.Alarm[];
+}
+
+/** A load balancer's 5xx rate, its targets' health and p99 response time, and its fleet at its maximum; `label` starts each description. */
+function originAlarms(scope: Construct, targets: Omit<CellWatchTargets, 'name'>, t: AlarmThresholds, label: string): OriginAlarms {
+  const lb = targets.loadBalancer.metrics;
+  const loadBalancerError = new cloudwatch.Alarm(scope, 'LoadBalancer5xxAlarm', {
+    alarmDescription: `${label}Load balancer: 5xx responses (its own and its targets') at or above ${t.loadBalancer5xxErrorRate ?? 5}% of requests`,
+    metric: new cloudwatch.MathExpression({
+      expression: '100 * (FILL(elb, 0) + FILL(target, 0)) / requests',
+      usingMetrics: {
+        elb: lb.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { period: PERIOD }),
+        target: lb.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: PERIOD }),
+        requests: lb.requestCount({ period: PERIOD }),
+      },
+      period: PERIOD,
+      label: '5xx error rate (%)',
+    }),
+    threshold: t.loadBalancer5xxErrorRate ?? 5,
+    ...sustained(3),
+  });
+
+  const tg = targets.targetGroup.metrics;
+  const unhealthyHosts = new cloudwatch.Alarm(scope, 'UnhealthyHostsAlarm', {
+    alarmDescription: `${label}Target group: ${t.unhealthyHosts ?? 1} or more unhealthy targets for five minutes`,
+    metric: tg.unhealthyHostCount({ statistic: 'Maximum', period: Duration.minutes(1) }),
+    threshold: t.unhealthyHosts ?? 1,
+    ...sustained(5),
+  });
+
+  const p99 = t.targetResponseTimeP99 ?? Duration.seconds(2);
+  const targetResponseTime = new cloudwatch.Alarm(scope, 'TargetResponseTimeAlarm', {
+    alarmDescription: `${label}Targets: p99 response time at or above ${p99.toHumanString()}`,
+    metric: lb.targetResponseTime({ statistic: 'p99', period: PERIOD }),
+    threshold: p99.toMilliseconds() / 1000,
+    ...sustained(3),
+  });
+
+  const fleetAtMaxCapacity = targets.fleet?.atMaxAlarm(scope, 'FleetAtMaxCapacityAlarm', t.fleetAtMaxCapacityFor ?? Duration.minutes(15));
+  return {
+    loadBalancerError, unhealthyHosts, targetResponseTime, fleetAtMaxCapacity,
+    all: [loadBalancerError, unhealthyHosts, targetResponseTime, ...(fleetAtMaxCapacity ? [fleetAtMaxCapacity] : [])],
+  };
 }

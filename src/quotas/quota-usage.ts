@@ -38,6 +38,12 @@ export interface UsageInput {
   readonly shared: SharedResources;
   /** How many partitions of edge settings the shards fall into (each needs distributions of its own). */
   readonly partitions?: number;
+  /**
+   * The shards of each load balancer reached through VPC origins of its own (a cell's), which
+   * count their VPC origins apart.
+   * @default - one load balancer serving every shard
+   */
+  readonly vpcOriginShards?: readonly (readonly number[])[];
 }
 
 /** Every quota the tenants and the edge mode decide, with how full it is. */
@@ -83,10 +89,17 @@ export function quotaUsage(input: UsageInput): QuotaUsage[] {
     usages.push(usage('distributionsPerResponseHeadersPolicy', 'distributions sharing your response headers policy', distributions, quotas,
       '`responseHeadersPolicy`, which every distribution shares,'));
   }
-  if (input.shared.vpcOrigins) blocks.push(['distributionsPerVpcOrigin', 'vpcOriginsPerAccount', 'VPC origins']);
+  const perLoadBalancer = input.vpcOriginShards;
+  if (input.shared.vpcOrigins && perLoadBalancer === undefined) blocks.push(['distributionsPerVpcOrigin', 'vpcOriginsPerAccount', 'VPC origins']);
   for (const [per, cap, what] of blocks) {
     usages.push(usage(cap, `${what.toLowerCase()} (one per ${quotas[per]} distributions)`, blocksFor(indexBound, quotas[per]), quotas,
       `${what} for ${range}`));
+  }
+  if (input.shared.vpcOrigins && perLoadBalancer !== undefined) {
+    const per = quotas.distributionsPerVpcOrigin;
+    const count = perLoadBalancer.reduce((n, shards) => n + blocksFor(distributionIndexBound(edge, shards), per), 0);
+    usages.push(usage('vpcOriginsPerAccount', `vpc origins (one per ${per} distributions of each cell's load balancer)`, count, quotas,
+      `VPC origins for the distributions of ${perLoadBalancer.length} cells, each cell's load balancer with its own,`));
   }
   return usages;
 }

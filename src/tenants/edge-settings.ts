@@ -6,6 +6,8 @@ import { show } from '../private/problems';
 
 /** The tenant fields that are a distribution's settings in the sharded mode. */
 export interface TenantEdgeSettings {
+  /** The tenant's cell: its shard's origin in the sharded mode. */
+  readonly cell?: string;
   readonly webAcl?: string;
   readonly geoRestriction?: TenantGeoRestriction;
 }

@@ -1,6 +1,6 @@
 // Pure shard placement: which shard carries which tenant's domains. No CDK imports, so the CLI
 // and the tests can plan without synthesizing anything.
-import { partitionDifference } from './edge-partition';
+import { cellOfPartition, partitionDifference } from './edge-partition';
 import { quotaExceeded } from '../quotas/quotas';
 
 /** What placement needs to know about a tenant. */
@@ -121,14 +121,16 @@ export function placeTenants(tenants: readonly PlacementTenant[], limits: Placem
  */
 function partitionProblem(tenantId: string, shard: number, owner: { partition: string; tenantId: string }, partition: string): string {
   const differ = partitionDifference(owner.partition, `"${owner.tenantId}"`, partition, `"${tenantId}"`);
+  const cellMoves = cellOfPartition(owner.partition) !== cellOfPartition(partition);
+  const what = cellMoves ? 'cell' : 'settings';
   return `tenant "${tenantId}": \`shard\` ${shard} holds tenant "${owner.tenantId}", declared before it, whose edge settings differ: ` +
-    `${differ}. A shard's tenants share one distribution and so its web ACL and geo restriction. ` +
-    `If "${tenantId}" is new, pin it to a shard of its settings or leave \`shard\` out. ` +
-    'If a deployed tenant\'s settings changed, it must move to another distribution, which one deploy cannot do ' +
-    '(its domains would be on two distributions at once: CNAMEAlreadyExists). Move it in two deploys: ' +
+    `${differ}. A shard's tenants share one distribution and so its origin (their \`cell\`), web ACL and geo restriction. ` +
+    `If "${tenantId}" is new, pin it to a shard of its ${what} or leave \`shard\` out. ` +
+    `If a deployed tenant's ${what} changed, it must move to another distribution${cellMoves ? ', one whose origin is its new cell' : ''}, ` +
+    'which one deploy cannot do (its domains would be on two distributions at once: CNAMEAlreadyExists). Move it in two deploys: ' +
     '(1) remove the tenant from the tenants file and deploy (its domains go offline), ' +
-    '(2) add it back with its new settings and without `shard` (the CLI\'s `add` pins it to a shard of its settings) and deploy. ' +
-    'A tenant alone on its shard changes its settings in place, without a move.';
+    `(2) add it back with its new ${what} and without \`shard\` (the CLI's \`add\` pins it to a shard of its ${what}) and deploy. ` +
+    `A tenant alone on its shard changes its ${what} in place, without a move${cellMoves ? ' (its shard\'s origin becomes the new cell\'s)' : ''}.`;
 }
 
 /** The first few ids, quoted, and how many more: a full shard can hold a hundred tenants. */

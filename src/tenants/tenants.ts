@@ -71,9 +71,30 @@ export interface TenantProps {
    * @default - viewers from every country
    */
   readonly geoRestriction?: TenantGeoRestriction;
+
+  /**
+   * The cell that serves the tenant: the name of one of the gateway's `cells`, or "default" for
+   * the gateway's own load balancer and `fleet`. With sharded distributions the tenant shares a
+   * shard only with tenants of the same cell (a shard's distribution has its cell's origin); with
+   * a multi-tenant distribution its distribution tenant sets the origin to its cell's.
+   *
+   * @default "default"
+   */
+  readonly cell?: string;
 }
 
-const TENANT_KEYS = new Set(['id', 'domainNames', 'shard', 'externalDns', 'config', 'certificateValidation', 'webAcl', 'geoRestriction']);
+const TENANT_KEYS = new Set(['id', 'domainNames', 'shard', 'externalDns', 'config', 'certificateValidation', 'webAcl', 'geoRestriction', 'cell']);
+/** The cell of the gateway's own load balancer and fleet, which tenants get unless they name another. */
+export const DEFAULT_CELL = 'default';
+const CELL_NAME = /^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/;
+
+/** Every problem with a cell's name; `what` says where it was given. */
+export function cellNameProblems(name: unknown, what: string): string[] {
+  if (typeof name !== 'string' || !CELL_NAME.test(name)) {
+    return [`${what} ${show(name)} must be 1-32 lower-case letters, digits or hyphens, starting and ending with a letter or digit`];
+  }
+  return [];
+}
 /** The values of a tenant's `certificateValidation`. */
 export const CERTIFICATE_VALIDATIONS = ['cloudfront', 'self-hosted'];
 /** Fields that were renamed, so an old file gets told the new name. */
@@ -171,6 +192,7 @@ export function tenantProblems(tenants: readonly TenantProps[]): string[] {
         }
       }
     }
+    if (tenant.cell !== undefined) problems.push(...cellNameProblems(tenant.cell, `${who}: \`cell\``));
     problems.push(...edgeSettingsProblems(tenant, who));
   });
   return problems;
@@ -250,6 +272,13 @@ export interface TenantsFileSettings {
    * @default - AWS's default quotas
    */
   readonly quotas?: Quotas;
+
+  /**
+   * The names of the gateway's `cells` (besides "default"), so that the CLI can check each
+   * tenant's `cell`; when given, the gateway's `cells` must have exactly these names.
+   * @default - no cells but "default"
+   */
+  readonly cells?: string[];
 }
 
 /** The edge modes a tenants file can name. */
@@ -259,7 +288,7 @@ export const EDGE_MODE_NAMES = ['shardedDistributions', 'multiTenantDistribution
 export function settingsProblems(settings: unknown): string[] {
   if (settings === undefined) return [];
   if (settings === null || typeof settings !== 'object' || Array.isArray(settings)) {
-    return [`\`settings\` must be an object with \`edge\` and \`quotas\`, got ${show(settings)}`];
+    return [`\`settings\` must be an object with \`edge\`, \`quotas\` and \`cells\`, got ${show(settings)}`];
   }
   const problems: string[] = [];
   for (const [key, value] of Object.entries(settings)) {
@@ -279,10 +308,27 @@ export function settingsProblems(settings: unknown): string[] {
           problems.push(`\`settings.quotas.${quota}\` must be a positive whole number, got ${show(figure)}`);
         }
       }
+    } else if (key === 'cells') {
+      problems.push(...cellListProblems(value, '`settings.cells`'));
     } else {
-      problems.push(`\`settings\` has an unknown field \`${key}\` (allowed: edge, quotas)`);
+      problems.push(`\`settings\` has an unknown field \`${key}\` (allowed: edge, quotas, cells)`);
     }
   }
+  return problems;
+}
+
+/** Every problem with a list of cell names (besides "default"); `what` says where it was given. */
+export function cellListProblems(names: unknown, what: string): string[] {
+  if (!Array.isArray(names)) return [`${what} must be a list of cell names, got ${show(names)}`];
+  const problems: string[] = [];
+  names.forEach((name: unknown, i: number) => {
+    problems.push(...cellNameProblems(name, `${what}[${i}]`));
+    if (name === DEFAULT_CELL) {
+      problems.push(`${what}[${i}] "${DEFAULT_CELL}" is the gateway's own load balancer and fleet, always there; name only the other cells`);
+    } else if (names.indexOf(name) !== i) {
+      problems.push(`${what}[${i}] "${name}" is listed twice; cell names must be unique`);
+    }
+  });
   return problems;
 }
 

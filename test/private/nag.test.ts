@@ -11,7 +11,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as nag from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { EdgeMode, Fleet, GatewayCertificates, MultiTenantGatewayProps, OriginAccess } from '../../src';
+import { Cell, EdgeMode, Fleet, GatewayCertificates, MultiTenantGatewayProps, OriginAccess, Tenants } from '../../src';
 import { acknowledgeNag, ACKNOWLEDGED_RULES_METADATA } from '../../src/private/nag';
 import { gatewayStack, WEB_ACL_ARN } from '../security-helpers';
 
@@ -98,6 +98,24 @@ describe(`cdk-nag ${NAG_IS_PLUGIN ? '3' : '2'} AwsSolutions`, () => {
         image: ecs.ContainerImage.fromEcrRepository(ecr.Repository.fromRepositoryName(stack, 'Repo', 'app'), 'v1'),
         secrets: { DB_PASSWORD: ecs.Secret.fromSecretsManager(secretsmanager.Secret.fromSecretNameV2(stack, 'Db', 'db-password')) },
       }),
+    }))).toEqual([]);
+  });
+
+  test('an ECS Fargate gateway with two cells (one of its own fleet, one elsewhere), with WAF, has no unsuppressed finding', () => {
+    const image = (stack: cdk.Stack, id: string) => ecs.ContainerImage.fromEcrRepository(ecr.Repository.fromRepositoryName(stack, id, 'app'), 'v1');
+    expect(nagFindings(stack => ({
+      webAclId: WEB_ACL_ARN,
+      originAccess: OriginAccess.secretHeader(),
+      fleet: Fleet.ecsFargate({ image: image(stack, 'Repo') }),
+      cells: [
+        Cell.withFleet('eu', { fleet: Fleet.ecsFargate({ image: image(stack, 'EuRepo') }) }),
+        Cell.fromHttpsOrigin('us', { domainName: 'origin.us.example.net' }),
+      ],
+      tenants: Tenants.fromList([
+        { id: 'a', domainNames: ['a.example.com'] },
+        { id: 'b', domainNames: ['b.example.com'], cell: 'eu' },
+        { id: 'c', domainNames: ['c.example.com'], cell: 'us' },
+      ]),
     }))).toEqual([]);
   });
 

@@ -127,7 +127,7 @@ describe('tenants.schema.json', () => {
 
   test('describes exactly the fields the tenant rules accept', () => {
     const everyField = { id: 'a', domainNames: ['a.example.com'], shard: 0, externalDns: true, config: {}, certificateValidation: 'self-hosted',
-      webAcl: 'none', geoRestriction: { allow: ['DE'] } };
+      webAcl: 'none', geoRestriction: { allow: ['DE'] }, cell: 'eu' };
     expect(Object.keys(tenant.properties).sort()).toEqual(Object.keys(everyField).sort());
     expect(tenantProblems([everyField])).toEqual([]);
   });

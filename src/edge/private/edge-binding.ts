@@ -46,11 +46,28 @@ export interface EdgeCheck {
   readonly distributionLogging: boolean;
 }
 
+/** The name of the multi-tenant distribution's origin domain parameter, when the gateway has cells. */
+export const ORIGIN_DOMAIN_PARAMETER = 'originDomain';
+
+/** A multi-tenant distribution's origin domain as a parameter its distribution tenants set (cells). */
+export interface OriginDomainParameter {
+  readonly name: string;
+  /** The default cell's origin domain, which tenants of the default cell keep. */
+  readonly defaultValue: string;
+  /** The origin domain of a tenant of this cell; undefined for the default cell. */
+  valueFor(cell: string | undefined): string | undefined;
+}
+
 /** What the edge hands each shard. */
 export interface EdgeContext {
   readonly hostedZone: route53.IHostedZone;
-  /** The settings of distribution n (policies, origin and certificate differ by block and shard). */
-  settingsFor(distribution: number): DistributionSettings;
+  /** The origin domain parameter of a multi-tenant distribution; none without cells or with a distribution per shard. */
+  readonly originDomain?: OriginDomainParameter;
+  /**
+   * The settings of distribution n (policies, origin and certificate differ by block and shard),
+   * whose origin is that of `cell` (the default cell when undefined).
+   */
+  settingsFor(distribution: number, cell?: string): DistributionSettings;
 }
 
 /** What an edge mode made inside a shard. */

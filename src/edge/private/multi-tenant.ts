@@ -84,6 +84,13 @@ export class MultiTenantEdge implements EdgeBinding {
       ...(resource.distributionConfig as cloudfront.CfnDistribution.DistributionConfigProperty),
       connectionMode: 'tenant-only',
       ipv6Enabled: undefined,
+      // Cells: the origin's domain is a parameter, the default cell's unless a tenant sets it.
+      tenantConfig: context.originDomain ? {
+        parameterDefinitions: [{
+          name: context.originDomain.name,
+          definition: { stringSchema: { required: false, defaultValue: context.originDomain.defaultValue, comment: 'The origin of the tenant\'s cell' } },
+        }],
+      } : undefined,
       viewerCertificate: {
         acmCertificateArn: settings.certificate.certificateArn,
         minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
@@ -113,12 +120,14 @@ export class MultiTenantEdge implements EdgeBinding {
         const records: RecordsByDomain = endpoint ? addCnameRecords(shard, context.hostedZone, plan.recordGroups, endpoint) : new Map();
         for (const tenant of plan.tenants) {
           const certificate = this.options.tenantCertificate.tenantProperties(tenant);
+          const originDomain = context.originDomain?.valueFor(tenant.cell);
           const distributionTenant = new cloudfront.CfnDistributionTenant(shard, `Tenant ${tenant.id}`, {
             name: `${this.options.tenantNamePrefix}${tenant.id}`,
             distributionId: distribution.distributionId,
             domains: [...tenant.domainNames],
             enabled: true,
             connectionGroupId: group?.attrId,
+            parameters: originDomain === undefined ? undefined : [{ name: context.originDomain!.name, value: originDomain }],
             ...certificate,
             customizations: tenantCustomizations(tenant,
               certificate.customizations as cloudfront.CfnDistributionTenant.CustomizationsProperty | undefined),

@@ -37,7 +37,7 @@ export class ShardedEdge implements EdgeBinding {
     return {
       sharedHomes: [],
       build: (shard: Construct, plan: ShardPlan): ShardEdgeResult => {
-        const settings = context.settingsFor(plan.distribution);
+        const settings = context.settingsFor(plan.distribution, plan.edgeSettings?.cell);
         const distribution = new cloudfront.Distribution(shard, 'Distribution', {
           ...distributionProps(settings, `Tenant shard ${plan.index}`, plan.edgeSettings),
           domainNames: [...plan.domainNames],

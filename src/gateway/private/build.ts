@@ -8,16 +8,18 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { addDnsTargetOutputs } from '../../edge/private/dns-target-outputs';
-import { PathSettings, ShardEdge } from '../../edge/private/edge-binding';
+import { ORIGIN_DOMAIN_PARAMETER, OriginDomainParameter, PathSettings, ShardEdge } from '../../edge/private/edge-binding';
 import { EdgePolicies } from '../../edge/private/policies';
 import { SharedAssets } from '../../edge/private/shared-assets';
 import { TenantShard } from '../../edge/private/tenant-shard';
 import { GatewayObservability } from '../../observability/observability';
 import { BuiltFleet } from '../../origin/private/fleet-binding';
+import { BuiltCell, buildLocalCell, CellSite } from '../../origin/private/cell-binding';
 import { GatewayOrigin } from '../../origin/private/gateway-origin';
 import { LogBucket } from '../../private/logging';
 import { acknowledgeCheckov, acknowledgeNag } from '../../private/nag';
 import { blockOf } from '../../quotas/blocks';
+import { DEFAULT_CELL } from '../../tenants/tenants';
 import { GatewayPlan } from '../plan';
 import { GatewayConfig } from '../resolve';
 
@@ -31,6 +33,8 @@ export interface GatewayParts {
   readonly distributionLogBucket?: s3.IBucket;
   readonly origin: GatewayOrigin;
   readonly fleet: BuiltFleet;
+  /** Every cell, the default one first. */
+  readonly cells: BuiltCell[];
   readonly policies: EdgePolicies;
   /** The bucket shared paths are served from, when they go to one. */
   readonly sharedPathsBucket?: s3.IBucket;
@@ -50,7 +54,7 @@ export function buildGateway(gateway: Construct, config: GatewayConfig, plan: Ga
   const vpc = config.vpc ?? makeVpc(gateway, config, logBucket);
 
   const certificates = config.certificates!.build(gateway, { tenants: config.tenants, quotas: config.quotas, edge: config.edge, plan });
-  const origin = new GatewayOrigin(gateway, 'Origin', {
+  const site: CellSite = {
     vpc,
     certificates: certificates.loadBalancerCertificates,
     access: config.originAccess,
@@ -58,8 +62,22 @@ export function buildGateway(gateway: Construct, config: GatewayConfig, plan: Ga
     accessLogBucket: config.loadBalancerAccessLogs ? logBucket : undefined,
     deletionProtection: config.loadBalancerDeletionProtection,
     originShieldRegion: config.originShieldRegion,
-  });
-  const fleet = config.fleet.build(gateway, 'Fleet', { vpc, listener: origin.listener, conditions: origin.access.forwardConditions });
+  };
+  // The default cell keeps the ids the gateway's origin and fleet had before cells.
+  const home = buildLocalCell(gateway, DEFAULT_CELL, config.fleet, site);
+  const origin = home.origin!;
+  const fleet = home.fleet!;
+  const cellsScope = config.cells.length > 0 ? new Construct(gateway, 'Cells') : undefined;
+  const cells = [home, ...config.cells.map(cell => cell.build(cellsScope!, site, origin.access))];
+  const cellOf = new Map(cells.map(cell => [cell.name, cell]));
+  // With one distribution for every cell, a distribution tenant routes to its cell by the origin
+  // domain parameter, the default cell's domain unless it sets it (secret-header access only).
+  const parameterized = config.cells.length > 0 && config.edge.shape.oneDistribution;
+  const originDomain: OriginDomainParameter | undefined = parameterized ? {
+    name: ORIGIN_DOMAIN_PARAMETER,
+    defaultValue: home.domainName,
+    valueFor: cell => (cell === undefined || cell === DEFAULT_CELL ? undefined : cellOf.get(cell)!.domainName),
+  } : undefined;
 
   const policies = new EdgePolicies(gateway, 'Policies', config.cache, config.quotas, config.responseHeadersPolicy);
   const sharedAssets = config.cache.sharedPaths.length > 0 && config.cache.sharedPathsOrigin.bucket
@@ -67,8 +85,10 @@ export function buildGateway(gateway: Construct, config: GatewayConfig, plan: Ga
     : undefined;
   const edge = config.edge.bind(gateway, {
     hostedZone: config.hostedZone,
-    settingsFor: distribution => {
-      const appOrigin = origin.originFor(distribution);
+    originDomain,
+    settingsFor: (distribution, cell) => {
+      const appOrigin = originDomain ? origin.access.originTo(`{{${originDomain.name}}}`)!
+        : cellOf.get(cell ?? DEFAULT_CELL)!.originFor(distribution);
       const originRequestPolicy = policies.originRequestPolicies.for(distribution);
       return {
         origin: appOrigin,
@@ -92,14 +112,20 @@ export function buildGateway(gateway: Construct, config: GatewayConfig, plan: Ga
     loadBalancer: origin.loadBalancer,
     targetGroup: fleet.targetGroup,
     fleet: fleet.watch,
+    cells: cells.filter(cell => cell.origin && cell.fleet && cell.name !== DEFAULT_CELL).map(cell => ({
+      name: cell.name, loadBalancer: cell.origin!.loadBalancer, targetGroup: cell.fleet!.targetGroup, fleet: cell.fleet!.watch,
+    })),
   });
-  grantTenantConfigRead(gateway, fleet, config.tenantConfigPath);
+  for (const cell of cells.filter(c => c.fleet)) {
+    grantTenantConfigRead(gateway, cell.fleet!, config.tenantConfigPath, cell.name === DEFAULT_CELL ? '' : `-${cell.name}`);
+  }
   return {
     vpc,
     logBucket,
     distributionLogBucket,
     origin,
     fleet,
+    cells,
     policies,
     sharedPathsBucket: sharedAssets?.bucket,
     shards,
@@ -217,13 +243,13 @@ function acknowledgeVpc(vpc: ec2.Vpc): void {
  * on the role the gateway made (instance or task role), else a statement on the principal you
  * brought (your group's or service's role, or the `grantee` of targets).
  */
-function grantTenantConfigRead(scope: Construct, fleet: BuiltFleet, path: string): void {
+function grantTenantConfigRead(scope: Construct, fleet: BuiltFleet, path: string, idSuffix: string): void {
   const statement = new iam.PolicyStatement({
     actions: ['ssm:GetParametersByPath'],
     resources: [Arn.format({ service: 'ssm', resource: 'parameter', resourceName: path.slice(1) }, Stack.of(scope))],
   });
   if (fleet.role) {
-    new iam.ManagedPolicy(scope, 'TenantConfigReadPolicy', {
+    new iam.ManagedPolicy(scope, `TenantConfigReadPolicy${idSuffix}`, {
       description: 'Gateway app servers: read the tenant config parameters',
       statements: [statement],
       roles: [fleet.role],

@@ -29,4 +29,9 @@ export interface AttachedAccess {
   readonly secret?: secretsmanager.ISecret;
   /** A fresh origin for distribution n (each distribution binds its own). */
   originFor(distribution: number): cloudfront.IOrigin;
+  /**
+   * A fresh origin at another domain name (a cell elsewhere, or a distribution tenant's parameter),
+   * reached as the load balancer is; undefined when the access binds origins to the load balancer itself (VPC origins).
+   */
+  originTo(domainName: string): cloudfront.IOrigin | undefined;
 }

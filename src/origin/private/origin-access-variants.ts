@@ -42,6 +42,7 @@ export class VpcOriginAccess implements OriginAccessBinding {
         domainName: loadBalancer.loadBalancerDnsName,
         originShieldRegion,
       }),
+      originTo: () => undefined,
     };
   }
 }
@@ -55,6 +56,8 @@ export class SecretHeaderAccess implements OriginAccessBinding {
   public readonly refusesByDefault = true;
   public readonly prefixListId?: string;
   private readonly headerName: string;
+  /** The one secret of every load balancer and origin the access reaches, made where it is first attached. */
+  private secret?: secretsmanager.ISecret;
 
   constructor(private readonly options: SecretHeaderAccessOptions) {
     this.prefixListId = options.prefixListId;
@@ -70,18 +73,17 @@ export class SecretHeaderAccess implements OriginAccessBinding {
   }
 
   public attach(scope: Construct, loadBalancer: elbv2.ApplicationLoadBalancer, _perVpcOrigin: number, originShieldRegion?: string): AttachedAccess {
-    const secret = this.options.secret ?? this.generatedSecret(scope);
+    const secret = this.secret ?? this.options.secret ?? this.generatedSecret(scope);
+    this.secret = secret;
     // `{{resolve:secretsmanager:...}}`: CloudFormation puts the value in at deploy time.
     const value = secret.secretValue.unsafeUnwrap();
+    const customHeaders = { [this.headerName]: value };
     return {
       forwardConditions: [elbv2.ListenerCondition.httpHeader(this.headerName, [value])],
       vpcOrigins: [],
       secret,
-      originFor: () => new origins.LoadBalancerV2Origin(loadBalancer, {
-        ...ORIGIN_TLS,
-        customHeaders: { [this.headerName]: value },
-        originShieldRegion,
-      }),
+      originFor: () => new origins.LoadBalancerV2Origin(loadBalancer, { ...ORIGIN_TLS, customHeaders, originShieldRegion }),
+      originTo: domainName => new origins.HttpOrigin(domainName, { ...ORIGIN_TLS, customHeaders, originShieldRegion }),
     };
   }
 
