@@ -99,7 +99,7 @@ export function quotaUsage(input: UsageInput): QuotaUsage[] {
     const per = quotas.distributionsPerVpcOrigin;
     const count = perLoadBalancer.reduce((n, shards) => n + blocksFor(distributionIndexBound(edge, shards), per), 0);
     usages.push(usage('vpcOriginsPerAccount', `vpc origins (one per ${per} distributions of each cell's load balancer)`, count, quotas,
-      `VPC origins for the distributions of ${perLoadBalancer.length} cells, each cell's load balancer with its own,`));
+      `VPC origins for the distributions of ${perLoadBalancer.length} cell${perLoadBalancer.length === 1 ? '' : 's'}, each cell's load balancer with its own,`));
   }
   return usages;
 }

@@ -2,6 +2,7 @@ import * as fc from 'fast-check';
 import { SHARDED_DISTRIBUTIONS } from '../../src/edge/shape';
 import { planGateway } from '../../src/gateway/plan';
 import { resolveQuotas } from '../../src/quotas/quotas';
+import { cellOfPartition, edgePartitionOf } from '../../src/tenants/edge-partition';
 import { PlacementTenant, placeTenants, TenantPlacement } from '../../src/tenants/placement';
 
 const LIMITS = { domainsPerDistribution: 100, distributionsPerAccount: 500 };
@@ -90,15 +91,19 @@ describe('placeTenants', () => {
   });
 });
 
-// Random registries: tenants of 1-4 domains in one of three partitions (or the default one), some
-// pinned to one of the first few shards with room.
+// Random registries: tenants of 1-4 domains, each in the partition of a random cell (the default
+// one or two others) and web ACL, as the gateway keys them, some pinned to one of the first few
+// shards with room.
 const CAP = 5;
 const SMALL = { domainsPerDistribution: CAP, distributionsPerAccount: 1000 };
 let serial = 0;
 const tenantArb = fc.record({
   domains: fc.integer({ min: 1, max: 4 }),
   pin: fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }),
-  partition: fc.option(fc.constantFrom('waf-a', 'waf-b', 'geo-de'), { nil: undefined }),
+  partition: fc.record({
+    cell: fc.constantFrom(undefined, 'eu', 'apac'),
+    webAcl: fc.constantFrom(undefined, 'none'),
+  }).map(settings => edgePartitionOf(settings)),
 }).map(({ domains, pin, partition }): PlacementTenant => {
   const id = `t${serial++}`;
   return { id, domainNames: Array.from({ length: domains }, (_, i) => `d${i}.${id}.example.com`), shard: pin, partition };
@@ -129,9 +134,14 @@ function assertSound(tenants: PlacementTenant[]): Map<string, number> {
   expect(seen.size).toBe(tenants.reduce((n, t) => n + t.domainNames.length, 0));
   for (const used of load.values()) expect(used).toBeLessThanOrEqual(CAP);
   const partitionOf = new Map<number, string | undefined>();
+  const cellOf = new Map<number, string>();
   plan.placements.forEach((p, i) => {
     if (!partitionOf.has(p.shard)) partitionOf.set(p.shard, tenants[i].partition);
     expect(tenants[i].partition).toBe(partitionOf.get(p.shard));
+    // A shard serves one cell: its distribution's origin.
+    const cell = cellOfPartition(tenants[i].partition!);
+    if (!cellOf.has(p.shard)) cellOf.set(p.shard, cell);
+    expect(cell).toBe(cellOf.get(p.shard));
   });
   for (const t of tenants.filter(x => x.shard !== undefined)) {
     expect(plan.placements.find(p => p.tenantId === t.id)!.shard).toBe(t.shard);
@@ -142,7 +152,7 @@ function assertSound(tenants: PlacementTenant[]): Map<string, number> {
 describe('placement properties', () => {
   const registry = fc.array(tenantArb, { maxLength: 30 }).map(validRegistry);
 
-  test('every domain is placed exactly once, no shard over its cap, one partition per shard, pins honoured', () => {
+  test('every domain is placed exactly once, no shard over its cap, one partition (and so one cell) per shard, pins honoured', () => {
     fc.assert(fc.property(registry, tenants => {
       assertSound(tenants);
     }));
@@ -231,14 +241,33 @@ describe('placement by partition', () => {
     expect(plan.problems[0]).toContain('A tenant alone on its shard changes its settings in place');
   });
 
-  test('property: a pinned tenant alone on its shard may change its partition, and nobody moves', () => {
+  test('property: a pinned tenant whose cell changed on a shared shard is refused, and the message speaks of its cell', () => {
+    const registry = fc.array(tenantArb, { minLength: 2, maxLength: 20 }).map(validRegistry)
+      .map(tenants => {
+        const shards = shardOf(placeTenants(tenants, SMALL).placements);
+        return tenants.map(t => ({ ...t, shard: shards.get(t.id)! }));
+      });
+    fc.assert(fc.property(registry, fc.nat(), (tenants, pick) => {
+      const shared = tenants.filter((t, i) => tenants.slice(0, i).some(u => u.shard === t.shard));
+      fc.pre(shared.length > 0);
+      const changed = shared[pick % shared.length];
+      const cell = cellOfPartition(changed.partition!) === 'eu' ? 'apac' : 'eu';
+      const problems = placeTenants(tenants.map(t => (t === changed ? { ...t, partition: edgePartitionOf({ cell }) } : t)), SMALL).problems;
+      expect(problems).toEqual([expect.stringContaining(`tenant "${changed.id}": \`shard\` ${changed.shard} holds tenant`)]);
+      expect(problems[0]).toContain(`vs cell=${cell} ("${changed.id}")`);
+      expect(problems[0]).toContain('If a deployed tenant\'s cell changed, it must move to another distribution, one whose origin is its new cell');
+    }));
+  });
+
+  test('property: a pinned tenant alone on its shard may change its partition (its cell, too), and nobody moves', () => {
     const registry = fc.array(tenantArb, { minLength: 1, maxLength: 20 }).map(validRegistry)
       .map(tenants => {
         // Pin everyone where they are, as the CLI does.
         const shards = shardOf(placeTenants(tenants, SMALL).placements);
         return tenants.map(t => ({ ...t, shard: shards.get(t.id)! }));
       });
-    fc.assert(fc.property(registry, fc.nat(), fc.constantFrom('waf-a', 'waf-b', 'new'), (tenants, pick, partition) => {
+    const partitions = fc.constantFrom(edgePartitionOf({ cell: 'eu' }), edgePartitionOf({ cell: 'new', webAcl: 'none' }), edgePartitionOf({}));
+    fc.assert(fc.property(registry, fc.nat(), partitions, (tenants, pick, partition) => {
       const alone = tenants.filter(t => tenants.filter(u => u.shard === t.shard).length === 1);
       fc.pre(alone.length > 0);
       const changed = alone[pick % alone.length];
