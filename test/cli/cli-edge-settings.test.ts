@@ -87,7 +87,7 @@ describe('edge settings in the CLI', () => {
     ]);
     const { code, out } = run('plan');
     expect(code).toBe(0);
-    expect(out).toContain('Tenants of different edge settings (webAcl, geoRestriction) are on distributions of their own:');
+    expect(out).toContain('Tenants of different edge settings (cell, webAcl, geoRestriction) are on distributions of their own:');
     expect(out).toMatch(/edge settings +shards +tenants +domains/);
     expect(out).toMatch(/webAcl=default; geoRestriction=none +1 +2 +2/);
     expect(out).toMatch(/distributionsPerAccount +distributions \(2 partitions of edge settings\) +2/);
