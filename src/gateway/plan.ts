@@ -116,7 +116,12 @@ export function planGateway(input: PlanInput): GatewayPlan {
   const vpcOriginShards = edge.oneDistribution ? [placement.shards]
     : cells.filter(c => vpcOriginCells.has(c.cell) && c.shards.length > 0).map(c => c.shards);
   const usage = quotaUsage({
-    tenants, placement, edge, quotas, shared: input.shared, partitions: Math.max(1, partitions.length),
+    tenants,
+    placement,
+    edge,
+    quotas,
+    shared: input.shared,
+    partitions: Math.max(1, partitions.length),
     vpcOriginShards: (input.cells ?? []).length > 0 ? vpcOriginShards : undefined,
   });
   const certificates = input.certificateZone === undefined ? undefined

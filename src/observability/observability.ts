@@ -323,7 +323,10 @@ function originAlarms(scope: Construct, targets: Omit<CellWatchTargets, 'name'>,
 
   const fleetAtMaxCapacity = targets.fleet?.atMaxAlarm(scope, 'FleetAtMaxCapacityAlarm', t.fleetAtMaxCapacityFor ?? Duration.minutes(15));
   return {
-    loadBalancerError, unhealthyHosts, targetResponseTime, fleetAtMaxCapacity,
+    loadBalancerError,
+    unhealthyHosts,
+    targetResponseTime,
+    fleetAtMaxCapacity,
     all: [loadBalancerError, unhealthyHosts, targetResponseTime, ...(fleetAtMaxCapacity ? [fleetAtMaxCapacity] : [])],
   };
 }

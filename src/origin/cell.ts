@@ -1,6 +1,6 @@
+import type { Fleet } from './fleet';
 import { CellBinding } from './private/cell-binding';
 import { FleetCellBinding, HttpsOriginCellBinding } from './private/cell-variants';
-import type { Fleet } from './fleet';
 
 /** Options for `Cell.withFleet`. */
 export interface FleetCellOptions {

@@ -24,7 +24,7 @@ function write(list: TenantProps[], settings: object = { cells: ['eu', 'apac'] }
   fs.writeFileSync(path.join(dir, 'tenants.json'), formatRegistry({ schema: SCHEMA_URL, tenants: list, extra: { settings }, bare: false }));
 }
 
-function text(): string {
+function fileText(): string {
   return fs.readFileSync(path.join(dir, 'tenants.json'), 'utf8');
 }
 
@@ -36,14 +36,14 @@ describe('cells in the CLI', () => {
     const result = run('add', 'initech', 'initech.example.com', '--cell', 'eu');
     expect(result.out).toContain('Added tenant "initech" of cell "eu" (1 domain) to shard 1');
     expect(run('add', 'plain-2', 'plain-2.example.com')).toMatchObject({ code: 0 });
-    expect(parseRegistry(text(), 'tenants.json').tenants).toEqual([
+    expect(parseRegistry(fileText(), 'tenants.json').tenants).toEqual([
       { id: 'plain', domainNames: ['plain.example.com'], shard: 0 },
       { id: 'acme', domainNames: ['acme.example.com'], shard: 1, externalDns: true, cell: 'eu' },
       { id: 'globex', domainNames: ['globex.example.com'], shard: 2, cell: 'apac' },
       { id: 'initech', domainNames: ['initech.example.com'], shard: 1, cell: 'eu' },
       { id: 'plain-2', domainNames: ['plain-2.example.com'], shard: 0 },
     ]);
-    expect(text()).toMatch(/"externalDns": true,\n\s+"cell": "eu"\n/);
+    expect(fileText()).toMatch(/"externalDns": true,\n\s+"cell": "eu"\n/);
   });
 
   test('add and validate refuse a cell the file\'s settings.cells does not name, naming the tenant and the known cells', () => {
