@@ -126,6 +126,13 @@ project.addTask('example', {
   receiveArgs: true,
 });
 
+// The two-cell example: tenants on the gateway's own fleet, a cell of its own fleet, and a cell elsewhere.
+project.addTask('example:cells', {
+  description: 'Synthesize the two-cell example gateway from examples/cells-tenants.json and print its shards per cell',
+  exec: `${tsNode} examples/typescript/cells.ts`,
+  receiveArgs: true,
+});
+
 project.addTask('bench', {
   description: 'Synthesize 100, 1,000 and 10,000 tenants and compare with bare L1 resources',
   exec: `${tsNode} scripts/bench.ts`,

@@ -172,11 +172,13 @@ export function planReport(text: string, source: string, overrides: Quotas): { l
     lines.push('', ...table(['shard', 'domains', 'free', 'tenants'], rows));
   }
   if (plan.cells.length > 1) {
-    const rows = plan.cells.map(c => [c.cell, settings.edge.oneDistribution ? '-' : String(c.shards.length), String(c.tenants), String(c.domains)]);
-    lines.push('', settings.edge.oneDistribution
+    const one = settings.edge.oneDistribution;
+    const rows = plan.cells.map(c => [c.cell, one ? '-' : String(c.shards.length), String(c.tenants), String(c.domains),
+      one ? '-' : String(c.shards.length * cap - c.domains), one ? '-' : String(c.vpcOrigins)]);
+    lines.push('', one
       ? 'Cells (each distribution tenant sets its origin to its cell\'s):'
-      : 'Cells (each shard serves one cell, its distribution\'s origin):',
-    ...table(['cell', 'shards', 'tenants', 'domains'], rows));
+      : 'Cells (each shard serves one cell, its distribution\'s origin; room = free domains on its shards):',
+    ...table(['cell', 'shards', 'tenants', 'domains', 'room', 'vpc origins'], rows));
   }
   if (plan.partitions.length > 1) {
     const rows = plan.partitions.map(p => [p.partition, String(p.shards.length), String(p.tenants), String(p.domains)]);

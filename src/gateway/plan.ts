@@ -3,6 +3,7 @@
 import { CertificatePlan, planCertificates } from '../certificates/certificate-plan';
 import { groupDomains, MAX_RECORDS_PER_GROUP, recordGroupCount } from '../edge/record-groups';
 import { distributionOfShard, EdgeShape } from '../edge/shape';
+import { blocksFor } from '../quotas/blocks';
 import { QuotaUsage, quotaUsage, SharedResources, usageProblems } from '../quotas/quota-usage';
 import { quotaExceeded, ResolvedQuotas } from '../quotas/quotas';
 import { edgePartitionOf } from '../tenants/edge-partition';
@@ -37,6 +38,8 @@ export interface CellPlan {
   readonly shards: readonly number[];
   readonly tenants: number;
   readonly domains: number;
+  /** The VPC origins its load balancer takes (sharded distributions, VPC-origin access); 0 otherwise. */
+  readonly vpcOrigins: number;
 }
 
 /** One shard: a nested stack with its tenants, their records and their config. */
@@ -109,10 +112,10 @@ export function planGateway(input: PlanInput): GatewayPlan {
     };
   });
   const partitions = edge.oneDistribution ? [] : partitionsOf(shards);
-  const cells = cellsOf(tenants, shards, input.cells ?? []);
   // A VPC origin serves the distributions of one load balancer, so each cell reached by VPC
   // origins counts its own (one distribution in all with a multi-tenant distribution).
-  const vpcOriginCells = new Set([DEFAULT_CELL, ...(input.cells ?? []).filter(c => c.vpcOrigins).map(c => c.name)]);
+  const vpcOriginCells = new Set(input.shared.vpcOrigins ? [DEFAULT_CELL, ...(input.cells ?? []).filter(c => c.vpcOrigins).map(c => c.name)] : []);
+  const cells = cellsOf(tenants, shards, input.cells ?? [], cell => vpcOriginCells.has(cell) ? quotas.distributionsPerVpcOrigin : undefined);
   const vpcOriginShards = edge.oneDistribution ? [placement.shards]
     : cells.filter(c => vpcOriginCells.has(c.cell) && c.shards.length > 0).map(c => c.shards);
   const usage = quotaUsage({
@@ -170,13 +173,17 @@ function partitionsOf(shards: readonly ShardPlan[]): PartitionPlan[] {
 }
 
 /** Every cell's tenants and, with a distribution per shard, its shards. */
-function cellsOf(tenants: readonly TenantProps[], shards: readonly ShardPlan[], cells: readonly PlannedCell[]): CellPlan[] {
+function cellsOf(tenants: readonly TenantProps[], shards: readonly ShardPlan[], cells: readonly PlannedCell[],
+  perVpcOrigin: (cell: string) => number | undefined): CellPlan[] {
   const names = [DEFAULT_CELL, ...cells.map(c => c.name)];
   return names.map(cell => {
     const own = tenants.filter(t => (t.cell ?? DEFAULT_CELL) === cell);
+    const served = shards.filter(s => s.edgeSettings !== undefined && (s.edgeSettings.cell ?? DEFAULT_CELL) === cell).map(s => s.index);
+    const per = perVpcOrigin(cell);
     return {
       cell,
-      shards: shards.filter(s => s.edgeSettings !== undefined && (s.edgeSettings.cell ?? DEFAULT_CELL) === cell).map(s => s.index),
+      shards: served,
+      vpcOrigins: per === undefined || served.length === 0 ? 0 : blocksFor(Math.max(...served) + 1, per),
       tenants: own.length,
       domains: own.reduce((n, t) => n + t.domainNames.length, 0),
     };

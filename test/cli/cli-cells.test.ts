@@ -74,11 +74,11 @@ describe('cells in the CLI', () => {
     ]);
     const { code, out } = run('plan');
     expect(code).toBe(0);
-    expect(out).toContain('Cells (each shard serves one cell, its distribution\'s origin):');
-    expect(out).toMatch(/\ncell +shards +tenants +domains\n/);
-    expect(out).toMatch(/\ndefault +1 +1 +2\n/);
-    expect(out).toMatch(/\neu +2 +2 +2\n/);
-    expect(out).toMatch(/\napac +0 +0 +0\n/);
+    expect(out).toContain('Cells (each shard serves one cell, its distribution\'s origin; room = free domains on its shards):');
+    expect(out).toMatch(/\ncell +shards +tenants +domains +room +vpc origins\n/);
+    expect(out).toMatch(/\ndefault +1 +1 +2 +98 +1\n/);
+    expect(out).toMatch(/\neu +2 +2 +2 +198 +1\n/);
+    expect(out).toMatch(/\napac +0 +0 +0 +0 +0\n/);
     // default: distribution 0 (one VPC origin); eu: distributions 1 and 2 (one).
     expect(out).toMatch(/vpcOriginsPerAccount +vpc origins \(one per 50 distributions of each cell's load balancer\) +2 +25 +23/);
   });

@@ -12,9 +12,11 @@ from aws_cdk import aws_route53 as route53
 from aws_cdk.assertions import Match, Template
 
 from cdk_multi_tenant_gateway import (
+    Cell,
     EdgeMode,
     Fleet,
     MultiTenantGateway,
+    OriginAccess,
     TenantCertificate,
     TenantGeoRestriction,
     TenantProps,
@@ -31,8 +33,8 @@ EDGE_CERT = f"arn:aws:acm:us-east-1:{ACCOUNT}:certificate/11111111-2222-3333-444
 ORIGIN_CERT = f"arn:aws:acm:us-east-1:{ACCOUNT}:certificate/66666666-7777-8888-9999-000000000000"
 
 
-def make_gateway(tenants: Tenants, edge_cert_arn: str = EDGE_CERT, edge: EdgeMode = None, fleet: Fleet = None):
-    """A stack holding one gateway, wired the way a Python app would wire it."""
+def make_gateway(tenants: Tenants, edge_cert_arn: str = EDGE_CERT, edge: EdgeMode = None, fleet: Fleet = None, **props):
+    """A stack holding one gateway, wired the way a Python app would wire it; `props` are further gateway props."""
     stack = Stack(App(), "Gateway", env=Environment(account=ACCOUNT, region="us-east-1"))
     gateway = MultiTenantGateway(
         stack,
@@ -45,6 +47,7 @@ def make_gateway(tenants: Tenants, edge_cert_arn: str = EDGE_CERT, edge: EdgeMod
         load_balancer_certificates=[acm.Certificate.from_certificate_arn(stack, "OriginCertificate", ORIGIN_CERT)],
         edge=edge,
         fleet=fleet,
+        **props,
     )
     return stack, gateway
 
@@ -323,3 +326,50 @@ def test_bad_fargate_size_is_reported():
             numbered(1),
             fleet=Fleet.ecs_fargate(image=ecs.ContainerImage.from_registry("nginx"), cpu=1024, memory_limit_mib=512),
         )
+
+
+def two_cell_props():
+    """An ECS Fargate fleet, a "premium" cell with a Fargate fleet of its own and an "eu" cell elsewhere."""
+    image = ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:stable")
+    return dict(
+        fleet=Fleet.ecs_fargate(image=image),
+        origin_access=OriginAccess.secret_header(),
+        cells=[
+            Cell.with_fleet("premium", fleet=Fleet.ecs_fargate(image=image, min_tasks=4)),
+            Cell.from_https_origin("eu", domain_name="origin-eu.example.net"),
+        ],
+    )
+
+
+def test_ecs_fleet_with_two_cells_gives_each_cell_shards_whose_origin_is_its_own():
+    stack, gateway = make_gateway(
+        Tenants.from_list(
+            [
+                TenantProps(id="acme", domain_names=["acme.example.com"]),
+                TenantProps(id="globex", domain_names=["globex.example.com"], cell="premium"),
+                TenantProps(id="initech", domain_names=["initech.example.com"], cell="eu"),
+                TenantProps(id="umbrella", domain_names=["umbrella.example.com"], cell="premium"),
+            ]
+        ),
+        **two_cell_props(),
+    )
+    assert {p.tenant_id: p.shard for p in gateway.placements} == {"acme": 0, "globex": 1, "initech": 2, "umbrella": 1}
+    origins = []
+    for shard_stack in gateway.shard_stacks:
+        (distribution,) = Template.from_stack(shard_stack).find_resources("AWS::CloudFront::Distribution").values()
+        (origin,) = distribution["Properties"]["DistributionConfig"]["Origins"]
+        origins.append(origin["DomainName"])
+    assert origins[0]["Ref"].startswith("referencetoGatewayGatewayOriginLoadBalancer")
+    assert origins[1]["Ref"].startswith("referencetoGatewayGatewayCellspremiumOriginLoadBalancer")
+    assert origins[2] == "origin-eu.example.net"
+
+    template = Template.from_stack(stack)
+    template.resource_count_is("AWS::ElasticLoadBalancingV2::LoadBalancer", 2)
+    template.resource_count_is("AWS::ECS::Service", 2)
+    template.has_resource_properties("AWS::ECS::Service", {"DesiredCount": 4})
+    template.resource_count_is("AWS::SecretsManager::Secret", 1)
+
+
+def test_a_tenant_of_an_unknown_cell_is_named_with_the_known_cells():
+    with pytest.raises(Exception, match=r'tenant "acme": `cell` "us" is not one of the gateway\'s cells \("default", "premium", "eu"\)'):
+        make_gateway(Tenants.from_list([TenantProps(id="acme", domain_names=["acme.example.com"], cell="us")]), **two_cell_props())
