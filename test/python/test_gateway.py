@@ -359,8 +359,8 @@ def test_ecs_fleet_with_two_cells_gives_each_cell_shards_whose_origin_is_its_own
         (distribution,) = Template.from_stack(shard_stack).find_resources("AWS::CloudFront::Distribution").values()
         (origin,) = distribution["Properties"]["DistributionConfig"]["Origins"]
         origins.append(origin["DomainName"])
-    assert origins[0]["Ref"].startswith("referencetoGatewayGatewayOriginLoadBalancer")
-    assert origins[1]["Ref"].startswith("referencetoGatewayGatewayCellspremiumOriginLoadBalancer")
+    assert origins[0]["Ref"].startswith("referencetoGatewayOriginLoadBalancer")
+    assert origins[1]["Ref"].startswith("referencetoGatewayCellspremiumOriginLoadBalancer")
     assert origins[2] == "origin-eu.example.net"
 
     template = Template.from_stack(stack)
