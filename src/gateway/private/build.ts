@@ -158,7 +158,7 @@ function buildShards(gateway: Construct, config: GatewayConfig, plan: GatewayPla
     blocks.set(b, block);
     const shard = new TenantShard(block, `Shard${shardPlan.index}`, { plan: shardPlan, edge, tenantConfigPath: config.tenantConfigPath });
     const before = byIndex.get(shardPlan.index - config.shardWaveSize);
-    if (before && blockOf(before.index, SHARDS_PER_BLOCK) === b) shard.addDependency(before);
+    if (before && blockOf(before.index, SHARDS_PER_BLOCK) === b) shard.node.addDependency(before);
     byIndex.set(shardPlan.index, shard);
   }
   return [...byIndex.values()];
