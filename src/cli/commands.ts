@@ -1,7 +1,7 @@
 // The CLI's commands as pure functions over the file's text, so tests need no process or disk.
 // They throw `Error` for a broken rule or an invalid file (exit code 1); main.ts does the I/O.
 import { emptyRegistry, formatRegistry, parseRegistry, RegistryFile } from './registry-file';
-import { EdgeShape, MULTI_TENANT_DISTRIBUTION, SHARDED_DISTRIBUTIONS } from '../edge/shape';
+import { EdgeShape, edgeShapeNamed, SHARDED_DISTRIBUTIONS } from '../edge/shape';
 import { GatewayPlan, placeGatewayTenants, planGateway } from '../gateway/plan';
 import { Quotas, quotaExceeded, ResolvedQuotas, resolveQuotas } from '../quotas/quotas';
 import { TenantGeoRestriction } from '../tenants/geo-restriction';
@@ -45,10 +45,9 @@ export interface PlanSettings {
 
 /** The file's edge mode and quotas, with the command line's quotas over them. */
 export function planSettings(file: RegistryFile, overrides: Quotas): PlanSettings {
-  const shapes: Record<string, EdgeShape> = { shardedDistributions: SHARDED_DISTRIBUTIONS, multiTenantDistribution: MULTI_TENANT_DISTRIBUTION };
   return {
     quotas: resolveQuotas({ ...file.settings?.quotas, ...overrides }).quotas,
-    edge: shapes[file.settings?.edge ?? 'shardedDistributions'],
+    edge: edgeShapeNamed(file.settings?.edge ?? SHARDED_DISTRIBUTIONS.name)!,
   };
 }
 
