@@ -15,6 +15,7 @@ export interface AddRequest {
   readonly config?: { [key: string]: string };
   readonly webAcl?: string;
   readonly geoRestriction?: TenantGeoRestriction;
+  readonly certificateValidation?: string;
 }
 
 /** The outcome of an edit: the file's new text and what to tell the user. */
@@ -77,6 +78,7 @@ export function addTenant(text: string | undefined, source: string, request: Add
     externalDns: request.externalDns ? true : undefined,
     webAcl: request.webAcl,
     geoRestriction: request.geoRestriction,
+    certificateValidation: request.certificateValidation,
     config: request.config,
   };
   // The existing tenants are valid, so every problem found here is the new tenant's.

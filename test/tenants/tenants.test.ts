@@ -126,8 +126,16 @@ describe('tenants.schema.json', () => {
   const tenant = schema.definitions.tenant;
 
   test('describes exactly the fields the tenant rules accept', () => {
-    const everyField = { id: 'a', domainNames: ['a.example.com'], shard: 0, externalDns: true, config: {}, certificateValidation: 'self-hosted',
-      webAcl: 'none', geoRestriction: { allow: ['DE'] } };
+    const everyField = {
+      id: 'a',
+      domainNames: ['a.example.com'],
+      shard: 0,
+      externalDns: true,
+      config: {},
+      certificateValidation: 'self-hosted',
+      webAcl: 'none',
+      geoRestriction: { allow: ['DE'] },
+    };
     expect(Object.keys(tenant.properties).sort()).toEqual(Object.keys(everyField).sort());
     expect(tenantProblems([everyField])).toEqual([]);
   });
