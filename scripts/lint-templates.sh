@@ -3,7 +3,7 @@
 # failed check beyond checkov-skips.yaml. Four gateways cover both origin and both edge modes: the
 # TypeScript example (VPC origins) and the fixtures (secret header with WAF and CloudFront logging;
 # multi-tenant distribution with DNS-validated certificates; DNS-validated certificates requested
-# from eu-west-1).
+# from eu-west-1, with the app on ECS Fargate).
 # Ignored cfn-lint rules live in .cfnlintrc.yaml; both files give a reason for every entry.
 #
 #   bash scripts/lint-templates.sh                      # synthesize the example and fixtures, lint them

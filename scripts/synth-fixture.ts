@@ -1,13 +1,14 @@
 // Gateways for the template linters, beside the example (sharded, VPC origins): 150 tenants in
 // secret-header mode with WAF and CloudFront logging, 150 tenants on a multi-tenant distribution
 // with DNS-validated certificates and alarms in us-east-1, and 20 tenants with DNS-validated
-// certificates in eu-west-1.
+// certificates in eu-west-1, served by ECS Fargate.
 // `ts-node --project tsconfig.dev.json scripts/synth-fixture.ts <outdir>`.
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { EdgeMode, GatewayCertificates, MultiTenantGateway, OriginAccess, TenantProps, Tenants } from '../src';
+import { EdgeMode, Fleet, GatewayCertificates, MultiTenantGateway, OriginAccess, TenantProps, Tenants } from '../src';
 
 const outdir = process.argv[2];
 if (!outdir) {
@@ -45,13 +46,14 @@ new MultiTenantGateway(saas, 'Gateway', {
   webAclId: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/gateway/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111',
 });
 
-// DNS-validated certificates from a stack outside us-east-1: the edge certificate is requested
-// there by a function, which the linters must see too.
+// DNS-validated certificates from a stack outside us-east-1 (the edge certificate is requested
+// there by a function, which the linters must see too), and the app on ECS Fargate.
 const regional = new Stack(app, 'LintFixtureRegionalCertificates', { env: { account: '123456789012', region: 'eu-west-1' } });
 new MultiTenantGateway(regional, 'Gateway', {
   tenants: Tenants.fromList(tenants.slice(0, 20)),
   hostedZone: route53.HostedZone.fromHostedZoneAttributes(regional, 'Zone', { hostedZoneId: 'Z0123456789EXAMPLE', zoneName: 'example.com' }),
   certificates: GatewayCertificates.dnsValidated(),
+  fleet: Fleet.ecsFargate({ image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:stable') }),
   webAclId: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/gateway/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111',
   loadBalancerDeletionProtection: true,
 });

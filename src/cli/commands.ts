@@ -1,7 +1,7 @@
 // The CLI's commands as pure functions over the file's text, so tests need no process or disk.
 // They throw `Error` for a broken rule or an invalid file (exit code 1); main.ts does the I/O.
 import { emptyRegistry, formatRegistry, parseRegistry, RegistryFile } from './registry-file';
-import { EdgeShape, MULTI_TENANT_DISTRIBUTION, SHARDED_DISTRIBUTIONS } from '../edge/shape';
+import { EdgeShape, edgeShapeNamed, SHARDED_DISTRIBUTIONS } from '../edge/shape';
 import { GatewayPlan, placeGatewayTenants, planGateway } from '../gateway/plan';
 import { Quotas, quotaExceeded, ResolvedQuotas, resolveQuotas } from '../quotas/quotas';
 import { TenantGeoRestriction } from '../tenants/geo-restriction';
@@ -15,6 +15,7 @@ export interface AddRequest {
   readonly config?: { [key: string]: string };
   readonly webAcl?: string;
   readonly geoRestriction?: TenantGeoRestriction;
+  readonly certificateValidation?: string;
   /** The tenant's cell; "default" when undefined. */
   readonly cell?: string;
 }
@@ -51,10 +52,9 @@ export interface PlanSettings {
 
 /** The file's edge mode and quotas, with the command line's quotas over them. */
 export function planSettings(file: RegistryFile, overrides: Quotas): PlanSettings {
-  const shapes: Record<string, EdgeShape> = { shardedDistributions: SHARDED_DISTRIBUTIONS, multiTenantDistribution: MULTI_TENANT_DISTRIBUTION };
   return {
     quotas: resolveQuotas({ ...file.settings?.quotas, ...overrides }).quotas,
-    edge: shapes[file.settings?.edge ?? 'shardedDistributions'],
+    edge: edgeShapeNamed(file.settings?.edge ?? SHARDED_DISTRIBUTIONS.name)!,
     cells: file.settings?.cells ?? [],
   };
 }
@@ -85,6 +85,7 @@ export function addTenant(text: string | undefined, source: string, request: Add
     externalDns: request.externalDns ? true : undefined,
     webAcl: request.webAcl,
     geoRestriction: request.geoRestriction,
+    certificateValidation: request.certificateValidation,
     cell: request.cell,
     config: request.config,
   };

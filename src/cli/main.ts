@@ -36,6 +36,11 @@ const FLAGS: { [name: string]: { kind: FlagKind; help: string } } = {
   'gateway': { kind: 'value', help: '--gateway <id>          the gateway (its construct id) whose outputs to read, when a stack has several' },
   'json': { kind: 'boolean', help: '--json                  print JSON instead of text' },
   'web-acl': { kind: 'value', help: '--web-acl <arn|none>    the tenant\'s WAF web ACL (CloudFront scope), or none to turn the gateway\'s off' },
+  'certificate-validation': {
+    kind: 'value',
+    help: '--certificate-validation <cloudfront|self-hosted>  where CloudFront finds the token of the\n' +
+    '                          tenant\'s managed certificate: self-hosted while its domains still point at the partner\'s server',
+  },
   'geo-allow': { kind: 'list', help: '--geo-allow <CC,...>    serve only viewers in these countries (ISO 3166-1 alpha-2 codes)' },
   'cell': { kind: 'value', help: '--cell <name>           the cell that serves the tenant (one of the file\'s settings.cells; default: "default")' },
   'geo-deny': { kind: 'list', help: '--geo-deny <CC,...>     refuse viewers in these countries' },
@@ -66,12 +71,13 @@ interface Context {
 
 const COMMANDS: { [name: string]: Command } = {
   add: {
-    usage: 'add <id> <domain...> [--external-dns] [--config <key>=<value> ...] [--web-acl <arn|none>] [--geo-allow|--geo-deny <CC,...>] [--cell <name>]',
+    usage: 'add <id> <domain...> [--external-dns] [--config <key>=<value> ...] [--web-acl <arn|none>] [--geo-allow|--geo-deny <CC,...>]\n' +
+      '    [--certificate-validation cloudfront|self-hosted] [--cell <name>]',
     summary: 'append a tenant, pinned to the first distribution with room for all its domains',
     details: 'Nobody else moves. Refuses a duplicate or invalid id or domain, and a tenant no distribution\n' +
       'has room for within `distributionsPerAccount`. Creates the file when it does not exist.\n' +
       'With sharded distributions, a tenant with its own edge settings or cell goes to a distribution of those settings.',
-    flags: ['file', 'quota', 'external-dns', 'config', 'web-acl', 'geo-allow', 'geo-deny', 'cell', 'help'],
+    flags: ['file', 'quota', 'external-dns', 'config', 'web-acl', 'geo-allow', 'geo-deny', 'certificate-validation', 'cell', 'help'],
     checkArgs: args => {
       if (args.length < 2) throw new UsageError('`add` needs a tenant id and at least one domain name');
     },
@@ -82,6 +88,7 @@ const COMMANDS: { [name: string]: Command } = {
       config: context.config,
       webAcl: context.lists.get('web-acl')?.at(-1),
       geoRestriction: parseGeoRestriction(context.lists),
+      certificateValidation: context.lists.get('certificate-validation')?.at(-1),
       cell: context.lists.get('cell')?.at(-1),
     }, context.quotas)),
   },

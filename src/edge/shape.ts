@@ -33,6 +33,14 @@ export const MULTI_TENANT_DISTRIBUTION: EdgeShape = Object.freeze({
   distributionTenants: true,
 });
 
+/** Every edge mode's shape: what a tenants file's `settings.edge` can name. */
+export const EDGE_SHAPES: readonly EdgeShape[] = Object.freeze([SHARDED_DISTRIBUTIONS, MULTI_TENANT_DISTRIBUTION]);
+
+/** The shape a tenants file names, or undefined for a name that is none. */
+export function edgeShapeNamed(name: string): EdgeShape | undefined {
+  return EDGE_SHAPES.find(shape => shape.name === name);
+}
+
 /** The index of the distribution that serves a shard. */
 export function distributionOfShard(shape: EdgeShape, shard: number): number {
   return shape.oneDistribution ? 0 : shard;

@@ -15,6 +15,7 @@ import { cachePoliciesPerBlock, extraCacheBehaviors, ResolvedCacheOptions, resol
 import { EdgeMode } from '../edge/edge-mode';
 import { knownZoneName } from '../edge/private/dns';
 import { EdgeBinding } from '../edge/private/edge-binding';
+import { MULTI_TENANT_DISTRIBUTION, SHARDED_DISTRIBUTIONS } from '../edge/shape';
 import { ObservabilityOptions } from '../observability/observability';
 import { Fleet } from '../origin/fleet';
 import { OriginAccess } from '../origin/origin-access';
@@ -150,15 +151,15 @@ export function resolveGateway(gateway: Construct, props: MultiTenantGatewayProp
 
 /** The edge modes a tenants file's `settings.edge` names, with their default options. */
 const FILE_EDGE_MODES: Record<string, () => EdgeMode> = {
-  shardedDistributions: () => EdgeMode.shardedDistributions(),
-  multiTenantDistribution: () => EdgeMode.multiTenantDistribution(),
+  [SHARDED_DISTRIBUTIONS.name]: () => EdgeMode.shardedDistributions(),
+  [MULTI_TENANT_DISTRIBUTION.name]: () => EdgeMode.multiTenantDistribution(),
 };
 
 /** The tenants file and the props must describe the same gateway, as the CLI plans from the file. */
 function settingsConflicts(props: MultiTenantGatewayProps, edge: EdgeBinding, cells: readonly CellBinding[]): string[] {
   const { settings, source } = props.tenants;
   const problems: string[] = [];
-  if (settings.edge !== undefined && FILE_EDGE_MODES[settings.edge]()._bind().shape !== edge.shape) {
+  if (settings.edge !== undefined && settings.edge !== edge.shape.name) {
     problems.push(`${source} says \`settings.edge\` "${settings.edge}", but \`edge\` is ${edge.shape.description}; ` +
       'make them the same (the CLI plans from the file)');
   }

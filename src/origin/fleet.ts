@@ -190,7 +190,9 @@ export interface EcsFargateFleetOptions extends FleetOptions {
   readonly containerInsights?: boolean;
 
   /**
-   * How long to keep the container's logs (stdout and stderr, in a CloudWatch Logs log group).
+   * How long to keep the container's logs (stdout and stderr, in a CloudWatch Logs log group
+   * encrypted with CloudWatch Logs' own key; for a customer managed key, bring your service with
+   * `Fleet.ecsService`).
    * @default RetentionDays.ONE_MONTH
    */
   readonly logRetention?: logs.RetentionDays;

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import { edgeSettingsProblems } from './edge-settings';
 import { TenantGeoRestriction } from './geo-restriction';
 import { parseJsonText } from './json-text';
+import { EDGE_SHAPES, edgeShapeNamed } from '../edge/shape';
 import { show, throwIfProblems } from '../private/problems';
 import { Quotas, QUOTA_SPECS } from '../quotas/quotas';
 
@@ -281,9 +282,6 @@ export interface TenantsFileSettings {
   readonly cells?: string[];
 }
 
-/** The edge modes a tenants file can name. */
-export const EDGE_MODE_NAMES = ['shardedDistributions', 'multiTenantDistribution'];
-
 /** Every problem with a tenants file's `settings`. */
 export function settingsProblems(settings: unknown): string[] {
   if (settings === undefined) return [];
@@ -293,8 +291,8 @@ export function settingsProblems(settings: unknown): string[] {
   const problems: string[] = [];
   for (const [key, value] of Object.entries(settings)) {
     if (key === 'edge') {
-      if (typeof value !== 'string' || !EDGE_MODE_NAMES.includes(value)) {
-        problems.push(`\`settings.edge\` ${show(value)} must be one of ${EDGE_MODE_NAMES.map(n => `"${n}"`).join(', ')}`);
+      if (typeof value !== 'string' || edgeShapeNamed(value) === undefined) {
+        problems.push(`\`settings.edge\` ${show(value)} must be one of ${EDGE_SHAPES.map(shape => `"${shape.name}"`).join(', ')}`);
       }
     } else if (key === 'quotas') {
       if (value === null || typeof value !== 'object' || Array.isArray(value)) {

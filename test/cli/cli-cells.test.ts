@@ -1,31 +1,16 @@
 import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { main } from '../../src/cli/main';
+import { cliFolder } from './cli-harness';
 import { formatRegistry, parseRegistry, SCHEMA_URL } from '../../src/cli/registry-file';
 import { TenantProps } from '../../src/tenants/tenants';
 
-let dir: string;
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenants-cells-'));
-});
-afterEach(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-function run(...argv: string[]): { code: number; out: string; err: string } {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = main(argv, { cwd: dir, out: text => out.push(text), err: text => err.push(text) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const { file, run } = cliFolder('tenants-cells-');
 
 function write(list: TenantProps[], settings: object = { cells: ['eu', 'apac'] }): void {
-  fs.writeFileSync(path.join(dir, 'tenants.json'), formatRegistry({ schema: SCHEMA_URL, tenants: list, extra: { settings }, bare: false }));
+  fs.writeFileSync(file('tenants.json'), formatRegistry({ schema: SCHEMA_URL, tenants: list, extra: { settings }, bare: false }));
 }
 
 function fileText(): string {
-  return fs.readFileSync(path.join(dir, 'tenants.json'), 'utf8');
+  return fs.readFileSync(file('tenants.json'), 'utf8');
 }
 
 describe('cells in the CLI', () => {

@@ -1,35 +1,21 @@
 import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { main } from '../../src/cli/main';
+import { cliFolder } from './cli-harness';
 import { TenantProps } from '../../src/tenants/tenants';
 
 // The `dns` command on tenants files and `cdk deploy --outputs-file` documents written here.
 
-let dir: string;
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenants-cli-dns-'));
-});
-afterEach(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-function run(...argv: string[]): { code: number; out: string; err: string } {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = main(argv, { cwd: dir, out: text => out.push(text), err: text => err.push(text) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const folder = cliFolder('tenants-cli-dns-');
+const run = folder.run;
 
 function writeTenants(tenants: TenantProps[], edge?: string, name = 'tenants.json'): void {
-  fs.writeFileSync(path.join(dir, name), JSON.stringify({ tenants, ...(edge ? { settings: { edge } } : {}) }));
+  fs.writeFileSync(folder.file(name), JSON.stringify({ tenants, ...(edge ? { settings: { edge } } : {}) }));
 }
 
 /** An outputs file as `cdk deploy --outputs-file` writes it: stack → output id → value. */
 function writeOutputs(outputs: { [stack: string]: { [id: string]: unknown } }, name = 'cdk-outputs.json'): void {
   const text = Object.fromEntries(Object.entries(outputs).map(([stack, values]) => [stack,
     Object.fromEntries(Object.entries(values).map(([id, v]) => [id, typeof v === 'string' ? v : JSON.stringify(v)]))]));
-  fs.writeFileSync(path.join(dir, name), JSON.stringify(text, null, 2));
+  fs.writeFileSync(folder.file(name), JSON.stringify(text, null, 2));
 }
 
 // With two domains per shard, "partner" (third of three single-domain tenants) lands on shard 1.
@@ -203,7 +189,20 @@ describe('certificateValidation in the tenants file', () => {
     writeTenants([{ id: 'partner', domainNames: ['www.partner.test'], certificateValidation: 'self-hosted' }, { id: 'b', domainNames: ['b.example.com'] }],
       'multiTenantDistribution');
     expect(run('remove', 'b').code).toBe(0);
-    const file = JSON.parse(fs.readFileSync(path.join(dir, 'tenants.json'), 'utf8'));
+    const file = JSON.parse(fs.readFileSync(folder.file('tenants.json'), 'utf8'));
     expect(file.tenants).toEqual([{ id: 'partner', domainNames: ['www.partner.test'], certificateValidation: 'self-hosted' }]);
+  });
+
+  test('add --certificate-validation writes it, and refuses it with sharded distributions', () => {
+    writeTenants([{ id: 'a', domainNames: ['a.example.com'], shard: 0 }], 'multiTenantDistribution');
+    expect(run('add', 'partner', 'www.partner.test', '--external-dns', '--certificate-validation', 'self-hosted')).toMatchObject({ code: 0, err: '' });
+    const file = JSON.parse(fs.readFileSync(folder.file('tenants.json'), 'utf8'));
+    expect(file.tenants[1]).toEqual({ id: 'partner', domainNames: ['www.partner.test'], shard: 0, externalDns: true, certificateValidation: 'self-hosted' });
+
+    writeTenants([{ id: 'a', domainNames: ['a.example.com'], shard: 0 }]);
+    const refused = run('add', 'partner', 'www.partner.test', '--external-dns', '--certificate-validation', 'self-hosted');
+    expect(refused.code).not.toBe(0);
+    expect(refused.err).toContain('tenant "partner": `certificateValidation` "self-hosted" applies only to a multi-tenant distribution');
+    expect(JSON.parse(fs.readFileSync(folder.file('tenants.json'), 'utf8')).tenants).toHaveLength(1);
   });
 });

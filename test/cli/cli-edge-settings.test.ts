@@ -1,34 +1,20 @@
 import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { main } from '../../src/cli/main';
+import { cliFolder } from './cli-harness';
 import { formatRegistry, parseRegistry, SCHEMA_URL } from '../../src/cli/registry-file';
 import { TenantProps } from '../../src/tenants/tenants';
 
 const ACL = 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/acme/a1b2c3d4-5678-90ab-cdef-000000000000';
 
-let dir: string;
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenants-edge-'));
-});
-afterEach(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-function run(...argv: string[]): { code: number; out: string; err: string } {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = main(argv, { cwd: dir, out: text => out.push(text), err: text => err.push(text) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const folder = cliFolder('tenants-edge-');
+const run = folder.run;
 
 function write(list: TenantProps[], settings?: object): void {
   const extra = settings ? { settings } : {};
-  fs.writeFileSync(path.join(dir, 'tenants.json'), formatRegistry({ schema: SCHEMA_URL, tenants: list, extra, bare: false }));
+  fs.writeFileSync(folder.file('tenants.json'), formatRegistry({ schema: SCHEMA_URL, tenants: list, extra, bare: false }));
 }
 
 function tenants(): TenantProps[] {
-  return parseRegistry(fs.readFileSync(path.join(dir, 'tenants.json'), 'utf8'), 'tenants.json').tenants;
+  return parseRegistry(fs.readFileSync(folder.file('tenants.json'), 'utf8'), 'tenants.json').tenants;
 }
 
 describe('edge settings in the CLI', () => {

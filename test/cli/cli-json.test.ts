@@ -1,24 +1,10 @@
 import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { main } from '../../src/cli/main';
+import { cliFolder } from './cli-harness';
 
 // What the CLI says about a tenants file that is not plain JSON, and that it edits none of them.
 
-let dir: string;
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenants-cli-json-'));
-});
-afterEach(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-function run(...argv: string[]): { code: number; out: string; err: string } {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = main(argv, { cwd: dir, out: text => out.push(text), err: text => err.push(text) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const folder = cliFolder('tenants-cli-json-');
+const run = folder.run;
 
 // A merge that kept both sides' `tenants` keys: JSON.parse would keep only globex.
 const MERGED = [
@@ -40,11 +26,11 @@ test.each([
   ['a file cut short', '{\n  "tenants": [\n    { "id": "a",', /^tenants\.json:3:17: malformed JSON: expected a property name in double quotes, found the end of the text$/],
   ['an empty file', '', /^tenants\.json:1:1: malformed JSON: the text is empty$/],
 ])('%s: validate, add and remove all refuse it with the line and column, and leave it alone', (_, text, message) => {
-  fs.writeFileSync(path.join(dir, 'tenants.json'), text);
+  fs.writeFileSync(folder.file('tenants.json'), text);
   for (const argv of [['validate'], ['plan'], ['add', 'initech', 'initech.example.com'], ['remove', 'acme']]) {
     const result = run(...argv);
     expect({ argv, code: result.code, err: result.err }).toEqual({ argv, code: 1, err: expect.stringMatching(message) });
   }
-  expect(fs.readFileSync(path.join(dir, 'tenants.json'), 'utf8')).toBe(text);
-  expect(fs.readdirSync(dir)).toEqual(['tenants.json']);
+  expect(fs.readFileSync(folder.file('tenants.json'), 'utf8')).toBe(text);
+  expect(fs.readdirSync(folder.dir())).toEqual(['tenants.json']);
 });

@@ -1,38 +1,24 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { main } from '../../src/cli/main';
+import { cliFolder } from './cli-harness';
 import { formatRegistry, parseRegistry, SCHEMA_URL } from '../../src/cli/registry-file';
 import { TenantProps } from '../../src/tenants/tenants';
 
 const EXAMPLE = path.join(__dirname, '..', '..', 'examples', 'tenants.json');
 const SMALL = ['--quota', 'domainsPerDistribution=2'];
 
-let dir: string;
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenants-cli-'));
-});
-afterEach(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-/** Runs the CLI in the temporary directory, capturing what it prints. */
-function run(...argv: string[]): { code: number; out: string; err: string } {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = main(argv, { cwd: dir, out: text => out.push(text), err: text => err.push(text) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const folder = cliFolder('tenants-cli-');
+const run = folder.run;
 
 function write(tenants: TenantProps[], name = 'tenants.json'): string {
   const text = formatRegistry({ schema: SCHEMA_URL, tenants, extra: {}, bare: false });
-  fs.writeFileSync(path.join(dir, name), text);
+  fs.writeFileSync(folder.file(name), text);
   return text;
 }
 
 function read(name = 'tenants.json'): string {
-  return fs.readFileSync(path.join(dir, name), 'utf8');
+  return fs.readFileSync(folder.file(name), 'utf8');
 }
 
 function shards(name = 'tenants.json'): { [id: string]: number | undefined } {
@@ -46,7 +32,7 @@ function tenant(id: string, count = 1, shard?: number): TenantProps {
 
 describe('add', () => {
   test('appends the tenant pinned, and the diff is only its lines plus the comma before it', () => {
-    fs.copyFileSync(EXAMPLE, path.join(dir, 'tenants.json'));
+    fs.copyFileSync(EXAMPLE, folder.file('tenants.json'));
     const before = read().split('\n');
 
     const result = run('add', 'newco', 'newco.example.com', 'www.newco.example.com');
@@ -166,7 +152,7 @@ describe('add', () => {
   });
 
   test('rewrites a hand-formatted file in the canonical layout and says so', () => {
-    fs.writeFileSync(path.join(dir, 'tenants.json'),
+    fs.writeFileSync(folder.file('tenants.json'),
       '{"tenants":[{"domainNames":["a.example.com"],"id":"a"}],"$schema":"x.json","owner":"platform"}');
     const result = run('add', 'b', 'b.example.com');
     expect(result.code).toBe(0);
@@ -178,7 +164,7 @@ describe('add', () => {
   });
 
   test('keeps a bare list of tenants a bare list', () => {
-    fs.writeFileSync(path.join(dir, 'tenants.json'), '[]\n');
+    fs.writeFileSync(folder.file('tenants.json'), '[]\n');
     expect(run('add', 'a', 'a.example.com').code).toBe(0);
     expect(JSON.parse(read())).toEqual([{ id: 'a', domainNames: ['a.example.com'], shard: 0 }]);
   });
@@ -211,19 +197,19 @@ describe('remove', () => {
 
 describe('validate', () => {
   test('accepts the example file', () => {
-    fs.copyFileSync(EXAMPLE, path.join(dir, 'tenants.json'));
+    fs.copyFileSync(EXAMPLE, folder.file('tenants.json'));
     expect(run('validate')).toMatchObject({ code: 0, out: 'tenants.json is valid: 130 tenants, 131 domains on 2 shards.' });
   });
 
   test('names the file, line and column of malformed JSON', () => {
-    fs.writeFileSync(path.join(dir, 'broken.json'), '{\n  "tenants": [\n    { "id": "a" "domainNames": [] }\n  ]\n}\n');
+    fs.writeFileSync(folder.file('broken.json'), '{\n  "tenants": [\n    { "id": "a" "domainNames": [] }\n  ]\n}\n');
     const result = run('validate', '--file', 'broken.json');
     expect(result.code).toBe(1);
     expect(result.err).toMatch(/^broken\.json:3:17: malformed JSON: /);
   });
 
   test('lists every tenant problem at once', () => {
-    fs.writeFileSync(path.join(dir, 'tenants.json'), JSON.stringify({
+    fs.writeFileSync(folder.file('tenants.json'), JSON.stringify({
       tenants: [tenant('a', 1, 0), { id: 'B', domainNames: ['a.example.com'] }, { id: 'c', domainNames: [], color: 'red' }],
     }));
     const result = run('validate');
@@ -343,10 +329,10 @@ describe('entry point', () => {
   const root = path.join(__dirname, '..', '..');
 
   test('runs as a program and exits with the code main returns', () => {
-    fs.writeFileSync(path.join(dir, 'tenants.json'), '{ "tenants": [ { "id": "a" "x": 1 } ] }\n');
+    fs.writeFileSync(folder.file('tenants.json'), '{ "tenants": [ { "id": "a" "x": 1 } ] }\n');
     const result = spawnSync(process.execPath,
       ['-r', require.resolve('ts-node/register/transpile-only'), path.join(root, 'src', 'cli', 'main.ts'), 'validate'],
-      { cwd: dir, encoding: 'utf8', env: { ...process.env, TS_NODE_PROJECT: path.join(root, 'tsconfig.dev.json') } });
+      { cwd: folder.dir(), encoding: 'utf8', env: { ...process.env, TS_NODE_PROJECT: path.join(root, 'tsconfig.dev.json') } });
     expect(result.stderr).toMatch(/^tenants\.json:1:28: malformed JSON: /);
     expect(result.status).toBe(1);
   });

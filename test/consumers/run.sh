@@ -2,9 +2,8 @@
 # Consumer tests: the built packages in dist/, used as a user of each language uses them, and
 # synthesized by the real aws-cdk CLI (`cdk synth`, the app command in each app's cdk.json) with no
 # AWS credentials at all. Every app builds the same 150-tenant gateway in a stack with a concrete
-# env, passing `availabilityZones`; the region's zones, which aws-cdk-lib still looks up for such a
-# stack (see the typescript case), come from the app's cdk.context.json, as a user commits it after
-# one lookup. test/consumers/check-assembly.ts then checks what the CLI wrote (2 distributions, 300
+# env, passing `availabilityZones`, so nothing is looked up and no app has a cdk.context.json (see
+# the typescript case for what happens without them). test/consumers/check-assembly.ts then checks what the CLI wrote (2 distributions, 300
 # DNS records, no missing context, the recommended feature flags of cdk.json in effect).
 #
 #   bash test/consumers/run.sh typescript   # + cdk-nag, synth with no zones in context, cfn-lint and checkov
@@ -76,7 +75,7 @@ typescript)
   APP=.cache/consumers/typescript
   rm -rf "$APP"
   mkdir -p "$APP/node_modules/cdk-multi-tenant-gateway"
-  cp "$app_source"/{app.ts,cdk.json,cdk.context.json,tsconfig.json} "$APP/"
+  cp "$app_source"/{app.ts,cdk.json,tsconfig.json} "$APP/"
   tar -xzf "$tarball" -C "$APP/node_modules/cdk-multi-tenant-gateway" --strip-components=1
   echo "   aws-cdk-lib $(node -p "require('aws-cdk-lib/package.json').version"), aws-cdk CLI $(cdk --version)"
 
@@ -84,8 +83,8 @@ typescript)
   synth
   check --nag
 
-  # The same app where nothing tells aws-cdk-lib the zones: no cdk.context.json (run from a
-  # directory holding only a copy of cdk.json; ts-node without a second type-check). Without
+  # The same app run from a directory holding only a copy of cdk.json (ts-node without a second
+  # type-check): with `availabilityZones` it needs no lookup; without
   # `availabilityZones` the VPC needs the zones of the account's region, which the CLI can only
   # look up with credentials.
   step "cdk synth with no zones in context"
@@ -105,19 +104,10 @@ typescript)
   grep -qF "$no_credentials_error" <<<"$output" ||
     { echo "$output" | tail -20 >&2; die "cdk synth without availabilityZones failed, but not with \"$no_credentials_error\""; }
   echo "   without availabilityZones: fails, \"$no_credentials_error\""
-  # With `availabilityZones` it should need no lookup either, but aws-cdk-lib's Vpc checks the
-  # zones it is given against the stack's, and that reads (so looks up) the stack's zones. Until
-  # the gateway keeps it from doing so, this is the known state; when it changes, this check
-  # fails so that the zones can leave the consumers' cdk.context.json and the apps prove the option.
-  AVAILABILITY_ZONES_SPARE_THE_LOOKUP=false
-  if output=$(synth_without_context); then spared=true; else spared=false; fi
-  if [ "$spared" = false ] && ! grep -qF "$no_credentials_error" <<<"$output"; then
-    echo "$output" | tail -20 >&2
-    die "cdk synth with availabilityZones and no zones in context failed for another reason"
-  fi
-  [ "$spared" = "$AVAILABILITY_ZONES_SPARE_THE_LOOKUP" ] ||
-    die "availabilityZones $([ "$spared" = true ] && echo now spares || echo no longer spares) the zone lookup; set AVAILABILITY_ZONES_SPARE_THE_LOOKUP=$spared in test/consumers/run.sh$([ "$spared" = true ] && echo ', drop the zones from test/consumers/*/cdk.context.json and say so in README.md')"
-  echo "   with availabilityZones: $([ "$spared" = true ] && echo "no lookup, no credentials needed" || echo "still fails, \"$no_credentials_error\" (known: aws-cdk-lib's Vpc looks the zones up to check the given ones)")"
+  # With `availabilityZones`, as the other consumer apps also show, nothing is looked up.
+  output=$(synth_without_context) ||
+    { echo "$output" | tail -20 >&2; die "cdk synth with availabilityZones and no zones in context failed"; }
+  echo "   with availabilityZones: no lookup, no credentials needed"
 
   step "cfn-lint and checkov over the templates"
   bash scripts/lint-templates.sh "consumer=$APP/cdk.out"

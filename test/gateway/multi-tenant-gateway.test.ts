@@ -291,11 +291,20 @@ describe('validation', () => {
 });
 
 describe('network', () => {
-  test('availabilityZones spares the zone lookup and must name two zones of a VPC the gateway makes', () => {
-    const { stack } = build(tenants(1), { availabilityZones: ['eu-west-1a', 'eu-west-1b'] });
-    expect(Template.fromStack(stack).findResources('AWS::EC2::Subnet', { Properties: { AvailabilityZone: 'eu-west-1a' } })).not.toEqual({});
+  test('availabilityZones spares the zone lookup and must name two zones of the stack\'s region', () => {
+    const { app, stack } = build(tenants(1), { availabilityZones: ['eu-west-1a', 'eu-west-1c'] });
+    const zones = Object.values(Template.fromStack(stack).findResources('AWS::EC2::Subnet')).map(r => r.Properties.AvailabilityZone);
+    expect(new Set(zones)).toEqual(new Set(['eu-west-1a', 'eu-west-1c']));
+    expect(app.synth().manifest.missing).toBeUndefined();
+    // The stack answers with its own zones again (a lookup) once the VPC is made.
+    expect(stack.availabilityZones).toEqual(['dummy1a', 'dummy1b', 'dummy1c']);
+    // Without them, the stack's zones are looked up: context the CLI must fetch with credentials.
+    expect(build(tenants(1)).app.synth().manifest.missing?.map(m => m.provider)).toEqual(['availability-zones']);
+
     expect(errorOf(() => build(tenants(1), { availabilityZones: ['eu-west-1a'] })))
       .toContain('`availabilityZones` must name at least two zones (a load balancer spans two), got ["eu-west-1a"]');
+    expect(errorOf(() => build(tenants(1), { availabilityZones: ['eu-west-1a', 'us-east-1b'] })))
+      .toContain('`availabilityZones` must be zones of the stack\'s region eu-west-1 (such as "eu-west-1a"), got ["us-east-1b"]');
   });
 
   test('VPC origins need an internet gateway in a VPC you bring; an imported VPC is warned about', () => {

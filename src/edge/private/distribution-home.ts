@@ -42,7 +42,7 @@ export class DistributionHome {
       deliveryDestinationArn: props.destinationArn,
       recordFields: props.recordFields,
     });
-    delivery.addDependency(this.source);
+    delivery.node.addDependency(this.source);
     return delivery;
   }
 }

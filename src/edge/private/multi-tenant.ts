@@ -137,7 +137,7 @@ export class MultiTenantEdge implements EdgeBinding {
             // already resolve to the connection group when the tenant is created (unless the
             // partner's own server serves the token: "self-hosted").
             new Set(tenant.domainNames.map(domain => records.get(domain)).filter(r => r !== undefined))
-              .forEach(recordGroup => distributionTenant.addDependency(recordGroup));
+              .forEach(recordGroup => distributionTenant.node.addDependency(recordGroup));
           }
         }
         return { distribution, dnsTarget: endpoint };

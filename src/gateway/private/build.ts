@@ -184,15 +184,16 @@ function buildShards(gateway: Construct, config: GatewayConfig, plan: GatewayPla
     blocks.set(b, block);
     const shard = new TenantShard(block, `Shard${shardPlan.index}`, { plan: shardPlan, edge, tenantConfigPath: config.tenantConfigPath });
     const before = byIndex.get(shardPlan.index - config.shardWaveSize);
-    if (before && blockOf(before.index, SHARDS_PER_BLOCK) === b) shard.addDependency(before);
+    if (before && blockOf(before.index, SHARDS_PER_BLOCK) === b) shard.node.addDependency(before);
     byIndex.set(shardPlan.index, shard);
   }
   return [...byIndex.values()];
 }
 
 function makeVpc(gateway: Construct, config: GatewayConfig, logBucket?: s3.IBucket): ec2.Vpc {
-  const vpc = new ec2.Vpc(gateway, 'Vpc', {
-    ...(config.availabilityZones ? { availabilityZones: [...config.availabilityZones] } : { maxAzs: 2 }),
+  const zones = config.availabilityZones;
+  const vpc = withStackZones(Stack.of(gateway), zones, () => new ec2.Vpc(gateway, 'Vpc', {
+    ...(zones ? { availabilityZones: [...zones] } : { maxAzs: 2 }),
     natGateways: config.natGateways ?? 1,
     // Closes the default security group (aws-cdk-lib's custom resource); its function's findings
     // are acknowledged in acknowledgeVpc.
@@ -203,12 +204,29 @@ function makeVpc(gateway: Construct, config: GatewayConfig, logBucket?: s3.IBuck
       { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, mapPublicIpOnLaunch: false },
       { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
     ],
-  });
+  }));
   acknowledgeVpc(vpc);
   if (config.vpcFlowLogs) {
     vpc.addFlowLog('FlowLogs', { destination: ec2.FlowLogDestination.toS3(logBucket, 'vpc-flow-logs/') });
   }
   return vpc;
+}
+
+/**
+ * Runs `build` with the stack's zones reading as `zones`, when given. aws-cdk-lib's Vpc checks
+ * given zones against `stack.availabilityZones`, whose lookup needs AWS credentials at synth time
+ * for a stack with a concrete env; zones the user named need no lookup. The stack is restored after.
+ */
+function withStackZones<T>(stack: Stack, zones: readonly string[] | undefined, build: () => T): T {
+  if (zones === undefined) return build();
+  const own = Object.getOwnPropertyDescriptor(stack, 'availabilityZones');
+  Object.defineProperty(stack, 'availabilityZones', { value: [...zones], configurable: true });
+  try {
+    return build();
+  } finally {
+    if (own) Object.defineProperty(stack, 'availabilityZones', own);
+    else delete (stack as { availabilityZones?: string[] }).availabilityZones;
+  }
 }
 
 /** Records the by-design findings on what the VPC is made of. */

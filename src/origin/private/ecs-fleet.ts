@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { addTargets, BuiltFleet, FleetBinding, FleetSite, fleetPort } from './fleet-binding';
 import { capacityProblems, protocolAndPathProblems, wholeNumberProblems } from './fleet-problems';
 import { EcsServiceWatch } from '../../observability/private/fleet-watch';
-import { acknowledgeNag } from '../../private/nag';
+import { acknowledgeCheckov, acknowledgeNag } from '../../private/nag';
 import { show } from '../../private/problems';
 import type { EcsFargateFleetOptions, EcsServiceFleetOptions } from '../fleet';
 
@@ -102,12 +102,16 @@ class EcsFargateFleet extends Construct {
         reason: 'Container Insights is opt-in (`fleet.containerInsights`), as it is billed per metric; the service\'s CPU and memory ' +
           'and the target group\'s health are graphed and alarmed on without it.',
       }]);
+      acknowledgeCheckov(cluster, 'CKV_AWS_65', 'Container Insights is opt-in (`fleet.containerInsights`), as it is billed per metric; ' +
+        'the service\'s CPU and memory and the target group\'s health are graphed and alarmed on without it.');
     }
     const taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
       cpu: options.cpu ?? 512,
       memoryLimitMiB: options.memoryLimitMiB ?? 1024,
     });
     const logGroup = new logs.LogGroup(this, 'Logs', { retention: options.logRetention ?? logs.RetentionDays.ONE_MONTH });
+    acknowledgeCheckov(logGroup, 'CKV_AWS_158', 'CloudWatch Logs encrypts the app\'s logs at rest with its own key; for a customer managed ' +
+      'key, log to a group of yours from a service you bring (`Fleet.ecsService`).');
     taskDefinition.addContainer('App', {
       image: options.image,
       portMappings: [{ containerPort: port }],

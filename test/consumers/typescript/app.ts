@@ -2,10 +2,9 @@
 // aws-cdk CLI (`cdk synth`, see cdk.json) with the feature flags `cdk init app` writes and
 // cdk-nag's AwsSolutionsChecks. The Python, Java and Go consumers build the same gateway.
 //
-// The stack has a concrete env, so aws-cdk-lib wants the region's Availability Zones, which the CLI
-// looks up with AWS credentials; cdk.context.json holds them, as that lookup writes them, so
-// `cdk synth` needs no credentials. `availabilityZones` chooses the VPC's zones;
-// `-c lookup-availability-zones=true` leaves it out (test/consumers/run.sh shows what each needs).
+// The stack has a concrete env; `availabilityZones` names the VPC's zones, so `cdk synth` looks
+// nothing up and needs no credentials. `-c lookup-availability-zones=true` leaves it out, and
+// then the CLI must look the zones up (test/consumers/run.sh shows both).
 import { App, Aspects, CfnOutput, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as route53 from 'aws-cdk-lib/aws-route53';
