@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Lints every template the gateway synthesizes: cfn-lint with no error or warning, checkov with no
-# failed check beyond checkov-skips.yaml. Four gateways cover both origin and both edge modes: the
-# TypeScript example (VPC origins) and the fixtures (secret header with WAF and CloudFront logging;
+# failed check beyond checkov-skips.yaml. Five gateways cover both origin and both edge modes: the
+# TypeScript examples (VPC origins; two cells besides the gateway's own fleet) and the fixtures (secret header with WAF and CloudFront logging;
 # multi-tenant distribution with DNS-validated certificates; DNS-validated certificates requested
 # from eu-west-1, with the app on ECS Fargate).
 # Ignored cfn-lint rules live in .cfnlintrc.yaml; both files give a reason for every entry.
@@ -34,11 +34,12 @@ names=()
 if [ $# -eq 0 ]; then
   echo "== synthesize"
   npm run --silent example >/dev/null
+  npm run --silent example:cells >/dev/null
   rm -rf "$FIXTURE_OUT"
   npx ts-node --project tsconfig.dev.json scripts/synth-fixture.ts "$FIXTURE_OUT"
   echo "   synthesized after $((SECONDS - started)) s"
-  TARGETS=([example]=examples/cdk.out [fixture]=$FIXTURE_OUT)
-  names=(example fixture)
+  TARGETS=([example]=examples/cdk.out [cells]=examples/typescript/cdk.out [fixture]=$FIXTURE_OUT)
+  names=(example cells fixture)
 else
   for argument in "$@"; do
     [[ "$argument" == *=* && -f "${argument#*=}/manifest.json" ]] ||
