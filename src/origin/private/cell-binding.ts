@@ -1,23 +1,11 @@
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { FleetBinding, BuiltFleet } from './fleet-binding';
-import { GatewayOrigin } from './gateway-origin';
+import { GatewayOrigin, GatewayOriginProps } from './gateway-origin';
 import { AttachedAccess, OriginAccessBinding } from './origin-access-binding';
 
-/** Where cells are built: what every load balancer of the gateway shares. */
-export interface CellSite {
-  readonly vpc: ec2.IVpc;
-  readonly certificates: acm.ICertificate[];
-  readonly access: OriginAccessBinding;
-  readonly distributionsPerVpcOrigin: number;
-  /** Where load balancers write access logs; none when undefined. */
-  readonly accessLogBucket?: s3.IBucket;
-  readonly deletionProtection: boolean;
-  readonly originShieldRegion?: string;
-}
+/** Where cells are built: what every load balancer of the gateway shares, as its own origin has it. */
+export type CellSite = GatewayOriginProps;
 
 /** A cell, built: the origin its distributions (or distribution tenants) reach. */
 export interface BuiltCell {
