@@ -33,7 +33,7 @@ const FLAGS: { [name: string]: { kind: FlagKind; help: string } } = {
   'config': { kind: 'list', help: '--config <key>=<value>  a setting for the app (repeatable)' },
   'outputs': { kind: 'value', help: '--outputs <path>        the gateway\'s deploy outputs, from cdk deploy --outputs-file' },
   'stack': { kind: 'value', help: '--stack <name>          the stack whose outputs to read, when the file has several gateways' },
-  'gateway': { kind: 'value', help: '--gateway <id>          the gateway (its construct id) whose outputs to read, when a stack has several' },
+  'gateway': { kind: 'value', help: '--gateway <id>          the gateway (its path in its stack, alphanumerics only) whose outputs to read, when a stack has several' },
   'json': { kind: 'boolean', help: '--json                  print JSON instead of text' },
   'web-acl': { kind: 'value', help: '--web-acl <arn|none>    the tenant\'s WAF web ACL (CloudFront scope), or none to turn the gateway\'s off' },
   'certificate-validation': {

@@ -22,9 +22,13 @@ export interface DnsTargetsValue {
 
 const OUTPUT_KEY = /^([A-Za-z0-9]*)DnsTargets(\d+)$/;
 
-/** The output id prefix of a gateway: its construct id, alphanumerics only (as CloudFormation requires). */
-export function dnsOutputPrefix(gatewayId: string): string {
-  return gatewayId.replace(/[^A-Za-z0-9]/g, '');
+/**
+ * The output id prefix of a gateway: its path within its stack (its construct id when it sits
+ * directly in the stack), alphanumerics only, as CloudFormation requires. The path keeps two
+ * gateways of one id under different parents of a stack apart.
+ */
+export function dnsOutputPrefix(pathInStack: string): string {
+  return pathInStack.replace(/[^A-Za-z0-9]/g, '');
 }
 
 /** The output id of the run of shards that `shard` belongs to: `<prefix>DnsTargets<n>`. */
@@ -35,7 +39,7 @@ export function dnsOutputId(prefix: string, shard: number): string {
 /** One gateway's DNS targets, as found in an outputs file. */
 export interface GatewayDnsTargets {
   readonly stack: string;
-  /** The output id prefix: the gateway's construct id, alphanumerics only. */
+  /** The output id prefix: the gateway's path within its stack, alphanumerics only. */
   readonly gateway: string;
   readonly edge: string;
   /** Every shard found in the gateway's outputs. */

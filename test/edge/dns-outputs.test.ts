@@ -76,7 +76,7 @@ describe('DNS-target outputs in the gateway\'s stack', () => {
     expect(instructions.outputs).toBe('GatewayStack/Gateway');
   });
 
-  test('output ids are the gateway\'s id with its non-alphanumerics left out, with no hash, whatever its path', () => {
+  test('output ids are the gateway\'s path in its stack with its non-alphanumerics left out, with no hash', () => {
     const app = new App();
     const stack = new Stack(app, 'Stack', { env: ENV });
     const gateway = new MultiTenantGateway(new Construct(stack, 'Edge'), 'Saas-Gateway_2', {
@@ -85,8 +85,24 @@ describe('DNS-target outputs in the gateway\'s stack', () => {
       distributionCertificate: acm.Certificate.fromCertificateArn(stack, 'EdgeCert', EDGE_CERT),
       loadBalancerCertificates: [acm.Certificate.fromCertificateArn(stack, 'AlbCert', ALB_CERT)],
     });
-    expect(Object.keys(Template.fromStack(stack).findOutputs('*'))).toEqual(['SaasGateway2DnsTargets0', 'SaasGateway2DnsTargets1']);
+    expect(Object.keys(Template.fromStack(stack).findOutputs('*'))).toEqual(['EdgeSaasGateway2DnsTargets0', 'EdgeSaasGateway2DnsTargets1']);
     expect(gateway.shardStacks).toHaveLength(3);
+  });
+
+  test('two gateways of one id under different parents of a stack write outputs of their own', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Stack', { env: ENV });
+    for (const [parent, domain] of [['Eu', 'eu.example.com'], ['Us', 'us.example.com']]) {
+      const scope = new Construct(stack, parent);
+      new MultiTenantGateway(scope, 'Gateway', {
+        tenants: Tenants.fromList([{ id: 'a', domainNames: [domain] }]),
+        hostedZone: route53.HostedZone.fromHostedZoneAttributes(scope, 'Zone', { hostedZoneId: 'Z123', zoneName: 'example.com' }),
+        distributionCertificate: acm.Certificate.fromCertificateArn(scope, 'EdgeCert', EDGE_CERT),
+        loadBalancerCertificates: [acm.Certificate.fromCertificateArn(scope, 'AlbCert', ALB_CERT)],
+        tenantConfigPath: `/${parent}/tenants`,
+      });
+    }
+    expect(Object.keys(Template.fromStack(stack).findOutputs('*')).sort()).toEqual(['EuGatewayDnsTargets0', 'UsGatewayDnsTargets0']);
   });
 
   test('a run of 50 shards with CloudFront names stays within 4,096 bytes, so 500 shards make 10 outputs', () => {

@@ -10,7 +10,7 @@ import { EdgeShape } from '../shape';
  * point their names at. Outputs only: no resource is added, and no logical id changes.
  */
 export function addDnsTargetOutputs(gateway: Construct, shards: readonly TenantShard[], shape: EdgeShape): void {
-  const prefix = dnsOutputPrefix(gateway.node.id);
+  const prefix = dnsOutputPrefix(gateway.node.path.slice(Stack.of(gateway).node.path.length + 1));
   const runs = new Map<string, TenantShard[]>();
   for (const shard of shards) {
     const id = dnsOutputId(prefix, shard.index);

@@ -26,8 +26,9 @@ export function claimTenantConfigPath(gateway: Construct, path: string): string[
   const problems = claims
     .filter(other => sameEnvironment(other.environment, environment) && overlaps(other.path, path))
     .map(other => `\`tenantConfigPath\` "${path}" ${other.path === path ? 'is also' : 'overlaps'} the path of gateway "${other.gateway}" ` +
-      `("${other.path}") in the same account and region; each gateway needs its own path (SSM parameter names are unique, ` +
-      'and a fleet reads everything under its path)');
+      `("${other.path}") in the same account and region; give each gateway its own \`tenantConfigPath\` (SSM parameter names are ` +
+      'unique, and a fleet reads everything under its path; the default, /<stack name>/<gateway id>/tenants, repeats for two ' +
+      'gateways of one id in one stack)');
   if (problems.length === 0) claims.push(mine); // a refused gateway claims nothing
   return problems;
 }
