@@ -156,11 +156,10 @@ export function removeTenant(text: string, source: string, id: string, overrides
 
 /** The placement per shard and the headroom on every quota, as lines of text. */
 export function planReport(text: string, source: string, overrides: Quotas): { lines: string[]; problems: string[] } {
-  const { file, assessment } = validateRegistry(text, source, overrides);
+  const file = parseRegistry(text, source);
   const settings = planSettings(file, overrides);
-  const quotas = settings.quotas;
-  const plan = assessment;
-  const cap = quotas.domainsPerDistribution;
+  const plan = assess(file.tenants, settings);
+  const cap = settings.quotas.domainsPerDistribution;
   const lines = [`${source}: ${summarize(file.tenants, plan)} of up to ${cap} domains each`];
 
   if (plan.shards.length > 0) {
@@ -192,7 +191,7 @@ export function planReport(text: string, source: string, overrides: Quotas): { l
   lines.push('', ...table(['quota', 'counts', 'used', 'limit', 'headroom'], rows));
   lines.push('', 'certificatesPerLoadBalancer depends on the certificates you pass the gateway, not on this file' +
     (plan.cells.length > 1 ? '; every cell\'s load balancer carries the same ones, so it counts the same for each.' : '.'));
-  return { lines, problems: [...assessment.problems] };
+  return { lines, problems: [...plan.problems] };
 }
 
 /** "N tenants, M domains on K shards" */
@@ -217,7 +216,7 @@ function edited(original: string | undefined, source: string, file: RegistryFile
 }
 
 /** Left-aligned text columns, two spaces apart. */
-function table(header: string[], rows: string[][]): string[] {
+export function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map(r => r[c].length)));
   return [header, ...rows].map(r => r.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd());
 }

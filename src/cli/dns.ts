@@ -1,7 +1,7 @@
 // The `dns` command as a pure function over the tenants file and the outputs file: the records a
 // partner with `externalDns` creates, from the tenant's shard (placed exactly as the gateway
 // places it) and that shard's DNS target (from the gateway's stack outputs).
-import { assess, planSettings, problemList } from './commands';
+import { assess, planSettings, problemList, table } from './commands';
 import { parseRegistry } from './registry-file';
 import { findDnsTargets, GatewayDnsTargets } from '../edge/dns-outputs';
 import { Quotas } from '../quotas/quotas';
@@ -117,9 +117,7 @@ export function formatInstructions(instructions: DnsInstructions): string[] {
   const header = `Tenant "${instructions.tenant}" (shard ${instructions.shard}, outputs of ${instructions.outputs}): ` +
     'the partner creates these records at their DNS provider:';
   const rows = instructions.records.map(r => [r.type, r.name, r.value ?? '<routing endpoint of the default connection group>']);
-  const widths = [0, 1, 2].map(c => Math.max(['type', 'name', 'value'][c].length, ...rows.map(r => r[c].length)));
-  const table = [['TYPE', 'NAME', 'VALUE'], ...rows].map(r => r.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd());
-  return [header, '', ...table, ...instructions.notes.flatMap(note => ['', note])];
+  return [header, '', ...table(['TYPE', 'NAME', 'VALUE'], rows), ...instructions.notes.flatMap(note => ['', note])];
 }
 
 function chooseGateway(found: GatewayDnsTargets[], source: string, select: DnsSelection): GatewayDnsTargets {
