@@ -1,11 +1,13 @@
 // Gateways of one app that would publish under the same SSM path: their parameters would collide
 // at deploy (or, one path under the other, each fleet would read the other's tenants).
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 
 interface Claim {
   readonly path: string;
-  readonly environment: string;
+  /** The stack's account and region; undefined where the stack leaves them to the deploy. */
+  readonly account?: string;
+  readonly region?: string;
   readonly gateway: string;
 }
 
@@ -21,10 +23,11 @@ export function claimTenantConfigPath(gateway: Construct, path: string): string[
   const root = gateway.node.root;
   const claims = claimsByApp.get(root) ?? [];
   claimsByApp.set(root, claims);
-  const environment = Stack.of(gateway).environment;
-  const mine: Claim = { path, environment, gateway: gateway.node.path };
+  const stack = Stack.of(gateway);
+  const known = (value: string) => Token.isUnresolved(value) ? undefined : value;
+  const mine: Claim = { path, account: known(stack.account), region: known(stack.region), gateway: gateway.node.path };
   const problems = claims
-    .filter(other => sameEnvironment(other.environment, environment) && overlaps(other.path, path))
+    .filter(other => sameEnvironment(other, mine) && overlaps(other.path, path))
     .map(other => `\`tenantConfigPath\` "${path}" ${other.path === path ? 'is also' : 'overlaps'} the path of gateway "${other.gateway}" ` +
       `("${other.path}") in the same account and region; give each gateway its own \`tenantConfigPath\` (SSM parameter names are ` +
       'unique, and a fleet reads everything under its path; the default, /<stack name>/<gateway id>/tenants, repeats for two ' +
@@ -38,9 +41,7 @@ function overlaps(a: string, b: string): boolean {
 }
 
 /** Account and region each equal, or unknown on either side (an agnostic stack can deploy where the other does). */
-function sameEnvironment(a: string, b: string): boolean {
-  const [accountA, regionA] = a.replace('aws://', '').split('/');
-  const [accountB, regionB] = b.replace('aws://', '').split('/');
-  const same = (x: string, y: string) => x === y || x.startsWith('unknown-') || y.startsWith('unknown-');
-  return same(accountA, accountB) && same(regionA, regionB);
+function sameEnvironment(a: Claim, b: Claim): boolean {
+  const same = (x?: string, y?: string) => x === undefined || y === undefined || x === y;
+  return same(a.account, b.account) && same(a.region, b.region);
 }
