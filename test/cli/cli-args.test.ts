@@ -1,29 +1,17 @@
 import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { main } from '../../src/cli/main';
+import { cliFolder } from './cli-harness';
 
 // The command line as node:util's parseArgs splits it, with the CLI's own words for mistakes.
 // cli.test.ts covers the usage errors and help; these pin the finer points of the syntax.
 
-let dir: string;
+const folder = cliFolder('tenants-cli-args-');
+const run = folder.run;
 beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenants-cli-args-'));
-  fs.writeFileSync(path.join(dir, 'tenants.json'), '{\n  "tenants": []\n}\n');
+  fs.writeFileSync(folder.file('tenants.json'), '{\n  "tenants": []\n}\n');
 });
-afterEach(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-function run(...argv: string[]): { code: number; out: string; err: string } {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = main(argv, { cwd: dir, out: text => out.push(text), err: text => err.push(text) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 function tenants(name = 'tenants.json'): unknown[] {
-  return JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')).tenants;
+  return JSON.parse(fs.readFileSync(folder.file(name), 'utf8')).tenants;
 }
 
 test.each([
@@ -57,11 +45,11 @@ test('options go anywhere among the arguments, with the value inline or next', (
 test('the last --file wins, and a value may start with a dash', () => {
   expect(run('add', 'a', 'a.example.com', '--file', 'ignored.json', '--file', '-dash.json').code).toBe(0);
   expect(tenants('-dash.json')).toEqual([{ id: 'a', domainNames: ['a.example.com'], shard: 0 }]);
-  expect(fs.existsSync(path.join(dir, 'ignored.json'))).toBe(false);
+  expect(fs.existsSync(folder.file('ignored.json'))).toBe(false);
 });
 
 test('repeated --quota: each applies, and the last of one name wins', () => {
-  fs.writeFileSync(path.join(dir, 'tenants.json'), JSON.stringify({
+  fs.writeFileSync(folder.file('tenants.json'), JSON.stringify({
     tenants: [{ id: 'a', domainNames: ['a.example.com', 'b.example.com'], shard: 0 }],
   }));
   expect(run('validate', '--quota', 'domainsPerDistribution=1', '--quota=domainsPerDistribution=2').code).toBe(0);

@@ -1,26 +1,19 @@
 // The CLI and the construct give one verdict on one tenants file: whatever `validate` accepts, the
 // gateway synthesizes, with the edge mode and quotas the file's `settings` carry.
 import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as fc from 'fast-check';
+import { cliFolder } from './cli-harness';
 import { EdgeMode, MultiTenantGateway, Tenants } from '../../src';
-import { main } from '../../src/cli/main';
 
-let dir: string;
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-agree-'));
-});
-afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+const folder = cliFolder('cli-agree-');
 
 function validate(document: object): { code: number; err: string } {
-  fs.writeFileSync(path.join(dir, 'tenants.json'), JSON.stringify(document, null, 2));
-  const err: string[] = [];
-  const code = main(['validate'], { cwd: dir, out: () => undefined, err: text => err.push(text) });
-  return { code, err: err.join('\n') };
+  fs.writeFileSync(folder.file('tenants.json'), JSON.stringify(document, null, 2));
+  const { code, err } = folder.run('validate');
+  return { code, err };
 }
 
 function synth(document: object, edge?: EdgeMode): void {
