@@ -150,7 +150,7 @@ const python = project.addTask('test:python', {
 });
 
 const templates = project.addTask('lint:templates', {
-  description: 'Synthesize the examples and a 150-tenant gateway, then run cfn-lint and checkov',
+  description: 'Synthesize the examples and the fixture gateways, then run cfn-lint and checkov',
   exec: 'bash scripts/lint-templates.sh',
 });
 
