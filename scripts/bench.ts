@@ -1,7 +1,9 @@
-// Synthesis and deploy-cost benchmark: the gateway at 100, 1,000 and 10,000 tenants against two
-// floors of bare L1 resources (one CfnDistribution per 100 domains, one nested stack per
-// distribution, and per domain either an A and an AAAA CfnRecordSet, or an A and an AAAA alias in
-// the shard's one CfnRecordSetGroup). Prints markdown tables; `--json` prints the figures as JSON.
+// Synthesis and deploy-cost benchmark: the gateway at 100, 1,000 and 10,000 tenants against three
+// floors of bare L1 resources: two of the same distributions and records (one CfnDistribution per
+// 100 domains, one nested stack per distribution, and per domain either an A and an AAAA
+// CfnRecordSet, or an A and an AAAA alias in the shard's one CfnRecordSetGroup), and the gateway's
+// own templates rebuilt as bare L1s (scripts/bench/replay.ts), which sets the gateway's construct
+// logic apart from what its templates hold. Prints markdown tables; `--json` prints the figures as JSON.
 //
 //   npm run bench [-- --sizes 100,1000,10000,50000] [--runs 3] [--json] [--cpu-prof <dir>]
 //                 [--cdk-lib latest|<version>] [--route53-rate 5]
@@ -24,11 +26,13 @@ import type { Changes, OnboardingFigures } from './bench/deploy';
 import { summarizeProfile } from './bench/profile';
 
 const ROOT = path.resolve(__dirname, '..');
-const KINDS: CaseKind[] = ['floor', 'floor-grouped', 'gateway'];
+// The replay floor runs after the gateway, whose templates it rebuilds.
+const KINDS: CaseKind[] = ['floor', 'floor-grouped', 'gateway', 'floor-replay'];
 const LABEL: Record<CaseKind, string> = {
   'floor': 'floor (bare L1s, RecordSet per record)',
   'floor-grouped': 'floor (bare L1s, RecordSetGroup per shard)',
   'gateway': 'MultiTenantGateway',
+  'floor-replay': "floor (the gateway's templates as bare L1s)",
 };
 
 // The targets the gateway is held to (at the largest size measured). Time targets compare CPU
@@ -119,7 +123,7 @@ function peakRssOf(pid: number): number | undefined {
  * case that dies without reporting (out of memory, say) still gets the peak memory this process
  * watched it reach.
  */
-async function runCase(kind: CaseKind, tenants: number, profile: string | undefined, onboarding: boolean,
+async function runCase(kind: CaseKind, tenants: number, profile: string | undefined, flags: string[],
   cdkLib: CdkLibChoice): Promise<CaseResult | Failure> {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${kind}-${tenants}-`));
   const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${path.dirname(profile)}`, `--cpu-prof-name=${path.basename(profile)}`] : [];
@@ -130,7 +134,7 @@ async function runCase(kind: CaseKind, tenants: number, profile: string | undefi
     // --transpile-only: type-checking would add ~15 s and ~500 MB to every child, skewing peak memory.
     const child = spawn(process.execPath, [
       ...nodeArgs, require.resolve('ts-node/dist/bin'), '--transpile-only', '--project', 'tsconfig.dev.json',
-      path.join('scripts', 'bench', 'case.ts'), kind, String(tenants), outdir, ...(onboarding ? ['--onboarding'] : []),
+      path.join('scripts', 'bench', 'case.ts'), kind, String(tenants), outdir, ...flags,
     ], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
@@ -304,6 +308,25 @@ function report(options: Options, results: Map<string, CaseResult>, failures: Fa
     ['r', 'r', 'r', 'r', 'r', 'r', 'r'], ratios));
   }
 
+  // The replay floor splits the gap: what the gateway's templates cost as bare L1s against the
+  // grouped floor, and what the gateway's construct logic adds on top of its own templates.
+  const split = options.sizes.flatMap(tenants => {
+    const gw = results.get(`gateway-${tenants}`);
+    const grouped = results.get(`floor-grouped-${tenants}`);
+    const replayed = results.get(`floor-replay-${tenants}`);
+    if (!replayed) return [];
+    const over = (a: CaseResult | undefined, b: CaseResult | undefined, pick: (r: CaseResult) => number): string =>
+      (a && b ? ratio(pick(a) / pick(b)) : '');
+    return [[count(tenants), over(replayed, grouped, r => r.cpuMs), over(gw, replayed, r => r.cpuMs),
+      over(replayed, grouped, r => r.timeMs), over(gw, replayed, r => r.timeMs), over(gw, replayed, r => r.peakRssBytes)]];
+  });
+  if (split.length > 0) {
+    console.log();
+    console.log(table(['tenants', "CPU time, gateway's templates as bare L1s / grouped floor", 'CPU time, gateway / its templates as bare L1s',
+      "time, gateway's templates as bare L1s / grouped floor", 'time, gateway / its templates as bare L1s', 'peak RSS, gateway / its templates as bare L1s'],
+    ['r', 'r', 'r', 'r', 'r', 'r'], split));
+  }
+
   const rate = options.route53Rate;
   const deployRows = options.sizes.flatMap(tenants => KINDS.flatMap(kind => {
     const r = results.get(`${kind}-${tenants}`);
@@ -382,14 +405,22 @@ async function main(): Promise<void> {
   const profiles = new Map<string, string>();
   const failures: Failure[] = [];
   for (const tenants of options.sizes) {
+    // The gateway's templates, kept for the replay floor to rebuild.
+    const templates = fs.mkdtempSync(path.join(os.tmpdir(), `bench-templates-${tenants}-`));
     for (let run = 1; run <= options.runs; run++) {
       for (const kind of KINDS) {
         const key = `${kind}-${tenants}`;
         if (failedAt(failures, kind, tenants)) continue;
+        if (kind === 'floor-replay' && failedAt(failures, 'gateway', tenants)) {
+          failures.push({ kind, tenants, error: 'the gateway failed, so there are no templates to rebuild' });
+          continue;
+        }
         process.stderr.write(`bench: ${kind}, ${count(tenants)} tenants, run ${run}/${options.runs}... `);
         const profile = options.cpuProfDir && path.join(options.cpuProfDir, `${key}-${run}.cpuprofile`);
         // The deploy figures are the same every run; appending a tenant is diffed on the first only.
-        const r = await runCase(kind, tenants, profile, run === 1, cdkLib);
+        const flags = kind === 'floor-replay' ? ['--from', templates]
+          : [...(run === 1 ? ['--onboarding'] : []), ...(kind === 'gateway' && run === 1 ? ['--keep', templates] : [])];
+        const r = await runCase(kind, tenants, profile, flags, cdkLib);
         load = Math.max(load, os.loadavg()[0]);
         if (isFailure(r)) {
           failures.push(r);
@@ -409,6 +440,7 @@ async function main(): Promise<void> {
         }
       }
     }
+    fs.rmSync(templates, { recursive: true, force: true });
   }
 
   const met = targets(results, failures, options.sizes);

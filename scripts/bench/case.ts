@@ -1,8 +1,10 @@
 // One benchmark case, run in a fresh process by scripts/bench.ts so that peak memory is this
 // case's alone and no case warms another's caches:
 //
-//   case.ts <gateway|floor|floor-grouped> <tenants> <outdir> [--onboarding]
+//   case.ts <gateway|floor|floor-grouped|floor-replay> <tenants> <outdir> [--onboarding] [--keep <dir>] [--from <dir>]
 //
+// The gateway with --keep copies its assembly's templates into <dir>; floor-replay --from <dir>
+// reads them (before the clock) and rebuilds them as bare L1s (scripts/bench/replay.ts).
 // Prints one line of JSON (a CaseResult, or a CaseFailure when construct or synth throws). Only
 // construct + synth is timed; loading modules (and compiling TypeScript) happens before the clock
 // starts and is reported separately. The deploy figures are read back from the templates after
@@ -17,10 +19,11 @@ import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { loadedCdkLib } from './cdk-lib';
 import { DeployFigures, deployFigures, OnboardingFigures, onboardingFigures } from './deploy';
+import { readAssembly, Recorded, replay } from './replay';
 import { MultiTenantGateway, Tenants } from '../../src';
 
-export type CaseKind = 'floor' | 'floor-grouped' | 'gateway';
-export const CASE_KINDS: readonly CaseKind[] = ['floor', 'floor-grouped', 'gateway'];
+export type CaseKind = 'floor' | 'floor-grouped' | 'gateway' | 'floor-replay';
+export const CASE_KINDS: readonly CaseKind[] = ['floor', 'floor-grouped', 'gateway', 'floor-replay'];
 
 export interface CaseResult {
   readonly kind: CaseKind;
@@ -61,6 +64,7 @@ export interface CaseFailure {
   readonly cdkLibVersion?: string;
 }
 
+const STACK = 'Bench';
 const ENV = { account: '123456789012', region: 'us-east-1' };
 const ZONE_ID = 'Z0123456789EXAMPLE';
 const ZONE_NAME = 'example.com';
@@ -160,10 +164,11 @@ function monotonicUs(): number {
 }
 
 /** Constructs the case's app with `count` tenants and synthesizes it into `outdir`. */
-function synth(kind: CaseKind, count: number, size: number, outdir: string): string {
+function synth(kind: CaseKind, count: number, size: number, outdir: string, recorded?: Recorded): string {
   const app = new App({ outdir });
-  const stack = new Stack(app, 'Bench', { env: ENV });
+  const stack = new Stack(app, STACK, { env: ENV });
   if (kind === 'gateway') buildGateway(stack, count, size);
+  else if (kind === 'floor-replay') replay(stack, recorded!.template, recorded!);
   else buildFloor(stack, count, kind === 'floor-grouped');
   const directory = app.synth().directory;
   // Newer aws-cdk-lib validates the templates during synth and, on errors, sets the exit code
@@ -178,13 +183,19 @@ function firstLine(e: unknown): string {
 }
 
 function main(): void {
-  const [kind, countArg, outdir, ...flags] = process.argv.slice(2);
+  const [kind, countArg, outdir, ...rest] = process.argv.slice(2);
   const count = Number(countArg);
-  if (!CASE_KINDS.includes(kind as CaseKind) || !Number.isInteger(count) || count < 1 || !outdir ||
-    flags.some(f => f !== '--onboarding')) {
-    throw new Error(`usage: case.ts <${CASE_KINDS.join('|')}> <tenants> <outdir> [--onboarding]`);
-  }
+  const flags = new Map<string, string | undefined>();
+  for (let i = 0; i < rest.length; i++) flags.set(rest[i], rest[i] === '--onboarding' ? undefined : rest[++i]);
   const caseKind = kind as CaseKind;
+  if (!CASE_KINDS.includes(caseKind) || !Number.isInteger(count) || count < 1 || !outdir ||
+    [...flags].some(([f, v]) => !['--onboarding', '--keep', '--from'].includes(f) || (f !== '--onboarding' && !v)) ||
+    (caseKind === 'floor-replay') !== flags.has('--from') || (caseKind === 'floor-replay' && flags.has('--onboarding'))) {
+    throw new Error(`usage: case.ts <${CASE_KINDS.join('|')}> <tenants> <outdir> [--onboarding] [--keep <dir>] [--from <dir>] ` +
+      '(floor-replay needs --from and takes no --onboarding: it has no tenants to append)');
+  }
+  // Read before the clock: hand-written L1s would hold these templates in their code.
+  const recorded = flags.has('--from') ? readAssembly(flags.get('--from')!, STACK) : undefined;
 
   const startupMs = performance.now();
   const fromUs = monotonicUs();
@@ -192,7 +203,7 @@ function main(): void {
   const startRssBytes = process.memoryUsage().rss;
   let directory: string;
   try {
-    directory = synth(caseKind, count, count, path.join(outdir, 'n'));
+    directory = synth(caseKind, count, count, path.join(outdir, 'n'), recorded);
   } catch (e) {
     let cdkLibVersion: string | undefined;
     try {
@@ -216,8 +227,13 @@ function main(): void {
   // Everything below is outside the clock and after the peak was read.
   const { version: cdkLibVersion, constructsVersion } = loadedCdkLib();
   const deploy = deployFigures(directory);
+  const keep = flags.get('--keep');
+  if (keep) {
+    fs.mkdirSync(keep, { recursive: true });
+    for (const file of fs.readdirSync(directory).filter(f => f.endsWith('.json'))) fs.copyFileSync(path.join(directory, file), path.join(keep, file));
+  }
   let onboarding: CaseResult['onboarding'];
-  if (flags.includes('--onboarding')) {
+  if (flags.has('--onboarding')) {
     // Untimed, so aws-cdk-lib's template validation (on by default in recent versions; it reads
     // the templates after writing them and changes none) is skipped here: it would double the bench.
     process.env.CDK_VALIDATION = 'false';
