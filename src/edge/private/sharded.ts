@@ -1,4 +1,4 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { Fn, Stack, Token } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import { CloudFrontTarget } from 'aws-cdk-lib/aws-route53-targets';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
@@ -10,6 +10,9 @@ import { distributionProps } from './viewer';
 import { ShardPlan } from '../../gateway/plan';
 import { acknowledgeNag } from '../../private/nag';
 import { SHARDED_DISTRIBUTIONS } from '../shape';
+
+/** The logical id of a shard's distribution in the shard's template. */
+const DISTRIBUTION_ID = 'Distribution';
 
 /** What the sharded edge is configured with. */
 export interface ShardedEdgeOptions {
@@ -52,11 +55,12 @@ export class ShardedEdge implements EdgeBinding {
             reason: 'Its tenants serve viewers worldwide; a tenant that needs a geo restriction sets `geoRestriction` and gets a shard of its own settings.',
           }]);
         }
-        // Each shard is its own template, so a plain logical id cannot clash; it also spares
-        // resolving a hashed id for every one of the shard's records.
-        (distribution.node.defaultChild as cloudfront.CfnDistribution).overrideLogicalId('Distribution');
+        // Each shard is its own template, so a plain logical id cannot clash. The records name
+        // it literally too: a reference to the distribution would resolve its logical id again for
+        // each of the shard's up to 200 records in every pass of synthesis.
+        (distribution.node.defaultChild as cloudfront.CfnDistribution).overrideLogicalId(DISTRIBUTION_ID);
         addAliasRecords(shard, context.hostedZone, plan.recordGroups, {
-          dnsName: distribution.distributionDomainName,
+          dnsName: Token.asString(Fn.getAtt(DISTRIBUTION_ID, 'DomainName')),
           hostedZoneId: cloudFrontZoneId(Stack.of(shard)),
         });
         return { distribution, home: new DistributionHome(shard, distribution), dnsTarget: distribution.distributionDomainName };
