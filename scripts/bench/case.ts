@@ -4,7 +4,9 @@
 //   case.ts <gateway|floor|floor-grouped|floor-replay> <tenants> <outdir> [--onboarding] [--keep <dir>] [--from <dir>]
 //
 // The gateway with --keep copies its assembly's templates into <dir>; floor-replay --from <dir>
-// reads them (before the clock) and rebuilds them as bare L1s (scripts/bench/replay.ts).
+// reads them (before the clock), rebuilds them as bare L1s (scripts/bench/replay.ts) and, after
+// the clock, checks that its templates are the gateway's.
+//
 // Prints one line of JSON (a CaseResult, or a CaseFailure when construct or synth throws). Only
 // construct + synth is timed; loading modules (and compiling TypeScript) happens before the clock
 // starts and is reported separately. The deploy figures are read back from the templates after
@@ -19,7 +21,7 @@ import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { loadedCdkLib } from './cdk-lib';
 import { DeployFigures, deployFigures, OnboardingFigures, onboardingFigures } from './deploy';
-import { readAssembly, Recorded, replay } from './replay';
+import { readAssembly, Recorded, replay, replayDifference } from './replay';
 import { MultiTenantGateway, Tenants } from '../../src';
 
 export type CaseKind = 'floor' | 'floor-grouped' | 'gateway' | 'floor-replay';
@@ -256,6 +258,13 @@ function main(): void {
 
   // Everything below is outside the clock and after the peak was read.
   const { version: cdkLibVersion, constructsVersion } = loadedCdkLib();
+  const difference = recorded && replayDifference(recorded, directory);
+  if (difference) {
+    // A floor that emits other templates than the gateway's is no floor for it.
+    console.log(JSON.stringify({ kind: caseKind, tenants: count, error: `the replay is not the gateway's templates: ${difference}`, cdkLibVersion }));
+    process.exitCode = 1;
+    return;
+  }
   const deploy = deployFigures(directory);
   const keep = flags.get('--keep');
   if (keep) {

@@ -111,3 +111,19 @@ function replayOutputs(scope: Stack, template: Template): void {
       .overrideLogicalId(id);
   }
 }
+
+/**
+ * Where the replay's assembly in `dir` differs from the recorded one, or undefined when every
+ * template is the same (DependsOn lists compared as sets: CDK orders its own dependencies).
+ */
+export function replayDifference(recorded: Recorded, dir: string): string | undefined {
+  const again = readAssembly(dir, recorded.stackName);
+  const canonical = (t: Template): string => JSON.stringify(t, (key, value: unknown) =>
+    (key === 'DependsOn' && Array.isArray(value) ? [...value].sort() : value));
+  if (canonical(again.template) !== canonical(recorded.template)) return `${recorded.stackName}.template.json differs`;
+  for (const [hash, template] of recorded.nestedByHash) {
+    const rebuilt = again.nestedByHash.get(hash);
+    if (!rebuilt || canonical(rebuilt) !== canonical(template)) return `the nested template with asset hash ${hash} differs`;
+  }
+  return again.nestedByHash.size === recorded.nestedByHash.size ? undefined : 'the replay has nested templates the gateway has not';
+}
