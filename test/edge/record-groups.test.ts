@@ -1,5 +1,8 @@
+import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as fc from 'fast-check';
+import { addAliasRecords, addCnameRecords } from '../../src/edge/private/dns';
 import { groupDomains, MAX_RECORDS_PER_GROUP, recordGroupCount, recordGroupOf } from '../../src/edge/record-groups';
 import { build, recordsOf, tenants } from '../gateway-fixture';
 
@@ -19,6 +22,44 @@ describe('record groups', () => {
     expect(groups).toHaveLength(4);
     for (const group of groups) expect(group.Properties.RecordSets.length).toBeLessThanOrEqual(MAX_RECORDS_PER_GROUP);
     expect(recordsOf(shard)).toHaveLength(1_000);
+  });
+
+  test('groups render byte for byte what CfnRecordSetGroup renders, alias and CNAME, literal and token targets', () => {
+    // The gateway writes groups as CloudFormation properties for speed; a template that differed
+    // in as much as key order would change every shard's template hash, and so update every shard.
+    const groups = [['a.example.com', 'b.example.com'], [], ['c.example.com']];
+    type Records = (target: string) => {
+      ours: (scope: Stack, zone: route53.IHostedZone) => void;
+      theirs: (domain: string) => route53.CfnRecordSetGroup.RecordSetProperty[];
+    };
+    const alias: Records = target => ({
+      ours: (scope, zone) => addAliasRecords(scope, zone, groups, { dnsName: target, hostedZoneId: 'Z2FDTNDATAQYW2' }),
+      theirs: domain => ['A', 'AAAA'].map(type => ({
+        name: `${domain}.`, type, aliasTarget: { dnsName: target, hostedZoneId: 'Z2FDTNDATAQYW2', evaluateTargetHealth: false },
+      })),
+    });
+    const cname: Records = target => ({
+      ours: (scope, zone) => addCnameRecords(scope, zone, groups, target),
+      theirs: domain => [{ name: `${domain}.`, type: 'CNAME', ttl: '300', resourceRecords: [target] }],
+    });
+    const render = (make: (stack: Stack, target: string) => void, literal: boolean): string => {
+      const stack = new Stack(new App(), 'Records');
+      make(stack, literal ? 'd111111abcdef8.cloudfront.net' : new CfnParameter(stack, 'Endpoint').valueAsString);
+      return JSON.stringify(Template.fromStack(stack).findResources('AWS::Route53::RecordSetGroup'));
+    };
+    for (const records of [alias, cname]) {
+      for (const literal of [true, false]) {
+        const ours = render((stack, target) => records(target).ours(stack,
+          route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789EXAMPLE', zoneName: 'example.com' })), literal);
+        const theirs = render((stack, target) => groups.forEach((domains, g) => {
+          if (domains.length === 0) return;
+          new route53.CfnRecordSetGroup(stack, `Records${g}`, { hostedZoneId: 'Z0123456789EXAMPLE', recordSets: domains.flatMap(records(target).theirs) })
+            .overrideLogicalId(`Records${g}`);
+        }), literal);
+        expect(ours).toEqual(theirs);
+        expect(Object.keys(JSON.parse(ours))).toEqual(['Records0', 'Records2']);
+      }
+    }
   });
 
   test('the group count follows the quota, not the tenants', () => {
