@@ -446,8 +446,14 @@ async function main(): Promise<void> {
   const met = targets(results, failures, options.sizes);
   if (options.json) {
     console.log(JSON.stringify({
-      node: process.version, cdkLib: { requested: options.cdkLib ?? null, version: cdkLib.version, scratch: cdkLib.dir !== undefined },
-      loadAverage: load, runs: options.runs, route53Rate: options.route53Rate, results: [...results.values()], failures, targets: met,
+      node: process.version,
+      cdkLib: { requested: options.cdkLib ?? null, version: cdkLib.version, scratch: cdkLib.dir !== undefined },
+      loadAverage: load,
+      runs: options.runs,
+      route53Rate: options.route53Rate,
+      results: [...results.values()],
+      failures,
+      targets: met,
     }, null, 2));
   } else {
     report(options, results, failures, met, load, cdkLib);

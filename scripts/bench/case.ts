@@ -166,12 +166,9 @@ function libraryModules(dir: string): string[] {
   const found = new Set<string>(['aws-cdk-lib/core']);
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const file = path.join(dir, entry.name);
-    if (entry.isDirectory()) libraryModules(file).forEach(m => found.add(m));
-    else if (entry.name.endsWith('.ts')) {
-      for (const [, name] of fs.readFileSync(file, 'utf8').matchAll(/from '(aws-cdk-lib(?:\/[\w-]+)?)'/g)) {
-        found.add(name === 'aws-cdk-lib' ? 'aws-cdk-lib/core' : name);
-      }
-    }
+    const names = entry.isDirectory() ? libraryModules(file)
+      : entry.name.endsWith('.ts') ? [...fs.readFileSync(file, 'utf8').matchAll(/from '(aws-cdk-lib(?:\/[\w-]+)?)'/g)].map(m => m[1]) : [];
+    for (const name of names) found.add(name === 'aws-cdk-lib' ? 'aws-cdk-lib/core' : name);
   }
   return [...found].sort();
 }
@@ -284,9 +281,21 @@ function main(): void {
   }
 
   const result: CaseResult = {
-    kind: caseKind, tenants: count, cdkLibVersion, constructsVersion, timeMs, cpuMs, startupMs, startRssBytes, peakRssBytes,
-    templates: deploy.templates, maxResources: deploy.maxResources, maxTemplateBytes: deploy.maxTemplateBytes,
-    deploy, onboarding, clockUs: { fromUs, toUs },
+    kind: caseKind,
+    tenants: count,
+    cdkLibVersion,
+    constructsVersion,
+    timeMs,
+    cpuMs,
+    startupMs,
+    startRssBytes,
+    peakRssBytes,
+    templates: deploy.templates,
+    maxResources: deploy.maxResources,
+    maxTemplateBytes: deploy.maxTemplateBytes,
+    deploy,
+    onboarding,
+    clockUs: { fromUs, toUs },
   };
   console.log(JSON.stringify(result));
 }
