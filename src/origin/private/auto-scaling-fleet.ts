@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { addTargets, BuiltFleet, FleetBinding, FleetSite } from './fleet-binding';
+import { addTargets, appSecurityGroup, BuiltFleet, FLEET_DEFAULTS, FleetBinding, FleetSite } from './fleet-binding';
 import { broughtProblems, capacityProblems, protocolAndPathProblems, wholeNumberProblems } from './fleet-problems';
 import { AutoScalingWatch } from '../../observability/private/fleet-watch';
 import { acknowledgeNag } from '../../private/nag';
@@ -32,8 +32,8 @@ export class AutoScalingFleetBinding implements FleetBinding {
       ...wholeNumberProblems('cpuTargetUtilization', o.cpuTargetUtilization, 1, 100),
       ...wholeNumberProblems('requestsPerTargetPerMinute', o.requestsPerTargetPerMinute, 1),
       ...capacityProblems({
-        min: ['minCapacity', o.minCapacity ?? 2],
-        max: ['maxCapacity', o.maxCapacity ?? 10],
+        min: ['minCapacity', o.minCapacity ?? FLEET_DEFAULTS.min],
+        max: ['maxCapacity', o.maxCapacity ?? FLEET_DEFAULTS.max],
         desired: ['desiredCapacity', o.desiredCapacity],
       }),
       ...protocolAndPathProblems(o),
@@ -83,10 +83,10 @@ class AutoScalingFleet extends Construct {
     this.targetGroup = addTargets(props, [this.autoScalingGroup], options);
     if (!options.autoScalingGroup) {
       this.autoScalingGroup.scaleOnCpuUtilization('CpuScaling', {
-        targetUtilizationPercent: options.cpuTargetUtilization ?? 60,
+        targetUtilizationPercent: options.cpuTargetUtilization ?? FLEET_DEFAULTS.cpuTargetUtilization,
       });
       this.autoScalingGroup.scaleOnRequestCount('RequestScaling', {
-        targetRequestsPerMinute: options.requestsPerTargetPerMinute ?? 1000,
+        targetRequestsPerMinute: options.requestsPerTargetPerMinute ?? FLEET_DEFAULTS.requestsPerTargetPerMinute,
       });
     }
   }
@@ -97,14 +97,11 @@ class AutoScalingFleet extends Construct {
       reason: 'AmazonSSMManagedInstanceCore is what SSM Session Manager needs instead of SSH; AWS keeps it current.',
       appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore'],
     }]);
-    const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
-      vpc,
+    const securityGroup = appSecurityGroup(this, vpc, {
+      allowAllOutbound: options.allowAllOutbound,
       description: 'Gateway app servers: traffic from the load balancer only',
-      allowAllOutbound: options.allowAllOutbound ?? false,
+      httpsOutDescription: 'HTTPS out: package repositories, SSM Session Manager, AWS APIs',
     });
-    if (!(options.allowAllOutbound ?? false)) {
-      securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS out: package repositories, SSM Session Manager, AWS APIs');
-    }
     const launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
       instanceType: options.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.SMALL),
       machineImage: options.machineImage ?? ec2.MachineImage.latestAmazonLinux2023(),
@@ -125,8 +122,8 @@ class AutoScalingFleet extends Construct {
       vpc,
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       launchTemplate,
-      minCapacity: options.minCapacity ?? 2,
-      maxCapacity: options.maxCapacity ?? 10,
+      minCapacity: options.minCapacity ?? FLEET_DEFAULTS.min,
+      maxCapacity: options.maxCapacity ?? FLEET_DEFAULTS.max,
       desiredCapacity: options.desiredCapacity,
       healthChecks: autoscaling.HealthChecks.withAdditionalChecks({
         additionalTypes: [autoscaling.AdditionalHealthCheckType.ELB],

@@ -3,7 +3,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { addTargets, BuiltFleet, FleetBinding, FleetSite, fleetPort } from './fleet-binding';
+import { addTargets, appSecurityGroup, BuiltFleet, FLEET_DEFAULTS, FleetBinding, FleetSite, fleetPort } from './fleet-binding';
 import { capacityProblems, protocolAndPathProblems, wholeNumberProblems } from './fleet-problems';
 import { EcsServiceWatch } from '../../observability/private/fleet-watch';
 import { acknowledgeCheckov, acknowledgeNag } from '../../private/nag';
@@ -49,8 +49,8 @@ export class EcsFargateFleetBinding implements FleetBinding {
       ...wholeNumberProblems('cpuTargetUtilization', o.cpuTargetUtilization, 1, 100),
       ...wholeNumberProblems('requestsPerTargetPerMinute', o.requestsPerTargetPerMinute, 1),
       ...capacityProblems({
-        min: ['minTasks', o.minTasks ?? 2],
-        max: ['maxTasks', o.maxTasks ?? 10],
+        min: ['minTasks', o.minTasks ?? FLEET_DEFAULTS.min],
+        max: ['maxTasks', o.maxTasks ?? FLEET_DEFAULTS.max],
         desired: ['desiredTasks', o.desiredTasks],
       }),
       ...fargateSizeProblems(o.cpu ?? 512, o.memoryLimitMiB ?? 1024),
@@ -67,7 +67,7 @@ export class EcsFargateFleetBinding implements FleetBinding {
       watch: new EcsServiceWatch({
         service: fleet.service,
         targetGroup: fleet.targetGroup,
-        maxTasks: this.options.maxTasks ?? 10,
+        maxTasks: this.options.maxTasks ?? FLEET_DEFAULTS.max,
         containerInsights: this.options.containerInsights ?? false,
       }),
     };
@@ -120,18 +120,15 @@ class EcsFargateFleet extends Construct {
       secrets: options.secrets,
     });
     acknowledgeImagePull(taskDefinition);
-    const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
-      vpc: props.vpc,
+    const securityGroup = appSecurityGroup(this, props.vpc, {
+      allowAllOutbound: options.allowAllOutbound,
       description: 'Gateway app tasks: traffic from the load balancer only',
-      allowAllOutbound: options.allowAllOutbound ?? false,
+      httpsOutDescription: 'HTTPS out: image pulls, AWS APIs',
     });
-    if (!(options.allowAllOutbound ?? false)) {
-      securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS out: image pulls, AWS APIs');
-    }
     this.service = new ecs.FargateService(this, 'Service', {
       cluster,
       taskDefinition,
-      desiredCount: options.desiredTasks ?? options.minTasks ?? 2,
+      desiredCount: options.desiredTasks ?? options.minTasks ?? FLEET_DEFAULTS.min,
       securityGroups: [securityGroup],
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       assignPublicIp: false,
@@ -141,10 +138,13 @@ class EcsFargateFleet extends Construct {
       circuitBreaker: { rollback: true },
     });
     this.targetGroup = addTargets(props, [this.service], options);
-    const scaling = this.service.autoScaleTaskCount({ minCapacity: options.minTasks ?? 2, maxCapacity: options.maxTasks ?? 10 });
-    scaling.scaleOnCpuUtilization('CpuScaling', { targetUtilizationPercent: options.cpuTargetUtilization ?? 60 });
+    const scaling = this.service.autoScaleTaskCount({
+      minCapacity: options.minTasks ?? FLEET_DEFAULTS.min,
+      maxCapacity: options.maxTasks ?? FLEET_DEFAULTS.max,
+    });
+    scaling.scaleOnCpuUtilization('CpuScaling', { targetUtilizationPercent: options.cpuTargetUtilization ?? FLEET_DEFAULTS.cpuTargetUtilization });
     scaling.scaleOnRequestCount('RequestScaling', {
-      requestsPerTarget: options.requestsPerTargetPerMinute ?? 1000,
+      requestsPerTarget: options.requestsPerTargetPerMinute ?? FLEET_DEFAULTS.requestsPerTargetPerMinute,
       targetGroup: this.targetGroup,
     });
   }

@@ -40,6 +40,32 @@ export interface BuiltFleet {
   readonly watch?: FleetWatch;
 }
 
+/**
+ * The size and scaling a fleet the gateway makes gets unless told otherwise, whether Auto Scaling
+ * instances or Fargate tasks (the `@default`s of their options); the checks and the build read them.
+ */
+export const FLEET_DEFAULTS = {
+  min: 2,
+  max: 10,
+  cpuTargetUtilization: 60,
+  requestsPerTargetPerMinute: 1000,
+} as const;
+
+/**
+ * The security group of app servers the gateway makes: the load balancer adds its own ingress;
+ * egress is HTTPS only unless `allowAllOutbound`.
+ */
+export function appSecurityGroup(scope: Construct, vpc: ec2.IVpc, props: {
+  allowAllOutbound?: boolean;
+  description: string;
+  httpsOutDescription: string;
+}): ec2.SecurityGroup {
+  const allowAllOutbound = props.allowAllOutbound ?? false;
+  const securityGroup = new ec2.SecurityGroup(scope, 'SecurityGroup', { vpc, description: props.description, allowAllOutbound });
+  if (!allowAllOutbound) securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), props.httpsOutDescription);
+  return securityGroup;
+}
+
 /** The port the app listens on: the one given, else the protocol's own. */
 export function fleetPort(options: { port?: number; protocol?: elbv2.ApplicationProtocol }): number {
   return options.port ?? (options.protocol === elbv2.ApplicationProtocol.HTTPS ? 443 : 80);
