@@ -1,8 +1,8 @@
-import { App, CfnParameter, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Fn, Stack, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as fc from 'fast-check';
-import { addAliasRecords, addCnameRecords } from '../../src/edge/private/dns';
+import { addAliasRecords, addCnameRecords, AliasTarget } from '../../src/edge/private/dns';
 import { groupDomains, MAX_RECORDS_PER_GROUP, recordGroupCount, recordGroupOf } from '../../src/edge/record-groups';
 import { build, recordsOf, tenants } from '../gateway-fixture';
 
@@ -24,7 +24,7 @@ describe('record groups', () => {
     expect(recordsOf(shard)).toHaveLength(1_000);
   });
 
-  test('groups render byte for byte what CfnRecordSetGroup renders, alias and CNAME, literal and token targets', () => {
+  test('groups render byte for byte what CfnRecordSetGroup renders, alias and CNAME, literal, token and intrinsic targets', () => {
     // The gateway writes groups as CloudFormation properties for speed; a template that differed
     // in as much as key order would change every shard's template hash, and so update every shard.
     const groups = [['a.example.com', 'b.example.com'], [], ['c.example.com']];
@@ -32,12 +32,16 @@ describe('record groups', () => {
       ours: (scope: Stack, zone: route53.IHostedZone) => void;
       theirs: (domain: string) => route53.CfnRecordSetGroup.RecordSetProperty[];
     };
-    const alias: Records = target => ({
-      ours: (scope, zone) => addAliasRecords(scope, zone, groups, { dnsName: target, hostedZoneId: 'Z2FDTNDATAQYW2' }),
+    const aliasRecords = (ourTarget: AliasTarget['dnsName'], target: string): ReturnType<Records> => ({
+      ours: (scope, zone) => addAliasRecords(scope, zone, groups, { dnsName: ourTarget, hostedZoneId: 'Z2FDTNDATAQYW2' }),
       theirs: domain => ['A', 'AAAA'].map(type => ({
         name: `${domain}.`, type, aliasTarget: { dnsName: target, hostedZoneId: 'Z2FDTNDATAQYW2', evaluateTargetHealth: false },
       })),
     });
+    const alias: Records = target => aliasRecords(target, target);
+    // The sharded mode names its distribution by the intrinsic as the template holds it.
+    const intrinsic: Records = () => aliasRecords({ 'Fn::GetAtt': ['Distribution', 'DomainName'] },
+      Token.asString(Fn.getAtt('Distribution', 'DomainName')));
     const cname: Records = target => ({
       ours: (scope, zone) => addCnameRecords(scope, zone, groups, target),
       theirs: domain => [{ name: `${domain}.`, type: 'CNAME', ttl: '300', resourceRecords: [target] }],
@@ -47,7 +51,7 @@ describe('record groups', () => {
       make(stack, literal ? 'd111111abcdef8.cloudfront.net' : new CfnParameter(stack, 'Endpoint').valueAsString);
       return JSON.stringify(Template.fromStack(stack).findResources('AWS::Route53::RecordSetGroup'));
     };
-    for (const records of [alias, cname]) {
+    for (const records of [alias, cname, intrinsic]) {
       for (const literal of [true, false]) {
         const ours = render((stack, target) => records(target).ours(stack,
           route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789EXAMPLE', zoneName: 'example.com' })), literal);

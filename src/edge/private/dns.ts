@@ -2,9 +2,17 @@ import { CfnResource, IResolvable, Token, Tokenization } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 
+/** A CloudFormation intrinsic function, written into the template as it stands: `{ 'Fn::GetAtt': [...] }`. */
+export type Intrinsic = Readonly<Record<string, unknown>>;
+
 /** Where a domain's alias record points. */
 export interface AliasTarget {
-  readonly dnsName: string;
+  /**
+   * A string (literal or token), or an intrinsic naming a resource of the records' own template by
+   * its logical id: a shard's up to 200 records then resolve plain data, not a token each, in every
+   * pass of synthesis.
+   */
+  readonly dnsName: string | Intrinsic;
   readonly hostedZoneId: string;
 }
 
@@ -18,7 +26,8 @@ export type RecordsByDomain = ReadonlyMap<string, CfnResource>;
  */
 export function addAliasRecords(scope: Construct, zone: route53.IHostedZone, groups: readonly (readonly string[])[],
   target: AliasTarget): RecordsByDomain {
-  const aliasTarget = { DNSName: asToken(target.dnsName), EvaluateTargetHealth: false, HostedZoneId: asToken(target.hostedZoneId) };
+  const dnsName = typeof target.dnsName === 'string' ? asToken(target.dnsName) : target.dnsName;
+  const aliasTarget = { DNSName: dnsName, EvaluateTargetHealth: false, HostedZoneId: asToken(target.hostedZoneId) };
   return addGroups(scope, zone, groups, domain => ['A', 'AAAA'].map(type => ({ AliasTarget: aliasTarget, Name: `${domain}.`, Type: type })));
 }
 

@@ -1,4 +1,4 @@
-import { Fn, Stack, Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import { CloudFrontTarget } from 'aws-cdk-lib/aws-route53-targets';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
@@ -56,11 +56,12 @@ export class ShardedEdge implements EdgeBinding {
           }]);
         }
         // Each shard is its own template, so a plain logical id cannot clash. The records name
-        // it literally too: a reference to the distribution would resolve its logical id again for
-        // each of the shard's up to 200 records in every pass of synthesis.
+        // it literally too, as the intrinsic the template holds: a reference to the distribution
+        // would resolve its logical id again for each of the shard's up to 200 records in every
+        // pass of synthesis, and even a token of `Fn.getAtt` is one more token per record.
         (distribution.node.defaultChild as cloudfront.CfnDistribution).overrideLogicalId(DISTRIBUTION_ID);
         addAliasRecords(shard, context.hostedZone, plan.recordGroups, {
-          dnsName: Token.asString(Fn.getAtt(DISTRIBUTION_ID, 'DomainName')),
+          dnsName: { 'Fn::GetAtt': [DISTRIBUTION_ID, 'DomainName'] },
           hostedZoneId: cloudFrontZoneId(Stack.of(shard)),
         });
         return { distribution, home: new DistributionHome(shard, distribution), dnsTarget: distribution.distributionDomainName };
