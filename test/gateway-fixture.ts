@@ -14,9 +14,8 @@ export function tenants(count: number): TenantProps[] {
   return Array.from({ length: count }, (_, i) => ({ id: `tenant-${i}`, domainNames: [`tenant-${i}.example.com`] }));
 }
 
-/** A gateway over `list` in the zone example.com with imported certificates; `overrides` win. */
-export function build(list: TenantProps[], overrides: Partial<MultiTenantGatewayProps> = {}) {
-  const app = new App();
+/** A gateway over `list` in the zone example.com with imported certificates, in `app`; `overrides` win. */
+export function build(list: TenantProps[], overrides: Partial<MultiTenantGatewayProps> = {}, app = new App()) {
   const stack = new Stack(app, 'Stack', { env: ENV });
   const gateway = new MultiTenantGateway(stack, 'Gateway', {
     tenants: Tenants.fromList(list),

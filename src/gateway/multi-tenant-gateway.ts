@@ -15,6 +15,7 @@ import { MultiTenantGatewayProps } from './props';
 import { resolveGateway } from './resolve';
 import { TenantShard } from '../edge/private/tenant-shard';
 import { GatewayObservability } from '../observability/observability';
+import { skipCreationTraces } from '../private/creation-traces';
 import { throwIfProblems } from '../private/problems';
 import { TenantPlacement } from '../tenants/placement';
 
@@ -22,6 +23,11 @@ import { TenantPlacement } from '../tenants/placement';
  * Serves many tenants, each on its own domain names, from one shared app: Route 53 records,
  * CloudFront distributions sharded by the alternate-domain quota (Host in every cache key), an
  * HTTPS Application Load Balancer, and one autoscaled target group.
+ *
+ * What the gateway makes records no creation stack trace (recent aws-cdk-lib releases record one
+ * per element, about 15 per shard, which would all point into this library): set the context
+ * `aws:cdk:disable-creation-stack-traces` to `false` to keep them, or synthesize with `--debug`
+ * (`CDK_DEBUG=true`).
  */
 export class MultiTenantGateway extends Construct {
   /** The CloudFront distributions: one per shard, or the one multi-tenant distribution. */
@@ -92,6 +98,7 @@ export class MultiTenantGateway extends Construct {
 
   constructor(scope: Construct, id: string, props: MultiTenantGatewayProps) {
     super(scope, id);
+    skipCreationTraces(this);
     const config = resolveGateway(this, props);
     const plan = planGateway(config.plan);
     throwIfProblems(`MultiTenantGateway "${this.node.path}"`, gatewayProblems(this, config, plan));
