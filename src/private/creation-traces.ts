@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 
 /** aws-cdk-lib's context key that turns off creation stack traces (older releases record none and ignore it). */
-export const DISABLE_CREATION_STACK_TRACES = 'aws:cdk:disable-creation-stack-traces';
+const DISABLE_CREATION_STACK_TRACES = 'aws:cdk:disable-creation-stack-traces';
 
 /**
  * Turns off aws-cdk-lib's creation stack traces under `scope` unless the app sets the context
