@@ -80,7 +80,21 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
 
   // cdk-nag 2.38 wants constructs 10.5, which the Go build of the minimum aws-cdk-lib cannot take.
-  devDeps: ['fast-check@^4', 'cdk-nag@~2.37.55'],
+  devDeps: [
+    'fast-check@^4',
+    'cdk-nag@~2.37.55',
+    // Runtime code (custom-resource handlers, the CLI's AWS commands) is tested against mocked
+    // SDK v3 clients; the Lambda runtime ships the clients, so the handlers' bundles leave them out.
+    'aws-sdk-client-mock@^4',
+    '@aws-sdk/client-cloudfront@^3',
+    '@aws-sdk/client-route-53@^3',
+    '@aws-sdk/client-cloudformation@^3',
+    '@types/aws-lambda@^8',
+    'esbuild@^0.28',
+    // Mutation testing of the pure core (npm run mutation, not part of test:all).
+    '@stryker-mutator/core@^10',
+    '@stryker-mutator/jest-runner@^10',
+  ],
   bin: { 'cdk-multi-tenant-gateway': 'lib/cli/main.js' },
   // '/node_modules' without a trailing slash also keeps out a node_modules that is a symbolic link.
   gitignore: ['/node_modules', '.venv/', 'cdk.out/', '*.tsbuildinfo', '__pycache__/', '.pytest_cache/', '.jsii.tabl.json'],
