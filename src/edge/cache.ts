@@ -2,6 +2,7 @@ import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import { SharedPathsOriginBinding } from './private/shared-paths-binding';
 import { SharedPathsOrigin } from './shared-paths';
+import { matchesEveryPath, shadows } from './path-patterns';
 import { show } from '../private/problems';
 
 /**
@@ -50,8 +51,10 @@ export interface CacheOptions {
    * `/assets/*` (content-hashed build output). Their cache key leaves `Host` out, so such an
    * asset is cached once for all tenants instead of once per tenant. Only content identical for
    * every tenant belongs here: a tenant-specific response on a shared path is served to every
-   * tenant. Patterns are CloudFront's (`*` and `?` wildcards); none may cover every path
-   * (`*`, `/*`). They come before `behaviors`, in order: the first pattern that matches wins.
+   * tenant. Patterns are CloudFront's (`*` any run of characters, `/` included; `?` one
+   * character); none may match every path (`*`, `/*`, `*?`, `/**`, ...: decided by matching, as
+   * CloudFront does, not by spelling). They come before `behaviors`, in order: the first pattern
+   * that matches wins, and a pattern that an earlier one shadows is warned about.
    * @default - none; every path keeps `Host` in its cache key
    */
   readonly sharedPaths?: string[];
@@ -240,14 +243,10 @@ export function cacheProblems(options: ResolvedCacheOptions): string[] {
       ['sharedPathsMaxTtl', options.sharedPathsMaxTtl]]),
   ];
   const seen = new Map<string, string>();
-  const patterns: [string, string][] = [
-    ...options.sharedPaths.map((p, i): [string, string] => [`cache.sharedPaths[${i}]`, p]),
-    ...options.behaviors.map((b, i): [string, string] => [`behaviors[${i}].pathPattern`, b.pathPattern]),
-  ];
-  for (const [where, pattern] of patterns) {
+  for (const [where, pattern] of orderedPatterns(options)) {
     const problem = pathPatternProblem(pattern);
     if (problem) problems.push(`\`${where}\` ${show(pattern)} ${problem}`);
-    const normal = pattern.startsWith('/') ? pattern : `/${pattern}`;
+    const normal = normalPattern(pattern);
     const first = seen.get(normal);
     if (first !== undefined) {
       problems.push(`\`${where}\` ${show(pattern)} repeats \`${first}\`; CloudFront takes each path pattern once`);
@@ -299,20 +298,40 @@ const PATH_CHARACTERS = /^[A-Za-z0-9_\-.*$/~"'@:+?&=!,;%]+$/;
  */
 export function pathPatternProblem(pattern: string): string | undefined {
   if (pattern.length === 0 || pattern.length > 255) return 'must be 1 to 255 characters';
-  if (coversEveryPath(pattern)) {
+  if (matchesEveryPath(pattern)) {
     return 'matches every path, which is the default behaviour\'s place (Host in the key); name the paths, e.g. "/assets/*"';
   }
   if (!PATH_CHARACTERS.test(pattern)) return 'holds characters CloudFront path patterns do not take';
   return undefined;
 }
 
+/** A pattern with its leading `/`, as CloudFront reads `assets/*` as `/assets/*`. */
+function normalPattern(pattern: string): string {
+  return pattern.startsWith('/') ? pattern : `/${pattern}`;
+}
+
+/** Every path pattern of a distribution in CloudFront's order (shared paths, then behaviours), with the prop that gives it. */
+function orderedPatterns(options: ResolvedCacheOptions): [string, string][] {
+  return [
+    ...options.sharedPaths.map((p, i): [string, string] => [`cache.sharedPaths[${i}]`, p]),
+    ...options.behaviors.map((b, i): [string, string] => [`behaviors[${i}].pathPattern`, b.pathPattern]),
+  ];
+}
+
 /**
- * A pattern matches every path (each starts with `/`) exactly when it is made of `*` with at
- * most one `/`, and a `*` follows that `/`: `*`, `/*` and `**` among them.
+ * Path patterns that never serve a request: every path a later pattern matches is matched by an
+ * earlier one, and CloudFront takes the first that matches. Exact repeats are errors already;
+ * malformed patterns are left to `cacheProblems`.
  */
-function coversEveryPath(pattern: string): boolean {
-  if (!/^[*/]+$/.test(pattern)) return false;
-  const slashes = pattern.split('/').length - 1;
-  if (slashes === 0) return true;
-  return slashes === 1 && pattern.slice(pattern.indexOf('/') + 1).length > 0;
+export function shadowedPathPatterns(options: ResolvedCacheOptions): string[] {
+  const patterns = orderedPatterns(options).filter(([, p]) => pathPatternProblem(p) === undefined);
+  const warnings: string[] = [];
+  patterns.forEach(([where, pattern], j) => {
+    const earlier = patterns.slice(0, j).find(([, before]) => normalPattern(before) !== normalPattern(pattern) && shadows(before, pattern));
+    if (earlier) {
+      warnings.push(`\`${where}\` ${show(pattern)} never serves a request: every path it matches is matched first by \`${earlier[0]}\` ` +
+        `${show(earlier[1])}. Put it before that pattern, or remove it`);
+    }
+  });
+  return warnings;
 }

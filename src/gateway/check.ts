@@ -7,7 +7,7 @@ import { GatewayPlan } from './plan';
 import { SHARDS_PER_BLOCK } from './private/build';
 import { claimTenantConfigPath } from './private/claimed-paths';
 import { GatewayConfig } from './resolve';
-import { cacheProblems } from '../edge/cache';
+import { cacheProblems, shadowedPathPatterns } from '../edge/cache';
 import { isInZone } from '../edge/private/dns';
 import { isWebAclArn, WEB_ACL_ARN_SHAPE } from '../edge/web-acl-arn';
 import { observabilityProblems } from '../observability/private/checks';
@@ -23,6 +23,7 @@ export function gatewayProblems(gateway: Construct, config: GatewayConfig, plan:
     ...config.settingsProblems,
     ...(config.tenants.length === 0 ? [`${config.tenantsSource} has no tenants; a gateway needs at least one`] : []),
     ...cacheProblems(config.cache),
+    ...warnShadowedPaths(gateway, config),
     ...sharedPathsOriginProblems(config),
     ...originShieldProblems(gateway, config),
     ...config.fleet.problems(),
@@ -72,6 +73,14 @@ function cellProblems(config: GatewayConfig): string[] {
       'to its cell by an origin domain parameter, and a VPC origin (OriginAccess.vpcOrigin(), the default) is bound by its id, not by a domain name');
   }
   return problems;
+}
+
+/** Warns of path patterns an earlier one shadows: they are valid, but never serve a request. */
+function warnShadowedPaths(gateway: Construct, config: GatewayConfig): string[] {
+  for (const warning of shadowedPathPatterns(config.cache)) {
+    Annotations.of(gateway).addWarningV2('cdk-multi-tenant-gateway:path-pattern-shadowed', warning);
+  }
+  return [];
 }
 
 /** A bucket chosen for shared paths that there are none of. */
