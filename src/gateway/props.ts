@@ -183,7 +183,9 @@ export interface MultiTenantGatewayProps {
 
   /**
    * The ARN of an AWS WAF web ACL (WAFv2, CloudFront scope, so in us-east-1) for every distribution.
-   * A tenant's `webAcl` takes its place for that tenant (or turns it off with "none").
+   * A tenant's `webAcl` takes its place for that tenant (or turns it off with "none"); a tenant
+   * whose `webAcl` is this same ARN is served as one without `webAcl`, so it shares a distribution
+   * with the tenants of the default web ACL rather than taking one of its own.
    * @default - no web ACL
    */
   readonly webAclId?: string;

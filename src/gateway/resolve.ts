@@ -23,6 +23,7 @@ import { CellBinding } from '../origin/private/cell-binding';
 import { FleetBinding } from '../origin/private/fleet-binding';
 import { OriginAccessBinding } from '../origin/private/origin-access-binding';
 import { ResolvedQuotas, resolveQuotas } from '../quotas/quotas';
+import { withGatewayWebAcl } from '../tenants/edge-settings';
 import { TenantProps } from '../tenants/tenants';
 
 /** The gateway's props with every default applied and every strategy bound. */
@@ -87,7 +88,8 @@ export function resolveGateway(gateway: Construct, props: MultiTenantGatewayProp
   const originAccess = (props.originAccess ?? OriginAccess.vpcOrigin())._bind();
   const choice = certificateSource(props);
   const certificates = choice.source?._bind(props.hostedZone);
-  const tenants = props.tenants.list;
+  // A tenant's `webAcl` equal to `webAclId` is the default: it shares the default partition.
+  const tenants = withGatewayWebAcl(props.tenants.list, props.webAclId);
   const cells = (props.cells ?? []).map(cell => cell._bind());
   // On by default where CloudFront can write standard logs to S3 (legacy): sharded distributions,
   // and a bucket the gateway makes in a region CloudFront delivers them to.

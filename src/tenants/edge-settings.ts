@@ -1,5 +1,6 @@
 // A tenant's own edge settings (`webAcl`, `geoRestriction`): their rules, and what they mean for a
 // distribution. Pure, so the CLI checks them as the gateway does.
+import { COUNTRY_CODE_HINTS, COUNTRY_CODES } from './country-codes';
 import { TenantGeoRestriction } from './geo-restriction';
 import { isWebAclArn, WEB_ACL_ARN_SHAPE } from '../edge/web-acl-arn';
 import { show } from '../private/problems';
@@ -15,7 +16,6 @@ export interface TenantEdgeSettings {
 /** `webAcl` value that turns the gateway's web ACL off for a tenant. */
 export const NO_WEB_ACL = 'none';
 
-const COUNTRY_CODE = /^[A-Z]{2}$/;
 const GEO_KEYS = ['allow', 'deny'] as const;
 
 /** Every problem with a tenant's `webAcl` and `geoRestriction`; `who` names the tenant. */
@@ -51,9 +51,9 @@ export function edgeSettingsProblems(tenant: TenantEdgeSettings, who: string): s
     }
     const seen = new Set<unknown>();
     codes.forEach((code: unknown, c: number) => {
-      if (typeof code !== 'string' || !COUNTRY_CODE.test(code)) {
-        const upper = typeof code === 'string' && COUNTRY_CODE.test(code.toUpperCase()) ? `; write "${code.toUpperCase()}"` : '';
-        problems.push(`${who}: \`geoRestriction.${key}[${c}]\` ${show(code)} must be an ISO 3166-1 alpha-2 country code in upper case, e.g. "DE"${upper}`);
+      if (typeof code !== 'string' || !COUNTRY_CODES.has(code)) {
+        problems.push(`${who}: \`geoRestriction.${key}[${c}]\` ${show(code)} must be an ISO 3166-1 alpha-2 country code in upper case, ` +
+          `e.g. "DE"${countryCodeHint(code)}`);
       } else if (seen.has(code)) {
         problems.push(`${who}: \`geoRestriction.${key}[${c}]\` "${code}" is listed twice`);
       }
@@ -61,6 +61,29 @@ export function edgeSettingsProblems(tenant: TenantEdgeSettings, who: string): s
     });
   }
   return problems;
+}
+
+/**
+ * The tenants with a `webAcl` equal to the gateway's `webAclId` written as the default (no
+ * `webAcl`): the same web ACL either way, so such a tenant shares the gateway's partition (and a
+ * distribution) instead of taking one of its own. Other tenants are returned as they are.
+ */
+export function withGatewayWebAcl<T extends TenantEdgeSettings>(tenants: readonly T[], gatewayWebAclId: string | undefined): readonly T[] {
+  if (gatewayWebAclId === undefined) return tenants;
+  return tenants.map(tenant => {
+    if (tenant.webAcl !== gatewayWebAclId) return tenant;
+    const { webAcl: _same, ...rest } = tenant;
+    return rest as T;
+  });
+}
+
+/** What to write instead of a country code that is not one, if that can be told. */
+function countryCodeHint(code: unknown): string {
+  if (typeof code !== 'string') return '';
+  const upper = code.trim().toUpperCase();
+  if (COUNTRY_CODES.has(upper)) return `; write "${upper}"`;
+  const hint = COUNTRY_CODE_HINTS[upper];
+  return hint === undefined ? '' : `; ${hint}`;
 }
 
 /**

@@ -1,0 +1,102 @@
+// Edge inputs AWS refuses (or serves wrongly) at deploy time, refused or fixed at synth. Each rule
+// names the AWS document that settles it.
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as fc from 'fast-check';
+import { EdgeMode } from '../../src';
+import { COUNTRY_CODES } from '../../src/tenants/country-codes';
+import { errorOf } from '../errors';
+import { build, tenants } from '../gateway-fixture';
+
+const ACL = 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/gateway/11111111-2222-3333-4444-555555555555';
+
+// "Cache behavior settings: Path pattern", Amazon CloudFront Developer Guide: `*` matches zero or
+// more characters, `?` exactly one, the leading `/` is optional, and a request path starts with `/`.
+// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesCacheBehavior.html#DownloadDistValuesPathPattern
+describe('a shared path that matches every request serves one tenant\'s pages to another', () => {
+  test.each(['*', '/*', '*/*', '/**', '*?', '?*', '**?**'])('%s is refused', pattern => {
+    expect(errorOf(() => build(tenants(2), { cache: { sharedPaths: [pattern] } })))
+      .toContain(`\`cache.sharedPaths[0]\` ${JSON.stringify(pattern)} matches every path`);
+  });
+
+  test('a pattern of wildcards and slashes is refused exactly when it matches every path up to 7 characters', () => {
+    const paths = [''];
+    for (let n = 0; n < 6; n++) paths.push(...paths.filter(p => p.length === n).flatMap(p => [`${p}/`, `${p}x`]));
+    const matches = (pattern: string, path: string) => (pattern.startsWith('/') ? [pattern] : [pattern, `/${pattern}`])
+      .some(r => new RegExp(`^${r.replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 's').test(path));
+    const wild = fc.array(fc.constantFrom('*', '?', '/'), { minLength: 1, maxLength: 6 }).map(cs => cs.join(''));
+    fc.assert(fc.property(wild, pattern => {
+      const every = paths.every(p => matches(pattern, `/${p}`));
+      let message = '';
+      try {
+        build(tenants(1), { cache: { sharedPaths: [pattern] } });
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message.includes('matches every path')).toBe(every);
+    }), { numRuns: 40 });
+  });
+
+  test('a behaviour an earlier shared path shadows is warned about, with an id to acknowledge', () => {
+    const { gateway } = build(tenants(2), {
+      cache: { sharedPaths: ['/assets/*'] },
+      behaviors: [{ pathPattern: '/assets/img/*.png', cached: false }, { pathPattern: '/api/*', cached: false }],
+    });
+    const warnings = Annotations.fromStack(gateway.node.scope as any).findWarning('*', Match.stringLikeRegexp('path-pattern-shadowed'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0].entry.data).toContain('`behaviors[0].pathPattern` "/assets/img/*.png" never serves a request: ' +
+      'every path it matches is matched first by `cache.sharedPaths[0]` "/assets/*"');
+  });
+});
+
+// "Restrict the geographic distribution of your content", Amazon CloudFront Developer Guide:
+// countries are given by ISO 3166-1 alpha-2 code.
+// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/georestrictions.html
+describe('country codes are ISO 3166-1 alpha-2 codes', () => {
+  test.each([
+    ['UK', 'did you mean "GB"'],
+    ['EU', 'the European Union is not a country'],
+    ['EL', 'did you mean "GR"'],
+    ['XX', ''],
+    ['gb', 'write "GB"'],
+  ])('%s is refused with a hint', (code, hint) => {
+    const message = errorOf(() => build([{ id: 'acme', domainNames: ['acme.example.com'], geoRestriction: { deny: [code] } }]));
+    expect(message).toContain(`tenant "acme": \`geoRestriction.deny[0]\` "${code}" must be an ISO 3166-1 alpha-2 country code`);
+    expect(message).toContain(hint);
+  });
+
+  test('the list holds the 249 assigned codes, and every one is taken', () => {
+    expect(COUNTRY_CODES.size).toBe(249);
+    expect(() => build([{ id: 'acme', domainNames: ['acme.example.com'], geoRestriction: { allow: [...COUNTRY_CODES] } }])).not.toThrow();
+  });
+});
+
+// A tenant `webAcl` equal to the gateway's `webAclId` is the same web ACL, so the same
+// distribution-level settings ("Use AWS WAF protections", Amazon CloudFront Developer Guide:
+// a distribution has one web ACL). https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-web-awswaf.html
+describe('a tenant web ACL equal to the gateway\'s is the default', () => {
+  test('it shares the default partition and distribution', () => {
+    const list = [
+      { id: 'a', domainNames: ['a.example.com'] },
+      { id: 'b', domainNames: ['b.example.com'], webAcl: ACL },
+    ];
+    const { gateway } = build(list, { webAclId: ACL });
+    expect(gateway.placements.map(p => p.shard)).toEqual([0, 0]);
+    expect(gateway.distributions).toHaveLength(1);
+  });
+
+  test('a different web ACL still takes a partition of its own', () => {
+    const list = [
+      { id: 'a', domainNames: ['a.example.com'] },
+      { id: 'b', domainNames: ['b.example.com'], webAcl: ACL.replace('gateway', 'other') },
+    ];
+    const { gateway } = build(list, { webAclId: ACL });
+    expect(new Set(gateway.placements.map(p => p.shard)).size).toBe(2);
+  });
+
+  test('in a multi-tenant distribution the tenant gets no web ACL override', () => {
+    const list = [{ id: 'b', domainNames: ['b.example.com'], webAcl: ACL }];
+    const { gateway } = build(list, { webAclId: ACL, edge: EdgeMode.multiTenantDistribution() });
+    const [tenant] = Object.values(Template.fromStack(gateway.shardStacks[0]).findResources('AWS::CloudFront::DistributionTenant'));
+    expect(JSON.stringify(tenant.Properties.Customizations ?? {})).not.toContain('webacl');
+  });
+});
