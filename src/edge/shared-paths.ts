@@ -23,9 +23,13 @@ export abstract class SharedPathsOrigin {
   /**
    * A bucket you bring, read by CloudFront through Origin Access Control. Its public access
    * should stay blocked. The gateway adds one statement to its bucket policy letting the
-   * account's CloudFront distributions read objects; an imported bucket's policy cannot be
-   * changed, so the gateway then warns with the statement to add yourself. A bucket encrypted
-   * with a KMS key needs a key policy that lets CloudFront decrypt.
+   * account's CloudFront distributions and distribution tenants read objects (both kinds of
+   * `aws:SourceArn`, as AWS does not document which one a distribution tenant's request carries);
+   * an imported bucket's policy cannot be changed, so the gateway then warns with the statement
+   * to add yourself. A bucket encrypted with SSE-KMS needs a key policy that lets CloudFront
+   * decrypt: the gateway grants it on the bucket's `encryptionKey` when the app has the key, and
+   * warns when it does not (an imported bucket or key, or the AWS managed `aws/s3` key, which
+   * CloudFront cannot use).
    */
   public static fromBucket(bucket: s3.IBucket): SharedPathsOrigin {
     return new BucketOrigin(bucket);

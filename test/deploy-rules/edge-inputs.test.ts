@@ -1,11 +1,14 @@
 // Edge inputs AWS refuses (or serves wrongly) at deploy time, refused or fixed at synth. Each rule
 // names the AWS document that settles it.
+import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as fc from 'fast-check';
-import { EdgeMode } from '../../src';
+import { EdgeMode, SharedPathsOrigin } from '../../src';
 import { COUNTRY_CODES } from '../../src/tenants/country-codes';
 import { errorOf } from '../errors';
-import { build, tenants } from '../gateway-fixture';
+import { build, ENV, tenants } from '../gateway-fixture';
 
 const ACL = 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/gateway/11111111-2222-3333-4444-555555555555';
 
@@ -98,5 +101,61 @@ describe('a tenant web ACL equal to the gateway\'s is the default', () => {
     const { gateway } = build(list, { webAclId: ACL, edge: EdgeMode.multiTenantDistribution() });
     const [tenant] = Object.values(Template.fromStack(gateway.shardStacks[0]).findResources('AWS::CloudFront::DistributionTenant'));
     expect(JSON.stringify(tenant.Properties.Customizations ?? {})).not.toContain('webacl');
+  });
+});
+
+// "Restrict access to an Amazon S3 origin", Amazon CloudFront Developer Guide: with SSE-KMS, the
+// key policy must let the CloudFront service principal decrypt, on condition of the source ARN; the
+// bucket policy admits the service principal by `AWS:SourceArn`. AWS does not say which ARN a
+// distribution tenant's request carries, so the distribution's and the tenants' are both admitted.
+// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-s3.html
+describe('a shared-paths bucket encrypted with SSE-KMS', () => {
+  const sources = [
+    { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudfront::', { Ref: 'AWS::AccountId' }, ':distribution/*']] },
+    { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudfront::', { Ref: 'AWS::AccountId' }, ':distribution-tenant/*']] },
+  ];
+  const withBucket = (make: (stack: Stack) => s3.IBucket, edge = EdgeMode.shardedDistributions()) => {
+    const app = new App();
+    const stack = new Stack(app, 'Assets', { env: ENV });
+    const bucket = make(stack);
+    const built = build(tenants(2), { edge, cache: { sharedPaths: ['/assets/*'], sharedPathsOrigin: SharedPathsOrigin.fromBucket(bucket) } }, app);
+    return { ...built, assets: stack };
+  };
+
+  test.each([
+    ['sharded distributions', EdgeMode.shardedDistributions()],
+    ['a multi-tenant distribution', EdgeMode.multiTenantDistribution()],
+  ])('its key lets CloudFront decrypt, for distributions and distribution tenants (%s)', (_, edge) => {
+    const { assets } = withBucket(stack => new s3.Bucket(stack, 'Bucket', { encryptionKey: new kms.Key(stack, 'Key') }), edge);
+    const template = Template.fromStack(assets);
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({
+        Sid: 'MultiTenantGatewaySharedPathsDecrypt',
+        Principal: { Service: 'cloudfront.amazonaws.com' },
+        Action: 'kms:Decrypt',
+        Condition: { ArnLike: { 'AWS:SourceArn': sources } },
+      })]) },
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 's3:GetObject', Condition: { ArnLike: { 'AWS:SourceArn': sources } } })]) },
+    });
+  });
+
+  test.each([
+    ['an imported key', (stack: Stack) => new s3.Bucket(stack, 'Bucket', {
+      encryptionKey: kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555'),
+    }), 'KMS key is imported'],
+    ['the AWS managed key', (stack: Stack) => new s3.Bucket(stack, 'Bucket', { encryption: s3.BucketEncryption.KMS_MANAGED }), 'AWS managed key aws/s3'],
+    ['an imported bucket', (stack: Stack) => s3.Bucket.fromBucketName(stack, 'Bucket', 'assets'), 'imported without its encryption key'],
+  ])('%s is warned about, with the statement to add', (_, make, text) => {
+    const { stack } = withBucket(make);
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('shared-paths-key-policy'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0].entry.data).toContain(text);
+  });
+
+  test('an S3-managed bucket of the app needs no key grant and no warning', () => {
+    const { stack } = withBucket(s => new s3.Bucket(s, 'Bucket'));
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('shared-paths-key-policy'))).toHaveLength(0);
   });
 });

@@ -9,6 +9,20 @@ import { acknowledgeCheckov, acknowledgeNag } from '../../private/nag';
 
 const IMPORTED_POLICY_WARNING = '@aws-cdk/aws-cloudfront-origins:updateImportedBucketPolicyOac';
 
+const CLOUDFRONT = new iam.ServicePrincipal('cloudfront.amazonaws.com');
+
+/**
+ * The requests CloudFront signs for the gateway, by their `aws:SourceArn`: those of the account's
+ * distributions, and of its distribution tenants. AWS documents the distribution's ARN as the
+ * source of an OAC request ("Restrict access to an Amazon S3 origin") but does not say which ARN
+ * a request made for a distribution tenant carries, so both are admitted.
+ */
+const CLOUDFRONT_SOURCES = [
+  `arn:${Aws.PARTITION}:cloudfront::${Aws.ACCOUNT_ID}:distribution/*`,
+  `arn:${Aws.PARTITION}:cloudfront::${Aws.ACCOUNT_ID}:distribution-tenant/*`,
+];
+const SOURCES_TEXT = 'arn:aws:cloudfront::<account>:distribution/* and arn:aws:cloudfront::<account>:distribution-tenant/*';
+
 /**
  * The S3 bucket shared paths are served from: made or given, read through one Origin Access
  * Control that every distribution shares (an account holds 100).
@@ -37,17 +51,18 @@ export class SharedAssets extends Construct {
     });
     const statement = new iam.PolicyStatement({
       sid: 'MultiTenantGatewaySharedPaths',
-      principals: [new iam.ServicePrincipal('cloudfront.amazonaws.com')],
+      principals: [CLOUDFRONT],
       actions: ['s3:GetObject'],
       resources: [this.bucket.arnForObjects('*')],
-      conditions: { ArnLike: { 'AWS:SourceArn': `arn:${Aws.PARTITION}:cloudfront::${Aws.ACCOUNT_ID}:distribution/*` } },
+      conditions: { ArnLike: { 'AWS:SourceArn': CLOUDFRONT_SOURCES } },
     });
     if (!this.bucket.addToResourcePolicy(statement).statementAdded) {
       Annotations.of(scope).addWarningV2('cdk-multi-tenant-gateway:shared-paths-bucket-policy',
         'The shared-paths bucket is imported, so its policy cannot be changed here: let CloudFront read it with a statement ' +
         'allowing the service principal cloudfront.amazonaws.com s3:GetObject on its objects, on condition ArnLike ' +
-        'AWS:SourceArn arn:aws:cloudfront::<account>:distribution/* (the gateway\'s distributions are in that account).');
+        `AWS:SourceArn ${SOURCES_TEXT} (the gateway's distributions and distribution tenants are in that account).`);
     }
+    if (binding.given) grantKey(scope, binding.given);
     // The reference's policy is never meant to change; the statement above covers every distribution.
     Annotations.of(scope).acknowledgeWarning(IMPORTED_POLICY_WARNING, 'The gateway grants its distributions with one statement');
   }
@@ -74,4 +89,48 @@ export class SharedAssets extends Construct {
     acknowledgeCheckov(bucket, 'CKV_AWS_18', why);
     return bucket;
   }
+}
+
+/**
+ * OAC reads objects encrypted with SSE-KMS only when the key policy lets CloudFront decrypt
+ * ("Restrict access to an Amazon S3 origin", SSE-KMS): grant it on a key the app knows, and warn
+ * where the key is not known or cannot be granted.
+ */
+function grantKey(scope: Construct, bucket: s3.IBucket): void {
+  const key = bucket.encryptionKey;
+  if (key) {
+    const granted = key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'MultiTenantGatewaySharedPathsDecrypt',
+      principals: [CLOUDFRONT],
+      actions: ['kms:Decrypt'],
+      resources: ['*'],
+      conditions: { ArnLike: { 'AWS:SourceArn': CLOUDFRONT_SOURCES } },
+    })).statementAdded;
+    if (!granted) {
+      Annotations.of(scope).addWarningV2('cdk-multi-tenant-gateway:shared-paths-key-policy',
+        'The shared-paths bucket\'s KMS key is imported, so its key policy cannot be changed here, and CloudFront answers 403 until it may ' +
+        'decrypt: add a statement allowing the service principal cloudfront.amazonaws.com kms:Decrypt, on condition ArnLike ' +
+        `AWS:SourceArn ${SOURCES_TEXT}.`);
+    }
+  } else if (usesAwsManagedKey(bucket)) {
+    Annotations.of(scope).addWarningV2('cdk-multi-tenant-gateway:shared-paths-key-policy',
+      'The shared-paths bucket is encrypted with the AWS managed key aws/s3 (BucketEncryption.KMS_MANAGED), whose policy cannot let ' +
+      'CloudFront decrypt: CloudFront answers 403 for every object. Use S3-managed encryption or a customer managed key (`encryptionKey`).');
+  } else if (!(bucket instanceof s3.Bucket)) {
+    Annotations.of(scope).addWarningV2('cdk-multi-tenant-gateway:shared-paths-key-policy',
+      'The shared-paths bucket is imported without its encryption key, so no key policy was granted. If its objects are encrypted ' +
+      'with SSE-KMS, give the key (`encryptionKey` of Bucket.fromBucketAttributes) or let CloudFront decrypt in its key policy: ' +
+      `the service principal cloudfront.amazonaws.com, kms:Decrypt, on condition ArnLike AWS:SourceArn ${SOURCES_TEXT}.`);
+  }
+}
+
+/** A bucket of the app encrypted with SSE-KMS without a key of its own (the AWS managed aws/s3 key). */
+function usesAwsManagedKey(bucket: s3.IBucket): boolean {
+  if (!(bucket instanceof s3.Bucket)) return false;
+  const encryption = (bucket.node.defaultChild as s3.CfnBucket).bucketEncryption as s3.CfnBucket.BucketEncryptionProperty | undefined;
+  const rules = (encryption?.serverSideEncryptionConfiguration ?? []) as s3.CfnBucket.ServerSideEncryptionRuleProperty[];
+  return rules.some(rule => {
+    const byDefault = rule.serverSideEncryptionByDefault as s3.CfnBucket.ServerSideEncryptionByDefaultProperty | undefined;
+    return byDefault?.sseAlgorithm.startsWith('aws:kms') === true && byDefault.kmsMasterKeyId === undefined;
+  });
 }
