@@ -1,7 +1,7 @@
 // The gateway's plan, computed once and shared with the CLI: placement, per-shard tenant config,
 // DNS-validated certificates, and the quota usage the edge mode implies. Pure: no aws-cdk-lib.
 import { CertificatePlan, planCertificates } from '../certificates/certificate-plan';
-import { groupDomains, MAX_RECORDS_PER_GROUP, recordGroupCount } from '../edge/record-groups';
+import { groupDomains, MAX_RECORDS_PER_GROUP, recordGroupQuotaProblems } from '../edge/record-groups';
 import { distributionOfShard, EdgeShape } from '../edge/shape';
 import { blocksFor } from '../quotas/blocks';
 import { QuotaUsage, quotaUsage, SharedResources, usageProblems } from '../quotas/quota-usage';
@@ -96,7 +96,6 @@ export function planGateway(input: PlanInput): GatewayPlan {
   const byShard = new Map<number, TenantProps[]>();
   placement.placements.forEach((p, i) => byShard.set(p.shard, [...(byShard.get(p.shard) ?? []), tenants[i]]));
 
-  const groups = recordGroupCount(quotas.domainsPerDistribution, edge.recordTypes.length);
   const shards = placement.shards.map((index): ShardPlan => {
     const own = byShard.get(index)!;
     const zoneDomainNames = own.filter(t => !t.externalDns).flatMap(t => t.domainNames);
@@ -106,7 +105,7 @@ export function planGateway(input: PlanInput): GatewayPlan {
       tenants: own,
       domainNames: own.flatMap(t => t.domainNames),
       zoneDomainNames,
-      recordGroups: groupDomains(zoneDomainNames, groups),
+      recordGroups: groupDomains(zoneDomainNames),
       tenantConfig: tenantConfigParts(own),
       edgeSettings: edge.oneDistribution ? undefined : { cell: own[0].cell, webAcl: own[0].webAcl, geoRestriction: own[0].geoRestriction },
     };
@@ -141,6 +140,7 @@ export function planGateway(input: PlanInput): GatewayPlan {
       ...placement.problems,
       ...usageProblems(usage),
       ...(edge.distributionTenants ? tenantDomainProblems(tenants, quotas) : certificateValidationProblems(tenants, edge)),
+      ...recordGroupQuotaProblems(quotas, edge),
       ...recordGroupProblems(shards, edge),
       ...tenantConfigProblems(tenants),
       ...(certificates?.problems ?? []),
@@ -212,7 +212,7 @@ function certificateValidationProblems(tenants: readonly TenantProps[], edge: Ed
     `${edge.description}, whose certificate covers the whole distribution; remove it`);
 }
 
-/** Groups that hashing filled past what one change request takes (unlikely: groups are planned at half). */
+/** Groups that hashing filled past what one change request takes (unlikely: the quota check keeps groups planned at half). */
 function recordGroupProblems(shards: readonly ShardPlan[], edge: EdgeShape): string[] {
   return shards.flatMap(shard => shard.recordGroups.flatMap((domains, g) => {
     const records = domains.length * edge.recordTypes.length;

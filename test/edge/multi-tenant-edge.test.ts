@@ -151,11 +151,12 @@ describe('distribution tenants', () => {
   test('a tenant with a CloudFront-managed certificate is created after its records, which CloudFront validates through', () => {
     const list = [{ id: 'acme', domainNames: ['acme.example.com', 'www.acme.example.com'] }, { id: 'other', domainNames: ['other.example.com'] }];
     const managed = Template.fromStack(build(list, { tenantCertificate: TenantCertificate.cloudFrontManaged() }).gateway.shardStacks[0]);
-    // One record group holds the shard's CNAMEs; every tenant waits for it.
-    expect(Object.keys(managed.findResources('AWS::Route53::RecordSetGroup'))).toEqual(['Records0']);
+    // The shard's CNAMEs are in the record groups their domains hash to (acme.example.com 0,
+    // www.acme.example.com 3, other.example.com 2); each tenant waits for the groups of its own.
+    expect(Object.keys(managed.findResources('AWS::Route53::RecordSetGroup'))).toEqual(['Records0', 'Records2', 'Records3']);
     const tenantsByName = Object.values(managed.findResources('AWS::CloudFront::DistributionTenant'));
-    expect(tenantsByName.find(t => t.Properties.Name === 'acme')!.DependsOn).toEqual(['Records0']);
-    expect(tenantsByName.find(t => t.Properties.Name === 'other')!.DependsOn).toEqual(['Records0']);
+    expect(tenantsByName.find(t => t.Properties.Name === 'acme')!.DependsOn).toEqual(['Records0', 'Records3']);
+    expect(tenantsByName.find(t => t.Properties.Name === 'other')!.DependsOn).toEqual(['Records2']);
 
     // The parent's certificate needs no HTTP validation, so no ordering is imposed.
     const parent = Template.fromStack(build(list).gateway.shardStacks[0]);
@@ -175,7 +176,7 @@ describe('distribution tenants', () => {
     expect(byName.explicit.Properties.ManagedCertificateRequest).toEqual(expect.objectContaining({ ValidationTokenHost: 'cloudfront' }));
     // The partner's own server answers for a self-hosted tenant, so it need not wait for DNS.
     expect(byName.live.DependsOn).toBeUndefined();
-    expect(byName.new.DependsOn).toEqual(['Records0']);
+    expect(byName.new.DependsOn).toEqual(['Records2']); // new.example.com's group
   });
 
   test('certificateValidation is refused where it would be ignored: other tenant certificates, sharded distributions', () => {

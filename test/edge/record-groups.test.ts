@@ -3,25 +3,57 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as fc from 'fast-check';
 import { addAliasRecords, addCnameRecords, AliasTarget } from '../../src/edge/private/dns';
-import { groupDomains, MAX_RECORDS_PER_GROUP, recordGroupCount, recordGroupOf } from '../../src/edge/record-groups';
+import {
+  groupDomains, MAX_RECORDS_PER_GROUP, MAX_RECORDS_PER_SHARD, RECORD_GROUPS_PER_SHARD, recordGroupOf, recordGroupQuotaProblems,
+} from '../../src/edge/record-groups';
+import { EDGE_SHAPES, MULTI_TENANT_DISTRIBUTION, SHARDED_DISTRIBUTIONS } from '../../src/edge/shape';
+import { planGateway } from '../../src/gateway/plan';
+import { resolveQuotas } from '../../src/quotas/quotas';
 import { build, recordsOf, tenants } from '../gateway-fixture';
 
+const SHARED = { vpcOrigins: true, responseHeadersPolicies: true, cachePoliciesPerBlock: 1, cacheBehaviors: 0 };
+
 describe('record groups', () => {
-  test('a full shard at the default quota is one group: one Route 53 change request instead of 200', () => {
+  test('a full shard at the default quota is four groups, Records0 to Records3: four Route 53 change requests instead of 200', () => {
     const { gateway } = build(tenants(100));
     const shard = Template.fromStack(gateway.shardStacks[0]);
     shard.resourceCountIs('AWS::Route53::RecordSet', 0);
-    expect(Object.keys(shard.findResources('AWS::Route53::RecordSetGroup'))).toEqual(['Records0']);
+    expect(Object.keys(shard.findResources('AWS::Route53::RecordSetGroup')).sort()).toEqual(['Records0', 'Records1', 'Records2', 'Records3']);
     expect(recordsOf(shard)).toHaveLength(200);
   });
 
-  test('a shard raised to 500 domains spreads them over four groups, none past one change request', () => {
+  test('a shard of one tenant has one group: empty groups are not made', () => {
+    const { gateway } = build(tenants(1));
+    const shard = Template.fromStack(gateway.shardStacks[0]);
+    // tenant-0.example.com hashes to group 3 (see the golden values below).
+    expect(Object.keys(shard.findResources('AWS::Route53::RecordSetGroup'))).toEqual(['Records3']);
+  });
+
+  test('a shard raised to 500 domains keeps the same four groups, none past one change request', () => {
     const { gateway } = build(tenants(500), { quotas: { domainsPerDistribution: 500 } });
     const shard = Template.fromStack(gateway.shardStacks[0]);
     const groups = Object.values(shard.findResources('AWS::Route53::RecordSetGroup'));
-    expect(groups).toHaveLength(4);
+    expect(groups).toHaveLength(RECORD_GROUPS_PER_SHARD);
     for (const group of groups) expect(group.Properties.RecordSets.length).toBeLessThanOrEqual(MAX_RECORDS_PER_GROUP);
     expect(recordsOf(shard)).toHaveLength(1_000);
+  });
+
+  test('a domainsPerDistribution whose records the four groups cannot take is refused at synth, naming the quota, the figure and why', () => {
+    expect(() => build(tenants(1), { quotas: { domainsPerDistribution: 501 } })).toThrow(
+      '`quotas.domainsPerDistribution` 501 is more than the gateway\'s DNS takes: with sharded distributions a shard of 501 domains needs ' +
+      '1002 A + AAAA records, but a shard\'s records go in 4 record groups (one Route 53 change request each, at most 500 records) ' +
+      'planned at half full, 1000 records in all. The number of groups is fixed, so that no record ever moves between groups. ' +
+      'Set `quotas.domainsPerDistribution` to at most 500.');
+  });
+
+  test('the refusal counts the edge mode\'s records per domain: two for sharded distributions, one CNAME for a multi-tenant distribution', () => {
+    expect(MAX_RECORDS_PER_SHARD).toBe(1_000);
+    expect(recordGroupQuotaProblems({ domainsPerDistribution: 500 }, SHARDED_DISTRIBUTIONS)).toEqual([]);
+    expect(recordGroupQuotaProblems({ domainsPerDistribution: 501 }, SHARDED_DISTRIBUTIONS)).toHaveLength(1);
+    expect(recordGroupQuotaProblems({ domainsPerDistribution: 1_000 }, MULTI_TENANT_DISTRIBUTION)).toEqual([]);
+    expect(recordGroupQuotaProblems({ domainsPerDistribution: 1_001 }, MULTI_TENANT_DISTRIBUTION)).toEqual([expect.stringContaining(
+      'with multi-tenant distribution a shard of 1001 domains needs 1001 CNAME records, but')]);
+    expect(recordGroupQuotaProblems({ domainsPerDistribution: 1_001 }, MULTI_TENANT_DISTRIBUTION)[0]).toMatch(/to at most 1000\.$/);
   });
 
   test('groups render byte for byte what CfnRecordSetGroup renders, alias and CNAME, literal, token and intrinsic targets', () => {
@@ -66,22 +98,43 @@ describe('record groups', () => {
     }
   });
 
-  test('the group count follows the quota, not the tenants', () => {
-    expect(recordGroupCount(100, 2)).toBe(1);
-    expect(recordGroupCount(100, 1)).toBe(1);
-    expect(recordGroupCount(500, 2)).toBe(4);
-    expect(recordGroupCount(1, 2)).toBe(1);
+  test('golden values: these domains are in these groups in every release (changing the hash moves records on upgrade)', () => {
+    const golden: [string, number][] = [
+      ['example.com', 2], ['www.example.com', 3], ['acme.example.com', 0], ['shop.acme.example.com', 0], ['a.b', 0],
+      ['tenant-1.example.org', 3], ['tenant-2.example.org', 2], ['tenant-3.example.org', 1], ['xn--bcher-kva.example', 0],
+      ['d0.t0.example.com', 2], ['d0.t1.example.com', 1], ['d0.t2.example.com', 0],
+      ['very-long-label-0123456789.deep.sub.domain.example.net', 0], ['1.example.com', 3], ['z.io', 1], ['partner.co.uk', 3],
+      ['tenant-0.example.com', 3],
+    ];
+    expect(RECORD_GROUPS_PER_SHARD).toBe(4);
+    expect(golden.map(([domain]) => [domain, recordGroupOf(domain)])).toEqual(golden);
+    expect(groupDomains(golden.map(([domain]) => domain))).toEqual([0, 1, 2, 3].map(g => golden.filter(([, group]) => group === g).map(([d]) => d)));
+  });
+
+  test('property: a domain\'s group is the same under every quota value and edge mode', () => {
+    fc.assert(fc.property(
+      fc.uniqueArray(fc.domain(), { minLength: 1, maxLength: 30 }), fc.integer({ min: 1, max: 500 }), fc.constantFrom(...EDGE_SHAPES),
+      (domains, perShard, edge) => {
+        const list = domains.map((domain, i) => ({ id: `t${i}`, domainNames: [domain.toLowerCase()] }));
+        const { quotas } = resolveQuotas({ domainsPerDistribution: perShard, recordsPerHostedZone: 100_000, distributionsPerAccount: 100_000 });
+        const plan = planGateway({ tenants: list, quotas, edge, shared: SHARED });
+        for (const shard of plan.shards) {
+          shard.recordGroups.forEach((group, g) => group.forEach(domain => expect(g).toBe(recordGroupOf(domain))));
+          expect(shard.recordGroups).toHaveLength(RECORD_GROUPS_PER_SHARD);
+          expect(shard.recordGroups.flat().sort()).toEqual([...shard.zoneDomainNames].sort());
+        }
+      }));
   });
 
   test('a domain keeps its group whatever is added or removed around it', () => {
     fc.assert(fc.property(
-      fc.uniqueArray(fc.domain(), { minLength: 1, maxLength: 60 }), fc.integer({ min: 1, max: 8 }), fc.nat(),
-      (domains, groups, removedAt) => {
-        const before = groupDomains(domains, groups);
+      fc.uniqueArray(fc.domain(), { minLength: 1, maxLength: 60 }), fc.nat(),
+      (domains, removedAt) => {
+        const before = groupDomains(domains);
         const removed = domains.filter((_, i) => i !== removedAt % domains.length);
-        const after = groupDomains([...removed, 'appended.example.com'], groups);
+        const after = groupDomains([...removed, 'appended.example.com']);
         for (const domain of removed) {
-          const g = recordGroupOf(domain, groups);
+          const g = recordGroupOf(domain);
           expect(before[g]).toContain(domain);
           expect(after[g]).toContain(domain);
         }
