@@ -1,6 +1,8 @@
 // The gateway's plan, computed once and shared with the CLI: placement, per-shard tenant config,
 // DNS-validated certificates, and the quota usage the edge mode implies. Pure: no aws-cdk-lib.
 import { CertificatePlan, planCertificates } from '../certificates/certificate-plan';
+import { planMoves, TenantMove } from '../moves/move-plan';
+import { shardContents, sourceShards } from '../moves/move-shards';
 import { groupDomains, MAX_RECORDS_PER_GROUP, recordGroupQuotaProblems } from '../edge/record-groups';
 import { distributionOfShard, EdgeShape } from '../edge/shape';
 import { blocksFor } from '../quotas/blocks';
@@ -22,6 +24,8 @@ export interface PlanInput {
   readonly certificateZone?: string;
   /** The gateway's cells besides "default", whose names tenants may give in `cell`. */
   readonly cells?: readonly PlannedCell[];
+  /** The gateway's AWS account, when synth knows it: a move from another account is refused. */
+  readonly account?: string;
 }
 
 /** A cell as the plan sees it. */
@@ -85,6 +89,8 @@ export interface GatewayPlan {
   readonly usage: readonly QuotaUsage[];
   /** DNS-validated certificates, when `certificateZone` was given. */
   readonly certificates?: CertificatePlan;
+  /** The moves the tenants file declares (`movedFrom`, `adoptFrom`), each domain's ordered move. */
+  readonly moves: readonly TenantMove[];
   /** Every problem the plan found: placement, quotas, tenant config sizes, certificates. */
   readonly problems: readonly string[];
 }
@@ -95,19 +101,26 @@ export function planGateway(input: PlanInput): GatewayPlan {
   const placement = placeGatewayTenants(tenants, quotas, edge);
   const byShard = new Map<number, TenantProps[]>();
   placement.placements.forEach((p, i) => byShard.set(p.shard, [...(byShard.get(p.shard) ?? []), tenants[i]]));
+  const moves = planMoves({ tenants, shards: placement.placements.map(p => p.shard), edge, account: input.account });
+  const byId = new Map(tenants.map(t => [t.id, t]));
 
-  const shards = placement.shards.map((index): ShardPlan => {
-    const own = byShard.get(index)!;
-    const zoneDomainNames = own.filter(t => !t.externalDns).flatMap(t => t.domainNames);
+  // A move's source shard stays while the move is declared: its distribution serves the domains
+  // until they move, and its record groups keep their records (see src/moves/move-shards.ts).
+  const shardIndexes = [...new Set([...placement.shards, ...sourceShards(moves.moves)])].sort((a, b) => a - b);
+  const shards = shardIndexes.map((index): ShardPlan => {
+    const own = byShard.get(index) ?? [];
+    const contents = shardContents(index, own, moves.moves, byId);
+    const zoneDomainNames = [...contents.zoneDomainNames];
+    const first = own[0] ?? contents.departing[0];
     return {
       index,
       distribution: distributionOfShard(edge, index),
-      tenants: own,
-      domainNames: own.flatMap(t => t.domainNames),
+      tenants: [...contents.tenants],
+      domainNames: [...contents.domainNames],
       zoneDomainNames,
       recordGroups: groupDomains(zoneDomainNames),
       tenantConfig: tenantConfigParts(own),
-      edgeSettings: edge.oneDistribution ? undefined : { cell: own[0].cell, webAcl: own[0].webAcl, geoRestriction: own[0].geoRestriction },
+      edgeSettings: edge.oneDistribution ? undefined : { cell: first.cell, webAcl: first.webAcl, geoRestriction: first.geoRestriction },
     };
   });
   const partitions = edge.oneDistribution ? [] : partitionsOf(shards);
@@ -127,7 +140,8 @@ export function planGateway(input: PlanInput): GatewayPlan {
     vpcOriginShards: (input.cells ?? []).length > 0 ? vpcOriginShards : undefined,
   });
   const certificates = input.certificateZone === undefined ? undefined
-    : planCertificates(input.certificateZone, placement.placements, quotas, edge.oneDistribution);
+    : planCertificates(input.certificateZone, [...placement.placements, ...moves.moves.filter(m => m.stage === 'prepare' && m.source.shard !== undefined)
+      .map(m => ({ tenantId: m.tenantId, domainNames: m.domainNames, shard: m.source.shard! }))], quotas, edge.oneDistribution);
   return {
     placements: placement.placements,
     shards,
@@ -135,7 +149,9 @@ export function planGateway(input: PlanInput): GatewayPlan {
     cells,
     usage,
     certificates,
+    moves: moves.moves,
     problems: [
+      ...moves.problems,
       ...unknownCellProblems(tenants, input.cells ?? []),
       ...placement.problems,
       ...usageProblems(usage),

@@ -117,7 +117,7 @@ export function placeTenants(tenants: readonly PlacementTenant[], limits: Placem
  * A pinned tenant whose settings differ from its shard's: one of the two changed its settings, or
  * the pin is new and wrong. Changing settings moves a tenant to a distribution of its new settings,
  * and CloudFront refuses a domain that another distribution still carries (CNAMEAlreadyExists), so
- * the move takes two deploys.
+ * the move is declared: `movedFrom` names the shard it leaves, and the deploy moves its domains.
  */
 function partitionProblem(tenantId: string, shard: number, owner: { partition: string; tenantId: string }, partition: string): string {
   const differ = partitionDifference(owner.partition, `"${owner.tenantId}"`, partition, `"${tenantId}"`);
@@ -127,9 +127,10 @@ function partitionProblem(tenantId: string, shard: number, owner: { partition: s
     `${differ}. A shard's tenants share one distribution and so its origin (their \`cell\`), web ACL and geo restriction. ` +
     `If "${tenantId}" is new, pin it to a shard of its ${what} or leave \`shard\` out. ` +
     `If a deployed tenant's ${what} changed, it must move to another distribution${cellMoves ? ', one whose origin is its new cell' : ''}, ` +
-    'which one deploy cannot do (its domains would be on two distributions at once: CNAMEAlreadyExists). Move it in two deploys: ' +
-    '(1) remove the tenant from the tenants file and deploy (its domains go offline), ' +
-    `(2) add it back with its new ${what} and without \`shard\` (the CLI's \`add\` pins it to a shard of its ${what}) and deploy. ` +
+    `without downtime: run \`cdk-multi-tenant-gateway move ${tenantId}\`, which pins it to a shard of its new ${what} and records ` +
+    `\`"movedFrom": { "shard": ${shard} }\`, then deploy; the gateway moves each of its domains with CloudFront's UpdateDomainAssociation ` +
+    'before either distribution changes, so they stay served (a shard that does not exist yet is made by a "prepare" deploy first; ' +
+    'see "Moving tenants"). ' +
     `A tenant alone on its shard changes its ${what} in place, without a move${cellMoves ? ' (its shard\'s origin becomes the new cell\'s)' : ''}.`;
 }
 

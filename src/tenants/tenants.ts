@@ -3,6 +3,7 @@ import { edgeSettingsProblems } from './edge-settings';
 import { TenantGeoRestriction } from './geo-restriction';
 import { parseJsonText } from './json-text';
 import { EDGE_SHAPES, edgeShapeNamed } from '../edge/shape';
+import { moveSourceProblems, TenantMoveSource } from '../moves/move-source';
 import { show, throwIfProblems } from '../private/problems';
 import { Quotas, QUOTA_SPECS } from '../quotas/quotas';
 
@@ -82,9 +83,28 @@ export interface TenantProps {
    * @default "default"
    */
   readonly cell?: string;
+
+  /**
+   * Where the tenant's domains were served until their move to its declared home (`shard`, `cell`,
+   * edge settings or the gateway's edge mode): the gateway's shard. The gateway moves each domain
+   * at deploy time with CloudFront's `UpdateDomainAssociation`, so the domains stay served; remove
+   * it once the move is deployed (see "Moving tenants"). The CLI's `move` command writes it.
+   *
+   * @default - the tenant is not moving
+   */
+  readonly movedFrom?: TenantMoveSource;
+
+  /**
+   * A distribution or distribution tenant the gateway did not make (in the gateway's account) that
+   * serves the tenant's domains now: the gateway moves them to itself at deploy time, without
+   * downtime. Remove it once the move is deployed.
+   *
+   * @default - the tenant's domains are not served elsewhere
+   */
+  readonly adoptFrom?: TenantMoveSource;
 }
 
-const TENANT_KEYS = new Set(['id', 'domainNames', 'shard', 'externalDns', 'config', 'certificateValidation', 'webAcl', 'geoRestriction', 'cell']);
+const TENANT_KEYS = new Set(['id', 'domainNames', 'shard', 'externalDns', 'config', 'certificateValidation', 'webAcl', 'geoRestriction', 'cell', 'movedFrom', 'adoptFrom']);
 /** The cell of the gateway's own load balancer and fleet, which tenants get unless they name another. */
 export const DEFAULT_CELL = 'default';
 const CELL_NAME = /^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/;
@@ -195,6 +215,7 @@ export function tenantProblems(tenants: readonly TenantProps[]): string[] {
     }
     if (tenant.cell !== undefined) problems.push(...cellNameProblems(tenant.cell, `${who}: \`cell\``));
     problems.push(...edgeSettingsProblems(tenant, who));
+    problems.push(...moveSourceProblems(tenant, who));
   });
   return problems;
 }

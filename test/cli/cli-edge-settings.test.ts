@@ -62,7 +62,7 @@ describe('edge settings in the CLI', () => {
     expect(result.code).toBe(1);
     expect(result.err).toContain('tenant "acme": `shard` 0 holds tenant "plain", declared before it, whose edge settings differ: ' +
       'geoRestriction=none ("plain") vs geoRestriction=deny KP ("acme")');
-    expect(result.err).toContain('Move it in two deploys');
+    expect(result.err).toContain('run `cdk-multi-tenant-gateway move acme`');
   });
 
   test('plan shows the shards of each partition when there is more than one', () => {

@@ -56,15 +56,16 @@ describe('sharded distributions', () => {
     expect(after).toMatchObject({ 'late-acme': 1, 'late-deny': 5, 'late-plain': 0 });
   });
 
-  test('a pinned tenant whose settings differ from its shard\'s is refused, with the two-step move explained', () => {
+  test('a pinned tenant whose settings differ from its shard\'s is refused, with the declared move explained', () => {
     const message = errorOf(() => build([
       { id: 'acme', domainNames: ['acme.example.com'], shard: 0 },
       { id: 'globex', domainNames: ['globex.example.com'], shard: 0, webAcl: ACL('globex') },
     ]));
     expect(message).toContain('tenant "globex": `shard` 0 holds tenant "acme", declared before it, whose edge settings differ: ' +
       `webAcl=default ("acme") vs webAcl=${ACL('globex')} ("globex")`);
-    expect(message).toContain('(1) remove the tenant from the tenants file and deploy');
-    expect(message).toContain('(2) add it back with its new settings and without `shard`');
+    expect(message).toContain('run `cdk-multi-tenant-gateway move globex`, which pins it to a shard of its new settings and records ' +
+      '`"movedFrom": { "shard": 0 }`');
+    expect(message).not.toContain('remove the tenant');
   });
 
   test('a pinned tenant alone on its shard changes its settings in place', () => {

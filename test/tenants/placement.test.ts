@@ -229,15 +229,15 @@ describe('placement by partition', () => {
     expect(plan.placements.map(p => [p.tenantId, p.shard])).toEqual([['a', 0], ['waf', 1], ['b', 0], ['waf2', 1], ['c', 2], ['geo', 3]]);
   });
 
-  test('a pin to a shard of other settings names both tenants and the settings, and explains the two-step move', () => {
+  test('a pin to a shard of other settings names both tenants and the settings, and explains the declared move', () => {
     const plan = placeTenants([
       { id: 'first', domainNames: ['f.x.com'], shard: 0, partition: 'webAcl=default; geoRestriction=none' },
       { id: 'second', domainNames: ['s.x.com'], shard: 0, partition: 'webAcl=none; geoRestriction=none' },
     ], limits);
     expect(plan.problems).toEqual([expect.stringContaining('tenant "second": `shard` 0 holds tenant "first", declared before it, whose edge settings ' +
       'differ: webAcl=default ("first") vs webAcl=none ("second").')]);
-    expect(plan.problems[0]).toContain('(1) remove the tenant from the tenants file and deploy');
-    expect(plan.problems[0]).toContain('(2) add it back with its new settings and without `shard`');
+    expect(plan.problems[0]).toContain('`"movedFrom": { "shard": 0 }`, then deploy; the gateway moves each of its domains with CloudFront\'s UpdateDomainAssociation');
+    expect(plan.problems[0]).not.toContain('its domains go offline');
     expect(plan.problems[0]).toContain('A tenant alone on its shard changes its settings in place');
   });
 

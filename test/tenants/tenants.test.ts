@@ -136,9 +136,12 @@ describe('tenants.schema.json', () => {
       webAcl: 'none',
       geoRestriction: { allow: ['DE'] },
       cell: 'eu',
+      movedFrom: { shard: 1, stage: 'move' },
     };
-    expect(Object.keys(tenant.properties).sort()).toEqual(Object.keys(everyField).sort());
-    expect(tenantProblems([everyField])).toEqual([]);
+    // A tenant moves from one place at a time, so `adoptFrom` is checked on its own.
+    const adopting = { id: 'b', domainNames: ['b.example.com'], externalDns: true, adoptFrom: { distributionId: 'E2QWRUHEXAMPLE', accountId: '111111111111' } };
+    expect(Object.keys(tenant.properties).sort()).toEqual([...Object.keys(everyField), 'adoptFrom'].sort());
+    expect(tenantProblems([everyField, adopting])).toEqual([]);
   });
 
   test('certificateValidation: the same values, "cloudfront" by default; anything else is refused', () => {
