@@ -1,5 +1,6 @@
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import { certificateValidationOf, CLOUDFRONT_VALIDATION } from './certificate-validation';
 import { TenantCertificateBinding } from './private/tenant-certificate-binding';
 import { certificateRegion } from '../certificates/private/certificate-region';
 import { TenantProps } from '../tenants/tenants';
@@ -25,14 +26,21 @@ export abstract class TenantCertificate {
   }
 
   /**
-   * A certificate CloudFront requests and renews for each tenant, validated over HTTP. By default
-   * CloudFront answers the validation request itself once the tenant's domains resolve to the
-   * connection group's routing endpoint: the gateway creates each tenant after its DNS records, so
-   * that they resolve when CloudFront checks, and a partner with `externalDns` must point its names
-   * at the routing endpoint before the deploy. A tenant with `certificateValidation: "self-hosted"`
-   * is validated while its domains still point at the partner's current server, which serves the
-   * token: its certificate is issued before traffic moves. HTTP validation cannot issue wildcard
-   * names, so tenant domains must be plain names.
+   * A certificate CloudFront requests and renews for each tenant, validated over HTTP. HTTP
+   * validation cannot issue wildcard names, so tenant domains must be plain names.
+   *
+   * A tenant in the hosted zone is validated by CloudFront itself ("cloudfront"): the gateway
+   * creates each tenant after its DNS records, so that its domains resolve to the connection
+   * group's routing endpoint when CloudFront checks.
+   *
+   * A tenant with `externalDns` is validated "self-hosted" unless it says otherwise, as its names
+   * still point at the partner's current server on the first deploy: the deploy creates the
+   * tenant with its certificate pending; the partner then serves the validation token that
+   * CloudFront gives for each domain (GetManagedCertificateDetails, or the console) at
+   * `/.well-known/pki-validation/` on its current server, and once the certificate is issued
+   * points its names at the routing endpoint. From then on CloudFront renews the certificate
+   * through its own endpoint. A partner that already points its names at the gateway may set
+   * `certificateValidation: "cloudfront"`.
    */
   public static cloudFrontManaged(): TenantCertificate {
     return new ManagedCertificate();
@@ -85,19 +93,14 @@ class ManagedCertificate extends TenantCertificate {
       coversWildcards: false,
       validatesPerTenant: true,
       problems: () => [],
-      needsDnsFirst: tenant => tokenHost(tenant) === 'cloudfront',
+      needsDnsFirst: tenant => certificateValidationOf(tenant) === CLOUDFRONT_VALIDATION,
       tenantProperties: (tenant: TenantProps): Partial<cloudfront.CfnDistributionTenantProps> => ({
         managedCertificateRequest: {
-          validationTokenHost: tokenHost(tenant),
+          validationTokenHost: certificateValidationOf(tenant),
           primaryDomainName: tenant.domainNames[0],
           certificateTransparencyLoggingPreference: 'enabled',
         },
       }),
     };
   }
-}
-
-/** CloudFormation's `ValidationTokenHost`: the tenants file's values are its own ("cloudfront", "self-hosted"). */
-function tokenHost(tenant: TenantProps): string {
-  return tenant.certificateValidation ?? 'cloudfront';
 }

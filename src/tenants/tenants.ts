@@ -51,7 +51,7 @@ export interface TenantProps {
    * still point at the partner's current server, which serves the token under
    * `/.well-known/pki-validation/`, so the certificate is issued before traffic moves.
    *
-   * @default "cloudfront"
+   * @default - "self-hosted" for a tenant with `externalDns` (its names cannot point at the gateway before the first deploy), else "cloudfront"
    */
   readonly certificateValidation?: string;
 

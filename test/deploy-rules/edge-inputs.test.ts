@@ -5,7 +5,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as fc from 'fast-check';
-import { EdgeMode, SharedPathsOrigin } from '../../src';
+import { EdgeMode, SharedPathsOrigin, TenantCertificate, TenantProps } from '../../src';
 import { COUNTRY_CODES } from '../../src/tenants/country-codes';
 import { errorOf } from '../errors';
 import { build, ENV, tenants } from '../gateway-fixture';
@@ -157,5 +157,36 @@ describe('a shared-paths bucket encrypted with SSE-KMS', () => {
   test('an S3-managed bucket of the app needs no key grant and no warning', () => {
     const { stack } = withBucket(s => new s3.Bucket(s, 'Bucket'));
     expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('shared-paths-key-policy'))).toHaveLength(0);
+  });
+});
+
+// "ManagedCertificateRequest" (AWS::CloudFront::DistributionTenant), AWS CloudFormation Template
+// Reference: with "cloudfront" CloudFront serves the HTTP validation token itself, so the domain's
+// DNS must point at CloudFront; with "self-hosted" the token is served from the current server
+// while traffic still goes there, and renewals go through CloudFront once DNS points at it.
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distributiontenant-managedcertificaterequest.html
+describe('a CloudFront-managed certificate for a partner with its own DNS', () => {
+  const managed = EdgeMode.multiTenantDistribution({ tenantCertificate: TenantCertificate.cloudFrontManaged() });
+  const tokenHosts = (list: TenantProps[]) => {
+    const { gateway } = build(list, { edge: managed });
+    const hosts: Record<string, unknown> = {};
+    for (const shard of gateway.shardStacks) {
+      for (const tenant of Object.values(Template.fromStack(shard).findResources('AWS::CloudFront::DistributionTenant'))) {
+        hosts[tenant.Properties.Name] = tenant.Properties.ManagedCertificateRequest.ValidationTokenHost;
+      }
+    }
+    return hosts;
+  };
+
+  test('is validated self-hosted by default, so the first deploy does not wait on DNS the gateway cannot write', () => {
+    expect(tokenHosts([
+      { id: 'partner', domainNames: ['shop.partner.test'], externalDns: true },
+      { id: 'zone', domainNames: ['www.zone.example.com'] },
+    ])).toEqual({ partner: 'self-hosted', zone: 'cloudfront' });
+  });
+
+  test('keeps the validation a tenant names', () => {
+    expect(tokenHosts([{ id: 'partner', domainNames: ['shop.partner.test'], externalDns: true, certificateValidation: 'cloudfront' }]))
+      .toEqual({ partner: 'cloudfront' });
   });
 });
