@@ -331,7 +331,7 @@ function report(options: Options, results: Map<string, CaseResult>, failures: Fa
   const rate = options.route53Rate;
   const deployRows = options.sizes.flatMap(tenants => KINDS.flatMap(kind => {
     const r = results.get(`${kind}-${tenants}`);
-    if (!r) return [[LABEL[kind], count(tenants), failedAt(failures, kind, tenants) ? '**failed** (above)' : 'not measured', '', '', '', '', '', '', '']];
+    if (!r) return [[LABEL[kind], count(tenants), failedAt(failures, kind, tenants) ? '**failed** (above)' : 'not measured', '', '', '', '', '', '', '', '']];
     const d = r.deploy;
     const o = r.onboarding;
     const onboardingCells = isOnboarding(o)
@@ -339,13 +339,14 @@ function report(options: Options, results: Map<string, CaseResult>, failures: Fa
         changes(o.route53), changes(o.distributions)]
       : [o ? cell(`failed: ${brief(o.error, 100)}`) : 'not measured', '', ''];
     return [[LABEL[kind], count(tenants), count(d.resources), count(d.route53Changes), decimal(perShard(r)),
-      `≥ ${duration(d.route53Changes / rate)}`, `${d.waves} (≤ ${d.widestWave} at once)`, ...onboardingCells]];
+      `≥ ${duration(d.route53Changes / rate)}`, `${d.waves} (≤ ${d.widestWave} at once)`, count(d.edgeChangesAtOnce), ...onboardingCells]];
   }));
   if (deployRows.length > 0) {
     console.log();
     console.log(table(['case', 'tenants', 'CloudFormation resources', 'Route 53 changes, first deploy', 'per shard',
-      `Route 53 time, first deploy (at ${rate}/s)`, 'nested-stack waves, first deploy', 'appending a tenant: templates touched', 'Route 53 changes', 'distributions created or updated'],
-    ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'], deployRows));
+      `Route 53 time, first deploy (at ${rate}/s)`, 'nested-stack waves, first deploy', 'CloudFront changes at once, at most',
+      'appending a tenant: templates touched', 'Route 53 changes', 'distributions created or updated'],
+    ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'], deployRows));
     const validation = [...results.values()].filter(r => r.deploy.validationRecords > 0);
     console.log();
     console.log('Route 53 change requests: one per `AWS::Route53::RecordSet` and one per `AWS::Route53::RecordSetGroup`; ' +

@@ -43,6 +43,11 @@ export interface DeployFigures {
   readonly waves: number;
   /** The most nested stacks of one template that deploy at once (the widest wave). */
   readonly widestWave: number;
+  /**
+   * The most CloudFront distributions and distribution tenants CloudFormation may create, update
+   * or delete at once under the templates' dependencies, nested stacks included (edgeChangesAtOnce).
+   */
+  readonly edgeChangesAtOnce: number;
 }
 
 export interface Changes {
@@ -107,6 +112,7 @@ export function deployFigures(dir: string): DeployFigures {
     distributionTenants: n('AWS::CloudFront::DistributionTenant'),
     waves,
     widestWave,
+    edgeChangesAtOnce: edgeChangesAtOnce(dir),
   };
 }
 
@@ -126,6 +132,146 @@ function stackWaves(template: Template): { waves: number; widest: number } {
   const counts = new Map<number, number>();
   for (const id of stacks) counts.set(waveOf(id), (counts.get(waveOf(id)) ?? 0) + 1);
   return { waves: Math.max(0, ...counts.keys()), widest: Math.max(0, ...counts.values()) };
+}
+
+/**
+ * The most CloudFront distributions and distribution tenants that CloudFormation may change at
+ * once in the assembly in `dir`: the heaviest set of resources of which none waits for another.
+ * Within a template a resource waits for what it names in DependsOn, Ref, Fn::GetAtt or Fn::Sub;
+ * a nested stack weighs the most its own template changes at once, a distribution or distribution
+ * tenant 1, anything else 0. Each top-level template deploys on its own; the largest counts.
+ */
+export function edgeChangesAtOnce(dir: string): number {
+  const templates = readTemplates(dir);
+  const files = nestedTemplateFiles(dir);
+  const memo = new Map<string, number>();
+  const widthOf = (file: string): number => {
+    const known = memo.get(file);
+    if (known !== undefined) return known;
+    const resources = templates.get(file)?.template.Resources ?? {};
+    const ids = Object.keys(resources);
+    const weight = ids.map(id => {
+      const r = resources[id];
+      if (DISTRIBUTIONS.has(r.Type)) return 1;
+      const child = r.Type === 'AWS::CloudFormation::Stack' ? files.get(assetHashOf(r.Properties) ?? '') : undefined;
+      return child ? widthOf(child) : 0;
+    });
+    const index = new Map(ids.map((id, i) => [id, i]));
+    const waitsFor = ids.map(id => [...dependenciesOf(resources[id])].filter(d => index.has(d) && d !== id).map(d => index.get(d)!));
+    const width = maxWeightAntichain(weight, waitsFor);
+    memo.set(file, width);
+    return width;
+  };
+  return Math.max(0, ...[...templates.keys()].filter(f => !f.endsWith('.nested.template.json')).map(widthOf));
+}
+
+/** Nested templates by the asset hash their parent's TemplateURL names (from the assets manifests). */
+function nestedTemplateFiles(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const file of fs.readdirSync(dir).filter(f => f.endsWith('.assets.json'))) {
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as { files?: Record<string, { source?: { path?: string } }> };
+    for (const [hash, asset] of Object.entries(manifest.files ?? {})) {
+      if (asset.source?.path?.endsWith('.template.json')) out.set(hash, asset.source.path);
+    }
+  }
+  return out;
+}
+
+/** The asset hash a nested stack's TemplateURL ends with (`.../<hash>.json`). */
+function assetHashOf(properties: unknown): string | undefined {
+  return /([0-9a-f]{64})\.json/.exec(JSON.stringify((properties as { TemplateURL?: unknown } | undefined)?.TemplateURL ?? ''))?.[1];
+}
+
+/** The logical ids a resource waits for: DependsOn, and what it references. */
+function dependenciesOf(r: Resource): Set<string> {
+  const out = new Set([r.DependsOn ?? []].flat());
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) {
+      v.forEach(walk);
+      return;
+    }
+    if (v === null || typeof v !== 'object') return;
+    for (const [k, x] of Object.entries(v)) {
+      if (k === 'Ref' && typeof x === 'string') {
+        out.add(x);
+      } else if (k === 'Fn::GetAtt') {
+        out.add(Array.isArray(x) ? String(x[0]) : String(x).split('.')[0]);
+      } else if (k === 'Fn::Sub') {
+        const text = Array.isArray(x) ? x[0] : x;
+        for (const m of String(text).matchAll(/\$\{([^}!.]+)/g)) out.add(m[1]);
+      }
+      walk(x);
+    }
+  };
+  walk(r.Properties);
+  return out;
+}
+
+/**
+ * The heaviest antichain of a DAG (node i waits for `waitsFor[i]`), by weighted Dilworth: it
+ * equals the fewest chains (paths through the DAG, nodes reusable) that pass every node i at
+ * least weight[i] times, a minimum flow. That flow starts as one path per unit of weight and is
+ * cut back by the most flow that can be pushed from sink to source without going under a node's
+ * weight (Dinic's algorithm).
+ */
+export function maxWeightAntichain(weight: readonly number[], waitsFor: readonly (readonly number[])[]): number {
+  const n = weight.length;
+  const total = weight.reduce((a, b) => a + b, 0);
+  if (total === 0) return 0;
+  const INF = total + 1;
+  const s = 2 * n;
+  const t = 2 * n + 1;
+  const head: number[][] = Array.from({ length: 2 * n + 2 }, () => []);
+  const to: number[] = [];
+  const cap: number[] = [];
+  // Residual capacities: an edge a -> b of flow f and lower bound l can take INF more, or give back f - l.
+  const edge = (a: number, b: number, forward: number, back: number): void => {
+    head[a].push(to.length); to.push(b); cap.push(forward);
+    head[b].push(to.length); to.push(a); cap.push(back);
+  };
+  for (let i = 0; i < n; i++) {
+    // s -> in(i) -> out(i) -> t carries weight[i] at the start; in -> out may not go under it.
+    edge(s, i, INF, weight[i]);
+    edge(i, n + i, INF, 0);
+    edge(n + i, t, INF, weight[i]);
+    // A chain may go from what i waits for on to i.
+    for (const d of waitsFor[i]) edge(n + d, i, INF, 0);
+  }
+  // Push from t to s (min flow = start - max flow back).
+  let pushed = 0;
+  const level = new Array<number>(2 * n + 2);
+  const next = new Array<number>(2 * n + 2);
+  const bfs = (): boolean => {
+    level.fill(-1);
+    level[t] = 0;
+    const queue = [t];
+    for (let q = 0; q < queue.length; q++) {
+      for (const e of head[queue[q]]) {
+        if (cap[e] > 0 && level[to[e]] < 0) { level[to[e]] = level[queue[q]] + 1; queue.push(to[e]); }
+      }
+    }
+    return level[s] >= 0;
+  };
+  const dfs = (v: number, f: number): number => {
+    if (v === s) return f;
+    for (; next[v] < head[v].length; next[v]++) {
+      const e = head[v][next[v]];
+      if (cap[e] > 0 && level[to[e]] === level[v] + 1) {
+        const got = dfs(to[e], Math.min(f, cap[e]));
+        if (got > 0) {
+          cap[e] -= got;
+          cap[e % 2 === 0 ? e + 1 : e - 1] += got;
+          return got;
+        }
+      }
+    }
+    return 0;
+  };
+  while (bfs()) {
+    next.fill(0);
+    for (let f = dfs(t, INF); f > 0; f = dfs(t, INF)) pushed += f;
+  }
+  return total - pushed;
 }
 
 /** A DNS-validated certificate gets a validation record for each domain given a hosted zone. */

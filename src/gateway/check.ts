@@ -4,7 +4,6 @@ import { Annotations, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { GatewayPlan } from './plan';
-import { SHARDS_PER_BLOCK } from './private/build';
 import { claimTenantConfigPath } from './private/claimed-paths';
 import { GatewayConfig } from './resolve';
 import { cacheProblems, shadowedPathPatterns } from '../edge/cache';
@@ -31,7 +30,7 @@ export function gatewayProblems(gateway: Construct, config: GatewayConfig, plan:
     ...config.originAccess.problems(gateway),
     ...securityProblems(config),
     ...networkProblems(gateway, config),
-    ...waveProblems(config.shardWaveSize),
+    ...waveProblems(config.maxConcurrentEdgeChanges),
     ...observabilityProblems(config.observability, config.region),
     ...zoneProblems(gateway, config),
     ...config.certificateProblems,
@@ -178,11 +177,15 @@ function networkProblems(gateway: Construct, config: GatewayConfig): string[] {
   return problems;
 }
 
-/** Shards are created in waves of this many within a block. */
-function waveProblems(wave: number): string[] {
-  return Number.isInteger(wave) && wave >= 1 && wave <= SHARDS_PER_BLOCK ? []
-    : [`\`shardWaveSize\` must be a whole number from 1 to ${SHARDS_PER_BLOCK} (the shards of a block), got ${show(wave)}`];
+/** The bound on concurrent CloudFront changes: at least one, and below where CloudFront has answered "Rate exceeded". */
+function waveProblems(bound: number): string[] {
+  return Number.isInteger(bound) && bound >= 1 && bound <= MAX_CONCURRENT_EDGE_CHANGES ? []
+    : [`\`maxConcurrentEdgeChanges\` must be a whole number from 1 to ${MAX_CONCURRENT_EDGE_CHANGES} (CloudFront has answered "Rate exceeded" ` +
+      `at about 130 changes at once), got ${show(bound)}`];
 }
+
+/** The highest `maxConcurrentEdgeChanges` accepted. */
+const MAX_CONCURRENT_EDGE_CHANGES = 100;
 
 /** Tenant domains outside the hosted zone; a warning when its name is unknown. */
 function zoneProblems(gateway: Construct, config: GatewayConfig): string[] {

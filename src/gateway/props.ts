@@ -220,12 +220,14 @@ export interface MultiTenantGatewayProps {
   readonly tenantConfigPath?: string;
 
   /**
-   * How many shards of a block (50 shards, one nested stack) CloudFormation creates or updates at
-   * once: shard n waits for shard n - `shardWaveSize`. CloudFront throttles distribution changes
-   * ("Rate exceeded" with about 130 at once), so a first deploy goes in waves of at most this many
-   * shards per block — 50 at once at the account's 500 distributions with the default. Routine
-   * onboarding changes one shard, so it never waits.
-   * @default 5
+   * The most CloudFront distributions and distribution tenants CloudFormation creates, updates or
+   * deletes at once, across the whole gateway. CloudFront throttles its control plane per account
+   * ("Rate exceeded" has been seen at about 130 changes at once), so a first deploy, or a change
+   * that touches every shard, goes in waves: blocks of shards side by side (in lanes when there are
+   * more blocks than this), the shards of a block and the distribution tenants of a shard each
+   * waiting for the one this many before it. Routine onboarding changes one shard, so it never
+   * waits. Leave room for anything else that changes CloudFront in the account at the same time.
+   * @default 50
    */
-  readonly shardWaveSize?: number;
+  readonly maxConcurrentEdgeChanges?: number;
 }

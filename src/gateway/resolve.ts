@@ -74,7 +74,8 @@ export interface GatewayConfig {
   readonly loadBalancerDeletionProtection: boolean;
   readonly observability: ObservabilityOptions;
   readonly tenantConfigPath: string;
-  readonly shardWaveSize: number;
+  /** The most CloudFront distributions and distribution tenants that change at once. */
+  readonly maxConcurrentEdgeChanges: number;
   /** What the plan is made from. */
   readonly plan: PlanInput;
 }
@@ -134,7 +135,7 @@ export function resolveGateway(gateway: Construct, props: MultiTenantGatewayProp
     loadBalancerDeletionProtection: props.loadBalancerDeletionProtection ?? true,
     observability: props.observability ?? {},
     tenantConfigPath: props.tenantConfigPath ?? `/${Stack.of(gateway).stackName}/${gateway.node.id}/tenants`,
-    shardWaveSize: props.shardWaveSize ?? 5,
+    maxConcurrentEdgeChanges: props.maxConcurrentEdgeChanges ?? 50,
     plan: {
       tenants,
       quotas: quotas.quotas,

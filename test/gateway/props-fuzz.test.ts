@@ -23,7 +23,7 @@ const FIELDS: Choice[][] = [
   numbers('quotas.distributionsPerAccount', [10, 500], [0, -500, 2.5, NaN]),
   numbers('quotas.distributionsPerCachePolicy', [1, 100], [0, NaN]),
   numbers('quotas.recordsPerHostedZone', [100, 10_000], [-1, 0.1]),
-  numbers('shardWaveSize', [1, 5, 50], [0, -3, 2.5, 51, NaN]),
+  numbers('maxConcurrentEdgeChanges', [1, 50, 100], [0, -3, 2.5, 101, NaN]),
   numbers('natGateways', [1, 2], [0, -1, 1.5, 3]),
   numbers('observability.alarmThresholds.distribution5xxErrorRate', [0, 5, 100], [-1, 101, NaN]),
   numbers('observability.alarmThresholds.unhealthyHosts', [1, 3], [0, 1.5]),

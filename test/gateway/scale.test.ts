@@ -12,20 +12,6 @@ describe('every template deploys at any tenant count', () => {
   }, 300_000);
 });
 
-describe('deploy waves', () => {
-  test('in a block, shard n waits for shard n - 5: at most 5 of its distributions change at once', () => {
-    const templates = synth(tenants(1_200));
-    const block = JSON.parse(templates.get(kinds(templates).blocks.find(f => f.includes('Block0'))!)!);
-    const stacks = Object.entries<any>(block.Resources).filter(([, r]) => r.Type === 'AWS::CloudFormation::Stack');
-    const shardOf = (id: string) => Number(/Shard(\d+)NestedStack/.exec(id)![1]);
-    const waits = Object.fromEntries(stacks.map(([id, r]) => [shardOf(id), (r.DependsOn ?? []).map(shardOf)]));
-    expect(waits[0]).toEqual([]);
-    expect(waits[4]).toEqual([]);
-    expect(waits[5]).toEqual([0]);
-    expect(waits[11]).toEqual([6]);
-  }, 120_000);
-});
-
 describe('onboarding cost', () => {
   test.each([
     ['sharded distributions', undefined],

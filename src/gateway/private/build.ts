@@ -7,6 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { chainInWaves, changeWaves } from './waves';
 import { addDnsTargetOutputs } from '../../edge/private/dns-target-outputs';
 import { ORIGIN_DOMAIN_PARAMETER, OriginDomainParameter, PathSettings, ShardEdge } from '../../edge/private/edge-binding';
 import { EdgePolicies } from '../../edge/private/policies';
@@ -20,7 +21,7 @@ import { LogBucket } from '../../private/logging';
 import { acknowledgeCheckov, acknowledgeNag } from '../../private/nag';
 import { blockOf } from '../../quotas/blocks';
 import { DEFAULT_CELL } from '../../tenants/tenants';
-import { GatewayPlan } from '../plan';
+import { GatewayPlan, ShardPlan } from '../plan';
 import { GatewayConfig } from '../resolve';
 
 /** Shards per nested stack of the middle layer: the 500 distributions an account may have make 10 blocks. */
@@ -169,26 +170,49 @@ function pathBehaviors(config: GatewayConfig, policies: EdgePolicies, distributi
 /**
  * One TenantShard per shard, in blocks of SHARDS_PER_BLOCK (a nested stack each, so the parent
  * holds one resource per block, not per shard: 500 shards fit). A shard's block is fixed by its
- * index, so no shard ever moves to another template (which would replace its distribution). In a
- * block, shard n waits for shard n - `shardWaveSize`: CloudFormation creates or updates at most
- * that many of a block's shards at once, as CloudFront throttles distribution changes.
+ * index, so no shard ever moves to another template (which would replace its distribution).
+ * CloudFront throttles changes across the account, so blocks, the shards of a block and the
+ * CloudFront resources of a shard go in waves that keep what changes at once within
+ * `maxConcurrentEdgeChanges` (see changeWaves).
  */
 function buildShards(gateway: Construct, config: GatewayConfig, plan: GatewayPlan, edge: ShardEdge): TenantShard[] {
-  const blocks = new Map<number, NestedStack>();
-  const byIndex = new Map<number, TenantShard>();
+  const byBlock = new Map<number, ShardPlan[]>();
   for (const shardPlan of plan.shards) {
     const b = blockOf(shardPlan.index, SHARDS_PER_BLOCK);
-    const block = blocks.get(b) ?? new NestedStack(gateway, `Block${b}`, {
+    byBlock.set(b, [...byBlock.get(b) ?? [], shardPlan]);
+  }
+  const perShard = config.edge.shape.oneDistribution ? config.quotas.domainsPerDistribution : 1;
+  const waves = changeWaves(config.maxConcurrentEdgeChanges, byBlock.size, SHARDS_PER_BLOCK, perShard);
+  const blocks: NestedStack[] = [];
+  const shards: TenantShard[] = [];
+  for (const [b, shardPlans] of [...byBlock].sort(([x], [y]) => x - y)) {
+    const lane = waves.lanes[blocks.length % waves.blockLanes];
+    const block = new NestedStack(gateway, `Block${b}`, {
       description: `cdk-multi-tenant-gateway: tenant shards ${b * SHARDS_PER_BLOCK} to ${(b + 1) * SHARDS_PER_BLOCK - 1}`,
     });
-    blocks.set(b, block);
-    const shard = new TenantShard(block, `Shard${shardPlan.index}`, { plan: shardPlan, edge, tenantConfigPath: config.tenantConfigPath });
-    const before = byIndex.get(shardPlan.index - config.shardWaveSize);
-    if (before && blockOf(before.index, SHARDS_PER_BLOCK) === b) shard.node.addDependency(before);
-    byIndex.set(shardPlan.index, shard);
+    blocks.push(block);
+    const inBlock = shardPlans.map(shardPlan => {
+      const shard = new TenantShard(block, `Shard${shardPlan.index}`, { plan: shardPlan, edge, tenantConfigPath: config.tenantConfigPath });
+      chainInWaves(edgeResourcesOf(shard), lane.perShardAtOnce, (resource, on) => resource.addDependency(on));
+      return shard;
+    });
+    chainInWaves(inBlock, lane.shardsAtOnce, (shard, on) => shard.node.addDependency(on));
+    shards.push(...inBlock);
   }
-  return [...byIndex.values()];
+  chainInWaves(blocks, waves.blockLanes, (block, on) => block.node.addDependency(on));
+  return shards;
 }
+
+/** The CloudFront distributions and distribution tenants a shard made, in the order it made them. */
+function edgeResourcesOf(shard: TenantShard): CfnResource[] {
+  return shard.node.findAll().filter((c): c is CfnResource => CfnResource.isCfnResource(c) && EDGE_RESOURCE_TYPES.has(c.cfnResourceType));
+}
+
+/** What CloudFront throttles the changes of, as `maxConcurrentEdgeChanges` counts them. */
+export const EDGE_RESOURCE_TYPES: ReadonlySet<string> = new Set([
+  cloudfront.CfnDistribution.CFN_RESOURCE_TYPE_NAME,
+  cloudfront.CfnDistributionTenant.CFN_RESOURCE_TYPE_NAME,
+]);
 
 function makeVpc(gateway: Construct, config: GatewayConfig, logBucket?: s3.IBucket): ec2.Vpc {
   const zones = config.availabilityZones;
