@@ -6,8 +6,9 @@ import * as path from 'path';
 import { parseArgs } from 'util';
 import { addTenant, EditResult, planReport, problemList, removeTenant, summarize, validateRegistry } from './commands';
 import { dnsInstructions, formatInstructions } from './dns';
+import { quotaFlagConflicts } from './quota-flags';
 import { withFileLock, writeFileAtomic } from './safe-write';
-import { Quotas, QUOTA_SPECS, resolveQuotas } from '../quotas/quotas';
+import { closestQuota, Quotas, QUOTA_SPECS, resolveQuotas } from '../quotas/quotas';
 import { TenantGeoRestriction } from '../tenants/geo-restriction';
 
 const BIN = 'cdk-multi-tenant-gateway';
@@ -245,7 +246,8 @@ function parseQuotas(values: string[] = []): Quotas {
   for (const value of values) {
     const [name, figure] = splitOnce(value, '=');
     if (!(name in QUOTA_SPECS)) {
-      throw new UsageError(`unknown quota "${name}" (known: ${Object.keys(QUOTA_SPECS).join(', ')})`);
+      const near = closestQuota(name);
+      throw new UsageError(`unknown quota "${name}" ${near !== undefined ? `(did you mean "${near}"?)` : `(known: ${Object.keys(QUOTA_SPECS).join(', ')})`}`);
     }
     if (figure === undefined || !/^\d+$/.test(figure)) {
       throw new UsageError(`\`--quota ${name}\` needs a whole number, as in --quota ${name}=${QUOTA_SPECS[name as keyof Quotas].defaultValue}`);
@@ -278,12 +280,17 @@ function parseGeoRestriction(lists: Map<string, string[]>): TenantGeoRestriction
 
 /** The file's text, or undefined when it does not exist and `mayBeMissing`. */
 function readFile(context: Context, mayBeMissing: boolean): string | undefined {
+  let text: string;
   try {
-    return fs.readFileSync(context.file, 'utf8');
+    text = fs.readFileSync(context.file, 'utf8');
   } catch (e) {
     if (mayBeMissing && (e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new Error(`Cannot read tenants file ${context.source}: ${(e as Error).message}`);
   }
+  // The gateway refuses `quotas` that contradict the file: so does every command, before it writes.
+  const conflicts = quotaFlagConflicts(text, context.source, context.quotas);
+  if (conflicts.length > 0) throw new Error(problemList(`${context.source} with --quota`, conflicts));
+  return text;
 }
 
 /** A `cdk deploy --outputs-file` document's text; `source` is relative to the working directory. */

@@ -4,12 +4,14 @@ import { Annotations, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { GatewayPlan } from './plan';
+import { claimDomains } from './private/claimed-domains';
 import { claimTenantConfigPath } from './private/claimed-paths';
 import { GatewayConfig } from './resolve';
 import { cacheProblems, shadowedPathPatterns } from '../edge/cache';
 import { isInZone } from '../edge/private/dns';
 import { isWebAclArn, WEB_ACL_ARN_SHAPE } from '../edge/web-acl-arn';
 import { observabilityProblems } from '../observability/private/checks';
+import { availabilityZoneProblems, broughtVpcZoneProblems } from '../origin/private/availability-zones';
 import { show } from '../private/problems';
 import { tenantConfigPathProblems } from '../tenants/tenant-config';
 import { cellNameProblems, DEFAULT_CELL } from '../tenants/tenants';
@@ -25,7 +27,7 @@ export function gatewayProblems(gateway: Construct, config: GatewayConfig, plan:
     ...warnShadowedPaths(gateway, config),
     ...sharedPathsOriginProblems(config),
     ...originShieldProblems(gateway, config),
-    ...config.fleet.problems(),
+    ...config.fleet.problems({ vpc: config.vpc }),
     ...cellProblems(config),
     ...config.originAccess.problems(gateway),
     ...securityProblems(config),
@@ -40,6 +42,7 @@ export function gatewayProblems(gateway: Construct, config: GatewayConfig, plan:
     }),
     ...tenantConfigPathProblems(config.tenantConfigPath),
     ...claimTenantConfigPath(gateway, config.tenantConfigPath),
+    ...claimDomains(gateway, config.tenants),
     ...plan.problems,
   ];
 }
@@ -65,7 +68,7 @@ function cellProblems(config: GatewayConfig): string[] {
     } else if (config.cells.findIndex(c => c.name === cell.name) !== i) {
       problems.push(`\`cells[${i}]\` is named "${cell.name}" as an earlier cell is; cell names must be unique`);
     }
-    problems.push(...cell.problems(config.originAccess));
+    problems.push(...cell.problems(config.originAccess, { vpc: config.vpc }));
   });
   if (config.cells.length > 0 && config.edge.shape.oneDistribution && config.originAccess.usesVpcOrigins) {
     problems.push('`cells` with a multi-tenant distribution need `originAccess: OriginAccess.secretHeader()`: a distribution tenant routes ' +
@@ -145,13 +148,10 @@ function networkProblems(gateway: Construct, config: GatewayConfig): string[] {
   const zones = config.availabilityZones;
   if (zones !== undefined && config.vpc) {
     problems.push('`availabilityZones` chooses the zones of the VPC the gateway makes; leave it out when you bring `vpc`');
-  } else if (zones !== undefined && zones.length < 2) {
-    problems.push(`\`availabilityZones\` must name at least two zones (a load balancer spans two), got ${show(zones)}`);
-  } else if (zones !== undefined && !Token.isUnresolved(config.region)) {
-    const foreign = zones.filter(zone => !new RegExp(`^${config.region}[a-z]$`).test(zone));
-    if (foreign.length > 0) {
-      problems.push(`\`availabilityZones\` must be zones of the stack's region ${config.region} (such as "${config.region}a"), got ${show(foreign)}`);
-    }
+  } else if (zones !== undefined) {
+    problems.push(...availabilityZoneProblems(zones, config.region));
+  } else if (config.vpc) {
+    problems.push(...broughtVpcZoneProblems(config.vpc, config.originAccess.internetFacing));
   }
   const nat = config.natGateways;
   if (nat !== undefined && config.vpc) {

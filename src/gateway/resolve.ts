@@ -22,7 +22,7 @@ import { OriginAccess } from '../origin/origin-access';
 import { CellBinding } from '../origin/private/cell-binding';
 import { FleetBinding } from '../origin/private/fleet-binding';
 import { OriginAccessBinding } from '../origin/private/origin-access-binding';
-import { ResolvedQuotas, resolveQuotas } from '../quotas/quotas';
+import { quotaConflicts, ResolvedQuotas, resolveQuotas } from '../quotas/quotas';
 import { withGatewayWebAcl } from '../tenants/edge-settings';
 import { TenantProps } from '../tenants/tenants';
 
@@ -172,12 +172,7 @@ function settingsConflicts(props: MultiTenantGatewayProps, edge: EdgeBinding, ce
     problems.push(`${source} says \`settings.cells\` ${JSON.stringify(fileCells)}, but \`cells\` are ${JSON.stringify(names)}; ` +
       'make them name the same cells (the CLI checks tenants\' `cell` against the file)');
   }
-  for (const [key, figure] of Object.entries(settings.quotas ?? {})) {
-    const prop = (props.quotas as Record<string, number | undefined> | undefined)?.[key];
-    if (prop !== undefined && prop !== figure) {
-      problems.push(`\`quotas.${key}\` is ${prop}, but ${source} says \`settings.quotas.${key}\` ${figure}; give it in one place`);
-    }
-  }
+  problems.push(...quotaConflicts(props.quotas, settings.quotas, source, key => `\`quotas.${key}\``));
   return problems;
 }
 

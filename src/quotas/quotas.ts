@@ -151,6 +151,46 @@ function spec(key: keyof Quotas, awsName: string, service: string, defaultValue:
   return { key, awsName, service, defaultValue };
 }
 
+/** Whether `key` names a quota. */
+export function isQuotaKey(key: string): key is keyof Quotas {
+  return Object.prototype.hasOwnProperty.call(QUOTA_SPECS, key);
+}
+
+/** `what` (how the user gave `key`) is not a quota: the closest one when it is near, else every one. */
+export function unknownQuota(what: string, key: string): string {
+  const near = closestQuota(key);
+  return near !== undefined
+    ? `${what} is not a quota; did you mean "${near}"?`
+    : `${what} is not a quota (known: ${Object.keys(QUOTA_SPECS).join(', ')})`;
+}
+
+/**
+ * The quota whose name is nearest `key` (letters' case aside), when a few edits reach it: at most
+ * a third of its letters, and at least two (a typo, a letter left out or doubled).
+ */
+export function closestQuota(key: string): keyof Quotas | undefined {
+  const wanted = key.toLowerCase();
+  let best: { key: keyof Quotas; distance: number } | undefined;
+  for (const quota of Object.keys(QUOTA_SPECS) as (keyof Quotas)[]) {
+    const distance = editDistance(wanted, quota.toLowerCase());
+    if (best === undefined || distance < best.distance) best = { key: quota, distance };
+  }
+  return best !== undefined && best.distance <= Math.max(2, Math.floor(best.key.length / 3)) ? best.key : undefined;
+}
+
+/** Levenshtein distance: the fewest insertions, deletions and substitutions from `a` to `b`. */
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    row = next;
+  }
+  return row[b.length];
+}
+
 /** Every quota with its figure: the user's override or AWS's default. */
 export type ResolvedQuotas = { readonly [K in keyof Quotas]-?: number };
 
@@ -160,7 +200,7 @@ export type ResolvedQuotas = { readonly [K in keyof Quotas]-?: number };
  * (a zero shard size); the problem still fails the synth.
  */
 export function resolveQuotas(quotas: Quotas = {}): { quotas: ResolvedQuotas; problems: string[] } {
-  const problems: string[] = [];
+  const problems: string[] = Object.keys(quotas).filter(key => !isQuotaKey(key)).map(key => unknownQuota(`\`quotas.${key}\``, key));
   const resolved: Partial<Record<keyof Quotas, number>> = {};
   for (const key of Object.keys(QUOTA_SPECS) as (keyof Quotas)[]) {
     const value = quotas[key];
@@ -169,6 +209,21 @@ export function resolveQuotas(quotas: Quotas = {}): { quotas: ResolvedQuotas; pr
     resolved[key] = valid && value !== undefined ? value : QUOTA_SPECS[key].defaultValue;
   }
   return { quotas: resolved as ResolvedQuotas, problems };
+}
+
+/**
+ * Quotas given both in a tenants file's `settings.quotas` and elsewhere (the gateway's `quotas`
+ * prop, the CLI's `--quota`) with different figures: the CLI plans from the file, so the two
+ * must agree. `given` words how the other place names a key, e.g. "`quotas.domainsPerDistribution`".
+ */
+export function quotaConflicts(overrides: Quotas | undefined, fileQuotas: Quotas | undefined, source: string,
+  given: (key: string) => string): string[] {
+  return Object.entries(fileQuotas ?? {}).flatMap(([key, figure]) => {
+    const override = (overrides as Record<string, number | undefined> | undefined)?.[key];
+    return override !== undefined && override !== figure
+      ? [`${given(key)} is ${override}, but ${source} says \`settings.quotas.${key}\` ${figure}; give it in one place`]
+      : [];
+  });
 }
 
 /**

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Consumer tests: the built packages in dist/, used as a user of each language uses them, and
 # synthesized by the real aws-cdk CLI (`cdk synth`, the app command in each app's cdk.json) with no
-# AWS credentials at all. Every app builds the same 150-tenant gateway in a stack with a concrete
-# env, passing `availabilityZones`, so nothing is looked up and no app has a cdk.context.json (see
-# the typescript case for what happens without them). test/consumers/check-assembly.ts then checks what the CLI wrote (2 distributions, 300
-# DNS records, no missing context, the recommended feature flags of cdk.json in effect).
+# AWS credentials at all. The typescript app is the README's quick start, taken from README.md;
+# the Python, Java and Go apps build the same 150-tenant gateway in a stack with a concrete env.
+# Every app passes `availabilityZones`, so nothing is looked up and no app has a cdk.context.json
+# (see the typescript case for what happens without them). test/consumers/check-assembly.ts then
+# checks what the CLI wrote (the distributions and DNS records the app should make, no missing
+# context, the recommended feature flags of cdk.json in effect).
 #
-#   bash test/consumers/run.sh typescript   # + cdk-nag, synth with no zones in context, cfn-lint and checkov
+#   bash test/consumers/run.sh typescript   # the README's quick start + cdk-nag, synth with no zones in context, cfn-lint and checkov
 #   bash test/consumers/run.sh java         # + JUnit tests of bad input
 #   bash test/consumers/run.sh go           # + go test of bad input
 #   bash test/consumers/run.sh python       # from test/python/run.sh, with its fresh venv first on PATH
@@ -63,11 +65,20 @@ check() {
 
 case "$language" in
 typescript)
-  # The app in a directory of its own with the package installed: `npm install` of the tarball,
-  # minus the download (its files under node_modules, next to the project's own aws-cdk-lib, the
-  # version the tests pin, constructs and cdk-nag). The directory is under .cache: jsii-docgen
-  # takes any .jsii it finds below the project outside dot-directories for the project's own, so
-  # an installed copy anywhere else would end up in API.md.
+  # The app is the README's quick start, copied from README.md unedited (the fenced blocks after
+  # the markers `<!-- consumer-test: app.ts -->` and `<!-- consumer-test: tenants.json -->`), so
+  # the README and this test cannot drift. It runs in a directory of its own with the package
+  # installed: `npm install` of the tarball, minus the download (its files under node_modules, next
+  # to the project's own aws-cdk-lib, the version the tests pin, constructs and cdk-nag). cdk.json
+  # preloads nag.ts, which adds cdk-nag's AwsSolutionsChecks. The directory is under .cache:
+  # jsii-docgen takes any .jsii it finds below the project outside dot-directories for the
+  # project's own, so an installed copy anywhere else would end up in API.md.
+  readme_block() {
+    awk -v marker="<!-- consumer-test: $1 -->" '
+      found && /^```/ { if (inside) exit; inside = 1; next }
+      inside { print; next }
+      $0 == marker { found = 1 }' README.md
+  }
   tarball=$(built 'dist/js/cdk-multi-tenant-gateway@*.jsii.tgz' package:js)
   step "install $tarball"
   rm -rf "$APP/node_modules" "$APP/cdk.out" # where earlier versions of this script installed it
@@ -75,39 +86,48 @@ typescript)
   APP=.cache/consumers/typescript
   rm -rf "$APP"
   mkdir -p "$APP/node_modules/cdk-multi-tenant-gateway"
-  cp "$app_source"/{app.ts,cdk.json,tsconfig.json} "$APP/"
+  cp "$app_source"/{cdk.json,tsconfig.json,nag.ts} "$APP/"
+  for file in app.ts tenants.json; do
+    readme_block "$file" >"$APP/$file"
+    [ -s "$APP/$file" ] || die "README.md has no fenced block after <!-- consumer-test: $file -->"
+  done
   tar -xzf "$tarball" -C "$APP/node_modules/cdk-multi-tenant-gateway" --strip-components=1
   echo "   aws-cdk-lib $(node -p "require('aws-cdk-lib/package.json').version"), aws-cdk CLI $(cdk --version)"
 
-  step "cdk synth"
+  step "cdk synth of the README's quick start"
   synth
-  check --nag
+  check --nag --readme-quick-start
 
-  # The same app run from a directory holding only a copy of cdk.json (ts-node without a second
-  # type-check): with `availabilityZones` it needs no lookup; without
-  # `availabilityZones` the VPC needs the zones of the account's region, which the CLI can only
-  # look up with credentials.
-  step "cdk synth with no zones in context"
-  synth_without_context() {
+  # The README says: a stack whose env names an account needs the region's zones, which the CLI
+  # looks up with credentials unless `availabilityZones` names them. Two variants of the quick
+  # start show it, run from a directory holding copies of cdk.json and tenants.json (ts-node
+  # without a second type-check): with an account, and with an account minus `availabilityZones`.
+  step "cdk synth of the quick start with an account in env, with and without availabilityZones"
+  variant() { # <name> <sed script>: the quick start edited by the script, which must change it
+    sed "$2" "$APP/app.ts" >"$APP/$1.ts"
+    ! cmp -s "$APP/app.ts" "$APP/$1.ts" || die "the README's quick start no longer has what the $1 variant edits ($2)"
+  }
+  variant with-account "s/env: { region: 'us-east-1' }/env: { account: '123456789012', region: 'us-east-1' }/"
+  variant without-zones "s/env: { region: 'us-east-1' }/env: { account: '123456789012', region: 'us-east-1' }/; /availabilityZones:/d"
+  synth_variant() {
     local cwd status
     cwd=$(mktemp -d)
-    cp "$APP/cdk.json" "$cwd/"
+    cp "$APP/cdk.json" "$APP/tenants.json" "$cwd/"
     (cd "$cwd" && cdk synth --quiet --no-notices --output "$cwd/cdk.out" \
-      --app "ts-node --transpile-only --project $ROOT/$APP/tsconfig.json $ROOT/$APP/app.ts" "$@" 2>&1) && status=0 || status=$?
+      --app "ts-node --transpile-only --project $ROOT/$APP/tsconfig.json $ROOT/$APP/$1.ts" 2>&1) && status=0 || status=$?
     rm -rf "$cwd"
     return $status
   }
   no_credentials_error='Need to perform AWS calls for account 123456789012, but no credentials have been configured'
-  if output=$(synth_without_context -c lookup-availability-zones=true); then
-    die "cdk synth without availabilityZones and without zones in context succeeded with no credentials"
+  if output=$(synth_variant without-zones); then
+    die "cdk synth with an account and without availabilityZones succeeded with no credentials"
   fi
   grep -qF "$no_credentials_error" <<<"$output" ||
     { echo "$output" | tail -20 >&2; die "cdk synth without availabilityZones failed, but not with \"$no_credentials_error\""; }
-  echo "   without availabilityZones: fails, \"$no_credentials_error\""
-  # With `availabilityZones`, as the other consumer apps also show, nothing is looked up.
-  output=$(synth_without_context) ||
-    { echo "$output" | tail -20 >&2; die "cdk synth with availabilityZones and no zones in context failed"; }
-  echo "   with availabilityZones: no lookup, no credentials needed"
+  echo "   with an account, without availabilityZones: fails, \"$no_credentials_error\""
+  output=$(synth_variant with-account) ||
+    { echo "$output" | tail -20 >&2; die "cdk synth with an account and availabilityZones failed"; }
+  echo "   with an account and availabilityZones: no lookup, no credentials needed"
 
   step "cfn-lint and checkov over the templates"
   bash scripts/lint-templates.sh "consumer=$APP/cdk.out"

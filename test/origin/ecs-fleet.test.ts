@@ -9,7 +9,7 @@ import { errorOf } from '../errors';
 import { gatewayStack } from '../security-helpers';
 
 const image = ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:stable');
-const fargateProblems = (options: Partial<EcsFargateFleetOptions>) => Fleet.ecsFargate({ image, ...options })._bind().problems();
+const fargateProblems = (options: Partial<EcsFargateFleetOptions>) => Fleet.ecsFargate({ image, ...options })._bind().problems({});
 const LB_SG = { 'Fn::GetAtt': [Match.stringLikeRegexp('^GatewayOriginSecurityGroup'), 'GroupId'] };
 
 describe('an ECS service on Fargate the gateway makes', () => {
@@ -191,7 +191,7 @@ describe('Fleet.ecsFargate problems', () => {
       '`fleet.desiredTasks` (7) must lie between minTasks (5) and maxTasks (2)',
       '`fleet.healthCheckPath` "health" must start with "/"',
     ]);
-    expect(Fleet.ecsFargate({} as EcsFargateFleetOptions)._bind().problems()).toEqual([
+    expect(Fleet.ecsFargate({} as EcsFargateFleetOptions)._bind().problems({})).toEqual([
       '`fleet.image` is missing: Fleet.ecsFargate needs the app\'s container image',
     ]);
     const message = errorOf(() => gatewayStack({ fleet: Fleet.ecsFargate({ image, maxTasks: 0, memoryLimitMiB: 100 }) }));

@@ -1,11 +1,14 @@
+import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { AutoScalingFleetOptions, Fleet, OriginAccess } from '../../src';
+import { FleetCheckSite } from '../../src/origin/private/fleet-binding';
 import { gatewayStack } from '../security-helpers';
 
-const autoScalingProblems = (options: AutoScalingFleetOptions) => Fleet.autoScaling(options)._bind().problems();
+// The gateway makes the VPC unless a site says it was brought.
+const autoScalingProblems = (options: AutoScalingFleetOptions, site: FleetCheckSite = {}) => Fleet.autoScaling(options)._bind().problems(site);
 
 describe('the fleet the gateway makes', () => {
   const { stack } = gatewayStack({ fleet: Fleet.autoScaling({ rootVolumeSize: 30, port: 8080 }) });
@@ -98,7 +101,7 @@ test('the fleet protocol must be HTTP or HTTPS; egress and monitoring shape only
     '`fleet.protocol` must be ApplicationProtocol.HTTP or ApplicationProtocol.HTTPS, got "TCP"',
   ]);
   const autoScalingGroup = {} as autoscaling.AutoScalingGroup;
-  expect(autoScalingProblems({ autoScalingGroup, allowAllOutbound: true, detailedMonitoring: false })).toEqual([
+  expect(autoScalingProblems({ autoScalingGroup, allowAllOutbound: true, detailedMonitoring: false }, { vpc: new ec2.Vpc(new Stack(), 'Vpc') })).toEqual([
     '`fleet.allowAllOutbound` shapes an Auto Scaling group the gateway makes, but `fleet.autoScalingGroup` brings your own; set it on your group instead',
     '`fleet.detailedMonitoring` shapes an Auto Scaling group the gateway makes, but `fleet.autoScalingGroup` brings your own; set it on your group instead',
   ]);

@@ -75,7 +75,8 @@ describe('tenant config', () => {
     const gatewayIn = (stackId: string, env: { account?: string; region?: string } | undefined, path?: string) => {
       const stack = new Stack(app, stackId, { env });
       return () => new MultiTenantGateway(stack, 'Gateway', {
-        tenants: Tenants.fromList([{ id: 'a', domainNames: ['a.example.com'] }]),
+        // Each gateway its own domain: one domain in two gateways of an app is refused on its own.
+        tenants: Tenants.fromList([{ id: 'a', domainNames: [`${stackId.toLowerCase()}.example.com`] }]),
         hostedZone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z123', zoneName: 'example.com' }),
         distributionCertificate: acm.Certificate.fromCertificateArn(stack, 'EdgeCert', 'arn:aws:acm:us-east-1:123456789012:certificate/e'),
         loadBalancerCertificates: [acm.Certificate.fromCertificateArn(stack, 'AlbCert', 'arn:aws:acm:us-east-1:123456789012:certificate/o')],

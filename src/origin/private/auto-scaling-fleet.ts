@@ -4,8 +4,11 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { addTargets, appSecurityGroup, BuiltFleet, FLEET_DEFAULTS, FleetBinding, FleetSite } from './fleet-binding';
-import { broughtProblems, capacityProblems, protocolAndPathProblems, wholeNumberProblems } from './fleet-problems';
+import { addTargets, appSecurityGroup, BuiltFleet, FLEET_DEFAULTS, FleetBinding, FleetCheckSite, FleetSite } from './fleet-binding';
+import { vpcIdOfGroup } from './fleet-network';
+import {
+  broughtProblems, broughtVpcProblems, capacityProblems, protocolAndPathProblems, rootVolumeProblems, wholeNumberProblems,
+} from './fleet-problems';
 import { AutoScalingWatch } from '../../observability/private/fleet-watch';
 import { acknowledgeNag } from '../../private/nag';
 import type { AutoScalingFleetOptions } from '../fleet';
@@ -18,12 +21,15 @@ const BUILD_OPTIONS: (keyof AutoScalingFleetOptions)[] = ['instanceType', 'machi
 export class AutoScalingFleetBinding implements FleetBinding {
   constructor(private readonly options: AutoScalingFleetOptions) {}
 
-  public problems(): string[] {
+  public problems(site: FleetCheckSite): string[] {
     const o = this.options;
     return [
       ...(o.autoScalingGroup
-        ? broughtProblems(o, BUILD_OPTIONS, { what: 'an Auto Scaling group', key: 'autoScalingGroup', yours: 'your group' })
-        : []),
+        ? [
+          ...broughtProblems(o, BUILD_OPTIONS, { what: 'an Auto Scaling group', key: 'autoScalingGroup', yours: 'your group' }),
+          ...broughtVpcProblems('`fleet.autoScalingGroup`', vpcIdOfGroup(o.autoScalingGroup), site),
+        ]
+        : rootVolumeProblems(o.rootVolumeSize, o.machineImage !== undefined)),
       ...wholeNumberProblems('minCapacity', o.minCapacity, 0),
       ...wholeNumberProblems('maxCapacity', o.maxCapacity, 1),
       ...wholeNumberProblems('desiredCapacity', o.desiredCapacity, 0),

@@ -1,6 +1,6 @@
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import { Construct } from 'constructs';
-import { FleetBinding, BuiltFleet } from './fleet-binding';
+import { FleetBinding, BuiltFleet, FleetCheckSite } from './fleet-binding';
 import { GatewayOrigin, GatewayOriginProps } from './gateway-origin';
 import { AttachedAccess, OriginAccessBinding } from './origin-access-binding';
 
@@ -25,8 +25,8 @@ export interface CellBinding {
   readonly name: string;
   /** The gateway makes a load balancer for it, reached through the gateway's origin access. */
   readonly ownLoadBalancer: boolean;
-  /** Every problem with the cell's options, naming the cell. */
-  problems(access: OriginAccessBinding): string[];
+  /** Every problem with the cell's options, naming the cell; its fleet goes where the gateway's does (`site`). */
+  problems(access: OriginAccessBinding, site: FleetCheckSite): string[];
   /** Builds the cell under `scope`; `defaultAccess` is the default cell's origin access, made. */
   build(scope: Construct, site: CellSite, defaultAccess: AttachedAccess): BuiltCell;
 }

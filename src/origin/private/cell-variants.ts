@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { BuiltCell, buildLocalCell, CellBinding, CellSite } from './cell-binding';
-import { FleetBinding } from './fleet-binding';
+import { FleetBinding, FleetCheckSite } from './fleet-binding';
 import { AttachedAccess, OriginAccessBinding } from './origin-access-binding';
 import { show } from '../../private/problems';
 import { isDomainName } from '../../tenants/tenants';
@@ -12,9 +12,9 @@ export class FleetCellBinding implements CellBinding {
 
   constructor(public readonly name: string, private readonly fleet: FleetBinding | undefined) {}
 
-  public problems(): string[] {
+  public problems(_access: OriginAccessBinding, site: FleetCheckSite): string[] {
     if (!this.fleet) return [`cell "${this.name}": Cell.withFleet needs \`fleet\`, the app that serves its tenants`];
-    return this.fleet.problems().map(problem => `cell "${this.name}": ${problem}`);
+    return this.fleet.problems(site).map(problem => `cell "${this.name}": ${problem}`);
   }
 
   public build(scope: Construct, site: CellSite): BuiltCell {

@@ -3,8 +3,8 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { addTargets, appSecurityGroup, BuiltFleet, FLEET_DEFAULTS, FleetBinding, FleetSite, fleetPort } from './fleet-binding';
-import { capacityProblems, protocolAndPathProblems, wholeNumberProblems } from './fleet-problems';
+import { addTargets, appSecurityGroup, BuiltFleet, FLEET_DEFAULTS, FleetBinding, FleetCheckSite, FleetSite, fleetPort } from './fleet-binding';
+import { broughtVpcProblems, capacityProblems, protocolAndPathProblems, wholeNumberProblems } from './fleet-problems';
 import { EcsServiceWatch } from '../../observability/private/fleet-watch';
 import { acknowledgeCheckov, acknowledgeNag } from '../../private/nag';
 import { show } from '../../private/problems';
@@ -34,6 +34,16 @@ export function fargateSizeProblems(cpu: number, memory: number): string[] {
   return [`\`fleet.memoryLimitMiB\` ${show(memory)} does not go with \`fleet.cpu\` ${cpu} on Fargate, which allows ${allowed} MiB`];
 }
 
+/**
+ * A name in both `environment` and `secrets`: ECS refuses to register such a task definition
+ * ("The secret name must be unique and not shared with any new or existing environment variables").
+ */
+export function environmentProblems(environment: { [name: string]: string } | undefined, secrets: { [name: string]: unknown } | undefined): string[] {
+  const both = Object.keys(environment ?? {}).filter(name => Object.prototype.hasOwnProperty.call(secrets ?? {}, name));
+  return both.length === 0 ? [] : [`\`fleet.environment\` and \`fleet.secrets\` both set ${both.map(name => `"${name}"`).join(', ')}; ` +
+    'ECS refuses a container variable given both ways: keep each name in one of them (a secret in `secrets`)'];
+}
+
 /** The app as containers of an ECS service on Fargate that the gateway makes. */
 export class EcsFargateFleetBinding implements FleetBinding {
   constructor(private readonly options: EcsFargateFleetOptions) {}
@@ -42,6 +52,7 @@ export class EcsFargateFleetBinding implements FleetBinding {
     const o = this.options;
     return [
       ...(o.image === undefined ? ['`fleet.image` is missing: Fleet.ecsFargate needs the app\'s container image'] : []),
+      ...environmentProblems(o.environment, o.secrets),
       ...wholeNumberProblems('minTasks', o.minTasks, 0),
       ...wholeNumberProblems('maxTasks', o.maxTasks, 1),
       ...wholeNumberProblems('desiredTasks', o.desiredTasks, 0),
@@ -169,9 +180,10 @@ function acknowledgeImagePull(taskDefinition: ecs.TaskDefinition): void {
 export class EcsServiceFleetBinding implements FleetBinding {
   constructor(private readonly service: ecs.BaseService, private readonly options: EcsServiceFleetOptions) {}
 
-  public problems(): string[] {
+  public problems(site: FleetCheckSite): string[] {
     const o = this.options;
     return [
+      ...broughtVpcProblems('`fleet` (Fleet.ecsService)', this.service.cluster.vpc.vpcId, site),
       ...wholeNumberProblems('port', o.port, 1, 65535),
       ...this.containerProblems(),
       ...protocolAndPathProblems(o),

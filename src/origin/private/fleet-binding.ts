@@ -19,10 +19,16 @@ export interface FleetSite {
   readonly conditions: elbv2.ListenerCondition[];
 }
 
+/** What the checks of a fleet know of where it goes, before anything is built. */
+export interface FleetCheckSite {
+  /** The VPC brought for the gateway (`vpc`); undefined when the gateway makes its own. */
+  readonly vpc?: ec2.IVpc;
+}
+
 /** What a fleet choice means for the gateway: its problems, and how it is built. */
 export interface FleetBinding {
   /** Every problem with the fleet's options, naming each as `fleet.<key>`. */
-  problems(): string[];
+  problems(site: FleetCheckSite): string[];
   /** Builds the fleet and its target group, as the construct `id` under `scope`. */
   build(scope: Construct, id: string, site: FleetSite): BuiltFleet;
 }

@@ -1,5 +1,8 @@
-// The checks every fleet shares: whole numbers in range, capacities in order, protocol and path.
+// The checks every fleet shares: whole numbers in range, capacities in order, protocol and path,
+// the VPC of what the user brought, and a root volume that holds the image.
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import type { FleetCheckSite } from './fleet-binding';
+import { sameVpc } from './fleet-network';
 import { show } from '../../private/problems';
 import type { FleetOptions } from '../fleet';
 
@@ -44,4 +47,37 @@ export function protocolAndPathProblems(options: FleetOptions): string[] {
 export function broughtProblems(options: object, keys: readonly string[], brought: { what: string; key: string; yours: string }): string[] {
   return keys.filter(k => (options as Record<string, unknown>)[k] !== undefined).map(k =>
     `\`fleet.${k}\` shapes ${brought.what} the gateway makes, but \`fleet.${brought.key}\` brings your own; set it on ${brought.yours} instead`);
+}
+
+/**
+ * What the user brought (`subject`) runs in the VPC `vpcId` (undefined when synth time cannot
+ * tell), and the gateway's target group registers only targets of its own VPC: instances must be
+ * in it, and addresses outside it need an Availability Zone ECS and Auto Scaling do not give.
+ */
+export function broughtVpcProblems(subject: string, vpcId: string | undefined, site: FleetCheckSite): string[] {
+  if (site.vpc === undefined) {
+    return [`${subject} runs in a VPC of your own, but the gateway makes a new VPC (no \`vpc\` given) and its target group ` +
+      `registers targets of that VPC only; give the gateway \`vpc\`: the VPC ${subject} runs in`];
+  }
+  return vpcId !== undefined && sameVpc(vpcId, site.vpc.vpcId) === false
+    ? [`${subject} runs in another VPC than the gateway's \`vpc\`, and the target group registers targets of the gateway's VPC only; ` +
+      `bring it in the gateway's VPC, or give the gateway the VPC it runs in`]
+    : [];
+}
+
+/**
+ * The size of the root volume's snapshot in the image the gateway boots by default, the latest
+ * Amazon Linux 2023 (standard edition), in GiB: EC2 refuses a smaller root volume.
+ */
+export const DEFAULT_IMAGE_SNAPSHOT_GIB = 8;
+
+/**
+ * `fleet.rootVolumeSize` at least the image's snapshot, where synth time knows the image (the
+ * default one); for an image of the user's it is assumed to fit, as its snapshot is only known to EC2.
+ */
+export function rootVolumeProblems(size: unknown, imageGiven: boolean): string[] {
+  return !imageGiven && typeof size === 'number' && Number.isInteger(size) && size >= 1 && size < DEFAULT_IMAGE_SNAPSHOT_GIB
+    ? [`\`fleet.rootVolumeSize\` ${size} GiB is smaller than the ${DEFAULT_IMAGE_SNAPSHOT_GIB} GiB snapshot of the default image ` +
+      `(the latest Amazon Linux 2023), which EC2 refuses; give at least ${DEFAULT_IMAGE_SNAPSHOT_GIB}`]
+    : [];
 }

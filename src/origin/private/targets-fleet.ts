@@ -1,8 +1,12 @@
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as elbv2targets from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
 import { Construct } from 'constructs';
-import { addTargets, BuiltFleet, FleetBinding, FleetSite } from './fleet-binding';
-import { protocolAndPathProblems, wholeNumberProblems } from './fleet-problems';
+import { addTargets, BuiltFleet, FleetBinding, FleetCheckSite, FleetSite } from './fleet-binding';
+import { knownCidrBlocks, vpcIdOfGroup } from './fleet-network';
+import { broughtVpcProblems, protocolAndPathProblems, wholeNumberProblems } from './fleet-problems';
+import { ipTargetProblems, mixedTargetTypeProblems } from './ip-targets';
 import type { TargetsFleetOptions } from '../fleet';
 
 /** Targets of the user's (IP addresses, instances, or one Lambda function), only registered. */
@@ -13,7 +17,7 @@ export class TargetsFleetBinding implements FleetBinding {
     this.lambdas = targets.filter(t => t instanceof elbv2targets.LambdaTarget).length;
   }
 
-  public problems(): string[] {
+  public problems(site: FleetCheckSite): string[] {
     const o = this.options;
     const problems: string[] = [];
     if (this.targets.length === 0) problems.push('`fleet` (Fleet.targets) has no targets; give at least one');
@@ -27,6 +31,9 @@ export class TargetsFleetBinding implements FleetBinding {
     }
     return [
       ...problems,
+      ...mixedTargetTypeProblems(this.targets),
+      ...ipTargetProblems(this.targets, knownCidrBlocks(site.vpc)),
+      ...this.targets.flatMap((target, i) => vpcProblems(target, `\`fleet\` target ${i}`, site)),
       ...wholeNumberProblems('port', o.port, 1, 65535),
       ...protocolAndPathProblems(o),
     ];
@@ -36,6 +43,13 @@ export class TargetsFleetBinding implements FleetBinding {
     const targetGroup = this.lambdas > 0 ? addLambdaTarget(site, this.targets, this.options) : addTargets(site, this.targets, this.options);
     return { targetGroup, grantee: this.options.grantee };
   }
+}
+
+/** An Auto Scaling group or ECS service among the targets runs in the gateway's VPC. */
+function vpcProblems(target: elbv2.IApplicationLoadBalancerTarget, subject: string, site: FleetCheckSite): string[] {
+  if (target instanceof autoscaling.AutoScalingGroup) return broughtVpcProblems(`${subject} (an Auto Scaling group)`, vpcIdOfGroup(target), site);
+  if (target instanceof ecs.BaseService) return broughtVpcProblems(`${subject} (an ECS service)`, target.cluster.vpc.vpcId, site);
+  return [];
 }
 
 /**
