@@ -1,4 +1,4 @@
-import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Names, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AlarmTopic } from './private/alarm-topic';
+import { warnTopicPolicy } from './private/brought-topic';
 import { distributionWidgets, loadBalancerWidgets } from './private/dashboard';
 import { FleetWatch } from './private/fleet-watch';
 import { CLOUDFRONT_REGION, cloudFrontMetric, PERIOD, sustained } from './private/metrics';
@@ -71,17 +72,34 @@ export interface ObservabilityOptions {
   readonly additionalDistributionMetrics?: boolean;
 
   /**
-   * Make alarms. Distribution alarms are only made when the stack is in us-east-1, where
-   * CloudFront publishes its metrics: an alarm can only watch metrics of its own region.
+   * Make alarms. CloudFront publishes its metrics in us-east-1 and an alarm can only watch
+   * metrics of its own region, so the distribution alarms are made beside the distributions when
+   * the gateway's stack is in us-east-1, in `cloudFrontAlarmsStack` when it is given, and not at
+   * all otherwise (synth warns).
    * @default true
    */
   readonly alarms?: boolean;
+
+  /**
+   * Where the distributions' alarms go when the gateway's stack is not in us-east-1: a stack of
+   * the same app and account in us-east-1, with `crossRegionReferences: true` (CDK carries the
+   * distribution ids there in SSM parameters, and deploys that stack after the gateway's). The
+   * gateway makes a topic in it for those alarms (`observability.cloudFrontAlarmTopic`), like the
+   * one it makes for the others: an alarm notifies a topic of its own region only.
+   * @default - no distribution alarms outside us-east-1
+   */
+  readonly cloudFrontAlarmsStack?: Stack;
 
   /**
    * The topic every alarm notifies, when it fires and when it recovers. An alarm without an
    * action changes state unseen, so without one the gateway makes a topic
    * (`gateway.observability.alarmTopic`), encrypted with a KMS key of its own (about $1 a month),
    * for you to subscribe to. More actions can be added on `alarms`.
+   *
+   * A topic of your own must be in the alarms' region, and let CloudWatch publish: its topic policy,
+   * if it has one, replaces SNS's default one and must allow `cloudwatch.amazonaws.com`
+   * `sns:Publish`; if it is encrypted, the key's policy must allow that principal `kms:Decrypt` and
+   * `kms:GenerateDataKey*`, so a topic under the AWS-managed `alias/aws/sns` key cannot be used.
    * @default - a topic the gateway makes, encrypted with a customer managed KMS key, TLS only
    */
   readonly alarmTopic?: sns.ITopic;
@@ -163,8 +181,14 @@ export class GatewayObservability extends Construct {
   /** Every alarm made, for adding actions. */
   public readonly alarms: cloudwatch.Alarm[];
 
-  /** One 5xx-error-rate alarm per distribution, each in its distribution's stack (us-east-1 stacks only). */
+  /**
+   * One 5xx-error-rate alarm per distribution: each in its distribution's stack when the gateway
+   * is in us-east-1, else in `cloudFrontAlarmsStack` (none without it).
+   */
   public readonly distributionErrorAlarms: cloudwatch.Alarm[];
+
+  /** The topic the distribution alarms notify when they are in `cloudFrontAlarmsStack`, made there. */
+  public readonly cloudFrontAlarmTopic?: sns.ITopic;
 
   /** The load balancer's 5xx error rate alarm. */
   public readonly loadBalancerErrorAlarm?: cloudwatch.Alarm;
@@ -216,22 +240,29 @@ export class GatewayObservability extends Construct {
     if (props.alarms ?? true) {
       const t = props.alarmThresholds ?? {};
       const region = Stack.of(this).region;
+      const distributionAlarm = (home: DistributionHome): cloudwatch.AlarmProps => ({
+        alarmDescription: `CloudFront distribution ${home.distribution.node.path}: 5xx error rate at or above ${t.distribution5xxErrorRate ?? 5}%`,
+        metric: cloudFrontMetric('5xxErrorRate', 'Average', { DistributionId: home.distribution.distributionId }),
+        threshold: t.distribution5xxErrorRate ?? 5,
+        ...sustained(3),
+      });
+      const edgeStack = props.cloudFrontAlarmsStack;
       if (region === CLOUDFRONT_REGION) {
-        for (const home of targets.homes) {
-          const alarm = home.addAlarm('Distribution5xxAlarm', {
-            alarmDescription: `CloudFront distribution ${home.distribution.node.path}: 5xx error rate at or above ${t.distribution5xxErrorRate ?? 5}%`,
-            metric: cloudFrontMetric('5xxErrorRate', 'Average', { DistributionId: home.distribution.distributionId }),
-            threshold: t.distribution5xxErrorRate ?? 5,
-            ...sustained(3),
-          });
-          this.distributionErrorAlarms.push(alarm);
-        }
+        this.distributionErrorAlarms.push(...targets.homes.map(home => home.addAlarm('Distribution5xxAlarm', distributionAlarm(home))));
+      } else if (edgeStack) {
+        // One scope per gateway in the user's stack (several gateways may share it); each alarm's id
+        // comes from its distribution's path, so adding a shard adds an alarm and moves none.
+        const scope = new Construct(edgeStack, Names.uniqueId(this));
+        this.distributionErrorAlarms.push(...targets.homes.map(home =>
+          new cloudwatch.Alarm(scope, `${Names.nodeUniqueId(home.distribution.node)}5xxAlarm`, distributionAlarm(home))));
+        this.cloudFrontAlarmTopic = new AlarmTopic(scope, 'AlarmTopic').topic;
+        notify(this.distributionErrorAlarms, this.cloudFrontAlarmTopic);
       } else {
         Annotations.of(this).addWarningV2('cdk-multi-tenant-gateway:cloudfront-alarms-region',
           'No CloudFront alarms were made: CloudFront publishes its metrics in us-east-1 and an alarm only watches metrics of its own region, ' +
           `but this stack's region is ${Token.isUnresolved(region) ? 'not known at synth time' : region}. The dashboard still graphs them. ` +
-          'To alarm on them, make alarms on `AWS/CloudFront` `5xxErrorRate` (dimensions DistributionId and Region "Global") for each of ' +
-          '`gateway.distributions` in a small us-east-1 stack, or deploy the gateway in us-east-1.');
+          'To have them, pass a stack in us-east-1 (same account, `crossRegionReferences: true`) as `observability.cloudFrontAlarmsStack`, ' +
+          'or deploy the gateway in us-east-1.');
       }
 
       const own = originAlarms(this, targets, t, '');
@@ -244,12 +275,10 @@ export class GatewayObservability extends Construct {
       for (const cell of targets.cells ?? []) {
         this.alarms.push(...originAlarms(new Construct(this, `Cell${cell.name}`), cell, t, `Cell "${cell.name}": `).all);
       }
+      if (props.alarmTopic) warnTopicPolicy(this, 'observability.alarmTopic', props.alarmTopic);
       this.alarmTopic = props.alarmTopic ?? new AlarmTopic(this, 'AlarmTopic').topic;
-      const action = new actions.SnsAction(this.alarmTopic);
-      for (const alarm of this.alarms) {
-        alarm.addAlarmAction(action);
-        alarm.addOkAction(action);
-      }
+      const elsewhere = new Set(this.cloudFrontAlarmTopic ? this.distributionErrorAlarms : []);
+      notify(this.alarms.filter(alarm => !elsewhere.has(alarm)), this.alarmTopic);
     }
 
     if (props.dashboard ?? true) {
@@ -274,6 +303,15 @@ export class GatewayObservability extends Construct {
         );
       }
     }
+  }
+}
+
+/** Has `topic` notified when each alarm fires and when it recovers. */
+function notify(alarms: readonly cloudwatch.Alarm[], topic: sns.ITopic): void {
+  const action = new actions.SnsAction(topic);
+  for (const alarm of alarms) {
+    alarm.addAlarmAction(action);
+    alarm.addOkAction(action);
   }
 }
 
