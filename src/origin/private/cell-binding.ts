@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { FleetBinding, BuiltFleet, FleetCheckSite } from './fleet-binding';
 import { GatewayOrigin, GatewayOriginProps } from './gateway-origin';
 import { AttachedAccess, OriginAccessBinding } from './origin-access-binding';
+import { OriginShieldBinding } from '../../edge/private/origin-shield-binding';
 
 /** Where cells are built: what every load balancer of the gateway shares, as its own origin has it. */
 export type CellSite = GatewayOriginProps;
@@ -25,6 +26,8 @@ export interface CellBinding {
   readonly name: string;
   /** The gateway makes a load balancer for it, reached through the gateway's origin access. */
   readonly ownLoadBalancer: boolean;
+  /** The Origin Shield the cell asks for itself; undefined to follow the gateway's. */
+  readonly originShield?: OriginShieldBinding;
   /** Every problem with the cell's options, naming the cell; its fleet goes where the gateway's does (`site`). */
   problems(access: OriginAccessBinding, site: FleetCheckSite): string[];
   /** Builds the cell under `scope`; `defaultAccess` is the default cell's origin access, made. */

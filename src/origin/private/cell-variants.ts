@@ -1,8 +1,11 @@
-import { Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { BuiltCell, buildLocalCell, CellBinding, CellSite } from './cell-binding';
 import { FleetBinding, FleetCheckSite } from './fleet-binding';
+import { cellOriginShieldRegion } from './cell-origin-shield';
 import { AttachedAccess, OriginAccessBinding } from './origin-access-binding';
+import { regionOfAwsDomain } from '../../edge/origin-shield-regions';
+import { OriginShieldBinding } from '../../edge/private/origin-shield-binding';
 import { show } from '../../private/problems';
 import { isDomainName } from '../../tenants/tenants';
 
@@ -10,7 +13,8 @@ import { isDomainName } from '../../tenants/tenants';
 export class FleetCellBinding implements CellBinding {
   public readonly ownLoadBalancer = true;
 
-  constructor(public readonly name: string, private readonly fleet: FleetBinding | undefined) {}
+  constructor(public readonly name: string, private readonly fleet: FleetBinding | undefined,
+    public readonly originShield?: OriginShieldBinding) {}
 
   public problems(_access: OriginAccessBinding, site: FleetCheckSite): string[] {
     if (!this.fleet) return [`cell "${this.name}": Cell.withFleet needs \`fleet\`, the app that serves its tenants`];
@@ -18,7 +22,9 @@ export class FleetCellBinding implements CellBinding {
   }
 
   public build(scope: Construct, site: CellSite): BuiltCell {
-    return buildLocalCell(new Construct(scope, this.name), this.name, this.fleet!, site);
+    // Its load balancer is in the gateway's region, where the gateway's own Origin Shield is.
+    const originShieldRegion = cellOriginShieldRegion(this.originShield, undefined, site.originShieldRegion, Stack.of(scope).region);
+    return buildLocalCell(new Construct(scope, this.name), this.name, this.fleet!, { ...site, originShieldRegion });
   }
 }
 
@@ -26,7 +32,7 @@ export class FleetCellBinding implements CellBinding {
 export class HttpsOriginCellBinding implements CellBinding {
   public readonly ownLoadBalancer = false;
 
-  constructor(public readonly name: string, private readonly domainName: string) {}
+  constructor(public readonly name: string, private readonly domainName: string, public readonly originShield?: OriginShieldBinding) {}
 
   public problems(access: OriginAccessBinding): string[] {
     const problems: string[] = [];
@@ -41,11 +47,13 @@ export class HttpsOriginCellBinding implements CellBinding {
     return problems;
   }
 
-  public build(_scope: Construct, _site: CellSite, defaultAccess: AttachedAccess): BuiltCell {
+  public build(scope: Construct, site: CellSite, defaultAccess: AttachedAccess): BuiltCell {
+    const originRegion = Token.isUnresolved(this.domainName) ? undefined : regionOfAwsDomain(this.domainName);
+    const originShieldRegion = cellOriginShieldRegion(this.originShield, originRegion, site.originShieldRegion, Stack.of(scope).region);
     return {
       name: this.name,
       domainName: this.domainName,
-      originFor: () => defaultAccess.originTo(this.domainName)!,
+      originFor: () => defaultAccess.originTo(this.domainName, originShieldRegion)!,
     };
   }
 }

@@ -31,7 +31,8 @@ export interface AttachedAccess {
   originFor(distribution: number): cloudfront.IOrigin;
   /**
    * A fresh origin at another domain name (a cell elsewhere, or a distribution tenant's parameter),
-   * reached as the load balancer is; undefined when the access binds origins to the load balancer itself (VPC origins).
+   * reached as the load balancer is, with Origin Shield in `originShieldRegion` (the load balancer's when undefined);
+   * undefined when the access binds origins to the load balancer itself (VPC origins).
    */
-  originTo(domainName: string): cloudfront.IOrigin | undefined;
+  originTo(domainName: string, originShieldRegion?: string): cloudfront.IOrigin | undefined;
 }

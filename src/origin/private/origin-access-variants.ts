@@ -83,7 +83,8 @@ export class SecretHeaderAccess implements OriginAccessBinding {
       vpcOrigins: [],
       secret,
       originFor: () => new origins.LoadBalancerV2Origin(loadBalancer, { ...ORIGIN_TLS, customHeaders, originShieldRegion }),
-      originTo: domainName => new origins.HttpOrigin(domainName, { ...ORIGIN_TLS, customHeaders, originShieldRegion }),
+      originTo: (domainName, shieldRegion = originShieldRegion) =>
+        new origins.HttpOrigin(domainName, { ...ORIGIN_TLS, customHeaders, originShieldRegion: shieldRegion }),
     };
   }
 
