@@ -1,4 +1,5 @@
 import type { Fleet } from './fleet';
+import type { OriginShield } from '../edge/origin-shield';
 import { CellBinding } from './private/cell-binding';
 import { FleetCellBinding, HttpsOriginCellBinding } from './private/cell-variants';
 
@@ -6,6 +7,13 @@ import { FleetCellBinding, HttpsOriginCellBinding } from './private/cell-variant
 export interface FleetCellOptions {
   /** The app of this cell, as for the gateway's own `fleet`. */
   readonly fleet: Fleet;
+
+  /**
+   * Origin Shield in front of this cell's load balancer, in a region of its own (sharded
+   * distributions only: a multi-tenant distribution has one origin for every cell).
+   * @default - the gateway's `originShield`, if any (the load balancer is in the gateway's region)
+   */
+  readonly originShield?: OriginShield;
 }
 
 /** Options for `Cell.fromHttpsOrigin`. */
@@ -17,6 +25,13 @@ export interface HttpsOriginCellOptions {
    * (`OriginAccess.secretHeader`) and must refuse requests without it.
    */
   readonly domainName: string;
+
+  /**
+   * Origin Shield in front of this origin, in a region of its own (sharded distributions only:
+   * a multi-tenant distribution has one origin for every cell).
+   * @default - when the gateway has `originShield`: the Origin Shield region AWS recommends for the origin's region if its domain name tells it (an AWS endpoint such as `name.eu-west-3.elb.amazonaws.com`), else the gateway's
+   */
+  readonly originShield?: OriginShield;
 }
 
 /**
@@ -65,7 +80,7 @@ class WithFleet extends Cell {
   }
 
   public _bind(): CellBinding {
-    return new FleetCellBinding(this.name, this.options.fleet?._bind());
+    return new FleetCellBinding(this.name, this.options.fleet?._bind(), this.options.originShield?._bind());
   }
 }
 
@@ -75,6 +90,6 @@ class FromHttpsOrigin extends Cell {
   }
 
   public _bind(): CellBinding {
-    return new HttpsOriginCellBinding(this.name, this.options.domainName);
+    return new HttpsOriginCellBinding(this.name, this.options.domainName, this.options.originShield?._bind());
   }
 }

@@ -236,9 +236,13 @@ describe('Origin Shield', () => {
       .toContain('`originShield` region "Frankfurt" is not an AWS Region name');
   });
 
-  test('in a region without Origin Shield draws a warning', () => {
-    const { stack } = build(tenants(1), { originShield: OriginShield.inRegion('eu-north-1') });
-    Annotations.fromStack(stack).hasWarning('/Stack/Gateway', Match.stringLikeRegexp('may not offer Origin Shield in eu-north-1'));
+  // "Choosing the AWS Region for Origin Shield", Amazon CloudFront Developer Guide: the regions it is offered in.
+  // https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/origin-shield.html#choose-origin-shield-region
+  test('in a region without Origin Shield is refused, naming the one AWS recommends', () => {
+    expect(errorOf(() => build(tenants(1), { originShield: OriginShield.inRegion('eu-north-1') })))
+      .toContain('`originShield` region "eu-north-1" has no Origin Shield (CloudFront offers it in us-east-2, us-east-1, us-west-2, ' +
+        'ap-south-1, ap-northeast-2, ap-southeast-1, ap-southeast-2, ap-northeast-1, eu-central-1, eu-west-1, eu-west-2, sa-east-1); ' +
+        'for an origin in eu-north-1, AWS recommends "eu-west-2": name it with OriginShield.inRegion(...)');
   });
 });
 

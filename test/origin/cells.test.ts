@@ -1,5 +1,5 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { Cell, EdgeMode, Fleet, MultiTenantGateway, OriginAccess, TenantProps, Tenants } from '../../src';
+import { Cell, EdgeMode, Fleet, MultiTenantGateway, OriginAccess, OriginShield, TenantProps, Tenants } from '../../src';
 import { errorOf } from '../errors';
 import { build } from '../gateway-fixture';
 
@@ -205,3 +205,58 @@ describe('cell errors', () => {
   });
 });
 
+
+// "Choosing the AWS Region for Origin Shield", Amazon CloudFront Developer Guide: Origin Shield is
+// offered in the regions with a regional edge cache, and for an origin elsewhere AWS names the one
+// to choose (eu-west-3 -> eu-west-2, ca-central-1 -> us-east-1, ...).
+// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/origin-shield.html#choose-origin-shield-region
+describe('Origin Shield per cell', () => {
+  const list: TenantProps[] = [
+    { id: 'a', domainNames: ['a.example.com'] },
+    { id: 'p', domainNames: ['p.example.com'], cell: 'paris' },
+    { id: 'm', domainNames: ['m.example.com'], cell: 'mumbai' },
+    { id: 'e', domainNames: ['e.example.com'], cell: 'eu' },
+  ];
+  const shieldOf = (gateway: MultiTenantGateway) => Object.fromEntries(gateway.placements.map(p => {
+    const [origin] = distributionOf(gateway.shardStacks[p.shard]).Origins;
+    return [p.tenantId, origin.OriginShield?.OriginShieldRegion];
+  }));
+
+  test('each cell gets the region AWS recommends for its origin, its own when it names one, else the gateway\'s', () => {
+    const { gateway } = build(list, {
+      originAccess: OriginAccess.secretHeader(),
+      originShield: OriginShield.inRegion('eu-west-1'),
+      cells: [
+        Cell.fromHttpsOrigin('paris', { domainName: 'app-123.eu-west-3.elb.amazonaws.com' }),
+        Cell.fromHttpsOrigin('mumbai', { domainName: 'origin.example.net', originShield: OriginShield.inRegion('ap-south-1') }),
+        Cell.withFleet('eu', { fleet: Fleet.autoScaling() }),
+      ],
+    });
+    expect(shieldOf(gateway)).toEqual({ a: 'eu-west-1', p: 'eu-west-2', m: 'ap-south-1', e: 'eu-west-1' });
+  });
+
+  test('a cell may have Origin Shield when the gateway has none', () => {
+    const { gateway } = build(list.slice(0, 2), {
+      originAccess: OriginAccess.secretHeader(),
+      cells: [Cell.fromHttpsOrigin('paris', { domainName: 'app-123.eu-west-3.elb.amazonaws.com', originShield: OriginShield.inRegion('eu-west-2') })],
+    });
+    expect(shieldOf(gateway)).toEqual({ a: undefined, p: 'eu-west-2' });
+  });
+
+  test('a region without Origin Shield is refused, naming the one AWS recommends; so is a cell\'s own in a multi-tenant distribution', () => {
+    const message = errorOf(() => build(list.slice(0, 2), {
+      originAccess: OriginAccess.secretHeader(),
+      originShield: OriginShield.inRegion('ca-central-1'),
+      cells: [Cell.fromHttpsOrigin('paris', { domainName: 'app-123.eu-west-3.elb.amazonaws.com', originShield: OriginShield.inRegion('eu-north-1') })],
+    }));
+    expect(message).toContain('`originShield` region "ca-central-1" has no Origin Shield');
+    expect(message).toContain('for an origin in ca-central-1, AWS recommends "us-east-1"');
+    expect(message).toContain('cell "paris": `originShield` region "eu-north-1" has no Origin Shield');
+    expect(message).toContain('AWS recommends "eu-west-2"');
+    expect(errorOf(() => build(list.slice(0, 2), {
+      edge: EdgeMode.multiTenantDistribution(),
+      originAccess: OriginAccess.secretHeader(),
+      cells: [Cell.fromHttpsOrigin('paris', { domainName: 'origin.example.net', originShield: OriginShield.inRegion('eu-west-2') })],
+    }))).toContain('cell "paris": `originShield` needs sharded distributions');
+  });
+});
