@@ -9,8 +9,10 @@ import { claimTenantConfigPath } from './private/claimed-paths';
 import { GatewayConfig } from './resolve';
 import { cacheProblems, shadowedPathPatterns } from '../edge/cache';
 import { isInZone } from '../edge/private/dns';
+import { originShieldRegionProblem } from '../edge/origin-shield-regions';
 import { isWebAclArn, WEB_ACL_ARN_SHAPE } from '../edge/web-acl-arn';
 import { observabilityProblems } from '../observability/private/checks';
+import { cellOriginShieldProblems } from '../origin/private/cell-origin-shield';
 import { availabilityZoneProblems, broughtVpcZoneProblems } from '../origin/private/availability-zones';
 import { show } from '../private/problems';
 import { tenantConfigPathProblems } from '../tenants/tenant-config';
@@ -26,7 +28,7 @@ export function gatewayProblems(gateway: Construct, config: GatewayConfig, plan:
     ...cacheProblems(config.cache),
     ...warnShadowedPaths(gateway, config),
     ...sharedPathsOriginProblems(config),
-    ...originShieldProblems(gateway, config),
+    ...originShieldProblems(config),
     ...config.fleet.problems({ vpc: config.vpc }),
     ...cellProblems(config),
     ...config.originAccess.problems(gateway),
@@ -68,6 +70,11 @@ function cellProblems(config: GatewayConfig): string[] {
     } else if (config.cells.findIndex(c => c.name === cell.name) !== i) {
       problems.push(`\`cells[${i}]\` is named "${cell.name}" as an earlier cell is; cell names must be unique`);
     }
+    problems.push(...cellOriginShieldProblems(cell.name, cell.originShield));
+    if (cell.originShield && config.edge.shape.oneDistribution) {
+      problems.push(`cell "${cell.name}": \`originShield\` needs sharded distributions; a multi-tenant distribution reaches every cell ` +
+        'through one origin, whose Origin Shield is the gateway\'s `originShield`');
+    }
     problems.push(...cell.problems(config.originAccess, { vpc: config.vpc }));
   });
   if (config.cells.length > 0 && config.edge.shape.oneDistribution && config.originAccess.usesVpcOrigins) {
@@ -92,12 +99,8 @@ function sharedPathsOriginProblems(config: GatewayConfig): string[] {
     : [];
 }
 
-/** The regions where CloudFront offers Origin Shield. */
-const ORIGIN_SHIELD_REGIONS = new Set(['us-east-1', 'us-east-2', 'us-west-2', 'ap-south-1', 'ap-northeast-1', 'ap-northeast-2',
-  'ap-southeast-1', 'ap-southeast-2', 'eu-central-1', 'eu-west-1', 'eu-west-2', 'sa-east-1']);
-
-/** Origin Shield's region: known at synth time and shaped like a region; a warning if CloudFront may not offer it there. */
-function originShieldProblems(gateway: Construct, config: GatewayConfig): string[] {
+/** Origin Shield's region: known at synth time, and one where CloudFront offers it. */
+function originShieldProblems(config: GatewayConfig): string[] {
   const region = config.originShieldRegion;
   if (region === undefined) return [];
   if (Token.isUnresolved(region)) {
@@ -106,15 +109,8 @@ function originShieldProblems(gateway: Construct, config: GatewayConfig): string
         'or name one with OriginShield.inRegion(...)']
       : [];
   }
-  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
-    return [`\`originShield\` region "${region}" is not an AWS Region name such as "eu-west-1"`];
-  }
-  if (!ORIGIN_SHIELD_REGIONS.has(region)) {
-    Annotations.of(gateway).addWarningV2('cdk-multi-tenant-gateway:origin-shield-region',
-      `CloudFront may not offer Origin Shield in ${region} (it does in ${[...ORIGIN_SHIELD_REGIONS].join(', ')}); ` +
-      'if the deploy fails, choose the nearest of those with OriginShield.inRegion(...).');
-  }
-  return [];
+  const problem = originShieldRegionProblem('`originShield`', region);
+  return problem === undefined ? [] : [`${problem}: name it with OriginShield.inRegion(...)`];
 }
 
 /** The problems with the logging, WAF and header options. */
