@@ -70,9 +70,11 @@ export interface MultiTenantGatewayProps {
   readonly restrictDefaultSecurityGroup?: boolean;
 
   /**
-   * The Availability Zones of the VPC the gateway makes, e.g. `['us-east-1a', 'us-east-1b']`.
-   * Naming them spares the Availability Zone lookup that a stack with a concrete `env` otherwise
-   * makes, which needs AWS credentials at `cdk synth`. Has no effect on a VPC you bring.
+   * The Availability Zones of the VPC the gateway makes, e.g. `['us-east-1a', 'us-east-1b']`:
+   * at least two distinct zones of the stack's region, named literally (not tokens), as the load
+   * balancer needs subnets in two zones. Naming them spares the Availability Zone lookup that a
+   * stack with a concrete `env` otherwise makes, which needs AWS credentials at `cdk synth`. Leave
+   * it out when you bring `vpc`.
    * @default - the first two zones of the stack's region (looked up when the stack has a concrete `env`)
    */
   readonly availabilityZones?: string[];

@@ -41,6 +41,7 @@ export interface AutoScalingFleetOptions extends FleetOptions {
   /**
    * Bring your own Auto Scaling group instead; the gateway only registers it with the target
    * group. The other fleet options, which shape a group the gateway makes, must then be left out.
+   * The group must run in the gateway's `vpc` (a target group registers instances of its own VPC only).
    * @default - the gateway makes one
    */
   readonly autoScalingGroup?: autoscaling.AutoScalingGroup;
@@ -98,7 +99,10 @@ export interface AutoScalingFleetOptions extends FleetOptions {
   readonly detailedMonitoring?: boolean;
 
   /**
-   * Size of the encrypted root volume, in GiB.
+   * Size of the encrypted root volume, in GiB. EC2 refuses a root volume smaller than the image's
+   * snapshot: with the default image (Amazon Linux 2023, an 8 GiB snapshot) a smaller size is
+   * refused at synth; with a `machineImage` of yours the gateway cannot know its snapshot and
+   * assumes the size fits it.
    * @default 16
    */
   readonly rootVolumeSize?: number;
@@ -138,7 +142,8 @@ export interface EcsFargateFleetOptions extends FleetOptions {
 
   /**
    * Environment variables of the container, in plain text in the task definition (cdk-nag
-   * AwsSolutions-ECS2 reports them); put anything secret in `secrets`.
+   * AwsSolutions-ECS2 reports them); put anything secret in `secrets`. A name may not be in both
+   * (ECS refuses the task definition).
    * @default - none
    */
   readonly environment?: { [name: string]: string };
@@ -253,7 +258,8 @@ export abstract class Fleet {
   /**
    * An ECS service of your own (Fargate or EC2), registered with the target group; its task role
    * is granted read of the tenant config. Its size, scaling and logs stay yours. The load
-   * balancer is admitted to its security groups on the container port.
+   * balancer is admitted to its security groups on the container port. Its cluster must be in
+   * the gateway's `vpc`.
    */
   public static ecsService(service: ecs.BaseService, options: EcsServiceFleetOptions = {}): Fleet {
     return new EcsServiceFleet(service, options);
@@ -264,7 +270,9 @@ export abstract class Fleet {
    * (`LambdaTarget`, alone: a target group holds one function, and has no `port` or
    * `protocol`). The gateway only registers them: opening their security groups to the load
    * balancer (`gateway.loadBalancerSecurityGroup`) and granting read of the tenant config (or
-   * `grantee`) is up to you.
+   * `grantee`) is up to you. Targets are of one type (IP addresses or instances). An IP target is
+   * an IPv4 address in the VPC, or one of 10.0.0.0/8, 100.64.0.0/10, 172.16.0.0/12 or
+   * 192.168.0.0/16 outside it with availability zone "all" (ELB registers no publicly routable address).
    */
   public static targets(targets: elbv2.IApplicationLoadBalancerTarget[], options: TargetsFleetOptions = {}): Fleet {
     return new TargetsFleet(targets, options);
