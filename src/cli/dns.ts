@@ -1,11 +1,11 @@
 // The `dns` command as a pure function over the tenants file and the outputs file: the records a
 // partner with `externalDns` creates, from the tenant's shard (placed exactly as the gateway
 // places it) and that shard's DNS target (from the gateway's stack outputs).
-import { assess, planSettings, problemList, table } from './commands';
+import { assess, fileProblems, planSettings, problemList, table, unknownTenant } from './commands';
+import { asStackOutputs } from './outputs';
 import { parseRegistry } from './registry-file';
 import { findDnsTargets, GatewayDnsTargets } from '../edge/dns-outputs';
 import { Quotas } from '../quotas/quotas';
-import { parseJsonText } from '../tenants/json-text';
 
 /** Which gateway's outputs to read when the outputs file has several. */
 export interface DnsSelection {
@@ -38,10 +38,13 @@ export interface DnsInstructions {
   readonly notes: string[];
 }
 
-/** Where the gateway's deploy outputs are: `read` gives the text; undefined when none was given. */
+/**
+ * Where the gateway's stack outputs are: `read` gives the parsed document (`cdk deploy
+ * --outputs-file` or `aws cloudformation describe-stacks` output); undefined when none was given.
+ */
 export interface OutputsSource {
   readonly source: string;
-  read(): string;
+  read(): unknown;
 }
 
 /**
@@ -54,12 +57,13 @@ export function dnsInstructions(text: string, source: string, id: string, overri
   const file = parseRegistry(text, source);
   const tenant = file.tenants.find(t => t.id === id);
   if (tenant === undefined) {
-    throw new Error(`${source} has no tenant "${id}" (it has ${file.tenants.length} tenants)`);
+    throw new Error(unknownTenant(source, id, file.tenants));
   }
   const settings = planSettings(file, overrides);
   const plan = assess(file.tenants, settings);
-  if (plan.problems.length > 0) {
-    throw new Error(`${problemList(source, plan.problems)}\nFix them (run \`validate\`) first: the gateway would not deploy this file.`);
+  const problems = fileProblems(file, plan);
+  if (problems.length > 0) {
+    throw new Error(`${problemList(source, problems)}\nFix them (run \`validate\`) first: the gateway would not deploy this file.`);
   }
   const shard = plan.placements.find(p => p.tenantId === id)!.shard;
   const base = { tenant: id, shard, edge: settings.edge.name, externalDns: tenant.externalDns === true };
@@ -74,10 +78,13 @@ export function dnsInstructions(text: string, source: string, id: string, overri
     };
   }
   if (outputs === undefined) {
-    throw new Error(`Tenant "${id}" hosts its own DNS: give the gateway's deploy outputs with --outputs <file> (from \`cdk deploy --outputs-file <file>\`)`);
+    throw new Error(`Tenant "${id}" hosts its own DNS: give the gateway's stack outputs, in one of three ways:\n` +
+      `  --stack-name <stack>   asks CloudFormation, with your AWS credentials\n` +
+      `  --outputs <file>       a file from \`cdk deploy --outputs-file <file>\`\n` +
+      `  --outputs <file>       a file from \`aws cloudformation describe-stacks --stack-name <stack> > <file>\``);
   }
 
-  const gateway = chooseGateway(findDnsTargets(parseJsonText(outputs.read(), outputs.source)), outputs.source, select);
+  const gateway = chooseGateway(findDnsTargets(asStackOutputs(outputs.read())), outputs.source, select);
   const where = `${gateway.stack}/${gateway.gateway}`;
   if (gateway.edge !== settings.edge.name) {
     throw new Error(`${outputs.source}: the outputs of ${where} are of a gateway with "${gateway.edge}", but ${source} is planned with ` +

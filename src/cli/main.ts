@@ -1,14 +1,25 @@
 #!/usr/bin/env node
-// The onboarding CLI: `cdk-multi-tenant-gateway add|remove|validate|plan|dns`. It edits and checks
-// the tenants file without loading aws-cdk-lib, so it starts fast in a PR check or on a laptop.
+// The onboarding CLI: `cdk-multi-tenant-gateway init|add|remove|pin|validate|plan|dns|status`. It
+// edits and checks the tenants file without loading aws-cdk-lib or the AWS SDK, so it starts fast in
+// a PR check or on a laptop; `status` and `dns --stack-name` load the SDK when they run.
+import { promises as dnsPromises } from 'dns';
+import type * as AwsCloudFormation from './aws/cloudformation';
+import type * as AwsCloudFront from './aws/cloudfront';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
-import { addTenant, EditResult, planReport, problemList, removeTenant, summarize, validateRegistry } from './commands';
-import { dnsInstructions, formatInstructions } from './dns';
+import {
+  addTenant, EditResult, formatPlan, initRegistry, NextStep, pinTenants, planData, problemList, removeTenant, summarize, validateRegistry,
+} from './commands';
+import { dnsInstructions, formatInstructions, OutputsSource } from './dns';
 import { quotaFlagConflicts } from './quota-flags';
+import { schemaFor } from './registry-file';
 import { withFileLock, writeFileAtomic } from './safe-write';
+import { domainStatuses, EdgeLookup, formatStatuses, Resolver } from './status';
+import { closest, didYouMean } from './suggest';
+import { edgeShapeNamed } from '../edge/shape';
 import { closestQuota, Quotas, QUOTA_SPECS, resolveQuotas } from '../quotas/quotas';
+import { parseJsonText } from '../tenants/json-text';
 import { TenantGeoRestriction } from '../tenants/geo-restriction';
 
 const BIN = 'cdk-multi-tenant-gateway';
@@ -20,6 +31,15 @@ export interface CliIo {
   readonly cwd: string;
   out(text: string): void;
   err(text: string): void;
+  /** What `status` and `dns --stack-name` ask AWS and DNS; tests pass stubs. @default the AWS SDK and node's resolver */
+  readonly aws?: AwsIo;
+}
+
+/** The AWS and DNS lookups of `status` and `dns --stack-name`. */
+export interface AwsIo {
+  stackOutputs(stackName: string, command: string, region: string | undefined): Promise<unknown>;
+  edge(command: string): EdgeLookup & { close(): void };
+  readonly resolver: Resolver;
 }
 
 /** A mistake in the command line itself: exit code 2. */
@@ -32,7 +52,10 @@ const FLAGS: { [name: string]: { kind: FlagKind; help: string } } = {
   'quota': { kind: 'list', help: '--quota <name>=<value>  override a quota (repeatable); names are below' },
   'external-dns': { kind: 'boolean', help: '--external-dns          the partner hosts its DNS: no records are made for it' },
   'config': { kind: 'list', help: '--config <key>=<value>  a setting for the app (repeatable)' },
-  'outputs': { kind: 'value', help: '--outputs <path>        the gateway\'s deploy outputs, from cdk deploy --outputs-file' },
+  'outputs': { kind: 'value', help: '--outputs <path>        the gateway\'s stack outputs: from cdk deploy --outputs-file, or aws cloudformation describe-stacks' },
+  'stack-name': { kind: 'value', help: '--stack-name <name>     read the gateway\'s stack outputs from CloudFormation, with your AWS credentials' },
+  'region': { kind: 'value', help: '--region <region>       the stack\'s region for --stack-name (default: the AWS SDK\'s, as AWS_REGION)' },
+  'zone-name': { kind: 'value', help: '--zone-name <name>      the hosted zone\'s name: domains the gateway hosts must lie inside it' },
   'stack': { kind: 'value', help: '--stack <name>          the stack whose outputs to read, when the file has several gateways' },
   'gateway': { kind: 'value', help: '--gateway <id>          the gateway (its path in its stack, alphanumerics only) whose outputs to read, when a stack has several' },
   'json': { kind: 'boolean', help: '--json                  print JSON instead of text' },
@@ -55,10 +78,12 @@ interface Command {
   readonly flags: string[];
   /** Checks the positional arguments; throws UsageError. */
   checkArgs(args: string[]): void;
-  run(context: Context): number;
+  run(context: Context): number | Promise<number>;
 }
 
 interface Context {
+  /** The command's name. */
+  readonly command: string;
   readonly args: string[];
   readonly lists: Map<string, string[]>;
   readonly booleans: Set<string>;
@@ -71,103 +96,178 @@ interface Context {
 }
 
 const COMMANDS: { [name: string]: Command } = {
+  init: {
+    usage: 'init [--zone-name <zone>]',
+    summary: 'create the tenants file, empty; the other commands refuse a file that does not exist',
+    details: 'Refuses a file that exists. With --zone-name, `validate` and `add` check that the domains whose DNS the gateway\n' +
+      'hosts lie in that hosted zone, as the gateway does at synth time.',
+    flags: ['file', 'zone-name', 'help'],
+    checkArgs: noArgs('init'),
+    run: context => withFileLock(context.file, lock => {
+      if (fs.existsSync(lock.target)) throw new Error(`${context.source} exists already; \`init\` creates a new file only`);
+      const result = initRegistry(schemaFor(path.dirname(lock.target)), context.lists.get('zone-name')?.[0]);
+      writeFileAtomic(lock.target, result.text, { beforeRename: lock.assertHeld });
+      return report(context, result);
+    }, lockOptions(context)),
+  },
   add: {
     usage: 'add <id> <domain...> [--external-dns] [--config <key>=<value> ...] [--web-acl <arn|none>] [--geo-allow|--geo-deny <CC,...>]\n' +
       '    [--certificate-validation cloudfront|self-hosted] [--cell <name>]',
     summary: 'append a tenant, pinned to the first distribution with room for all its domains',
-    details: 'Nobody else moves. Refuses a duplicate or invalid id or domain, and a tenant no distribution\n' +
-      'has room for within `distributionsPerAccount`. Creates the file when it does not exist.\n' +
+    details: 'Nobody else moves. Refuses a duplicate or invalid id or domain, a domain outside the file\'s `settings.zoneName`,\n' +
+      'and a tenant no distribution has room for within `distributionsPerAccount`.\n' +
       'With sharded distributions, a tenant with its own edge settings or cell goes to a distribution of those settings.',
     flags: ['file', 'quota', 'external-dns', 'config', 'web-acl', 'geo-allow', 'geo-deny', 'certificate-validation', 'cell', 'help'],
     checkArgs: args => {
       if (args.length < 2) throw new UsageError('`add` needs a tenant id and at least one domain name');
     },
-    run: context => editLocked(context, true, text => addTenant(text, context.source, {
+    run: context => editLocked(context, text => addTenant(text, context.source, {
       id: context.args[0],
       domainNames: context.args.slice(1),
       externalDns: context.booleans.has('external-dns'),
       config: context.config,
-      webAcl: context.lists.get('web-acl')?.at(-1),
+      webAcl: context.lists.get('web-acl')?.[0],
       geoRestriction: parseGeoRestriction(context.lists),
-      certificateValidation: context.lists.get('certificate-validation')?.at(-1),
-      cell: context.lists.get('cell')?.at(-1),
+      certificateValidation: context.lists.get('certificate-validation')?.[0],
+      cell: context.lists.get('cell')?.[0],
     }, context.quotas)),
   },
   remove: {
     usage: 'remove <id>',
     summary: 'remove a tenant; no other tenant moves',
-    details: 'Refuses when the removal would move an unpinned tenant to another distribution.',
+    details: 'Refuses when the removal would move an unpinned tenant to another distribution (run `pin` first).',
     flags: ['file', 'quota', 'help'],
     checkArgs: args => {
       if (args.length !== 1) throw new UsageError('`remove` needs exactly one tenant id');
     },
-    run: context => editLocked(context, false, text => removeTenant(text!, context.source, context.args[0], context.quotas)),
+    run: context => editLocked(context, text => removeTenant(text, context.source, context.args[0], context.quotas)),
+  },
+  pin: {
+    usage: 'pin',
+    summary: 'pin every unpinned tenant to the shard it is on now, so that no later edit can move it',
+    details: 'Writes `"shard": n` into each unpinned tenant, n being where the gateway places it today; nobody moves.',
+    flags: ['file', 'quota', 'help'],
+    checkArgs: noArgs('pin'),
+    run: context => editLocked(context, text => pinTenants(text, context.source, context.quotas)),
   },
   validate: {
-    usage: 'validate',
-    summary: 'check the file: tenant rules, placement and quotas, listing every problem',
-    details: 'The same checks the gateway makes at synth time that the tenants file alone decides.',
-    flags: ['file', 'quota', 'help'],
+    usage: 'validate [--json]',
+    summary: 'check the file: tenant rules, the hosted zone, placement and quotas, listing every problem',
+    details: 'The same checks the gateway makes at synth time that the tenants file alone decides.\n' +
+      'With --json: { "valid", "source", "tenants", "domains", "shards", "problems", "notes" }; the exit code is the same.',
+    flags: ['file', 'quota', 'json', 'help'],
     checkArgs: noArgs('validate'),
     run: context => {
-      const { file, assessment } = validateRegistry(readFile(context, false)!, context.source, context.quotas);
-      const problems = [...assessment.problems];
+      const { file, assessment, problems } = validateRegistry(readFile(context), context.source, context.quotas);
       // As the gateway does; `add` still accepts an empty file, to onboard the first tenant.
       if (file.tenants.length === 0) problems.push('it has no tenants; a gateway needs at least one');
+      const notes = file.settings?.zoneName === undefined
+        ? ['`settings.zoneName` is not set, so domains were not checked against the hosted zone; set it to the zone\'s name, as "settings": { "zoneName": "example.com" }']
+        : [];
+      if (context.booleans.has('json')) {
+        const domains = file.tenants.reduce((n, t) => n + t.domainNames.length, 0);
+        context.io.out(JSON.stringify({ valid: problems.length === 0, source: context.source, tenants: file.tenants.length, domains,
+          shards: assessment.shards.length, problems, notes }, null, 2));
+        return problems.length > 0 ? 1 : 0;
+      }
       if (problems.length > 0) {
         context.io.err(problemList(context.source, problems));
         return 1;
       }
       context.io.out(`${context.source} is valid: ${summarize(file.tenants, assessment)}.`);
+      notes.forEach(note => context.io.out(`Note: ${note}`));
       return 0;
     },
   },
   plan: {
-    usage: 'plan',
-    summary: 'show domains per distribution and the headroom on every quota',
-    details: 'Exits 1 after the report when a quota is exceeded.',
-    flags: ['file', 'quota', 'help'],
+    usage: 'plan [--json]',
+    summary: 'show the shards (runs of alike shards on one line) and each quota\'s use',
+    details: 'Exits 1 after the report when a quota is exceeded or the file has another problem.',
+    flags: ['file', 'quota', 'json', 'help'],
     checkArgs: noArgs('plan'),
     run: context => {
-      const report = planReport(readFile(context, false)!, context.source, context.quotas);
-      report.lines.forEach(line => context.io.out(line));
-      if (report.problems.length > 0) {
-        context.io.err(problemList(context.source, report.problems));
-        return 1;
+      const data = planData(readFile(context), context.source, context.quotas);
+      if (context.booleans.has('json')) {
+        context.io.out(JSON.stringify(data, null, 2));
+      } else {
+        formatPlan(data, edgeShapeNamed(data.edge)!.oneDistribution).forEach(line => context.io.out(line));
+        if (data.problems.length > 0) context.io.err(problemList(context.source, data.problems));
       }
-      return 0;
+      return data.problems.length > 0 ? 1 : 0;
     },
   },
   dns: {
-    usage: 'dns <id> --outputs <path> [--stack <name>] [--gateway <id>] [--json]',
+    usage: 'dns <id> [--stack-name <stack> [--region <region>] | --outputs <path>] [--stack <name>] [--gateway <id>] [--json]',
     summary: 'print the DNS records a partner with external DNS creates for a tenant',
     details: 'Type, name and value of each record, from the tenant\'s shard (placed as the gateway places it) and that shard\'s\n' +
-      'DNS target in the gateway\'s stack outputs; what to do at a zone apex, where no CNAME may be. For a tenant\n' +
-      'whose DNS the gateway hosts, it says that nothing is needed (and reads no outputs).',
-    flags: ['file', 'outputs', 'stack', 'gateway', 'json', 'quota', 'help'],
+      'DNS target in the gateway\'s stack outputs: asked of CloudFormation (--stack-name), or read from a file of\n' +
+      '`cdk deploy --outputs-file` or `aws cloudformation describe-stacks` (--outputs). What to do at a zone apex, where no\n' +
+      'CNAME may be. For a tenant whose DNS the gateway hosts, it says that nothing is needed (and reads no outputs).',
+    flags: ['file', 'outputs', 'stack-name', 'region', 'stack', 'gateway', 'json', 'quota', 'help'],
     checkArgs: args => {
       if (args.length !== 1) throw new UsageError('`dns` needs exactly one tenant id');
     },
     run: context => {
-      const outputs = context.lists.get('outputs')?.at(-1);
-      const instructions = dnsInstructions(readFile(context, false)!, context.source, context.args[0], context.quotas,
-        outputs === undefined ? undefined : { source: outputs, read: () => readOutputs(context, outputs) },
-        { stack: context.lists.get('stack')?.at(-1), gateway: context.lists.get('gateway')?.at(-1) });
-      if (context.booleans.has('json')) {
-        context.io.out(JSON.stringify(instructions, null, 2));
-      } else {
-        formatInstructions(instructions).forEach(line => context.io.out(line));
+      const print = (outputs: OutputsSource | undefined) => {
+        const instructions = dnsInstructions(readFile(context), context.source, context.args[0], context.quotas, outputs,
+          { stack: context.lists.get('stack')?.[0], gateway: context.lists.get('gateway')?.[0] });
+        if (context.booleans.has('json')) {
+          context.io.out(JSON.stringify(instructions, null, 2));
+        } else {
+          formatInstructions(instructions).forEach(line => context.io.out(line));
+          if (instructions.externalDns) {
+            printNext(context, [{ why: 'Once the partner has created them, check that the domains are live', cli: `status ${context.args[0]} ${outputsArgs(context)}` }]);
+          }
+        }
+        return 0;
+      };
+      // Only --stack-name asks AWS; a file is read at once, so the command stays synchronous.
+      const file = context.lists.get('outputs')?.[0];
+      return context.lists.has('stack-name')
+        ? stackOutputs(context).then(outputs => print({ source: outputs.source, read: () => outputs.document }))
+        : print(file === undefined ? undefined : { source: file, read: () => outputsFile(context, true)!.document });
+    },
+  },
+  status: {
+    usage: 'status [<id>] (--stack-name <stack> [--region <region>] | --outputs <path>) [--stack <name>] [--gateway <id>] [--json]',
+    summary: 'ask CloudFront and public DNS whether each domain is live on the gateway (needs AWS credentials)',
+    details: 'For each domain of the tenant (or of every tenant): which distribution or distribution tenant it is associated\n' +
+      'with, its certificate, whether the change is deployed, and whether public DNS points at the gateway. Exits 1 when a\n' +
+      'domain is not ready. With --json: a list of { tenant, domain, shard, target, association, certificate, deployed, dns, ready }.',
+    flags: ['file', 'outputs', 'stack-name', 'region', 'stack', 'gateway', 'json', 'quota', 'help'],
+    checkArgs: args => {
+      if (args.length > 1) throw new UsageError('`status` takes at most one tenant id');
+    },
+    run: async context => {
+      const text = readFile(context);
+      const outputs = context.lists.has('stack-name') ? await stackOutputs(context) : outputsFile(context, true)!;
+      const aws = context.io.aws ?? defaultAws();
+      const edge = aws.edge('status');
+      let statuses;
+      try {
+        statuses = await domainStatuses({
+          text, source: context.source, tenant: context.args[0], overrides: context.quotas, outputs,
+          select: { stack: context.lists.get('stack')?.[0], gateway: context.lists.get('gateway')?.[0] },
+        }, edge, aws.resolver);
+      } finally {
+        edge.close();
       }
-      return 0;
+      if (context.booleans.has('json')) {
+        context.io.out(JSON.stringify(statuses, null, 2));
+      } else {
+        formatStatuses(statuses).forEach(line => context.io.out(line));
+      }
+      return statuses.every(s => s.ready) ? 0 : 1;
     },
   },
 };
 
 /**
  * Runs the CLI on `argv` (the arguments after the program name) and returns the exit code:
- * 0 ok, 1 invalid file or a rule broken, 2 usage error.
+ * 0 ok, 1 invalid file or a rule broken, 2 usage error. Commands that ask AWS (`status`, `dns`)
+ * return a promise of it; every other command runs synchronously.
  */
-export function main(argv: string[], io: CliIo = processIo()): number {
+export function main(argv: string[], io: CliIo = processIo()): number | Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined) {
     io.err(generalHelp());
@@ -175,11 +275,11 @@ export function main(argv: string[], io: CliIo = processIo()): number {
   }
   if (name === 'help' || name === '--help' || name === '-h') {
     const topic = name === 'help' ? rest[0] : undefined;
-    if (topic !== undefined && !isCommand(topic)) return usageError(io, `unknown command "${topic}"`);
+    if (topic !== undefined && !isCommand(topic)) return usageError(io, `unknown command "${topic}"${didYouMean(topic, Object.keys(COMMANDS))}`);
     io.out(topic === undefined ? generalHelp() : commandHelp(topic));
     return 0;
   }
-  if (!isCommand(name)) return usageError(io, `unknown command "${name}"`);
+  if (!isCommand(name)) return usageError(io, `unknown command "${name}"${didYouMean(name, Object.keys(COMMANDS))}`);
   const command = COMMANDS[name];
 
   let context: Context;
@@ -190,33 +290,38 @@ export function main(argv: string[], io: CliIo = processIo()): number {
       return 0;
     }
     command.checkArgs(parsed.args);
-    const source = parsed.lists.get('file')?.at(-1) ?? DEFAULT_FILE;
+    const source = parsed.lists.get('file')?.[0] ?? DEFAULT_FILE;
     const quotas = parseQuotas(parsed.lists.get('quota'));
-    context = { ...parsed, config: parseConfig(parsed.lists.get('config')), source, file: path.resolve(io.cwd, source), quotas, io };
+    context = { ...parsed, command: name, config: parseConfig(parsed.lists.get('config')), source, file: path.resolve(io.cwd, source), quotas, io };
   } catch (e) {
     if (e instanceof UsageError) return usageError(io, e.message, name);
     throw e;
   }
 
-  try {
-    return command.run(context);
-  } catch (e) {
+  const fail = (e: unknown) => {
     io.err((e as Error).message);
     return 1;
+  };
+  try {
+    const code = command.run(context);
+    return typeof code === 'number' ? code : code.catch(fail);
+  } catch (e) {
+    return fail(e);
   }
 }
 
 /**
  * Splits the command line with `parseArgs`, which handles `--name value`, `--name=value`, `-h`,
  * grouped short options and `--`. It runs non-strict so that this function words every mistake,
- * naming the argument as typed: an option the command does not take, a value missing or given
- * to a flag. A value may start with a dash (`--file -x.json`), as before.
+ * naming the argument as typed: an option the command does not take (with the nearest it does), a
+ * value missing or given to a flag, and an option of one value given twice, which would otherwise
+ * leave one of them unused without a word. A value may start with a dash (`--file -x.json`).
  */
 function parseCommandLine(argv: string[], allowed: string[]): { args: string[]; lists: Map<string, string[]>; booleans: Set<string> } {
   const options: { [name: string]: { type: 'boolean' | 'string'; multiple?: boolean; short?: string } } = {};
   for (const flag of allowed) {
     const kind = FLAGS[flag].kind;
-    options[flag] = { type: kind === 'boolean' ? 'boolean' : 'string', multiple: kind === 'list', ...(flag === 'help' ? { short: 'h' } : {}) };
+    options[flag] = { type: kind === 'boolean' ? 'boolean' : 'string', multiple: true, ...(flag === 'help' ? { short: 'h' } : {}) };
   }
   const { tokens } = parseArgs({ args: argv, options, strict: false, allowPositionals: true, tokens: true });
 
@@ -228,13 +333,20 @@ function parseCommandLine(argv: string[], allowed: string[]): { args: string[]; 
       args.push(token.value);
     } else if (token.kind === 'option') {
       const flag = token.name;
-      if (!allowed.includes(flag)) throw new UsageError(`unknown option "${argv[token.index]}"`);
+      if (!allowed.includes(flag)) {
+        throw new UsageError(`unknown option "${argv[token.index]}"${didYouMean(flag, allowed, n => `"--${n}"`)}` +
+          (flag in FLAGS ? ` (the command does not take --${flag})` : ''));
+      }
       if (FLAGS[flag].kind === 'boolean') {
         if (token.value !== undefined) throw new UsageError(`option "--${flag}" takes no value`);
         booleans.add(flag);
       } else {
         if (token.value === undefined) throw new UsageError(`option "--${flag}" needs a value`);
-        lists.set(flag, [...(lists.get(flag) ?? []), token.value]);
+        const previous = lists.get(flag) ?? [];
+        if (FLAGS[flag].kind === 'value' && previous.length > 0) {
+          throw new UsageError(`option "--${flag}" is given twice ("${previous[0]}" and "${token.value}"); give it once`);
+        }
+        lists.set(flag, [...previous, token.value]);
       }
     }
   }
@@ -265,6 +377,8 @@ function parseConfig(values: string[] = []): { [key: string]: string } | undefin
   for (const value of values) {
     const [key, setting] = splitOnce(value, '=');
     if (key === '' || setting === undefined) throw new UsageError(`\`--config ${value}\` must be <key>=<value>`);
+    if (key === '__proto__') throw new UsageError('`--config __proto__` cannot be kept in the file; choose another key');
+    if (Object.prototype.hasOwnProperty.call(config, key)) throw new UsageError(`\`--config ${key}\` is given twice; give each key once`);
     config[key] = setting;
   }
   return config;
@@ -278,14 +392,15 @@ function parseGeoRestriction(lists: Map<string, string[]>): TenantGeoRestriction
   return allow === undefined && deny === undefined ? undefined : { allow, deny };
 }
 
-/** The file's text, or undefined when it does not exist and `mayBeMissing`. */
-function readFile(context: Context, mayBeMissing: boolean): string | undefined {
+/** The tenants file's text. A file that does not exist is refused: only `init` creates one. */
+function readFile(context: Context): string {
   let text: string;
   try {
     text = fs.readFileSync(context.file, 'utf8');
   } catch (e) {
-    if (mayBeMissing && (e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new Error(`Cannot read tenants file ${context.source}: ${(e as Error).message}`);
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`Cannot read tenants file ${context.source}: ${(e as Error).message}`);
+    throw new Error(`Tenants file ${context.source} does not exist${nearbyFile(context)}. ` +
+      `To start a new one on purpose, run:\n  ${cli(context, 'init --zone-name <your hosted zone>')}`);
   }
   // The gateway refuses `quotas` that contradict the file: so does every command, before it writes.
   const conflicts = quotaFlagConflicts(text, context.source, context.quotas);
@@ -293,28 +408,110 @@ function readFile(context: Context, mayBeMissing: boolean): string | undefined {
   return text;
 }
 
-/** A `cdk deploy --outputs-file` document's text; `source` is relative to the working directory. */
-function readOutputs(context: Context, source: string): string {
+/** ` (did you mean "tenant.json"?)` for a JSON file in the same folder with a name close to the one given. */
+function nearbyFile(context: Context): string {
+  const folder = path.dirname(context.file);
+  let names: string[] = [];
   try {
-    return fs.readFileSync(path.resolve(context.io.cwd, source), 'utf8');
-  } catch (e) {
-    throw new Error(`Cannot read outputs file ${source}: ${(e as Error).message}`);
+    names = fs.readdirSync(folder).filter(n => n.endsWith('.json'));
+  } catch {
+    return '';
   }
+  const near = closest(path.basename(context.file), names);
+  return near === undefined ? '' : ` (did you mean "${path.join(path.dirname(context.source), near)}"?)`;
+}
+
+/** The gateway's stack outputs, parsed, and what to call them. */
+interface Outputs {
+  readonly source: string;
+  readonly document: unknown;
+}
+
+/** The outputs of `--stack-name`, from CloudFormation. */
+async function stackOutputs(context: Context): Promise<Outputs> {
+  if (context.lists.has('outputs')) throw new Error('Give the outputs one way: --stack-name or --outputs, not both');
+  const stackName = context.lists.get('stack-name')![0];
+  const aws = context.io.aws ?? defaultAws();
+  return { source: `stack ${stackName}`, document: await aws.stackOutputs(stackName, context.command, context.lists.get('region')?.[0]) };
+}
+
+/**
+ * The outputs file of `--outputs`, of either kind (`cdk deploy --outputs-file`, `aws cloudformation
+ * describe-stacks`); undefined when none was given and `required` is false.
+ */
+function outputsFile(context: Context, required: boolean): Outputs | undefined {
+  const file = context.lists.get('outputs')?.[0];
+  if (file === undefined) {
+    if (!required) return undefined;
+    throw new Error(`\`${context.command}\` compares with the gateway's stack outputs: give --stack-name <stack> (asks CloudFormation) or ` +
+      '--outputs <file> (from `cdk deploy --outputs-file <file>` or `aws cloudformation describe-stacks`)');
+  }
+  let text: string;
+  try {
+    text = fs.readFileSync(path.resolve(context.io.cwd, file), 'utf8');
+  } catch (e) {
+    throw new Error(`Cannot read outputs file ${file}: ${(e as Error).message}`);
+  }
+  return { source: file, document: parseJsonText(text, file) };
+}
+
+/** How the command line named the outputs, to repeat it in a next step. */
+function outputsArgs(context: Context): string {
+  const stackName = context.lists.get('stack-name')?.[0];
+  const region = context.lists.get('region')?.[0];
+  return stackName !== undefined ? `--stack-name ${stackName}${region === undefined ? '' : ` --region ${region}`}`
+    : `--outputs ${context.lists.get('outputs')?.[0] ?? 'cdk-outputs.json'}`;
 }
 
 /**
  * Reads, edits and writes the tenants file holding its lock, so parallel edits queue up instead
- * of losing each other's tenants, then tells the user what changed. The new text replaces the
- * file in one step (safe-write.ts), so a run killed at any point leaves a whole file.
+ * of losing each other's tenants, then tells the user what changed and what to run next. The new
+ * text replaces the file in one step (safe-write.ts), so a run killed at any point leaves a whole file.
  */
-function editLocked(context: Context, mayBeMissing: boolean, edit: (text: string | undefined) => EditResult): number {
-  const tell = (message: string) => context.io.err(message);
+function editLocked(context: Context, edit: (text: string) => EditResult): number {
   return withFileLock(context.file, lock => {
-    const result = edit(readFile(context, mayBeMissing));
-    writeFileAtomic(lock.target, result.text, { beforeRename: lock.assertHeld });
-    result.messages.forEach(m => context.io.out(m));
-    return 0;
-  }, { name: context.source, onWait: tell, onBreak: tell });
+    const original = readFile(context);
+    const result = edit(original);
+    if (result.text !== original) writeFileAtomic(lock.target, result.text, { beforeRename: lock.assertHeld });
+    return report(context, result);
+  }, lockOptions(context));
+}
+
+function lockOptions(context: Context) {
+  const tell = (message: string) => context.io.err(message);
+  return { name: context.source, onWait: tell, onBreak: tell };
+}
+
+function report(context: Context, result: EditResult): number {
+  result.messages.forEach(m => context.io.out(m));
+  printNext(context, result.next);
+  return 0;
+}
+
+/** `Next: why:` and the exact command, for each step. */
+function printNext(context: Context, steps: readonly NextStep[]): void {
+  for (const step of steps) {
+    context.io.out(`Next, ${step.why.charAt(0).toLowerCase()}${step.why.slice(1)}:`);
+    context.io.out(`  ${step.cli !== undefined ? cli(context, step.cli) : step.shell}`);
+  }
+}
+
+/** This CLI's command line for `args`, with `--file` when the file is not the default. */
+function cli(context: Context, args: string): string {
+  const file = context.source === DEFAULT_FILE ? '' : ` --file ${/^[\w./-]+$/.test(context.source) ? context.source : JSON.stringify(context.source)}`;
+  return `npx ${BIN} ${args}${file}`;
+}
+
+/** The AWS SDK and node's resolver; the modules that use the SDK are required only when a command asks AWS. */
+function defaultAws(): AwsIo {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  return {
+    stackOutputs: (stackName, command, region) =>
+      (require('./aws/cloudformation') as typeof AwsCloudFormation).describeStackOutputs(stackName, command, { region }),
+    edge: command => (require('./aws/cloudfront') as typeof AwsCloudFront).cloudFrontLookup(command),
+    resolver: dnsPromises,
+  };
+  /* eslint-enable @typescript-eslint/no-require-imports */
 }
 
 function isCommand(name: string): boolean {
@@ -388,5 +585,7 @@ function processIo(): CliIo {
 }
 
 if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2));
+  void Promise.resolve(main(process.argv.slice(2))).then(code => {
+    process.exitCode = code;
+  });
 }

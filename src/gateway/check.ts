@@ -8,7 +8,6 @@ import { claimDomains } from './private/claimed-domains';
 import { claimTenantConfigPath } from './private/claimed-paths';
 import { GatewayConfig } from './resolve';
 import { cacheProblems, shadowedPathPatterns } from '../edge/cache';
-import { isInZone } from '../edge/private/dns';
 import { originShieldRegionProblem } from '../edge/origin-shield-regions';
 import { isWebAclArn, WEB_ACL_ARN_SHAPE } from '../edge/web-acl-arn';
 import { observabilityProblems } from '../observability/private/checks';
@@ -17,6 +16,7 @@ import { availabilityZoneProblems, broughtVpcZoneProblems } from '../origin/priv
 import { show } from '../private/problems';
 import { tenantConfigPathProblems } from '../tenants/tenant-config';
 import { cellNameProblems, DEFAULT_CELL } from '../tenants/tenants';
+import { zoneProblems as domainsOutsideZone } from '../tenants/zone';
 
 /** Every problem, in the order a user fixes them: inputs first, then what the plan found. */
 export function gatewayProblems(gateway: Construct, config: GatewayConfig, plan: GatewayPlan): string[] {
@@ -35,6 +35,7 @@ export function gatewayProblems(gateway: Construct, config: GatewayConfig, plan:
     ...securityProblems(config),
     ...networkProblems(gateway, config),
     ...waveProblems(config.maxConcurrentEdgeChanges),
+    ...teardownProblems(config),
     ...observabilityProblems(gateway, config.observability),
     ...zoneProblems(gateway, config),
     ...config.certificateProblems,
@@ -183,6 +184,14 @@ function waveProblems(bound: number): string[] {
 /** The highest `maxConcurrentEdgeChanges` accepted. */
 const MAX_CONCURRENT_EDGE_CHANGES = 100;
 
+/** RemovalPolicy.DESTROY promises a `cdk destroy` that completes; a protected load balancer would stop it. */
+function teardownProblems(config: GatewayConfig): string[] {
+  return config.destroyOnRemoval && config.loadBalancerDeletionProtection
+    ? ['`removalPolicy` RemovalPolicy.DESTROY deletes everything with the stack, but `loadBalancerDeletionProtection` true would stop ' +
+      '`cdk destroy` at the load balancer (after the shards are gone); leave `loadBalancerDeletionProtection` out, or keep the default removal policy']
+    : [];
+}
+
 /** Tenant domains outside the hosted zone; a warning when its name is unknown. */
 function zoneProblems(gateway: Construct, config: GatewayConfig): string[] {
   const zoneName = config.zoneName;
@@ -192,8 +201,5 @@ function zoneProblems(gateway: Construct, config: GatewayConfig): string[] {
       'Import the zone with HostedZone.fromHostedZoneAttributes to have them checked.');
     return [];
   }
-  return config.tenants.filter(t => !t.externalDns).flatMap(tenant => tenant.domainNames.flatMap((domain, d) => isInZone(domain, zoneName) ? [] : [
-    `tenant "${tenant.id}": \`domainNames[${d}]\` "${domain}" is outside the hosted zone "${zoneName}";` +
-    ' use a name inside it, or set `externalDns: true` if the partner hosts its DNS',
-  ]));
+  return domainsOutsideZone(config.tenants, zoneName);
 }

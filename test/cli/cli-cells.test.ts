@@ -1,12 +1,12 @@
 import * as fs from 'fs';
 import { cliFolder } from './cli-harness';
-import { formatRegistry, parseRegistry, SCHEMA_URL } from '../../src/cli/registry-file';
+import { formatRegistry, parseRegistry, SCHEMA_PATH } from '../../src/cli/registry-file';
 import { TenantProps } from '../../src/tenants/tenants';
 
 const { file, run } = cliFolder('tenants-cells-');
 
 function write(list: TenantProps[], settings: object = { cells: ['eu', 'apac'] }): void {
-  fs.writeFileSync(file('tenants.json'), formatRegistry({ schema: SCHEMA_URL, tenants: list, extra: { settings }, bare: false }));
+  fs.writeFileSync(file('tenants.json'), formatRegistry({ schema: SCHEMA_PATH, tenants: list, extra: { settings }, bare: false }));
 }
 
 function fileText(): string {
@@ -43,12 +43,12 @@ describe('cells in the CLI', () => {
       'or add the cell to the gateway\'s `cells` and its name to the tenants file\'s `settings.cells`');
   });
 
-  test('validate refuses a pinned tenant whose cell changed on a shared shard, with the two-step move', () => {
+  test('validate refuses a pinned tenant whose cell changed on a shared shard, with the move to make', () => {
     write([{ id: 'a', domainNames: ['a.example.com'], shard: 0 }, { id: 'b', domainNames: ['b.example.com'], shard: 0, cell: 'eu' }]);
     const result = run('validate');
     expect(result.code).toBe(1);
     expect(result.err).toContain('whose edge settings differ: cell=default ("a") vs cell=eu ("b")');
-    expect(result.err).toContain('(2) add it back with its new cell and without `shard`');
+    expect(result.err).toContain('run `cdk-multi-tenant-gateway move b`');
   });
 
   test('plan shows tenants, shards and domains per cell, and the VPC origins each cell\'s load balancer needs', () => {
@@ -65,13 +65,13 @@ describe('cells in the CLI', () => {
     expect(out).toMatch(/\neu +2 +2 +2 +198 +1\n/);
     expect(out).toMatch(/\napac +0 +0 +0 +0 +0\n/);
     // default: distribution 0 (one VPC origin); eu: distributions 1 and 2 (one).
-    expect(out).toMatch(/vpcOriginsPerAccount +vpc origins \(one per 50 distributions of each cell's load balancer\) +2 +25 +23/);
+    expect(out).toMatch(/vpcOriginsPerAccount +\[.*\] +8% +2\/25 +23 +vpc origins \(one per 50 distributions of each cell's load balancer\)/);
   });
 
   test('a file without cells plans as before: no cell table', () => {
     write([{ id: 'a', domainNames: ['a.example.com'], shard: 0 }], {});
     const { out } = run('plan');
     expect(out).not.toContain('Cells');
-    expect(out).toMatch(/vpcOriginsPerAccount +vpc origins \(one per 50 distributions\) +1 +25/);
+    expect(out).toMatch(/vpcOriginsPerAccount +\[.*\] +4% +1\/25 +24 +vpc origins \(one per 50 distributions\)$/m);
   });
 });

@@ -140,7 +140,10 @@ describe('dns: errors', () => {
 
   test('an external-DNS tenant without --outputs', () => {
     writeTenants(SHARDED);
-    expect(run('dns', 'partner').err).toMatch(/^Tenant "partner" hosts its own DNS: give the gateway's deploy outputs with --outputs <file>/);
+    expect(run('dns', 'partner').err).toBe('Tenant "partner" hosts its own DNS: give the gateway\'s stack outputs, in one of three ways:\n' +
+      '  --stack-name <stack>   asks CloudFormation, with your AWS credentials\n' +
+      '  --outputs <file>       a file from `cdk deploy --outputs-file <file>`\n' +
+      '  --outputs <file>       a file from `aws cloudformation describe-stacks --stack-name <stack> > <file>`');
   });
 
   test('an outputs file without the gateway\'s outputs', () => {

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { main } from '../../src/cli/main';
-import { formatRegistry, SCHEMA_URL } from '../../src/cli/registry-file';
+import { formatRegistry, SCHEMA_PATH } from '../../src/cli/registry-file';
 import { Tenants } from '../../src/tenants/tenants';
 
 // The CLI as separate processes, run as the entry-point test runs it: parallel runs on one file,
@@ -63,7 +63,7 @@ function ids(text: string): string[] {
 
 function initial(...tenantIds: string[]): string {
   const tenants = tenantIds.map(id => ({ id, domainNames: [`${id}.example.com`], shard: 0 }));
-  const text = formatRegistry({ schema: SCHEMA_URL, tenants, extra: {}, bare: false });
+  const text = formatRegistry({ schema: SCHEMA_PATH, tenants, extra: {}, bare: false });
   fs.writeFileSync(file(), text);
   return text;
 }

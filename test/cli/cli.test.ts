@@ -2,17 +2,19 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { cliFolder } from './cli-harness';
-import { formatRegistry, parseRegistry, SCHEMA_URL } from '../../src/cli/registry-file';
+import { formatRegistry, parseRegistry, SCHEMA_PATH } from '../../src/cli/registry-file';
 import { TenantProps } from '../../src/tenants/tenants';
 
 const EXAMPLE = path.join(__dirname, '..', '..', 'examples', 'tenants.json');
 const SMALL = ['--quota', 'domainsPerDistribution=2'];
+const ZONE_NOTE = '\nNote: `settings.zoneName` is not set, so domains were not checked against the hosted zone; ' +
+  'set it to the zone\'s name, as "settings": { "zoneName": "example.com" }';
 
 const folder = cliFolder('tenants-cli-');
 const run = folder.run;
 
 function write(tenants: TenantProps[], name = 'tenants.json'): string {
-  const text = formatRegistry({ schema: SCHEMA_URL, tenants, extra: {}, bare: false });
+  const text = formatRegistry({ schema: SCHEMA_PATH, tenants, extra: {}, bare: false });
   fs.writeFileSync(folder.file(name), text);
   return text;
 }
@@ -77,7 +79,10 @@ describe('add', () => {
     write([tenant('acme', 1, 0)]);
     const result = run('add', 'initech', 'portal.initech.example', '--config', 'plan=gold', '--external-dns', '--config=query=a=b');
     expect(result.code).toBe(0);
-    expect(result.out).toMatch(/point portal\.initech\.example at gateway\.dnsTargetOf\('initech'\)/);
+    // The next steps are commands to run, not a code API.
+    expect(result.out).toContain('npx cdk deploy --outputs-file cdk-outputs.json\n');
+    expect(result.out).toContain('  npx cdk-multi-tenant-gateway dns initech --outputs cdk-outputs.json');
+    expect(result.out).not.toContain('dnsTargetOf');
     const added = JSON.parse(read()).tenants[1];
     expect(Object.keys(added)).toEqual(['id', 'domainNames', 'shard', 'externalDns', 'config']);
     expect(added).toEqual({
@@ -85,11 +90,20 @@ describe('add', () => {
     });
   });
 
-  test('creates a missing file, with $schema first', () => {
+  test('refuses a missing file and names the command that creates one; init creates it, with $schema first', () => {
+    write([tenant('acme', 1, 0)]);
+    const refused = run('add', 'acme', 'acme.example.com', '--file', 'tenant.json');
+    expect(refused.code).toBe(1);
+    expect(refused.err).toBe('Tenants file tenant.json does not exist (did you mean "tenants.json"?). To start a new one on purpose, run:\n' +
+      '  npx cdk-multi-tenant-gateway init --zone-name <your hosted zone> --file tenant.json');
+    expect(fs.existsSync(folder.file('tenant.json'))).toBe(false);
+
+    expect(run('init', '--file', 'sub-tenants.json').code).toBe(0);
+    expect(run('init', '--file', 'sub-tenants.json')).toMatchObject({ code: 1, err: 'sub-tenants.json exists already; `init` creates a new file only' });
     const result = run('add', 'acme', 'acme.example.com', '--file', 'sub-tenants.json');
     expect(result.code).toBe(0);
     expect(read('sub-tenants.json')).toBe(
-      `{\n  "$schema": "${SCHEMA_URL}",\n  "tenants": [\n    {\n      "id": "acme",\n` +
+      `{\n  "$schema": "${SCHEMA_PATH}",\n  "tenants": [\n    {\n      "id": "acme",\n` +
       '      "domainNames": [\n        "acme.example.com"\n      ],\n      "shard": 0\n    }\n  ]\n}\n');
   });
 
@@ -156,7 +170,7 @@ describe('add', () => {
       '{"tenants":[{"domainNames":["a.example.com"],"id":"a"}],"$schema":"x.json","owner":"platform"}');
     const result = run('add', 'b', 'b.example.com');
     expect(result.code).toBe(0);
-    expect(result.out).toMatch(/was not in the CLI's layout .* so it was reformatted/);
+    expect(result.out).toMatch(/could not be edited in its own layout, so it was re-laid out .*: besides this change, line 1 of the old file changed/);
     const text = read();
     expect(Object.keys(JSON.parse(text))).toEqual(['$schema', 'tenants', 'owner']);
     expect(JSON.parse(text).tenants[0]).toEqual({ id: 'a', domainNames: ['a.example.com'] });
@@ -176,8 +190,9 @@ describe('remove', () => {
     write(tenants);
     const result = run('remove', 'b');
     expect(result).toMatchObject({ code: 0, err: '' });
-    expect(result.out).toBe('Removed tenant "b" (b.example.com, d1.b.example.com) from tenants.json; no other tenant moves.');
-    expect(read()).toBe(formatRegistry({ schema: SCHEMA_URL, tenants: [tenants[0], tenants[2]], extra: {}, bare: false }));
+    expect(result.out).toBe('Removed tenant "b" (b.example.com, d1.b.example.com) from tenants.json; no other tenant moves.\n' +
+      'Next, check the file as CI will, then commit it and open a pull request:\n  npx cdk-multi-tenant-gateway validate');
+    expect(read()).toBe(formatRegistry({ schema: SCHEMA_PATH, tenants: [tenants[0], tenants[2]], extra: {}, bare: false }));
   });
 
   test('refuses an unknown tenant', () => {
@@ -198,7 +213,7 @@ describe('remove', () => {
 describe('validate', () => {
   test('accepts the example file', () => {
     fs.copyFileSync(EXAMPLE, folder.file('tenants.json'));
-    expect(run('validate')).toMatchObject({ code: 0, out: 'tenants.json is valid: 130 tenants, 131 domains on 2 shards.' });
+    expect(run('validate')).toMatchObject({ code: 0, out: `tenants.json is valid: 130 tenants, 131 domains on 2 shards.${ZONE_NOTE}` });
   });
 
   test('names the file, line and column of malformed JSON', () => {
@@ -233,11 +248,13 @@ describe('validate', () => {
     write([]);
     expect(run('validate')).toMatchObject({ code: 1, err: 'tenants.json has 1 problem:\n  - it has no tenants; a gateway needs at least one' });
     write([tenant('a')]);
-    expect(run('validate')).toMatchObject({ code: 0, out: 'tenants.json is valid: 1 tenant, 1 domain on 1 shard.' });
+    expect(run('validate')).toMatchObject({ code: 0, out: `tenants.json is valid: 1 tenant, 1 domain on 1 shard.${ZONE_NOTE}` });
   });
 
   test('reports a file that cannot be read', () => {
-    expect(run('validate', '--file', 'nope.json')).toMatchObject({ code: 1, err: expect.stringMatching(/^Cannot read tenants file nope\.json: ENOENT/) });
+    fs.mkdirSync(folder.file('folder.json'));
+    expect(run('validate', '--file', 'folder.json')).toMatchObject({ code: 1, err: expect.stringMatching(/^Cannot read tenants file folder\.json: EISDIR/) });
+    expect(run('validate', '--file', 'nope.json')).toMatchObject({ code: 1, err: expect.stringMatching(/^Tenants file nope\.json does not exist\. To start/) });
   });
 });
 
@@ -251,17 +268,19 @@ describe('plan', () => {
     expect(result.out).toMatch(/^0\s+2\/2\s+0\s+2$/m);
     expect(result.out).toMatch(/^1\s+2\/2\s+0\s+2 \(1 unpinned\)$/m);
     expect(result.out).toMatch(/^3\s+1\/2\s+1\s+1$/m);
-    expect(result.out).toMatch(/^distributionsPerAccount\s+distributions\s+3\s+500\s+497$/m);
-    expect(result.out).toMatch(/^domainsPerDistribution\s+domains in the fullest shard\s+2\s+2\s+0$/m);
-    expect(result.out).toMatch(/^recordsPerHostedZone\s+A \+ AAAA records in the hosted zone\s+10\s+10000\s+9990$/m);
-    expect(result.out).toMatch(/^cachePoliciesPerAccount\s+cache policies \(one per 100 distributions\)\s+1\s+20\s+19$/m);
+    // Each quota: its use as a bar of 20 steps, used/limit, headroom, and what it counts.
+    expect(result.out).toMatch(/^quota\s+use\s+used\s+headroom\s+counts$/m);
+    expect(result.out).toMatch(/^distributionsPerAccount\s+\[# {19}\]   1%\s+3\/500\s+497\s+distributions$/m);
+    expect(result.out).toMatch(/^domainsPerDistribution\s+\[#{20}\] 100%\s+2\/2\s+0\s+domains in the fullest shard$/m);
+    expect(result.out).toMatch(/^recordsPerHostedZone\s+\[# {19}\]   0%\s+10\/10000\s+9990\s+A \+ AAAA records in the hosted zone$/m);
+    expect(result.out).toMatch(/^cachePoliciesPerAccount\s+\[# {19}\]   5%\s+1\/20\s+19\s+cache policies \(one per 100 distributions\)$/m);
   });
 
   test('shows a quota that is over and exits 1', () => {
     write([tenant('a', 1, 0), tenant('b', 1, 1), tenant('c', 1, 2)]);
     const result = run('plan', '--quota', 'distributionsPerCachePolicy=1', '--quota=cachePoliciesPerAccount=2');
     expect(result.code).toBe(1);
-    expect(result.out).toMatch(/^cachePoliciesPerAccount\s+cache policies \(one per 1 distributions\)\s+3\s+2\s+OVER by 1$/m);
+    expect(result.out).toMatch(/^cachePoliciesPerAccount\s+\[#{20}\] 150%!\s+3\/2\s+OVER by 1\s+cache policies \(one per 1 distributions\)$/m);
     expect(result.err).toMatch(/Cache policies for distributions 0 to 2 needs 3 but .* is 2 \(`quotas\.cachePoliciesPerAccount`\)/);
   });
 
@@ -293,7 +312,7 @@ describe('usage', () => {
     expect(result.code).toBe(2);
     expect(result.out).toBe('');
     expect(result.err).toMatch(/cdk-multi-tenant-gateway|Usage:/);
-    expect(read()).toBe(formatRegistry({ schema: SCHEMA_URL, tenants: [], extra: {}, bare: false }));
+    expect(read()).toBe(formatRegistry({ schema: SCHEMA_PATH, tenants: [], extra: {}, bare: false }));
   });
 
   test('names the unknown command and option', () => {
@@ -348,20 +367,30 @@ describe('entry point', () => {
       if (seen.has(file)) return;
       seen.add(file);
       const text = fs.readFileSync(file, 'utf8');
-      for (const [, spec] of text.matchAll(/^import .* from '([^']+)';$/gm)) {
+      // `import type` is erased from the JavaScript; the SDK modules are required only when a command asks AWS.
+      for (const [, spec] of text.matchAll(/^import (?!type ).* from '([^']+)';$/gm)) {
         if (spec.startsWith('.')) visit(path.resolve(path.dirname(file), spec) + '.ts');
         else external.add(spec);
       }
     };
     visit(path.join(root, 'src', 'cli', 'main.ts'));
-    expect([...external].sort()).toEqual(['fs', 'os', 'path', 'util']);
-    expect([...seen].map(f => path.relative(root, f)).sort()).toEqual([
-      'src/certificates/certificate-plan.ts', 'src/cli/commands.ts', 'src/cli/dns.ts', 'src/cli/main.ts', 'src/cli/registry-file.ts',
-      'src/cli/safe-write.ts', 'src/edge/dns-outputs.ts', 'src/edge/record-groups.ts', 'src/edge/shape.ts', 'src/edge/web-acl-arn.ts',
-      'src/gateway/plan.ts', 'src/private/problems.ts', 'src/quotas/blocks.ts', 'src/quotas/quota-usage.ts', 'src/quotas/quotas.ts',
-      'src/tenants/edge-partition.ts', 'src/tenants/edge-settings.ts', 'src/tenants/geo-restriction.ts', 'src/tenants/json-text.ts',
-      'src/tenants/placement.ts',
-      'src/tenants/tenant-config.ts', 'src/tenants/tenants.ts',
-    ]);
+    expect([...external].sort()).toEqual(['dns', 'fs', 'os', 'path', 'util']);
+    // The external modules above are node's own: no module the CLI reaches imports aws-cdk-lib or the SDK.
+    expect([...seen].map(f => path.relative(root, f)).sort()).toEqual(expect.arrayContaining([
+      'src/cli/commands.ts', 'src/cli/dns.ts', 'src/cli/layout.ts', 'src/cli/main.ts', 'src/cli/outputs.ts', 'src/cli/registry-file.ts',
+      'src/cli/safe-write.ts', 'src/cli/status.ts', 'src/cli/suggest.ts', 'src/gateway/plan.ts', 'src/tenants/tenants.ts', 'src/tenants/zone.ts',
+    ]));
+  });
+
+  test('validate and plan load neither the AWS SDK nor aws-cdk-lib when they run', () => {
+    fs.writeFileSync(folder.file('tenants.json'), '{ "tenants": [ { "id": "a", "domainNames": ["a.example.com"] } ] }\n');
+    const script = `const { main } = require(${JSON.stringify(path.join(root, 'src', 'cli', 'main.ts'))});
+      const io = { cwd: process.cwd(), out: () => {}, err: () => {} };
+      const codes = [main(['validate'], io), main(['plan'], io)];
+      const loaded = Object.keys(require.cache).filter(f => /node_modules[\\/](@aws-sdk|aws-cdk-lib)[\\/]/.test(f));
+      process.stdout.write(JSON.stringify({ codes, loaded: loaded.length }));`;
+    const result = spawnSync(process.execPath, ['-r', require.resolve('ts-node/register/transpile-only'), '-e', script],
+      { cwd: folder.dir(), encoding: 'utf8', env: { ...process.env, TS_NODE_PROJECT: path.join(root, 'tsconfig.dev.json') } });
+    expect(JSON.parse(result.stdout)).toEqual({ codes: [0, 0], loaded: 0 });
   });
 });

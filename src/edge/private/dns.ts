@@ -79,12 +79,6 @@ function asToken(value: string): string | IResolvable {
   return fragments.length === 1 && fragments.firstToken !== undefined ? fragments.firstToken : value;
 }
 
-/** True when a domain is the zone's apex or inside it. */
-export function isInZone(domain: string, zoneName: string): boolean {
-  const zone = zoneName.replace(/\.$/, '').toLowerCase();
-  return domain === zone || domain.endsWith(`.${zone}`);
-}
-
 /** The zone's name, lower-case without the trailing dot, when synth time knows it. */
 export function knownZoneName(zone: route53.IHostedZone): string | undefined {
   let name: string | undefined;
