@@ -252,10 +252,10 @@ export class GatewayObservability extends Construct {
       } else if (edgeStack) {
         // One scope per gateway in the user's stack (several gateways may share it); each alarm's id
         // comes from its distribution's path, so adding a shard adds an alarm and moves none.
-        const scope = new Construct(edgeStack, Names.uniqueId(this));
+        const edgeScope = new Construct(edgeStack, Names.uniqueId(this));
         this.distributionErrorAlarms.push(...targets.homes.map(home =>
-          new cloudwatch.Alarm(scope, `${Names.nodeUniqueId(home.distribution.node)}5xxAlarm`, distributionAlarm(home))));
-        this.cloudFrontAlarmTopic = new AlarmTopic(scope, 'AlarmTopic').topic;
+          new cloudwatch.Alarm(edgeScope, `${Names.nodeUniqueId(home.distribution.node)}5xxAlarm`, distributionAlarm(home))));
+        this.cloudFrontAlarmTopic = new AlarmTopic(edgeScope, 'AlarmTopic').topic;
         notify(this.distributionErrorAlarms, this.cloudFrontAlarmTopic);
       } else {
         Annotations.of(this).addWarningV2('cdk-multi-tenant-gateway:cloudfront-alarms-region',

@@ -51,8 +51,13 @@ describe('CloudFront alarms in a us-east-1 stack you pass', () => {
     expect(edgeTopic).toEqual({ Ref: expect.any(String) });
     for (const alarm of found) {
       expect(alarm).toMatchObject({
-        Namespace: 'AWS/CloudFront', MetricName: '5xxErrorRate', Statistic: 'Average', Threshold: 5, EvaluationPeriods: 3,
-        AlarmActions: [edgeTopic], OKActions: [edgeTopic],
+        Namespace: 'AWS/CloudFront',
+        MetricName: '5xxErrorRate',
+        Statistic: 'Average',
+        Threshold: 5,
+        EvaluationPeriods: 3,
+        AlarmActions: [edgeTopic],
+        OKActions: [edgeTopic],
       });
       // The id crosses regions through the reader CDK adds for cross-region references.
       expect(alarm.Dimensions).toEqual([

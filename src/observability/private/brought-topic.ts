@@ -17,7 +17,7 @@ export function broughtTopicProblems(prop: string, topic: sns.ITopic, alarmsRegi
   const keyIds = [topic.masterKey?.keyArn, (topic.node.defaultChild as sns.CfnTopic | undefined)?.kmsMasterKeyId];
   if (keyIds.some(id => id !== undefined && JSON.stringify(stack.resolve(id)).includes(AWS_MANAGED_SNS_KEY))) {
     problems.push(`\`${prop}\` (${topic.node.path}) is encrypted with the AWS-managed key \`${AWS_MANAGED_SNS_KEY}\`, whose key policy ` +
-      `cannot admit CloudWatch, so no alarm could ever publish to it: encrypt it with a customer managed key whose policy allows ` +
+      'cannot admit CloudWatch, so no alarm could ever publish to it: encrypt it with a customer managed key whose policy allows ' +
       `\`${CLOUDWATCH_PRINCIPAL}\` \`kms:Decrypt\` and \`kms:GenerateDataKey*\`, or leave \`${prop}\` unset for a topic the gateway makes`);
   }
   const region = topic.env.region;
