@@ -1,8 +1,8 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import { matchesEveryPath, shadows } from './path-patterns';
 import { SharedPathsOriginBinding } from './private/shared-paths-binding';
 import { SharedPathsOrigin } from './shared-paths';
-import { matchesEveryPath, shadows } from './path-patterns';
 import { show } from '../private/problems';
 
 /**

@@ -13,8 +13,8 @@ type Positions = ReadonlySet<string>;
 
 function closure(readings: readonly string[], seeds: Iterable<[number, number]>): Positions {
   const out = new Set<string>();
-  for (const [r, start] of seeds) {
-    let at = start;
+  for (const [r, from] of seeds) {
+    let at = from;
     out.add(`${r}:${at}`);
     while (readings[r][at] === '*') out.add(`${r}:${++at}`);
   }

@@ -128,14 +128,13 @@ describe('a shared-paths bucket encrypted with SSE-KMS', () => {
   ])('its key lets CloudFront decrypt, for distributions and distribution tenants (%s)', (_, edge) => {
     const { assets } = withBucket(stack => new s3.Bucket(stack, 'Bucket', { encryptionKey: new kms.Key(stack, 'Key') }), edge);
     const template = Template.fromStack(assets);
-    template.hasResourceProperties('AWS::KMS::Key', {
-      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({
-        Sid: 'MultiTenantGatewaySharedPathsDecrypt',
-        Principal: { Service: 'cloudfront.amazonaws.com' },
-        Action: 'kms:Decrypt',
-        Condition: { ArnLike: { 'AWS:SourceArn': sources } },
-      })]) },
+    const decrypt = Match.objectLike({
+      Sid: 'MultiTenantGatewaySharedPathsDecrypt',
+      Principal: { Service: 'cloudfront.amazonaws.com' },
+      Action: 'kms:Decrypt',
+      Condition: { ArnLike: { 'AWS:SourceArn': sources } },
     });
+    template.hasResourceProperties('AWS::KMS::Key', { KeyPolicy: { Statement: Match.arrayWith([decrypt]) } });
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 's3:GetObject', Condition: { ArnLike: { 'AWS:SourceArn': sources } } })]) },
     });

@@ -1,8 +1,8 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { BuiltCell, buildLocalCell, CellBinding, CellSite } from './cell-binding';
-import { FleetBinding, FleetCheckSite } from './fleet-binding';
 import { cellOriginShieldRegion } from './cell-origin-shield';
+import { FleetBinding, FleetCheckSite } from './fleet-binding';
 import { AttachedAccess, OriginAccessBinding } from './origin-access-binding';
 import { regionOfAwsDomain } from '../../edge/origin-shield-regions';
 import { OriginShieldBinding } from '../../edge/private/origin-shield-binding';
