@@ -120,8 +120,10 @@ describe('a brought fleet runs in the gateway\'s VPC', () => {
     })).not.toThrow();
     expect(() => gatewayWith(stack => {
       const imported = (id: string) => ec2.Vpc.fromVpcAttributes(stack, id, {
-        vpcId: Fn.importValue(`${id}VpcId`), availabilityZones: ['eu-west-1a', 'eu-west-1b'],
-        privateSubnetIds: ['subnet-1', 'subnet-2'], publicSubnetIds: ['subnet-3', 'subnet-4'],
+        vpcId: Fn.importValue(`${id}VpcId`),
+        availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+        privateSubnetIds: ['subnet-1', 'subnet-2'],
+        publicSubnetIds: ['subnet-3', 'subnet-4'],
       });
       return { vpc: imported('Gateway'), fleet: Fleet.autoScaling({ autoScalingGroup: group(stack, imported('App')) }) };
     })).not.toThrow();

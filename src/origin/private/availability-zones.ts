@@ -9,7 +9,7 @@ import { show } from '../../private/problems';
 export function availabilityZoneProblems(zones: readonly string[], region: string): string[] {
   // A list token (Fn.getAzs()) is a single element that only the list itself reveals.
   if (Token.isUnresolved(zones) || zones.some(zone => Token.isUnresolved(zone))) {
-    return [`\`availabilityZones\` must be literal zone names such as "eu-west-1a", known at synth time (the gateway makes a subnet ` +
+    return ['`availabilityZones` must be literal zone names such as "eu-west-1a", known at synth time (the gateway makes a subnet ' +
       'per zone and checks that the load balancer spans two distinct zones); got a token, which is only known at deploy. ' +
       'Name the zones, or leave `availabilityZones` out to use the first two zones of the stack\'s region'];
   }

@@ -61,7 +61,7 @@ export function broughtVpcProblems(subject: string, vpcId: string | undefined, s
   }
   return vpcId !== undefined && sameVpc(vpcId, site.vpc.vpcId) === false
     ? [`${subject} runs in another VPC than the gateway's \`vpc\`, and the target group registers targets of the gateway's VPC only; ` +
-      `bring it in the gateway's VPC, or give the gateway the VPC it runs in`]
+      'bring it in the gateway\'s VPC, or give the gateway the VPC it runs in']
     : [];
 }
 
