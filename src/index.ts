@@ -2,6 +2,7 @@ export { MultiTenantGateway } from './gateway/multi-tenant-gateway';
 export { MultiTenantGatewayProps } from './gateway/props';
 export { TenantProps, Tenants, TenantsFileSettings } from './tenants/tenants';
 export { TenantGeoRestriction } from './tenants/geo-restriction';
+export { TenantMoveSource } from './moves/move-source';
 export { TenantPlacement } from './tenants/placement';
 export { Quotas } from './quotas/quotas';
 export { CacheOptions, PathBehavior } from './edge/cache';

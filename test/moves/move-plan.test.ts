@@ -21,7 +21,10 @@ describe('declared moves between shards', () => {
     const p = plan([stays, mover()]);
     expect(p.problems.filter(x => !x.includes('cell'))).toEqual([]);
     expect(p.moves).toEqual([expect.objectContaining({
-      tenantId: 'acme', kind: 'between-shards', stage: 'move', recordShard: 0,
+      tenantId: 'acme',
+      kind: 'between-shards',
+      stage: 'move',
+      recordShard: 0,
       source: expect.objectContaining({ shard: 0, resource: 'distribution' }),
       target: expect.objectContaining({ shard: 1, resource: 'distribution' }),
     })]);
@@ -79,7 +82,9 @@ describe('refusals name what is missing', () => {
   test('adoption from another account, with AWS\'s wildcard method', () => {
     const result = planMoves({
       tenants: [{ id: 'old', domainNames: ['old.example.com'], externalDns: true, adoptFrom: { distributionId: 'E2QWRUHEXAMPLE', accountId: '111111111111' } }],
-      shards: [0], edge: SHARDED_DISTRIBUTIONS, account: '222222222222',
+      shards: [0],
+      edge: SHARDED_DISTRIBUTIONS,
+      account: '222222222222',
     });
     expect(result.problems).toEqual([expect.stringContaining('`adoptFrom` distribution E2QWRUHEXAMPLE is in account 111111111111, not the ' +
       'gateway\'s (222222222222)')]);
@@ -117,11 +122,13 @@ describe('adoption', () => {
 
 describe('the tenants file', () => {
   test('every problem with movedFrom and adoptFrom is listed at once, in the user\'s terms', () => {
-    const file = JSON.stringify({ tenants: [
-      { id: 'a', domainNames: ['a.example.com'], movedFrom: { shard: -1, stage: 'later', extra: 1 } },
-      { id: 'b', domainNames: ['b.example.com'], adoptFrom: { distributionId: 'nope', distributionTenantId: 'dt_2x9GhoK0TZRsohWzv1b9It8JABC', accountId: '12' } },
-      { id: 'c', domainNames: ['c.example.com'], movedFrom: { shard: 1 }, adoptFrom: { distributionId: 'E2QWRUHEXAMPLE' } },
-    ] });
+    const file = JSON.stringify({
+      tenants: [
+        { id: 'a', domainNames: ['a.example.com'], movedFrom: { shard: -1, stage: 'later', extra: 1 } },
+        { id: 'b', domainNames: ['b.example.com'], adoptFrom: { distributionId: 'nope', distributionTenantId: 'dt_2x9GhoK0TZRsohWzv1b9It8JABC', accountId: '12' } },
+        { id: 'c', domainNames: ['c.example.com'], movedFrom: { shard: 1 }, adoptFrom: { distributionId: 'E2QWRUHEXAMPLE' } },
+      ],
+    });
     let message = '';
     try {
       Tenants.fromJson(file, 'tenants.json');

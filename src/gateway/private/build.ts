@@ -13,6 +13,7 @@ import { ORIGIN_DOMAIN_PARAMETER, OriginDomainParameter, PathSettings, ShardEdge
 import { EdgePolicies } from '../../edge/private/policies';
 import { SharedAssets } from '../../edge/private/shared-assets';
 import { TenantShard } from '../../edge/private/tenant-shard';
+import { DomainMoves } from '../../moves/private/domain-moves';
 import { GatewayObservability } from '../../observability/observability';
 import { BuiltCell, buildLocalCell, CellSite } from '../../origin/private/cell-binding';
 import { BuiltFleet } from '../../origin/private/fleet-binding';
@@ -200,6 +201,11 @@ function buildShards(gateway: Construct, config: GatewayConfig, plan: GatewayPla
     shards.push(...inBlock);
   }
   chainInWaves(blocks, waves.blockLanes, (block, on) => block.node.addDependency(on));
+  // Declared moves run around the blocks of their targets and sources (see DomainMoves).
+  if (plan.moves.length > 0) {
+    const byIndex = new Map(shards.map(shard => [shard.index, shard]));
+    new DomainMoves(gateway, 'DomainMoves', plan.moves, { shardOf: index => byIndex.get(index) });
+  }
   return shards;
 }
 
