@@ -163,6 +163,47 @@ describe('withFileLock', () => {
     expect(broken).toEqual([expect.stringMatching(/: it is older than 20 s\.$/)]);
   });
 
+  test.each([
+    ['a pid that is gone here', () => deadPid()],
+    ['this process\'s own pid', () => process.pid],
+  ])('a fresh lock from another host is live whatever %s says: pids of other hosts are not ours to judge', (_, pid) => {
+    // Two machines editing one file on a shared folder: a pid is only meaningful on its host.
+    const lock = lockOf({ pid: pid(), host: 'elsewhere' }, 500);
+    const broken: string[] = [];
+    expect(() => withFileLock(file(), () => 'mine', { name: 'tenants.json', waitMs: 300, staleMs: 5000, onBreak: m => broken.push(m) }))
+      .toThrow(/^Cannot lock tenants file tenants\.json: another run \(process \d+ on elsewhere, since .*\) has held/);
+    expect(broken).toEqual([]);
+    expect(fs.existsSync(lock)).toBe(true);
+  });
+
+  test('a lock of another user\'s live process (kill answers EPERM) is live; one whose process is gone (ESRCH) is broken', () => {
+    const pid = deadPid();
+    const kill = jest.spyOn(process, 'kill').mockImplementation(() => {
+      throw Object.assign(new Error('kill EPERM'), { code: 'EPERM' });
+    });
+    try {
+      lockOf({ pid, host: os.hostname() }, 500);
+      expect(() => withFileLock(file(), () => 'mine', { waitMs: 300, staleMs: 5000 })).toThrow(/^Cannot lock tenants file/);
+      expect(kill).toHaveBeenCalledWith(pid, 0);
+      kill.mockImplementation(() => {
+        throw Object.assign(new Error('kill ESRCH'), { code: 'ESRCH' });
+      });
+      const broken: string[] = [];
+      expect(withFileLock(file(), () => 'mine', { waitMs: 300, staleMs: 5000, onBreak: m => broken.push(m) })).toBe('mine');
+      expect(broken).toEqual([expect.stringMatching(new RegExp(`its process ${pid} is gone\\.$`))]);
+    } finally {
+      kill.mockRestore();
+    }
+  });
+
+  test('an error other than "the lock exists" is thrown at once, not waited on: a missing folder', () => {
+    const missing = path.join(dir, 'no-such-folder', 'tenants.json');
+    const start = Date.now();
+    expect(() => withFileLock(missing, () => 'never', { name: 'tenants.json', waitMs: 5000 }))
+      .toThrow(/^Cannot lock tenants file tenants\.json \(.*no-such-folder\/tenants\.json\.lock\): ENOENT/);
+    expect(Date.now() - start).toBeLessThan(2000);
+  });
+
   test('breaking a lock takes away only the lock judged stale; a fresh one moved by mistake goes back', () => {
     const lock = lockOf({ pid: deadPid(), host: os.hostname() });
     const judged = inspect(lock)!;
