@@ -50,6 +50,29 @@ describe('one verdict', () => {
     expect(() => synth(document)).not.toThrow();
   });
 
+  test('settings.zoneName: validate refuses a domain outside the zone with the very line the gateway refuses it with', () => {
+    const document = { settings: { zoneName: 'example.com' }, tenants: [
+      { id: 'acme', domainNames: ['acme.example.com', 'acme.example.org'] },
+      { id: 'partner', domainNames: ['partner.test'], externalDns: true },
+    ] };
+    const line = '  - tenant "acme": `domainNames[1]` "acme.example.org" is outside the hosted zone "example.com"; ' +
+      'use a name inside it, or set `externalDns: true` if the partner hosts its DNS';
+    expect(validate(document)).toEqual({ code: 1, err: `tenants.json has 1 problem:\n${line}` });
+    let message = '';
+    try {
+      synth(document);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message.split('\n')).toContain(line);
+  });
+
+  test('the gateway refuses a hosted zone of another name than settings.zoneName', () => {
+    const document = { settings: { zoneName: 'example.org' }, tenants: [{ id: 'acme', domainNames: ['acme.example.com'] }] };
+    expect(() => synth(document)).toThrow(/tenants\.json says `settings\.zoneName` "example\.org", but `hostedZone` is "example\.com"; make them the same/);
+    expect(() => synth({ ...document, settings: { zoneName: 'example.com.' } })).not.toThrow();
+  });
+
   test('bad settings are listed with the tenants\' problems', () => {
     const result = validate({ settings: { edge: 'cdn', quotas: { domainsPerDistribution: 0, nope: 1 }, color: 1 }, tenants: [{ id: 'A', domainNames: ['a.example.com'] }] });
     expect(result.code).toBe(1);
