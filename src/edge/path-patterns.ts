@@ -8,83 +8,116 @@ function readingsOf(pattern: string): string[] {
   return pattern.startsWith('/') ? [pattern] : [pattern, `/${pattern}`];
 }
 
-/** A set of positions in a pattern's readings: `reading:position` pairs, after following every `*` that may match nothing. */
-type Positions = ReadonlySet<string>;
+/**
+ * A set of positions in a pattern's readings, each `reading * STRIDE + position`, after following
+ * every `*` that may match nothing; sorted, so that equal sets have equal keys.
+ */
+type Positions = readonly number[];
+const STRIDE = 1024; // more than a pattern's length (255) plus its leading "/"
 
-function closure(readings: readonly string[], seeds: Iterable<[number, number]>): Positions {
-  const out = new Set<string>();
-  for (const [r, from] of seeds) {
-    let at = from;
-    out.add(`${r}:${at}`);
-    while (readings[r][at] === '*') out.add(`${r}:${++at}`);
+function closure(readings: readonly string[], seeds: Iterable<number>): Positions {
+  const out = new Set<number>();
+  for (const seed of seeds) {
+    const r = Math.floor(seed / STRIDE);
+    let at = seed % STRIDE;
+    out.add(r * STRIDE + at);
+    while (readings[r][at] === '*') out.add(r * STRIDE + ++at);
   }
-  return out;
+  return [...out].sort((x, y) => x - y);
 }
 
 function start(readings: readonly string[]): Positions {
-  return closure(readings, readings.map((_, r): [number, number] => [r, 0]));
+  return closure(readings, readings.map((_, r) => r * STRIDE));
 }
 
 function step(readings: readonly string[], positions: Positions, char: string): Positions {
-  const next: [number, number][] = [];
-  for (const key of positions) {
-    const [r, at] = key.split(':').map(Number);
-    const c = readings[r][at];
-    if (c === '*') next.push([r, at]);
-    else if (c === '?' || c === char) next.push([r, at + 1]);
+  const next: number[] = [];
+  for (const position of positions) {
+    const c = readings[Math.floor(position / STRIDE)][position % STRIDE];
+    if (c === '*') next.push(position);
+    else if (c === '?' || c === char) next.push(position + 1);
   }
   return closure(readings, next);
 }
 
 function accepts(readings: readonly string[], positions: Positions): boolean {
-  return [...positions].some(key => {
-    const [r, at] = key.split(':').map(Number);
-    return at === readings[r].length;
-  });
+  return positions.some(position => position % STRIDE === readings[Math.floor(position / STRIDE)].length);
 }
 
-const keyOf = (positions: Positions) => [...positions].sort().join(',');
+const keyOf = (positions: Positions) => positions.join(',');
 
 /**
- * A path that `later` matches and `earlier` does not, or undefined when there is none: every path
- * `later` matches is then matched by `earlier` (a behaviour for `later` placed after `earlier`
- * never serves a request). Explores the product of both patterns' matchers over the characters
- * they name and one they do not, breadth first, so a witness is a shortest one.
+ * How many pairs of position sets one comparison may visit. Patterns of up to 255 characters can
+ * make exponentially many (`*a??????...` remembers the last characters read), so the search is
+ * bounded to keep synth quick; past it, no answer is given.
  */
-export function pathOutside(earlier: string, later: string): string | undefined {
+const SEARCH_BUDGET = 5_000;
+
+interface Search {
+  /** A shortest path `later` matches and `earlier` does not, when one was found. */
+  readonly witness?: string;
+  /** The budget ran out before every pair was visited (and none was found). */
+  readonly exhausted: boolean;
+}
+
+/**
+ * Explores the product of both patterns' matchers, breadth first, over the characters they name
+ * and one they do not (any other character behaves the same), from the "/" every path starts with.
+ */
+function search(earlier: string, later: string): Search {
   const a = readingsOf(earlier);
   const b = readingsOf(later);
-  const literal = (p: string) => p.replace(/[*?]/g, '');
-  // Characters the patterns name, and one they do not (any other behaves the same).
-  const alphabet = [...new Set([...literal(earlier + later)])];
+  const alphabet = [...new Set([...(earlier + later).replace(/[*?]/g, '')])];
   let other = 'x';
   for (let code = 0x61; alphabet.includes(other); code++) other = String.fromCharCode(code);
   alphabet.push(other);
 
-  // Every path starts with "/": begin after it.
-  const first: [Positions, Positions, string] = [step(a, start(a), '/'), step(b, start(b), '/'), '/'];
   const seen = new Set<string>();
-  const queue = [first];
-  while (queue.length > 0) {
-    const [inA, inB, path] = queue.shift()!;
+  const queue: [Positions, Positions, string][] = [];
+  const visit = (inA: Positions, inB: Positions, path: string) => {
     const key = `${keyOf(inA)}|${keyOf(inB)}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    if (accepts(b, inB) && !accepts(a, inA)) return path;
-    if (inB.size === 0) continue; // `later` matches nothing from here
-    for (const char of alphabet) queue.push([step(a, inA, char), step(b, inB, char), path + char]);
+    if (!seen.has(key)) {
+      seen.add(key);
+      queue.push([inA, inB, path]);
+    }
+  };
+  visit(step(a, start(a), '/'), step(b, start(b), '/'), '/');
+  for (let next = 0; next < queue.length; next++) {
+    const [inA, inB, path] = queue[next];
+    if (accepts(b, inB) && !accepts(a, inA)) return { witness: path, exhausted: false };
+    if (inB.length === 0) continue; // `later` matches nothing from here
+    if (seen.size > SEARCH_BUDGET) return { exhausted: true };
+    for (const char of alphabet) visit(step(a, inA, char), step(b, inB, char), path + char);
   }
-  return undefined;
+  return { exhausted: false };
 }
 
-/** True when the pattern matches every request path: `*`, `/*`, `*?` and `/**` among them. */
-export function matchesEveryPath(pattern: string): boolean {
-  return pathOutside(pattern, '/*') === undefined;
+/**
+ * A shortest path that `later` matches and `earlier` does not, or undefined when none was found
+ * (see `shadows` for whether there is none).
+ */
+export function pathOutside(earlier: string, later: string): string | undefined {
+  return search(earlier, later).witness;
 }
 
-/** True when every path `later` matches is matched by `earlier`. */
+/**
+ * True when every path `later` matches is matched by `earlier`, so that a behaviour for `later`
+ * placed after `earlier` never serves a request; false when a path tells them apart, or when the
+ * search is past its budget (the patterns are then taken to differ).
+ */
 export function shadows(earlier: string, later: string): boolean {
-  return pathOutside(earlier, later) === undefined;
+  const found = search(earlier, later);
+  return found.witness === undefined && !found.exhausted;
+}
+
+/**
+ * True when the pattern matches every request path: `*`, `/*`, `*?` and `/**` among them. A
+ * pattern with two characters besides `*` cannot match the path "/", so only patterns of at most
+ * one such character are searched, and their search is small.
+ */
+export function matchesEveryPath(pattern: string): boolean {
+  if (pattern.replace(/\*/g, '').length > 1) return false;
+  return shadows(pattern, '/*');
 }
 
 /** True when the pattern matches the path, as CloudFront matches them. */
