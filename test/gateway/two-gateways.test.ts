@@ -58,3 +58,10 @@ test('distinct domains pass; a refused gateway claims nothing; a new app starts 
   expect(() => gateway(new Stack(app, 'Second', { env: ENV }), [one('b', 'b.example.com')])).not.toThrow();
   expect(() => gateway(new Stack(new App(), 'First', { env: ENV }), [one('a', 'a.example.com')])).not.toThrow();
 });
+
+test('a tenant that adopts its domains by a declared move (adoptFrom) is no conflict', () => {
+  const app = new App();
+  gateway(new Stack(app, 'Old', { env: ENV }), [one('acme', 'acme.example.com')]);
+  const adopting: TenantProps = { ...one('acme', 'acme.example.com'), externalDns: true, adoptFrom: { distributionId: 'E2QWRUHAPOMQZL' } };
+  expect(() => gateway(new Stack(app, 'New', { env: ENV }), [adopting], { edge: EdgeMode.multiTenantDistribution() })).not.toThrow();
+});

@@ -12,14 +12,15 @@ const NAMED = 5;
 
 /**
  * Claims the tenants' domains for `gateway` and returns the problems: domains another gateway of
- * the same app already serves, one problem per such gateway. Nothing is claimed when there are
- * problems (a refused gateway serves nothing).
+ * the same app already serves, one problem per such gateway. A tenant that adopts its domains
+ * (`adoptFrom`) takes them from where they are served by a declared move, so it neither claims
+ * nor conflicts. Nothing is claimed when there are problems (a refused gateway serves nothing).
  */
 export function claimDomains(gateway: Construct, tenants: readonly TenantProps[]): string[] {
   const root = gateway.node.root;
   const claims = domainsByApp.get(root) ?? new Map<string, string>();
   domainsByApp.set(root, claims);
-  const domains = [...new Set(tenants.flatMap(tenant => tenant.domainNames))];
+  const domains = [...new Set(tenants.filter(tenant => tenant.adoptFrom === undefined).flatMap(tenant => tenant.domainNames))];
   const taken = new Map<string, string[]>();
   for (const domain of domains) {
     const other = claims.get(domain);
