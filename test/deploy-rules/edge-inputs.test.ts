@@ -5,7 +5,8 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as fc from 'fast-check';
-import { EdgeMode, SharedPathsOrigin, TenantCertificate, TenantProps } from '../../src';
+import { EdgeMode, OriginShield, SharedPathsOrigin, TenantCertificate, TenantProps } from '../../src';
+import { ORIGIN_SHIELD_REGIONS } from '../../src/edge/origin-shield-regions';
 import { COUNTRY_CODES } from '../../src/tenants/country-codes';
 import { errorOf } from '../errors';
 import { build, ENV, tenants } from '../gateway-fixture';
@@ -187,5 +188,24 @@ describe('a CloudFront-managed certificate for a partner with its own DNS', () =
   test('keeps the validation a tenant names', () => {
     expect(tokenHosts([{ id: 'partner', domainNames: ['shop.partner.test'], externalDns: true, certificateValidation: 'cloudfront' }]))
       .toEqual({ partner: 'cloudfront' });
+  });
+});
+
+// "Choosing the AWS Region for Origin Shield", Amazon CloudFront Developer Guide: Origin Shield is
+// offered only in the regions listed there, and for an origin in another region the guide names
+// the one to use. https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/origin-shield.html#choose-origin-shield-region
+describe('Origin Shield regions', () => {
+  test.each([
+    ['eu-north-1', 'AWS recommends "eu-west-2"'],
+    ['ca-central-1', 'AWS recommends "us-east-1"'],
+    ['ap-southeast-5', 'choose the one nearest the origin'],
+  ])('%s has none and is refused', (region, hint) => {
+    const message = errorOf(() => build(tenants(1), { originShield: OriginShield.inRegion(region) }));
+    expect(message).toContain(`\`originShield\` region "${region}" has no Origin Shield`);
+    expect(message).toContain(hint);
+  });
+
+  test.each(ORIGIN_SHIELD_REGIONS)('%s is taken', region => {
+    expect(() => build(tenants(1), { originShield: OriginShield.inRegion(region) })).not.toThrow();
   });
 });
