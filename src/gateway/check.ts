@@ -35,6 +35,7 @@ export function gatewayProblems(gateway: Construct, config: GatewayConfig, plan:
     ...securityProblems(config),
     ...networkProblems(gateway, config),
     ...waveProblems(config.maxConcurrentEdgeChanges),
+    ...teardownProblems(config),
     ...observabilityProblems(gateway, config.observability),
     ...zoneProblems(gateway, config),
     ...config.certificateProblems,
@@ -182,6 +183,14 @@ function waveProblems(bound: number): string[] {
 
 /** The highest `maxConcurrentEdgeChanges` accepted. */
 const MAX_CONCURRENT_EDGE_CHANGES = 100;
+
+/** RemovalPolicy.DESTROY promises a `cdk destroy` that completes; a protected load balancer would stop it. */
+function teardownProblems(config: GatewayConfig): string[] {
+  return config.destroyOnRemoval && config.loadBalancerDeletionProtection
+    ? ['`removalPolicy` RemovalPolicy.DESTROY deletes everything with the stack, but `loadBalancerDeletionProtection` true would stop ' +
+      '`cdk destroy` at the load balancer (after the shards are gone); leave `loadBalancerDeletionProtection` out, or keep the default removal policy']
+    : [];
+}
 
 /** Tenant domains outside the hosted zone; a warning when its name is unknown. */
 function zoneProblems(gateway: Construct, config: GatewayConfig): string[] {

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -206,6 +206,17 @@ export interface MultiTenantGatewayProps {
    * @default true
    */
   readonly loadBalancerDeletionProtection?: boolean;
+
+  /**
+   * What becomes of what the gateway keeps when the stack is deleted (or the gateway removed from
+   * it). RemovalPolicy.DESTROY, for development and tests, makes `cdk destroy` delete all of it:
+   * the load balancer's deletion protection is off, the log buckets the gateway makes are emptied
+   * and deleted, and every other resource of the gateway (keys, secrets) is deleted too. Any other
+   * policy keeps them: the log buckets are retained and the load balancer protected, and a
+   * production teardown takes the steps in docs/safe-changes.md.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
 
   /**
    * The dashboard and alarms: what they show, when alarms fire, whom they notify.

@@ -1,6 +1,6 @@
 // Every default of the gateway's props, applied once, into one frozen configuration that the
 // checks, the plan and the build read. Strategy choices are bound here, once each.
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -8,6 +8,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { PlanInput } from './plan';
+import { fixedAtDeployProblems } from './private/fixed-at-deploy';
 import { MultiTenantGatewayProps } from './props';
 import { GatewayCertificates } from '../certificates/certificates';
 import { CertificatesBinding } from '../certificates/private/certificates-binding';
@@ -72,6 +73,8 @@ export interface GatewayConfig {
   readonly webAclId?: string;
   readonly responseHeadersPolicy?: cloudfront.IResponseHeadersPolicy;
   readonly loadBalancerDeletionProtection: boolean;
+  /** `removalPolicy` is RemovalPolicy.DESTROY: everything the gateway makes goes with the stack. */
+  readonly destroyOnRemoval: boolean;
   readonly observability: ObservabilityOptions;
   readonly tenantConfigPath: string;
   /** The most CloudFront distributions and distribution tenants that change at once. */
@@ -108,7 +111,10 @@ export function resolveGateway(gateway: Construct, props: MultiTenantGatewayProp
     region,
     quotas: quotas.quotas,
     quotaProblems: quotas.problems,
-    settingsProblems: settingsConflicts(props, edge, cells),
+    settingsProblems: [
+      ...settingsConflicts(props, edge, cells),
+      ...fixedAtDeployProblems(props.tenants.settings, props.tenants.source, edge, originAccess),
+    ],
     edge,
     originAccess,
     certificates,
@@ -132,7 +138,9 @@ export function resolveGateway(gateway: Construct, props: MultiTenantGatewayProp
     distributionLogBucket: props.distributionLogBucket,
     webAclId: props.webAclId,
     responseHeadersPolicy: props.responseHeadersPolicy,
-    loadBalancerDeletionProtection: props.loadBalancerDeletionProtection ?? true,
+    // RemovalPolicy.DESTROY: `cdk destroy` deletes everything, so nothing may be protected.
+    loadBalancerDeletionProtection: props.loadBalancerDeletionProtection ?? props.removalPolicy !== RemovalPolicy.DESTROY,
+    destroyOnRemoval: props.removalPolicy === RemovalPolicy.DESTROY,
     observability: props.observability ?? {},
     tenantConfigPath: props.tenantConfigPath ?? `/${Stack.of(gateway).stackName}/${gateway.node.id}/tenants`,
     maxConcurrentEdgeChanges: props.maxConcurrentEdgeChanges ?? 50,
@@ -164,7 +172,9 @@ function settingsConflicts(props: MultiTenantGatewayProps, edge: EdgeBinding, ce
   const problems: string[] = [];
   if (settings.edge !== undefined && settings.edge !== edge.shape.name) {
     problems.push(`${source} says \`settings.edge\` "${settings.edge}", but \`edge\` is ${edge.shape.description}; ` +
-      'make them the same (the CLI plans from the file)');
+      'make them the same (the CLI plans from the file). To change the mode of a deployed gateway: every domain would move to ' +
+      'another kind of CloudFront resource, which a deploy can do only as declared moves; make a second gateway in the new mode ' +
+      'and move the tenants to it (docs/moving-tenants.md), then remove the first (docs/safe-changes.md)');
   }
   const fileCells = settings.cells;
   const names = cells.map(c => c.name);

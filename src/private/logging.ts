@@ -14,6 +14,8 @@ export interface LogBucketProps {
   readonly objectWriterAcls?: boolean;
   /** How long logs are kept. */
   readonly retention: Duration;
+  /** Empty and delete the bucket with the stack (development), instead of keeping it. */
+  readonly destroyOnRemoval?: boolean;
 }
 
 /**
@@ -36,8 +38,9 @@ export class LogBucket extends Construct {
         noncurrentVersionExpiration: Duration.days(1),
         abortIncompleteMultipartUploadAfter: Duration.days(1),
       }],
-      // Logs are evidence: keep them when the stack goes.
-      removalPolicy: RemovalPolicy.RETAIN,
+      // Logs are evidence: keep them when the stack goes, unless it is asked for a development stack.
+      removalPolicy: props.destroyOnRemoval ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      autoDeleteObjects: props.destroyOnRemoval,
     });
     const why = `This bucket holds ${props.purpose}; logging access to itself would loop, and to another bucket is the user's choice.`;
     acknowledgeNag(this.bucket, [

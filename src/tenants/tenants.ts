@@ -309,7 +309,29 @@ export interface TenantsFileSettings {
    * @default - the CLI does not check domains against the zone
    */
   readonly zoneName?: string;
+
+  /**
+   * The `tenantNamePrefix` the gateway's distribution tenants were created with (multi-tenant
+   * edge). A distribution tenant's name cannot change: a new prefix would replace every
+   * distribution tenant, and each replacement would claim its domains while the original still
+   * holds them. When given, the gateway refuses a `tenantNamePrefix` that differs. Record it at
+   * the first deploy and never edit it by hand (docs/safe-changes.md).
+   * @default - not recorded: synth cannot tell a changed prefix
+   */
+  readonly tenantNamePrefix?: string;
+
+  /**
+   * The origin access the gateway's load balancer was created for: "vpcOrigin" (internal) or
+   * "secretHeader" (internet-facing). A load balancer's scheme cannot change: switching replaces
+   * it. When given, the gateway refuses an `originAccess` of the other kind, and says how to
+   * switch (docs/safe-changes.md).
+   * @default - not recorded: synth cannot tell a changed origin access
+   */
+  readonly originAccess?: string;
 }
+
+/** The values `settings.originAccess` may take, one per kind of `OriginAccess`. */
+export const RECORDED_ORIGIN_ACCESS: readonly string[] = ['vpcOrigin', 'secretHeader'];
 
 /** Every problem with a tenants file's `settings`. */
 export function settingsProblems(settings: unknown): string[] {
@@ -341,8 +363,14 @@ export function settingsProblems(settings: unknown): string[] {
       if (typeof value !== 'string' || !/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]*[a-z0-9])?\.?$/.test(value)) {
         problems.push(`\`settings.zoneName\` must be the hosted zone's lower-case domain name, as "example.com", got ${show(value)}`);
       }
+    } else if (key === 'tenantNamePrefix') {
+      if (typeof value !== 'string') problems.push(`\`settings.tenantNamePrefix\` must be a string, got ${show(value)}`);
+    } else if (key === 'originAccess') {
+      if (typeof value !== 'string' || !RECORDED_ORIGIN_ACCESS.includes(value)) {
+        problems.push(`\`settings.originAccess\` ${show(value)} must be one of ${RECORDED_ORIGIN_ACCESS.map(a => `"${a}"`).join(', ')}`);
+      }
     } else {
-      problems.push(`\`settings\` has an unknown field \`${key}\` (allowed: edge, quotas, cells, zoneName)`);
+      problems.push(`\`settings\` has an unknown field \`${key}\` (allowed: edge, quotas, cells, zoneName, tenantNamePrefix, originAccess)`);
     }
   }
   return problems;

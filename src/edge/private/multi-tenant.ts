@@ -35,6 +35,11 @@ export class MultiTenantEdge implements EdgeBinding {
     this.presentsDistributionCertificate = options.tenantCertificate.presentsParentCertificate;
   }
 
+  /** What each distribution tenant's name starts with; fixed once they exist (create-only Name). */
+  public get tenantNamePrefix(): string {
+    return this.options.tenantNamePrefix;
+  }
+
   /** Every problem this mode has with the gateway's input, for the gateway's single error. */
   public problems(check: EdgeCheck): string[] {
     const { tenantNamePrefix, ownConnectionGroup, tenantCertificate } = this.options;

@@ -1,6 +1,6 @@
 // Builds a gateway from its resolved configuration and plan: logs, network, certificates, origin
 // and fleet, the shared edge policies, one TenantShard per shard, then what watches them.
-import { Arn, CfnResource, NestedStack, Stack } from 'aws-cdk-lib';
+import { Arn, CfnResource, NestedStack, RemovalPolicies, Stack } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -48,10 +48,14 @@ export interface GatewayParts {
 
 export function buildGateway(gateway: Construct, config: GatewayConfig, plan: GatewayPlan): GatewayParts {
   const logBucket = config.logBucket ?? (config.loadBalancerAccessLogs || config.vpcFlowLogs
-    ? new LogBucket(gateway, 'LogBucket', { purpose: 'load balancer access logs and VPC flow logs', retention: config.logRetention }).bucket
+    ? new LogBucket(gateway, 'LogBucket', {
+      purpose: 'load balancer access logs and VPC flow logs', retention: config.logRetention, destroyOnRemoval: config.destroyOnRemoval,
+    }).bucket
     : undefined);
   const distributionLogBucket = config.distributionLogBucket ?? (config.distributionLogging
-    ? new LogBucket(gateway, 'DistributionLogBucket', { purpose: 'CloudFront standard logs', objectWriterAcls: true, retention: config.logRetention }).bucket
+    ? new LogBucket(gateway, 'DistributionLogBucket', {
+      purpose: 'CloudFront standard logs', objectWriterAcls: true, retention: config.logRetention, destroyOnRemoval: config.destroyOnRemoval,
+    }).bucket
     : undefined);
   const vpc = config.vpc ?? makeVpc(gateway, config, logBucket);
 
@@ -121,6 +125,8 @@ export function buildGateway(gateway: Construct, config: GatewayConfig, plan: Ga
   for (const cell of cells.filter(c => c.fleet)) {
     grantTenantConfigRead(gateway, cell.fleet!, config.tenantConfigPath, cell.name === DEFAULT_CELL ? '' : `-${cell.name}`);
   }
+  // A development gateway goes whole with its stack: keys, secrets and the rest are deleted too.
+  if (config.destroyOnRemoval) RemovalPolicies.of(gateway).destroy();
   return {
     vpc,
     logBucket,
