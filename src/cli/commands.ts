@@ -154,7 +154,7 @@ export function addTenant(text: string, source: string, request: AddRequest, ove
   if (request.externalDns) {
     messages.push(`The partner hosts its DNS: once the gateway is deployed, tell them the records to create at their DNS provider for ${request.domainNames.join(', ')}.`);
     next.push({ why: 'After the merge, deploy and write the stack outputs', shell: 'npx cdk deploy --outputs-file cdk-outputs.json' },
-      { why: 'Then print the partner\'s records', cli: `dns ${request.id} --outputs cdk-outputs.json` });
+      { why: 'Print the partner\'s records from those outputs', cli: `dns ${request.id} --outputs cdk-outputs.json` });
   }
   return { text: edited(text, source, file, { ...file, tenants }, { append: [canonicalTenant(tenants.at(-1)!)] }, messages), messages, next };
 }
