@@ -80,3 +80,66 @@ describe('the plan asks the edge mode what it makes', () => {
     expect(p.problems).toEqual([]);
   });
 });
+
+describe('each quota is counted only in the edge modes that use it', () => {
+  // At AWS's defaults or below, never raised: a quota a mode does not use must not refuse it.
+  test('distributions per account: 501 shards are 501 distributions when sharded, one multi-tenant distribution otherwise', () => {
+    const quotas = resolveQuotas({ domainsPerDistribution: 1 }).quotas;
+    const list = tenants(501, 1);
+    const sharded = planGateway({ tenants: list, quotas, edge: SHARDED_DISTRIBUTIONS, shared: GATEWAY_POLICIES });
+    expect(used(sharded, 'distributionsPerAccount')).toBe(501);
+    expect(sharded.problems).toContainEqual(expect.stringContaining('needs 501 but the CloudFront quota "Web distributions per AWS account" is 500'));
+    expect(used(sharded, 'multiTenantDistributionsPerAccount')).toBeUndefined();
+    expect(used(sharded, 'distributionTenantsPerAccount')).toBeUndefined();
+
+    const multi = planGateway({ tenants: list, quotas, edge: MULTI_TENANT_DISTRIBUTION, shared: GATEWAY_POLICIES });
+    expect(multi.shards).toHaveLength(501);
+    expect(used(multi, 'distributionsPerAccount')).toBeUndefined();
+    expect(used(multi, 'multiTenantDistributionsPerAccount')).toBe(1);
+    expect(used(multi, 'distributionTenantsPerAccount')).toBe(501);
+    expect(multi.problems).toEqual([]);
+  });
+
+  test('distribution tenants per account: counted in multi-tenant mode only', () => {
+    const quotas = resolveQuotas({ distributionTenantsPerAccount: 3 }).quotas;
+    const list = tenants(4, 1);
+    expect(plan({ tenants: list, edge: SHARDED_DISTRIBUTIONS, quotas }).problems).toEqual([]);
+    expect(plan({ tenants: list, edge: MULTI_TENANT_DISTRIBUTION, quotas }).problems).toEqual([expect.stringContaining(
+      'A distribution tenant for each of 4 tenants needs 4 but the CloudFront quota "Distribution tenants per AWS account" is 3')]);
+  });
+
+  test('domains per distribution tenant: counted in multi-tenant mode only', () => {
+    const quotas = resolveQuotas({ domainsPerDistributionTenant: 2 }).quotas;
+    const list = tenants(1, 3);
+    expect(plan({ tenants: list, edge: SHARDED_DISTRIBUTIONS, quotas }).problems).toEqual([]);
+    expect(plan({ tenants: list, edge: MULTI_TENANT_DISTRIBUTION, quotas }).problems).toEqual([expect.stringContaining(
+      'tenant "t0": its 3 `domainNames` share one distribution tenant, which needs 3 but the CloudFront quota "Aliases per distribution tenant" is 2')]);
+  });
+
+  test('records per hosted zone: two per domain when sharded, one when multi-tenant; none for externalDns', () => {
+    const quotas = resolveQuotas({ recordsPerHostedZone: 3 }).quotas;
+    const list: TenantProps[] = [...tenants(3, 1), { id: 'ext', domainNames: ['ext.example.org'], externalDns: true }];
+    expect(used(plan({ tenants: list, edge: MULTI_TENANT_DISTRIBUTION, quotas }), 'recordsPerHostedZone')).toBe(3);
+    expect(plan({ tenants: list, edge: MULTI_TENANT_DISTRIBUTION, quotas }).problems).toEqual([]);
+    expect(used(plan({ tenants: list, edge: SHARDED_DISTRIBUTIONS, quotas }), 'recordsPerHostedZone')).toBe(6);
+  });
+});
+
+describe('shard order', () => {
+  test('pins declared out of order: shards ascend, each with its own tenants, and placement fills around them', () => {
+    const list: TenantProps[] = [
+      { id: 'twelve', domainNames: ['twelve.example.com'], shard: 12 },
+      { id: 'three', domainNames: ['three.example.com'], shard: 3 },
+      { id: 'free', domainNames: ['free.example.com'] },
+      { id: 'seven', domainNames: ['seven.example.com'], shard: 7 },
+      { id: 'zero', domainNames: ['zero.example.com'], shard: 0 },
+    ];
+    const p = plan({ tenants: list, edge: SHARDED_DISTRIBUTIONS });
+    expect(p.problems).toEqual([]);
+    expect(p.shards.map(s => [s.index, s.tenants.map(t => t.id)])).toEqual([[0, ['free', 'zero']], [3, ['three']], [7, ['seven']], [12, ['twelve']]]);
+    expect(p.placements.map(pl => pl.shard)).toEqual([12, 3, 0, 7, 0]);
+    expect(p.partitions.map(part => part.shards)).toEqual([[0, 3, 7, 12]]);
+    expect(p.cells[0].shards).toEqual([0, 3, 7, 12]);
+  });
+
+});
