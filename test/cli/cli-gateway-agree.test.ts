@@ -83,6 +83,34 @@ describe('one verdict', () => {
     expect(result.err).toContain('`settings` has an unknown field `color`');
   });
 
+  test('every field\'s wrong type, every pattern\'s bad end, and a quota four record groups cannot take: the same lines from validate and the gateway', () => {
+    const lines = (text: string) => text.split('\n').filter(line => line.startsWith('  - ')).sort();
+    const refused = (document: object) => {
+      let message = '';
+      try {
+        synth(document);
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      return message;
+    };
+    const files = [
+      { tenants: [
+        { id: 'acme', domainNames: ['acme.example.com'], externalDns: 'false', shard: '3', config: ['gold'] },
+        { id: 'acme_', domainNames: ['b.example.com_'], cell: 'eu_' },
+        { id: 'c', domainNames: ['c.example.com'], config: { seats: 5 }, certificateValidation: 'Cloudfront' },
+      ] },
+      { settings: { quotas: { domainsPerDistribution: 'lots', recordsPerHostedZone: 1.5 } }, tenants: [{ id: 'a', domainNames: ['a.example.com'] }] },
+      { settings: { quotas: { domainsPerDistribution: 501 } }, tenants: [{ id: 'a', domainNames: ['a.example.com'] }] },
+    ];
+    for (const document of files) {
+      const cli = validate(document);
+      expect(cli.code).toBe(1);
+      expect(lines(cli.err).length).toBeGreaterThan(0);
+      expect(lines(refused(document))).toEqual(lines(cli.err));
+    }
+  });
+
   test('property: a file validate accepts synthesizes, and one it refuses does not', () => {
     const tenant = fc.record({
       domains: fc.integer({ min: 1, max: 3 }),
