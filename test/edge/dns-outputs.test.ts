@@ -70,7 +70,7 @@ describe('DNS-target outputs in the gateway\'s stack', () => {
     const document = { GatewayStack: Object.fromEntries(Object.entries(outputs).map(([id, o]) => [id, deployedValue(o.Value, deployed)])) };
     const file = JSON.stringify({ tenants: PINNED });
 
-    const instructions = dnsInstructions(file, 'tenants.json', 'partner', {}, { source: 'cdk-outputs.json', read: () => JSON.stringify(document) });
+    const instructions = dnsInstructions(file, 'tenants.json', 'partner', {}, { source: 'cdk-outputs.json', read: () => document });
 
     expect(instructions.records).toEqual([{ type: 'CNAME', name: 'www.partner.test', value: 'd49.cloudfront.net' }]);
     expect(instructions.outputs).toBe('GatewayStack/Gateway');
