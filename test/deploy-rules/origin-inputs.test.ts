@@ -149,6 +149,13 @@ describe('IP targets ELB registers', () => {
       'registers it only in Availability Zone "all", got undefined');
   });
 
+  test('with a brought VPC, "outside" is outside its own block', () => {
+    const vpc = (stack: Stack) => new ec2.Vpc(stack, 'Mine', { ipAddresses: ec2.IpAddresses.cidr('192.168.0.0/20') });
+    expect(() => gatewayWith(stack => ({ vpc: vpc(stack), fleet: Fleet.targets([new targets.IpTarget('192.168.5.5')]) }))).not.toThrow();
+    expect(gatewayError(stack => ({ vpc: vpc(stack), fleet: Fleet.targets([new targets.IpTarget('10.0.1.1')]) })))
+      .toContain('`fleet` IP target "10.0.1.1" is outside the gateway\'s VPC (192.168.0.0/20');
+  });
+
   test('target types mixed are the gateway\'s problem, not aws-cdk-lib\'s', () => {
     const message = gatewayError(stack => {
       const instance = new ec2.Instance(stack, 'Box', {

@@ -48,14 +48,17 @@ export function vpcIdOfGroup(group: autoscaling.AutoScalingGroup): string | unde
 export function knownCidrBlocks(vpc: ec2.IVpc | undefined): string[] | undefined {
   if (vpc === undefined) return [ec2.Vpc.DEFAULT_CIDR_RANGE];
   const blocks: string[] = [];
-  const add = (read: () => string) => {
+  const add = (read: () => string | undefined) => {
     try {
       const block = read();
-      if (!Token.isUnresolved(block)) blocks.push(block);
+      if (block !== undefined && !Token.isUnresolved(block) && !blocks.includes(block)) blocks.push(block);
     } catch {
       // an imported VPC or subnet without the block given
     }
   };
+  // A VPC this app makes knows its block only as an attribute; its resource has the literal.
+  const resource = vpc.node.defaultChild;
+  if (resource instanceof ec2.CfnVPC) add(() => resource.cidrBlock);
   add(() => vpc.vpcCidrBlock);
   for (const subnet of [...vpc.publicSubnets, ...vpc.privateSubnets, ...vpc.isolatedSubnets]) add(() => subnet.ipv4CidrBlock);
   return blocks.length > 0 ? blocks : undefined;
