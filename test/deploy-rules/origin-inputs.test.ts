@@ -7,7 +7,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as targets from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as fc from 'fast-check';
-import { Fleet, MultiTenantGatewayProps } from '../../src';
+import { Cell, Fleet, MultiTenantGatewayProps, Tenants } from '../../src';
 import { inBlock, ipTargetProblems, ipv4, REGISTRABLE_PRIVATE_BLOCKS } from '../../src/origin/private/ip-targets';
 import { errorOf } from '../errors';
 import { build, ENV, tenants } from '../gateway-fixture';
@@ -106,6 +106,14 @@ describe('a brought fleet runs in the gateway\'s VPC', () => {
       });
       return { vpc: literal('Gateway', 'vpc-11111111'), fleet: Fleet.autoScaling({ autoScalingGroup: group(stack, literal('App', 'vpc-22222222')) }) };
     })).toContain('`fleet.autoScalingGroup` runs in another VPC');
+  });
+
+  test('a cell\'s brought fleet goes in the gateway\'s VPC too', () => {
+    expect(gatewayError(stack => ({
+      vpc: new ec2.Vpc(stack, 'Gateway'),
+      cells: [Cell.withFleet('eu', { fleet: Fleet.autoScaling({ autoScalingGroup: group(stack, new ec2.Vpc(stack, 'App')) }) })],
+      tenants: Tenants.fromList([{ id: 'a', domainNames: ['a.example.com'] }, { id: 'b', domainNames: ['b.example.com'], cell: 'eu' }]),
+    }))).toContain('cell "eu": `fleet.autoScalingGroup` runs in another VPC than the gateway\'s `vpc`');
   });
 
   test('a brought fleet while the gateway makes its own VPC is refused', () => {
