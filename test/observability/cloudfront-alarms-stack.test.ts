@@ -1,4 +1,4 @@
-import { App, Stack, StackProps } from 'aws-cdk-lib';
+import { App, Stack, StackProps, Stage } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -15,6 +15,8 @@ const EDGE_ENV = { account: ACCOUNT, region: 'us-east-1' };
 function build(options: {
   home?: StackProps['env'];
   edgeProps?: StackProps;
+  /** Makes the alarms stack instead, in the gateway's app. */
+  edgeOf?: (app: App) => Stack;
   count?: number;
   observability?: ObservabilityOptions;
   overrides?: Partial<MultiTenantGatewayProps>;
@@ -22,7 +24,7 @@ function build(options: {
   const app = new App();
   const home = 'home' in options ? options.home : { account: ACCOUNT, region: 'eu-west-1' };
   const stack = new Stack(app, 'Stack', { env: home });
-  const edge = new Stack(app, 'Edge', options.edgeProps ?? { env: EDGE_ENV, crossRegionReferences: true });
+  const edge = options.edgeOf?.(app) ?? new Stack(app, 'Edge', options.edgeProps ?? { env: EDGE_ENV, crossRegionReferences: true });
   const count = options.count ?? 2;
   const gateway = new MultiTenantGateway(stack, 'Gateway', {
     tenants: Tenants.fromList(Array.from({ length: count }, (_, i) => ({ id: `t${i}`, domainNames: [`t${i}.example.com`] }))),
@@ -163,6 +165,13 @@ describe('CloudFront alarms in a us-east-1 stack you pass', () => {
       .toContain('but its account is not known at synth time and the gateway\'s is 123456789012');
     expect(errorOf(() => build({ home: undefined, edgeProps: { crossRegionReferences: true, env: { region: 'us-east-1' } } })))
       .toContain('receives the distribution ids through a cross-region reference, which needs the gateway\'s stack\'s region, but it is not known at synth time');
+  });
+
+  test('a stack of another app or another stage is refused', () => {
+    const props = { env: EDGE_ENV, crossRegionReferences: true };
+    for (const edgeOf of [() => new Stack(new App(), 'Edge', props), (app: App) => new Stack(new Stage(app, 'Prod'), 'Edge', props)]) {
+      expect(errorOf(() => build({ edgeOf }))).toContain('must be in the gateway\'s app, and in its stage if it has one');
+    }
   });
 
   test('a gateway already in us-east-1 is told to leave it unset', () => {

@@ -1,4 +1,4 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { Stack, Stage, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { broughtTopicProblems } from './brought-topic';
 import { CLOUDFRONT_REGION } from './metrics';
@@ -49,7 +49,8 @@ export function observabilityProblems(gateway: Construct, options: Observability
 function alarmsStackProblems(home: Stack, stack: Stack): string[] {
   const prop = `\`observability.cloudFrontAlarmsStack\` (stack "${stack.node.path}")`;
   const known = (value: string) => Token.isUnresolved(value) ? 'not known at synth time' : value;
-  if (stack.node.root !== home.node.root) return [`${prop} must be in the gateway's app`];
+  // CDK resolves references between the stacks of one stage only.
+  if (Stage.of(stack) !== Stage.of(home)) return [`${prop} must be in the gateway's app, and in its stage if it has one`];
   if (!Token.isUnresolved(home.region) && home.region === CLOUDFRONT_REGION) {
     return [`${prop} is for gateways outside us-east-1: this gateway's stack is in us-east-1, where its CloudFront alarms are made ` +
       'beside its distributions; leave `cloudFrontAlarmsStack` unset'];
