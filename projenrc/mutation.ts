@@ -16,9 +16,9 @@ export const MUTATED = [
 ];
 
 /**
- * The suites that pin them: the pure ones. Per-test coverage runs every test that reaches a
- * mutant, and a test that synthesizes a gateway reaches all of the core at seconds a run; those
- * (and the CLI's process suites) test the same rules end to end.
+ * The suites that pin them: the pure, fast ones. Per-test coverage runs every test that reaches
+ * a mutant, and a test that synthesizes a gateway, or plans ten thousand tenants, reaches all of
+ * the core at seconds a run; those (and the CLI's process suites) test the same rules end to end.
  */
 const SUITES = [
   'test/tenants/placement.test.ts',
@@ -28,7 +28,7 @@ const SUITES = [
   'test/tenants/edge-settings.test.ts',
   'test/edge/record-group-hash.test.ts',
   'test/deploy-rules/record-groups.test.ts',
-  'test/gateway/plan.test.ts',
+  'test/quotas/quota-usage.test.ts',
   'test/cli/safe-write.test.ts',
 ];
 
