@@ -45,6 +45,33 @@ describe('placeTenants', () => {
     expect(plan.shards).toEqual([0, 1, 4]);
   });
 
+  test('pins declared out of order: shards ascend, each shard\'s load is its own, and the first free shard is filled first', () => {
+    // The deploy waves chain shards in this order: an unsorted list would drop or invert a wait.
+    const plan = placeTenants([
+      { id: 'twelve', domainNames: ['twelve.x.com'], shard: 12 },
+      { id: 'three', domainNames: ['three.x.com', 'three2.x.com'], shard: 3 },
+      { id: 'free', domainNames: ['free.x.com'] },
+      { id: 'seven', domainNames: ['seven.x.com'], shard: 7 },
+      { id: 'ten', domainNames: ['ten.x.com'], shard: 10 },
+    ], { domainsPerDistribution: 2, distributionsPerAccount: 20 });
+    expect(plan.problems).toEqual([]);
+    expect(plan.shards).toEqual([0, 3, 7, 10, 12]);
+    expect([...plan.load].sort(([a], [b]) => a - b)).toEqual([[0, 1], [3, 2], [7, 1], [10, 1], [12, 1]]);
+    expect(plan.placements.map(p => p.shard)).toEqual([12, 3, 0, 7, 10]);
+  });
+
+  test('a tenant that fills a shard exactly fits; one domain more goes to the next shard', () => {
+    const limits = { domainsPerDistribution: 3, distributionsPerAccount: 10 };
+    const exact = placeTenants([{ id: 'a', domainNames: ['a1.x.com'] }, { id: 'b', domainNames: ['b1.x.com', 'b2.x.com'] }], limits);
+    expect(exact.placements.map(p => p.shard)).toEqual([0, 0]);
+    const over = placeTenants([{ id: 'a', domainNames: ['a1.x.com', 'a2.x.com'] }, { id: 'b', domainNames: ['b1.x.com', 'b2.x.com'] }], limits);
+    expect(over.placements.map(p => p.shard)).toEqual([0, 1]);
+    // A pin filling its shard exactly is no problem; the last shard the account allows is usable.
+    const pinned = placeTenants([{ id: 'a', domainNames: ['a1.x.com', 'a2.x.com', 'a3.x.com'], shard: 9 }], limits);
+    expect(pinned.problems).toEqual([]);
+    expect(placeTenants([{ id: 'a', domainNames: ['a1.x.com'], shard: 10 }], limits).problems).toHaveLength(1);
+  });
+
   test('a pin into a full shard is an error naming the tenant, the shard, who fills it and the quota', () => {
     const plan = placeTenants([
       { id: 'a', domainNames: ['a1.x.com', 'a2.x.com'], shard: 1 },
