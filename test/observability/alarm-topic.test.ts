@@ -102,6 +102,20 @@ describe('a topic you bring', () => {
     expect(warnings(build(stack => ({ alarmTopic: new sns.Topic(stack, 'Mine') })))).toEqual([]);
   });
 
+  test('encrypted with a key of the app whose policy does not let CloudWatch use it: a warning; once it does, none', () => {
+    const warnings = (b: ReturnType<typeof build>) =>
+      Annotations.fromStack(b.stack).findWarning('*', Match.stringLikeRegexp('whose key policy does not let `cloudwatch.amazonaws.com` use it'));
+    expect(warnings(build(stack => ({ alarmTopic: new sns.Topic(stack, 'Mine', { masterKey: new kms.Key(stack, 'Key') }) })))).toHaveLength(1);
+    const admitting = build(stack => {
+      const key = new kms.Key(stack, 'Key');
+      key.addToResourcePolicy(new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')], actions: ['kms:Decrypt', 'kms:GenerateDataKey*'], resources: ['*'],
+      }));
+      return { alarmTopic: new sns.Topic(stack, 'Mine', { masterKey: key }) };
+    });
+    expect(warnings(admitting)).toEqual([]);
+  });
+
   test('none of it is checked with alarms off', () => {
     expect(() => build(stack => ({ alarms: false, alarmTopic: sns.Topic.fromTopicArn(stack, 'Far', `arn:aws:sns:us-east-1:${ACCOUNT}:far`) })))
       .not.toThrow();

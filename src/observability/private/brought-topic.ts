@@ -1,4 +1,6 @@
 import { Annotations, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { CLOUDWATCH_PRINCIPAL } from './alarm-topic';
@@ -29,20 +31,27 @@ export function broughtTopicProblems(prop: string, topic: sns.ITopic, alarmsRegi
 }
 
 /**
- * Warns when a topic made in this app has a policy that does not let CloudWatch publish: a topic
- * policy replaces SNS's default one, which let the account's own alarms publish.
+ * Warns when a topic made in this app has a policy that does not let CloudWatch publish (a topic
+ * policy replaces SNS's default one, which let the account's own alarms publish), or is encrypted
+ * with a key made in this app whose key policy does not let CloudWatch use it.
  */
 export function warnTopicPolicy(scope: Construct, prop: string, topic: sns.ITopic): void {
+  const admitted = (document: iam.PolicyDocument, actions: string[]) => {
+    const statements: any[] = Stack.of(topic).resolve(document.toJSON())?.Statement ?? [];
+    return actions.every(action => statements.some(s => s.Effect === 'Allow'
+      && [s.Principal?.Service].flat().includes(CLOUDWATCH_PRINCIPAL)
+      && [s.Action].flat().some((a: string) => [action, `${action.split(':')[0]}:*`, '*'].includes(a))));
+  };
+  const warn = (what: string) => Annotations.of(scope).addWarningV2('cdk-multi-tenant-gateway:alarm-topic-policy',
+    `\`${prop}\` (${topic.node.path}) ${what}, so the alarms' notifications would be refused. Add the statement, with the ` +
+    'conditions `aws:SourceAccount` (this account) and `aws:SourceArn` (`arn:<partition>:cloudwatch:<region>:<account>:alarm:*`).');
   const policy = topic.node.tryFindChild('Policy');
-  if (!(policy instanceof sns.TopicPolicy)) return;
-  const statements: any[] = Stack.of(topic).resolve(policy.document.toJSON())?.Statement ?? [];
-  const admits = statements.some(s => s.Effect === 'Allow'
-    && [s.Principal?.Service].flat().includes(CLOUDWATCH_PRINCIPAL)
-    && [s.Action].flat().some((a: string) => ['sns:Publish', 'sns:*', '*'].includes(a)));
-  if (!admits) {
-    Annotations.of(scope).addWarningV2('cdk-multi-tenant-gateway:alarm-topic-policy',
-      `\`${prop}\` (${topic.node.path}) has a topic policy that does not let \`${CLOUDWATCH_PRINCIPAL}\` publish: a topic policy ` +
-      'replaces SNS\'s default one, so the alarms\' notifications would be refused. Add a statement allowing it `sns:Publish`, ' +
-      'with the conditions `aws:SourceAccount` (this account) and `aws:SourceArn` (`arn:<partition>:cloudwatch:<region>:<account>:alarm:*`).');
+  if (policy instanceof sns.TopicPolicy && !admitted(policy.document, ['sns:Publish'])) {
+    warn(`has a topic policy that does not let \`${CLOUDWATCH_PRINCIPAL}\` publish (\`sns:Publish\`): a topic policy replaces SNS's default one`);
+  }
+  const key = topic.masterKey;
+  if (key instanceof kms.Key && key.policy && !admitted(key.policy, ['kms:Decrypt', 'kms:GenerateDataKey*'])) {
+    warn(`is encrypted with key ${key.node.path}, whose key policy does not let \`${CLOUDWATCH_PRINCIPAL}\` use it ` +
+      '(`kms:Decrypt` and `kms:GenerateDataKey*`)');
   }
 }
