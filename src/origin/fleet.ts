@@ -60,7 +60,12 @@ export interface AutoScalingFleetOptions extends FleetOptions {
 
   /**
    * Commands that install and start the app at boot.
-   * @default - none: the machine image starts the app
+   *
+   * With neither `userData` nor `machineImage`, the instances run a placeholder app (Python 3 on
+   * Amazon Linux 2023, nothing downloaded) that answers every path, the health check's included,
+   * with a page showing the request's Host, so a first deploy serves every tenant domain; synth
+   * warns `cdk-multi-tenant-gateway:placeholder-app` until you give your app or acknowledge it.
+   * @default - with a `machineImage`, none (the image starts the app); without one, the placeholder app
    */
   readonly userData?: ec2.UserData;
 

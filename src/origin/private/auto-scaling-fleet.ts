@@ -1,14 +1,17 @@
-import { Duration } from 'aws-cdk-lib';
+import { Annotations, Duration } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { addTargets, appSecurityGroup, BuiltFleet, FLEET_DEFAULTS, FleetBinding, FleetCheckSite, FleetSite } from './fleet-binding';
+import {
+  addTargets, appSecurityGroup, BuiltFleet, FLEET_DEFAULTS, FleetBinding, FleetCheckSite, fleetPort, FleetSite,
+} from './fleet-binding';
 import { vpcIdOfGroup } from './fleet-network';
 import {
   broughtProblems, broughtVpcProblems, capacityProblems, protocolAndPathProblems, rootVolumeProblems, wholeNumberProblems,
 } from './fleet-problems';
+import { PLACEHOLDER_APP_WARNING, placeholderUserData } from './placeholder-app';
 import { AutoScalingWatch } from '../../observability/private/fleet-watch';
 import { acknowledgeNag } from '../../private/nag';
 import type { AutoScalingFleetOptions } from '../fleet';
@@ -111,7 +114,7 @@ class AutoScalingFleet extends Construct {
     const launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
       instanceType: options.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.SMALL),
       machineImage: options.machineImage ?? ec2.MachineImage.latestAmazonLinux2023(),
-      userData: options.userData,
+      userData: options.userData ?? this.placeholderApp(options),
       role,
       securityGroup,
       requireImdsv2: true,
@@ -141,5 +144,19 @@ class AutoScalingFleet extends Construct {
       reason: 'Scaling is the fleet\'s routine; notifications on it are an operational choice, made on `gateway.autoScalingGroup`.',
     }]);
     return group;
+  }
+
+  /**
+   * With neither an image nor user data of the user's, nothing would start an app and every
+   * target would fail its health check: the placeholder app answers it and shows each request's
+   * Host, so a first deploy is visibly working, and a warning says it is a placeholder.
+   */
+  private placeholderApp(options: AutoScalingFleetOptions): ec2.UserData | undefined {
+    if (options.machineImage) return undefined;
+    Annotations.of(this).addWarningV2('cdk-multi-tenant-gateway:placeholder-app',
+      'The fleet runs a placeholder app that answers every request with the Host it was asked for. ' +
+      'Give it your app with `Fleet.autoScaling({ userData })` (or `machineImage`, `Fleet.ecsFargate({ image })`), ' +
+      `or keep the placeholder with \`Annotations.of(gateway).acknowledgeWarning('${PLACEHOLDER_APP_WARNING}')\`.`);
+    return placeholderUserData(fleetPort(options), options.protocol === elbv2.ApplicationProtocol.HTTPS);
   }
 }
