@@ -12,8 +12,8 @@ import {
   CloudFormationClient, DescribeStackResourceCommand, DescribeStacksCommand,
 } from '@aws-sdk/client-cloudformation';
 import {
-  CloudFrontClient, DistributionResourceId, GetDistributionCommand, GetDistributionTenantCommand, ListDomainConflictsCommand,
-  UpdateDomainAssociationCommand,
+  CloudFrontClient, DistributionResourceId, GetDistributionCommand, GetDistributionConfigCommand, GetDistributionTenantCommand,
+  ListDomainConflictsCommand, UpdateDistributionCommand, UpdateDistributionTenantCommand, UpdateDomainAssociationCommand,
 } from '@aws-sdk/client-cloudfront';
 
 /** What the custom resource is given (strings only: CloudFormation passes every property as one). */
@@ -172,8 +172,15 @@ async function moveBack(props: DomainMoveProperties, physicalId: string | undefi
   let movedBack = false;
   for (const domain of [...props.Domains].reverse()) {
     const owner = await ownerOf(domain, source, props, deps);
+    if (owner === undefined) {
+      // The target's own rollback dropped it (its previous template did not list it): the source
+      // takes it back in its configuration, as its template, rolled back, lists it.
+      await readd(domain, source, deps, `${describe(props, domain)} (adding it back to ${props.SourceLabel} on rollback)`);
+      movedBack = true;
+      continue;
+    }
     // Only what is on the target goes back: a domain elsewhere was never moved by this resource.
-    if (owner === undefined || targetId === undefined || idOf(owner) !== targetId) continue;
+    if (targetId === undefined || idOf(owner) !== targetId) continue;
     await associate(domain, source, deps, `${describe(props, domain)} (moving back to ${props.SourceLabel} on rollback)`);
     movedBack = true;
   }
@@ -225,6 +232,37 @@ async function associate(domain: string, target: DistributionResourceId, deps: M
     }, deps, ['PreconditionFailed']);
   } catch (e) {
     throw new Error(`${what}: UpdateDomainAssociation failed: ${(e as Error).name}: ${(e as Error).message}`);
+  }
+}
+
+/** Adds a domain no resource holds back to the source's own configuration (UpdateDistribution, UpdateDistributionTenant). */
+async function readd(domain: string, source: DistributionResourceId, deps: MoveDependencies, what: string): Promise<void> {
+  try {
+    await retrying(async () => {
+      if (source.DistributionId !== undefined) {
+        const got = await deps.cloudFront.send(new GetDistributionConfigCommand({ Id: source.DistributionId }));
+        const config = got.DistributionConfig!;
+        const items = [...(config.Aliases?.Items ?? []).filter(a => a !== domain), domain];
+        return deps.cloudFront.send(new UpdateDistributionCommand({
+          Id: source.DistributionId, IfMatch: got.ETag, DistributionConfig: { ...config, Aliases: { Quantity: items.length, Items: items } },
+        }));
+      }
+      const got = await deps.cloudFront.send(new GetDistributionTenantCommand({ Identifier: source.DistributionTenantId }));
+      const tenant = got.DistributionTenant!;
+      const domains = [...(tenant.Domains ?? []).map(d => d.Domain!).filter(d => d !== domain), domain];
+      return deps.cloudFront.send(new UpdateDistributionTenantCommand({
+        Id: tenant.Id,
+        IfMatch: got.ETag,
+        DistributionId: tenant.DistributionId,
+        Domains: domains.map(d => ({ Domain: d })),
+        Customizations: tenant.Customizations,
+        Parameters: tenant.Parameters,
+        ConnectionGroupId: tenant.ConnectionGroupId,
+        Enabled: tenant.Enabled,
+      }));
+    }, deps, ['PreconditionFailed']);
+  } catch (e) {
+    throw new Error(`${what}: ${(e as Error).name}: ${(e as Error).message}`);
   }
 }
 
