@@ -73,7 +73,9 @@ export function planSettings(file: RegistryFile, overrides: Quotas): PlanSetting
 }
 
 /** Every problem with a tenants file, after the ones `Tenants.fromJson` throws for. */
-export function validateRegistry(text: string, source: string, overrides: Quotas): { file: RegistryFile; assessment: GatewayPlan; problems: string[] } {
+export function validateRegistry(text: string, source: string, overrides: Quotas): {
+  file: RegistryFile; assessment: GatewayPlan; problems: string[];
+} {
   const file = parseRegistry(text, source);
   const assessment = assess(file.tenants, planSettings(file, overrides));
   return { file, assessment, problems: fileProblems(file, assessment) };
@@ -282,8 +284,12 @@ export function planData(text: string, source: string, overrides: Quotas): PlanD
     tenants: file.tenants.length,
     domains: file.tenants.reduce((n, t) => n + t.domainNames.length, 0),
     shards: runs,
-    cells: plan.cells.length > 1 ? plan.cells.map(c => ({ cell: c.cell, shards: c.shards.length, tenants: c.tenants, domains: c.domains, vpcOrigins: c.vpcOrigins })) : [],
-    partitions: byPartition ? plan.partitions.map(p => ({ edgeSettings: p.partition, shards: p.shards.length, tenants: p.tenants, domains: p.domains })) : [],
+    cells: plan.cells.length > 1
+      ? plan.cells.map(c => ({ cell: c.cell, shards: c.shards.length, tenants: c.tenants, domains: c.domains, vpcOrigins: c.vpcOrigins }))
+      : [],
+    partitions: byPartition
+      ? plan.partitions.map(p => ({ edgeSettings: p.partition, shards: p.shards.length, tenants: p.tenants, domains: p.domains }))
+      : [],
     quotas: plan.usage.map(u => ({ quota: u.key, counts: u.what, used: u.used, limit: u.limit })),
     problems: fileProblems(file, plan),
   };

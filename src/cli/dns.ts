@@ -79,9 +79,9 @@ export function dnsInstructions(text: string, source: string, id: string, overri
   }
   if (outputs === undefined) {
     throw new Error(`Tenant "${id}" hosts its own DNS: give the gateway's stack outputs, in one of three ways:\n` +
-      `  --stack-name <stack>   asks CloudFormation, with your AWS credentials\n` +
-      `  --outputs <file>       a file from \`cdk deploy --outputs-file <file>\`\n` +
-      `  --outputs <file>       a file from \`aws cloudformation describe-stacks --stack-name <stack> > <file>\``);
+      '  --stack-name <stack>   asks CloudFormation, with your AWS credentials\n' +
+      '  --outputs <file>       a file from `cdk deploy --outputs-file <file>`\n' +
+      '  --outputs <file>       a file from `aws cloudformation describe-stacks --stack-name <stack> > <file>`');
   }
 
   const gateway = chooseGateway(findDnsTargets(asStackOutputs(outputs.read())), outputs.source, select);

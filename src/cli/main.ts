@@ -3,11 +3,11 @@
 // edits and checks the tenants file without loading aws-cdk-lib or the AWS SDK, so it starts fast in
 // a PR check or on a laptop; `status` and `dns --stack-name` load the SDK when they run.
 import { promises as dnsPromises } from 'dns';
-import type * as AwsCloudFormation from './aws/cloudformation';
-import type * as AwsCloudFront from './aws/cloudfront';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
+import type * as AwsCloudFormation from './aws/cloudformation';
+import type * as AwsCloudFront from './aws/cloudfront';
 import {
   addTenant, EditResult, formatPlan, initRegistry, NextStep, pinTenants, planData, problemList, removeTenant, summarize, validateRegistry,
 } from './commands';
@@ -19,8 +19,8 @@ import { domainStatuses, EdgeLookup, formatStatuses, Resolver } from './status';
 import { closest, didYouMean } from './suggest';
 import { edgeShapeNamed } from '../edge/shape';
 import { closestQuota, Quotas, QUOTA_SPECS, resolveQuotas } from '../quotas/quotas';
-import { parseJsonText } from '../tenants/json-text';
 import { TenantGeoRestriction } from '../tenants/geo-restriction';
+import { parseJsonText } from '../tenants/json-text';
 
 const BIN = 'cdk-multi-tenant-gateway';
 const DEFAULT_FILE = 'tenants.json';
@@ -29,17 +29,17 @@ const DEFAULT_FILE = 'tenants.json';
 export interface CliIo {
   /** The directory `--file` is relative to. */
   readonly cwd: string;
-  out(text: string): void;
-  err(text: string): void;
   /** What `status` and `dns --stack-name` ask AWS and DNS; tests pass stubs. @default the AWS SDK and node's resolver */
   readonly aws?: AwsIo;
+  out(text: string): void;
+  err(text: string): void;
 }
 
 /** The AWS and DNS lookups of `status` and `dns --stack-name`. */
 export interface AwsIo {
+  readonly resolver: Resolver;
   stackOutputs(stackName: string, command: string, region: string | undefined): Promise<unknown>;
   edge(command: string): EdgeLookup & { close(): void };
-  readonly resolver: Resolver;
 }
 
 /** A mistake in the command line itself: exit code 2. */
@@ -166,8 +166,15 @@ const COMMANDS: { [name: string]: Command } = {
         : [];
       if (context.booleans.has('json')) {
         const domains = file.tenants.reduce((n, t) => n + t.domainNames.length, 0);
-        context.io.out(JSON.stringify({ valid: problems.length === 0, source: context.source, tenants: file.tenants.length, domains,
-          shards: assessment.shards.length, problems, notes }, null, 2));
+        context.io.out(JSON.stringify({
+          valid: problems.length === 0,
+          source: context.source,
+          tenants: file.tenants.length,
+          domains,
+          shards: assessment.shards.length,
+          problems,
+          notes,
+        }, null, 2));
         return problems.length > 0 ? 1 : 0;
       }
       if (problems.length > 0) {
@@ -246,7 +253,11 @@ const COMMANDS: { [name: string]: Command } = {
       let statuses;
       try {
         statuses = await domainStatuses({
-          text, source: context.source, tenant: context.args[0], overrides: context.quotas, outputs,
+          text,
+          source: context.source,
+          tenant: context.args[0],
+          overrides: context.quotas,
+          outputs,
           select: { stack: context.lists.get('stack')?.[0], gateway: context.lists.get('gateway')?.[0] },
         }, edge, aws.resolver);
       } finally {

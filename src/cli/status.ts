@@ -98,8 +98,9 @@ export async function domainStatuses(request: StatusRequest, edge: EdgeLookup, r
   const problems = fileProblems(file, plan);
   if (problems.length > 0) throw new Error(`${problemList(request.source, problems)}\nFix them (run \`validate\`) first.`);
 
-  const found = findDnsTargets(asStackOutputs(request.outputs.document)).filter(g =>
-    (request.select.stack === undefined || g.stack === request.select.stack) && (request.select.gateway === undefined || g.gateway === request.select.gateway));
+  const { stack, gateway: gatewayId } = request.select;
+  const found = findDnsTargets(asStackOutputs(request.outputs.document))
+    .filter(g => (stack === undefined || g.stack === stack) && (gatewayId === undefined || g.gateway === gatewayId));
   if (found.length !== 1) {
     throw new Error(`${request.outputs.source}: ${found.length === 0 ? 'no gateway DNS targets (outputs named <gateway>DnsTargets<n>)'
       : `the outputs of ${found.length} gateways (${found.map(g => `${g.stack}/${g.gateway}`).join(', ')}); choose one with --stack or --gateway`}`);
@@ -115,7 +116,7 @@ export async function domainStatuses(request: StatusRequest, edge: EdgeLookup, r
     for (const domain of tenant.domainNames) {
       const edgeState = notDeployed
         ? { association: no(`shard ${shard} is not in the outputs of ${gateway.stack}/${gateway.gateway}: deploy first`), certificate: no('-'), deployed: no('shard not deployed') }
-        : multiTenant ? await tenantState(edge, domain, tenant.id) : await distributionState(edge, domain, target);
+        : multiTenant ? await tenantState(edge, domain, tenant.id, file.settings?.tenantNamePrefix) : await distributionState(edge, domain, target);
       const dns = await dnsState(resolver, domain, target);
       const parts = { ...edgeState, dns };
       statuses.push({ tenant: tenant.id, domain, shard, target, ...parts, ready: Object.values(parts).every(c => c.ok) });
@@ -149,11 +150,12 @@ async function distributionState(edge: EdgeLookup, domain: string, target: strin
   return { association, certificate: no('not on the gateway distribution yet'), deployed };
 }
 
-async function tenantState(edge: EdgeLookup, domain: string, tenantId: string): Promise<Pick<DomainStatus, 'association' | 'certificate' | 'deployed'>> {
+async function tenantState(edge: EdgeLookup, domain: string, tenantId: string, prefix: string | undefined):
+Promise<Pick<DomainStatus, 'association' | 'certificate' | 'deployed'>> {
   const tenant = await edge.tenantByDomain(domain);
   if (tenant === undefined) return { association: no('no distribution tenant serves it'), certificate: no('-'), deployed: no('-') };
-  // The gateway names each distribution tenant after its tenant id, behind the gateway's prefix.
-  const ours = tenant.name === tenantId || tenant.name.endsWith(tenantId);
+  // The gateway names each distribution tenant its prefix and the tenant id: exactly, when the file records the prefix.
+  const ours = prefix !== undefined ? tenant.name === `${prefix}${tenantId}` : tenant.name.endsWith(tenantId);
   const where = `distribution tenant ${tenant.name} (${tenant.id}) of ${tenant.distributionId}`;
   const association = ours && tenant.domainStatus !== 'inactive' ? yes(where)
     : no(ours ? `${where}, domain ${tenant.domainStatus}` : `held by ${where}, not the gateway's`);

@@ -51,10 +51,13 @@ describe('one verdict', () => {
   });
 
   test('settings.zoneName: validate refuses a domain outside the zone with the very line the gateway refuses it with', () => {
-    const document = { settings: { zoneName: 'example.com' }, tenants: [
-      { id: 'acme', domainNames: ['acme.example.com', 'acme.example.org'] },
-      { id: 'partner', domainNames: ['partner.test'], externalDns: true },
-    ] };
+    const document = {
+      settings: { zoneName: 'example.com' },
+      tenants: [
+        { id: 'acme', domainNames: ['acme.example.com', 'acme.example.org'] },
+        { id: 'partner', domainNames: ['partner.test'], externalDns: true },
+      ],
+    };
     const line = '  - tenant "acme": `domainNames[1]` "acme.example.org" is outside the hosted zone "example.com"; ' +
       'use a name inside it, or set `externalDns: true` if the partner hosts its DNS';
     expect(validate(document)).toEqual({ code: 1, err: `tenants.json has 1 problem:\n${line}` });
@@ -95,11 +98,13 @@ describe('one verdict', () => {
       return message;
     };
     const files = [
-      { tenants: [
-        { id: 'acme', domainNames: ['acme.example.com'], externalDns: 'false', shard: '3', config: ['gold'] },
-        { id: 'acme_', domainNames: ['b.example.com_'], cell: 'eu_' },
-        { id: 'c', domainNames: ['c.example.com'], config: { seats: 5 }, certificateValidation: 'Cloudfront' },
-      ] },
+      {
+        tenants: [
+          { id: 'acme', domainNames: ['acme.example.com'], externalDns: 'false', shard: '3', config: ['gold'] },
+          { id: 'acme_', domainNames: ['b.example.com_'], cell: 'eu_' },
+          { id: 'c', domainNames: ['c.example.com'], config: { seats: 5 }, certificateValidation: 'Cloudfront' },
+        ],
+      },
       { settings: { quotas: { domainsPerDistribution: 'lots', recordsPerHostedZone: 1.5 } }, tenants: [{ id: 'a', domainNames: ['a.example.com'] }] },
       { settings: { quotas: { domainsPerDistribution: 501 } }, tenants: [{ id: 'a', domainNames: ['a.example.com'] }] },
     ];

@@ -39,19 +39,28 @@ describe('init and the hosted zone', () => {
   });
 
   test('init refuses a zone name that is not one', () => {
-    expect(run('init', '--zone-name', 'Example.COM')).toMatchObject({ code: 1, err: expect.stringContaining(
-      '`settings.zoneName` must be the hosted zone\'s lower-case domain name, as "example.com", got "Example.COM"') });
+    expect(run('init', '--zone-name', 'Example.COM')).toMatchObject({
+      code: 1,
+      err: expect.stringContaining(
+        '`settings.zoneName` must be the hosted zone\'s lower-case domain name, as "example.com", got "Example.COM"'),
+    });
     expect(fs.existsSync(folder.file('tenants.json'))).toBe(false);
   });
 
   test('validate and add refuse a domain outside the zone, as the gateway does; one with external DNS may be anywhere', () => {
-    writeText(JSON.stringify({ settings: { zoneName: 'example.com' }, tenants: [
-      { id: 'acme', domainNames: ['acme.example.com', 'acme.example.org'], shard: 0 },
-      { id: 'partner', domainNames: ['www.partner.test'], externalDns: true, shard: 0 },
-    ] }));
-    expect(run('validate')).toMatchObject({ code: 1, err: 'tenants.json has 1 problem:\n' +
+    writeText(JSON.stringify({
+      settings: { zoneName: 'example.com' },
+      tenants: [
+        { id: 'acme', domainNames: ['acme.example.com', 'acme.example.org'], shard: 0 },
+        { id: 'partner', domainNames: ['www.partner.test'], externalDns: true, shard: 0 },
+      ],
+    }));
+    expect(run('validate')).toMatchObject({
+      code: 1,
+      err: 'tenants.json has 1 problem:\n' +
       '  - tenant "acme": `domainNames[1]` "acme.example.org" is outside the hosted zone "example.com"; ' +
-      'use a name inside it, or set `externalDns: true` if the partner hosts its DNS' });
+      'use a name inside it, or set `externalDns: true` if the partner hosts its DNS',
+    });
 
     writeText(JSON.stringify({ settings: { zoneName: 'example.com' }, tenants: [{ id: 'acme', domainNames: ['acme.example.com'] }] }));
     const before = read();
@@ -191,8 +200,11 @@ describe('the file\'s own layout', () => {
     expect(result.out).toContain('Note: tenants.json could not be edited in its own layout, so it was re-laid out in the CLI\'s ' +
       '(2-space JSON, fields in the fixed order): besides this change, lines 1-2 of the old file changed. ' +
       'Commit the re-layout on its own first to keep the pull request to this change.');
-    expect(JSON.parse(read())).toEqual({ tenants: [{ id: 'a', domainNames: ['a.example.com'], shard: 0 },
-      { id: 'b', domainNames: ['b.example.com'], shard: 0 }], owner: 'platform' });
+    expect(JSON.parse(read())).toEqual({
+      tenants: [{ id: 'a', domainNames: ['a.example.com'], shard: 0 },
+        { id: 'b', domainNames: ['b.example.com'], shard: 0 }],
+      owner: 'platform',
+    });
   });
 });
 
@@ -244,8 +256,14 @@ describe('--json and plan', () => {
     const result = run('plan', '--json', '--quota', 'domainsPerDistribution=2', '--quota', 'distributionsPerAccount=2');
     expect(result.code).toBe(1);
     const data = JSON.parse(result.out);
-    expect(data).toMatchObject({ source: 'tenants.json', edge: 'shardedDistributions', domainsPerDistribution: 2, tenants: 3, domains: 6,
-      shards: [{ first: 0, last: 2, domains: 2, tenants: 1, unpinned: 0 }] });
+    expect(data).toMatchObject({
+      source: 'tenants.json',
+      edge: 'shardedDistributions',
+      domainsPerDistribution: 2,
+      tenants: 3,
+      domains: 6,
+      shards: [{ first: 0, last: 2, domains: 2, tenants: 1, unpinned: 0 }],
+    });
     expect(data.quotas).toContainEqual({ quota: 'distributionsPerAccount', counts: 'distributions', used: 3, limit: 2 });
     expect(data.problems).toEqual(expect.arrayContaining([expect.stringMatching(/`shard` 2 is past the last distribution/)]));
   });
@@ -256,7 +274,10 @@ describe('--json and plan', () => {
     writeText(JSON.stringify({ tenants: [] }));
     const invalid = run('validate', '--json');
     expect(invalid.code).toBe(1);
-    expect(JSON.parse(invalid.out)).toMatchObject({ valid: false, problems: ['it has no tenants; a gateway needs at least one'],
-      notes: [expect.stringMatching(/^`settings.zoneName` is not set/)] });
+    expect(JSON.parse(invalid.out)).toMatchObject({
+      valid: false,
+      problems: ['it has no tenants; a gateway needs at least one'],
+      notes: [expect.stringMatching(/^`settings.zoneName` is not set/)],
+    });
   });
 });

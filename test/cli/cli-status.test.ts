@@ -1,5 +1,6 @@
 // `status` and `dns --stack-name`: the AWS SDK v3 clients are mocked (aws-sdk-client-mock) and
 // public DNS is a stub, so the tests need no account and no network.
+import * as fs from 'fs';
 import {
   CloudFormationClient, DescribeStacksCommand,
 } from '@aws-sdk/client-cloudformation';
@@ -8,7 +9,6 @@ import {
   ListDomainConflictsCommand,
 } from '@aws-sdk/client-cloudfront';
 import { mockClient } from 'aws-sdk-client-mock';
-import * as fs from 'fs';
 import { cliFolder } from './cli-harness';
 import { describeStackOutputs } from '../../src/cli/aws/cloudformation';
 import { cloudFrontLookup } from '../../src/cli/aws/cloudfront';
@@ -86,23 +86,43 @@ describe('dns --stack-name and describe-stacks output', () => {
     writeTenants(TENANTS);
     cloudFormation.on(DescribeStacksCommand).rejects(new Error('Stack with id Ap does not exist'));
     const result = await folder.runAsync(undefined, 'dns', 'partner', '--stack-name', 'Ap', ...SMALL);
-    expect(result).toMatchObject({ code: 1, err: 'Cannot read the outputs of stack "Ap" from CloudFormation: Stack with id Ap does not exist ' +
-      '(check the name and the region, --region)' });
+    expect(result).toMatchObject({
+      code: 1,
+      err: 'Cannot read the outputs of stack "Ap" from CloudFormation: Stack with id Ap does not exist ' +
+      '(check the name and the region, --region)',
+    });
   });
 });
 
 describe('status', () => {
   function distributions() {
     cloudFront.on(ListDistributionsCommand).resolvesOnce({
-      DistributionList: { IsTruncated: true, NextMarker: 'page2', Items: [
-        { Id: 'E0SHARD0', DomainName: SHARD0, Status: 'Deployed', Aliases: { Quantity: 1, Items: ['acme.example.com'] },
-          ViewerCertificate: { ACMCertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/edge' } },
-      ] } as never,
+      DistributionList: {
+        IsTruncated: true,
+        NextMarker: 'page2',
+        Items: [
+          {
+            Id: 'E0SHARD0',
+            DomainName: SHARD0,
+            Status: 'Deployed',
+            Aliases: { Quantity: 1, Items: ['acme.example.com'] },
+            ViewerCertificate: { ACMCertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/edge' },
+          },
+        ],
+      } as never,
     }).resolvesOnce({
-      DistributionList: { IsTruncated: false, Items: [
-        { Id: 'E1SHARD1', DomainName: SHARD1, Status: 'InProgress', Aliases: { Quantity: 1, Items: ['www.partner.test'] },
-          ViewerCertificate: { ACMCertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/edge' } },
-      ] } as never,
+      DistributionList: {
+        IsTruncated: false,
+        Items: [
+          {
+            Id: 'E1SHARD1',
+            DomainName: SHARD1,
+            Status: 'InProgress',
+            Aliases: { Quantity: 1, Items: ['www.partner.test'] },
+            ViewerCertificate: { ACMCertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/edge' },
+          },
+        ],
+      } as never,
     });
   }
 
@@ -131,21 +151,39 @@ describe('status', () => {
     expect(result.err).toBe('');
     expect(result.code).toBe(1);
     expect(JSON.parse(result.out)).toEqual([
-      { tenant: 'acme', domain: 'acme.example.com', shard: 0, target: SHARD0, ready: true,
+      {
+        tenant: 'acme',
+        domain: 'acme.example.com',
+        shard: 0,
+        target: SHARD0,
+        ready: true,
         association: { ok: true, found: 'gateway distribution E0SHARD0' },
         certificate: { ok: true, found: 'covers it (arn:aws:acm:us-east-1:123456789012:certificate/edge)' },
         deployed: { ok: true, found: 'distribution E0SHARD0 Deployed' },
-        dns: { ok: true, found: 'A 192.0.2.10 (the target\'s)' } },
-      { tenant: 'partner', domain: 'www.partner.test', shard: 1, target: SHARD1, ready: false,
+        dns: { ok: true, found: 'A 192.0.2.10 (the target\'s)' },
+      },
+      {
+        tenant: 'partner',
+        domain: 'www.partner.test',
+        shard: 1,
+        target: SHARD1,
+        ready: false,
         association: { ok: true, found: 'gateway distribution E1SHARD1' },
         certificate: { ok: true, found: 'covers it (arn:aws:acm:us-east-1:123456789012:certificate/edge)' },
         deployed: { ok: false, found: 'distribution E1SHARD1 InProgress' },
-        dns: { ok: true, found: `CNAME ${SHARD1}` } },
-      { tenant: 'partner', domain: 'partner.test', shard: 1, target: SHARD1, ready: false,
+        dns: { ok: true, found: `CNAME ${SHARD1}` },
+      },
+      {
+        tenant: 'partner',
+        domain: 'partner.test',
+        shard: 1,
+        target: SHARD1,
+        ready: false,
         association: { ok: false, found: 'held by distribution EOLDHANDBUILT (account 123456789012)' },
         certificate: { ok: false, found: 'not on the gateway distribution yet' },
         deployed: { ok: false, found: 'distribution E1SHARD1 InProgress' },
-        dns: { ok: false, found: 'A 198.51.100.7, not the target\'s' } },
+        dns: { ok: false, found: 'A 198.51.100.7, not the target\'s' },
+      },
     ]);
     expect(cloudFront.commandCalls(ListDistributionsCommand).map(c => c.args[0].input.Marker)).toEqual([undefined, 'page2']);
     expect(cloudFront.commandCalls(ListDomainConflictsCommand).map(c => c.args[0].input)).toEqual([
@@ -172,13 +210,20 @@ describe('status', () => {
   // https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_GetDistributionTenantByDomain.html; "GetManagedCertificateDetails",
   // https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_GetManagedCertificateDetails.html).
   test('multi-tenant: the distribution tenant, its domain\'s status and its managed certificate; a domain no tenant serves', async () => {
-    writeTenants([{ id: 'acme', domainNames: ['acme.example.com', 'new.acme.example.com'] }], { edge: 'multiTenantDistribution' });
+    writeTenants([{ id: 'acme', domainNames: ['acme.example.com', 'new.acme.example.com'] }], { edge: 'multiTenantDistribution', tenantNamePrefix: 'gw-' });
     const endpoint = 'abc123.route.cloudfront.net';
-    fs.writeFileSync(folder.file('cdk-outputs.json'), JSON.stringify({ App: {
-      GatewayDnsTargets0: JSON.stringify({ edge: 'multiTenantDistribution', shards: { 0: endpoint } }) } }));
-    cloudFront.on(GetDistributionTenantByDomainCommand, { Domain: 'acme.example.com' }).resolves({ DistributionTenant: {
-      Id: 'dt_acme0000000001', Name: 'gw-acme', DistributionId: 'EMULTI', Status: 'Deployed',
-      Domains: [{ Domain: 'acme.example.com', Status: 'active' }] } });
+    fs.writeFileSync(folder.file('cdk-outputs.json'), JSON.stringify({
+      App: { GatewayDnsTargets0: JSON.stringify({ edge: 'multiTenantDistribution', shards: { 0: endpoint } }) },
+    }));
+    cloudFront.on(GetDistributionTenantByDomainCommand, { Domain: 'acme.example.com' }).resolves({
+      DistributionTenant: {
+        Id: 'dt_acme0000000001',
+        Name: 'gw-acme',
+        DistributionId: 'EMULTI',
+        Status: 'Deployed',
+        Domains: [{ Domain: 'acme.example.com', Status: 'active' }],
+      },
+    });
     cloudFront.on(GetDistributionTenantByDomainCommand, { Domain: 'new.acme.example.com' })
       .rejects(new EntityNotFound({ message: 'not found', $metadata: {} }));
     cloudFront.on(GetManagedCertificateDetailsCommand, { Identifier: 'dt_acme0000000001' })
@@ -196,6 +241,16 @@ describe('status', () => {
       ready: false,
     });
     expect(missing).toMatchObject({ association: { ok: false, found: 'no distribution tenant serves it' }, dns: { ok: false, found: 'no A or CNAME record' } });
+
+    // Another gateway's (or a hand-made) tenant of a name that only ends like ours is not the gateway's.
+    cloudFront.on(GetDistributionTenantByDomainCommand, { Domain: 'acme.example.com' }).resolves({
+      DistributionTenant: { Id: 'dt_other000000001', Name: 'old-gw-acme', DistributionId: 'EOTHER', Status: 'Deployed', Customizations: { Certificate: { Arn: 'arn:cert' } } },
+    });
+    const foreign = JSON.parse((await folder.runAsync(aws(stubResolver({})), 'status', 'acme', '--outputs', 'cdk-outputs.json', '--json')).out)[0];
+    expect(foreign).toMatchObject({
+      association: { ok: false, found: 'held by distribution tenant old-gw-acme (dt_other000000001) of EOTHER, not the gateway\'s' },
+      certificate: { ok: true, found: 'its own: arn:cert' },
+    });
   });
 
   test('needs the gateway\'s outputs, and a tenant the file has', async () => {
