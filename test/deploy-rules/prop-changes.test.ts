@@ -237,10 +237,29 @@ describe('the walk covers every prop', () => {
   }, 60_000);
 });
 
+/**
+ * Changes the walk finds unsafe that synth does not refuse yet (it would need the deployed value,
+ * which the tenants file does not record); docs/safe-changes.md says not to make them. When one is
+ * made safe or refused, its entry goes.
+ * - A subnet's CIDR block is unique in its VPC ("Subnet CIDR blocks", Amazon VPC User Guide,
+ *   https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html): other zones replace the
+ *   subnets with the same CIDR blocks, so the replacements conflict with the originals.
+ * - A load balancer stays in the VPC it was created in (its subnets and security groups must be of
+ *   that VPC; not stated in one AWS document found, seen in the ELB API's SetSubnets and
+ *   SetSecurityGroups errors).
+ */
+const KNOWN_UNSAFE: Record<string, RegExp> = {
+  availabilityZones: /^create-only AvailabilityZone changes while its replacement keeps subnet /,
+  vpc: /^its VPC is deleted while it is kept: a load balancer cannot move to another VPC$/,
+};
+
 describe.each([...PROP_CHANGES, ...OPTION_CHANGES, ...SETTINGS_CHANGES])('changing $name', change => {
   test('replaces no named, stateful or domain-holding resource, or synth refuses it with the migration', () => {
     const outcome = walk(change);
-    if ('refused' in outcome) {
+    const known = KNOWN_UNSAFE[change.name];
+    if (known) {
+      expect(outcome).toEqual({ replacements: expect.arrayContaining([expect.objectContaining({ why: expect.stringMatching(known) })]) });
+    } else if ('refused' in outcome) {
       expect(outcome.refused).toMatch(/To change (it|the mode)/);
     } else {
       expect(outcome.replacements).toEqual([]);

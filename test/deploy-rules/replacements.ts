@@ -60,7 +60,12 @@ export const GUARDED: Record<string, (p: any) => string[]> = {
   'AWS::SecretsManager::Secret': () => [],
   'AWS::CertificateManager::Certificate': () => [],
   'AWS::CloudFormation::Stack': () => [],
+  // A subnet's CIDR block is unique in its VPC: a replacement that keeps it conflicts with the original.
+  'AWS::EC2::Subnet': p => [`subnet ${JSON.stringify(p.VpcId)} ${p.CidrBlock}`],
 };
+
+/** Identities a replacement may keep without colliding: a subnet's is claimed anew only by the replacement's CIDR. */
+const KEPT_BY_REPLACEMENT = new Set(['AWS::EC2::Subnet']);
 
 /**
  * Create-only properties whose change renames a resource into a namespace of its own, so its
@@ -94,11 +99,21 @@ export function guardedReplacements(before: Map<string, Found>, after: Map<strin
     }
     const changed = (createOnlyOf(was.type) ?? []).filter(p => JSON.stringify(at(was.properties, p)) !== JSON.stringify(at(now.properties, p)));
     const renames = RENAMES[was.type] ?? [];
-    if (changed.length > 0 && !changed.every(p => renames.includes(p))) {
+    const kept = GUARDED[was.type](was.properties).filter(id => GUARDED[now.type](now.properties).includes(id));
+    if (changed.length > 0 && KEPT_BY_REPLACEMENT.has(was.type)) {
+      if (kept.length > 0) out.push({ key, type: was.type, why: `create-only ${changed.join(', ')} changes while its replacement keeps ${kept.join(', ')}` });
+    } else if (changed.length > 0 && !changed.every(p => renames.includes(p))) {
       out.push({ key, type: was.type, why: `create-only ${changed.join(', ')} changes` });
     }
     if (was.type === 'AWS::ElasticLoadBalancingV2::LoadBalancer' && changed.length > 0 && deletionProtected(was)) {
       out.push({ key, type: was.type, why: 'the original cannot be deleted while deletion protection is on' });
+    }
+  }
+  // A load balancer stays in the VPC it was created in: subnets and security groups of another VPC are refused.
+  const vpcGone = [...before.values()].some(r => r.type === 'AWS::EC2::VPC' && !after.has(r.key));
+  for (const [key, was] of before) {
+    if (was.type === 'AWS::ElasticLoadBalancingV2::LoadBalancer' && after.has(key) && vpcGone) {
+      out.push({ key, type: was.type, why: 'its VPC is deleted while it is kept: a load balancer cannot move to another VPC' });
     }
   }
   // A new logical id holding what an old one held: created while the original still holds it.
