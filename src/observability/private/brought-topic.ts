@@ -1,5 +1,4 @@
 import { Annotations, Stack, Token } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -36,8 +35,8 @@ export function broughtTopicProblems(prop: string, topic: sns.ITopic, alarmsRegi
  * with a key made in this app whose key policy does not let CloudWatch use it.
  */
 export function warnTopicPolicy(scope: Construct, prop: string, topic: sns.ITopic): void {
-  const admitted = (document: iam.PolicyDocument, actions: string[]) => {
-    const statements: any[] = Stack.of(topic).resolve(document.toJSON())?.Statement ?? [];
+  const admitted = (document: unknown, actions: string[]) => {
+    const statements: any[] = Stack.of(topic).resolve(document)?.Statement ?? [];
     return actions.every(action => statements.some(s => s.Effect === 'Allow'
       && [s.Principal?.Service].flat().includes(CLOUDWATCH_PRINCIPAL)
       && [s.Action].flat().some((a: string) => [action, `${action.split(':')[0]}:*`, '*'].includes(a))));
@@ -46,11 +45,12 @@ export function warnTopicPolicy(scope: Construct, prop: string, topic: sns.ITopi
     `\`${prop}\` (${topic.node.path}) ${what}, so the alarms' notifications would be refused. Add the statement, with the ` +
     'conditions `aws:SourceAccount` (this account) and `aws:SourceArn` (`arn:<partition>:cloudwatch:<region>:<account>:alarm:*`).');
   const policy = topic.node.tryFindChild('Policy');
-  if (policy instanceof sns.TopicPolicy && !admitted(policy.document, ['sns:Publish'])) {
+  if (policy instanceof sns.TopicPolicy && !admitted(policy.document.toJSON(), ['sns:Publish'])) {
     warn(`has a topic policy that does not let \`${CLOUDWATCH_PRINCIPAL}\` publish (\`sns:Publish\`): a topic policy replaces SNS's default one`);
   }
   const key = topic.masterKey;
-  if (key instanceof kms.Key && key.policy && !admitted(key.policy, ['kms:Decrypt', 'kms:GenerateDataKey*'])) {
+  const keyPolicy = key instanceof kms.Key ? (key.node.defaultChild as kms.CfnKey).keyPolicy : undefined;
+  if (key && keyPolicy && !admitted(keyPolicy, ['kms:Decrypt', 'kms:GenerateDataKey*'])) {
     warn(`is encrypted with key ${key.node.path}, whose key policy does not let \`${CLOUDWATCH_PRINCIPAL}\` use it ` +
       '(`kms:Decrypt` and `kms:GenerateDataKey*`)');
   }
