@@ -1,0 +1,226 @@
+import * as fc from 'fast-check';
+import { InstantAccount } from './instant-account';
+import {
+  batchRecordChanges, DesiredTenant, reconcile, Reconciliation, RecordChange, settingsOf,
+} from '../../src/control-plane/reconcile';
+
+const ENDPOINT = 'd111111abcdef8.cloudfront.net';
+const CONTEXT = { routingEndpoint: ENDPOINT };
+const DOMAINS = ['a.example.com', 'b.example.com', 'c.example.com', 'd.example.com', 'e.example.com', 'f.example.com'];
+const IDS = ['t0', 't1', 't2', 't3'];
+
+/** A store: each domain given to one tenant or to none; per tenant, suspended, externalDns and a setting. */
+const store = fc.tuple(
+  fc.array(fc.integer({ min: -1, max: IDS.length - 1 }), { minLength: DOMAINS.length, maxLength: DOMAINS.length }),
+  fc.array(fc.record({ suspended: fc.boolean(), externalDns: fc.boolean(), cell: fc.constantFrom(undefined, 'eu') }), { minLength: IDS.length, maxLength: IDS.length }),
+).map(([owners, flags]): DesiredTenant[] => IDS.flatMap((id, i) => {
+  const domainNames = DOMAINS.filter((_, d) => owners[d] === i);
+  if (domainNames.length === 0) return [];
+  const { suspended, externalDns, cell } = flags[i];
+  return [{ tenant: { id, domainNames, externalDns, ...(cell ? { cell } : {}) }, suspended }];
+}));
+
+/** Runs passes until no action is left; `crashAt(pass, count)` says how many of a pass's actions run before a crash. */
+function converge(account: InstantAccount, desired: DesiredTenant[], crashAt: (pass: number, count: number) => number = (_, n) => n): Reconciliation {
+  for (let pass = 0; pass < 30; pass++) {
+    const result = reconcile(desired, account.observe(), CONTEXT);
+    if (result.actions.length === 0) {
+      account.statuses = [...result.statuses];
+      return result;
+    }
+    const run = crashAt(pass, result.actions.length);
+    result.actions.slice(0, run).forEach(a => account.apply(a));
+    // The statuses are written after the actions: a crash before it leaves the old ones.
+    if (run === result.actions.length) account.statuses = [...result.statuses];
+  }
+  throw new Error('no fixpoint after 30 passes');
+}
+
+function expectServed(account: InstantAccount, desired: DesiredTenant[], result: Reconciliation) {
+  const failed = new Set(result.statuses.filter(s => s.status === 'failed').map(s => s.tenantId));
+  const wantedBy = new Map(desired.flatMap(d => d.tenant.domainNames.map(n => [n, d.tenant.id] as const)));
+  for (const { tenant, suspended } of desired) {
+    if (failed.has(tenant.id)) continue;
+    const held = account.tenants.get(tenant.id)!;
+    expect(held.domains).toEqual(expect.arrayContaining(tenant.domainNames));
+    expect(held.enabled).toBe(!suspended);
+    expect(held.settings).toBe(settingsOf(tenant));
+    expect(result.statuses.find(s => s.tenantId === tenant.id)!.status).toBe(suspended ? 'suspended' : 'active');
+  }
+  // A domain stays where the store does not put it only while a failed tenant waits for it.
+  for (const [name, t] of account.tenants) {
+    for (const d of t.domains) expect(wantedBy.get(d) === name || failed.has(wantedBy.get(d)!)).toBe(true);
+  }
+  expect([...account.tenants.keys()].every(name => desired.some(d => d.tenant.id === name))).toBe(true);
+  const records = desired.filter(d => !d.tenant.externalDns).flatMap(d => d.tenant.domainNames).sort();
+  expect([...account.records.keys()].sort()).toEqual(records);
+}
+
+describe('reconcile', () => {
+  test('from any store to any other, passes reach a fixpoint where every tenant is served as the store says', () => {
+    fc.assert(fc.property(store, store, (before, after) => {
+      const account = new InstantAccount();
+      converge(account, before);
+      const result = converge(account, after);
+      expectServed(account, after, result);
+    }), { numRuns: 300 });
+  });
+
+  test('the actions of a pass, run twice, change nothing more than run once', () => {
+    fc.assert(fc.property(store, store, fc.nat(10), (before, after, passes) => {
+      const account = new InstantAccount();
+      converge(account, before);
+      for (let pass = 0; pass <= passes; pass++) {
+        const { actions } = reconcile(after, account.observe(), CONTEXT);
+        actions.forEach(a => account.apply(a));
+        const once = account.snapshot();
+        actions.forEach(a => account.apply(a));
+        expect(account.snapshot()).toEqual(once);
+      }
+    }), { numRuns: 200 });
+  });
+
+  test('a crash between any two actions loses no tenant and duplicates nothing: the fixpoint is the one without crashes', () => {
+    fc.assert(fc.property(store, store, fc.array(fc.nat(), { minLength: 1, maxLength: 5 }), (before, after, crashes) => {
+      const calm = new InstantAccount();
+      converge(calm, before);
+      converge(calm, after);
+      const crashed = new InstantAccount();
+      converge(crashed, before);
+      // Passes with an entry in `crashes` stop after that many actions (modulo the pass's count).
+      converge(crashed, after, (pass, count) => (pass < crashes.length ? crashes[pass] % count : count));
+      expect(crashed.snapshot()).toEqual(calm.snapshot());
+    }), { numRuns: 300 });
+  });
+
+  test('no domain is ever on two distribution tenants, at every step of every pass', () => {
+    // The account refuses a second holder (CNAMEAlreadyExists) and a move to a certificate that
+    // does not cover the domain, so any such action throws here.
+    fc.assert(fc.property(store, store, store, (a, b, c) => {
+      const account = new InstantAccount();
+      for (const desired of [a, b, c]) {
+        converge(account, desired, (_, n) => n);
+        const holders = new Map<string, string>();
+        for (const [name, t] of account.tenants) {
+          for (const d of t.domains) {
+            expect(holders.get(d)).toBeUndefined();
+            holders.set(d, name);
+          }
+        }
+      }
+    }), { numRuns: 200 });
+  });
+
+  test('a domain moves to its new tenant by UpdateDomainAssociation, once the target exists and its certificate covers it', () => {
+    const account = new InstantAccount();
+    const acme = { id: 'acme', domainNames: ['acme.example.com', 'shop.acme.example.com'] };
+    converge(account, [{ tenant: acme }]);
+    const after: DesiredTenant[] = [
+      { tenant: { id: 'acme', domainNames: ['acme.example.com'] } },
+      { tenant: { id: 'shop', domainNames: ['new.shop.example.com', 'shop.acme.example.com'] } },
+    ];
+    const kinds: string[][] = [];
+    converge(account, after, (_, n) => n);
+    // Replay for the order: a fresh account through the same two stores, logging each pass.
+    const replay = new InstantAccount();
+    converge(replay, [{ tenant: acme }]);
+    for (let r = reconcile(after, replay.observe(), CONTEXT); r.actions.length > 0; r = reconcile(after, replay.observe(), CONTEXT)) {
+      kinds.push(r.actions.map(a => a.kind));
+      r.actions.forEach(a => replay.apply(a));
+    }
+    expect(kinds).toEqual([
+      ['createTenant', 'changeRecords'], // shop with its free domain only; the moving domain stays on acme
+      ['requestCertificate'],
+      ['moveDomain'],
+    ]);
+    expect(account.tenants.get('shop')!.domains.sort()).toEqual(['new.shop.example.com', 'shop.acme.example.com']);
+    expect(account.tenants.get('acme')!.domains).toEqual(['acme.example.com']);
+  });
+
+  test('a tenant whose every domain another kept tenant holds fails, saying why', () => {
+    const account = new InstantAccount();
+    converge(account, [{ tenant: { id: 'acme', domainNames: ['acme.example.com', 'shop.example.com'] } }]);
+    const result = converge(account, [
+      { tenant: { id: 'acme', domainNames: ['acme.example.com'] } },
+      { tenant: { id: 'shop', domainNames: ['shop.example.com'] } },
+    ]);
+    expect(result.statuses).toContainEqual({
+      tenantId: 'shop', status: 'failed',
+      reason: 'every domain is on another tenant (acme); give the tenant one domain of its own, then move the rest',
+    });
+  });
+
+  test('suspend and resume: the distribution tenant is disabled and enabled, never deleted; each change is one event', () => {
+    const account = new InstantAccount();
+    const tenant = { id: 'acme', domainNames: ['acme.example.com'] };
+    converge(account, [{ tenant }]);
+    const suspended = reconcile([{ tenant, suspended: true }], account.observe(), CONTEXT);
+    expect(suspended.actions).toEqual([{ kind: 'disableTenant', tenantId: 'acme' }]);
+    expect(suspended.events).toEqual([{ tenantId: 'acme', from: 'active', to: 'suspended' }]);
+    converge(account, [{ tenant, suspended: true }]);
+    expect(account.tenants.get('acme')!.enabled).toBe(false);
+    const resumed = reconcile([{ tenant }], account.observe(), CONTEXT);
+    expect(resumed.actions).toEqual([{ kind: 'enableTenant', tenantId: 'acme' }]);
+  });
+
+  test('a removed tenant is disabled, then deleted, its records deleted; the event says "deleted"', () => {
+    const account = new InstantAccount();
+    converge(account, [{ tenant: { id: 'acme', domainNames: ['acme.example.com'] } }]);
+    const first = reconcile([], account.observe(), CONTEXT);
+    expect(first.actions).toEqual([
+      { kind: 'disableTenant', tenantId: 'acme' },
+      { kind: 'changeRecords', changes: [{ action: 'DELETE', name: 'acme.example.com', value: ENDPOINT }] },
+    ]);
+    expect(first.events).toEqual([{ tenantId: 'acme', from: 'active', to: 'deleted' }]);
+    first.actions.forEach(a => account.apply(a));
+    expect(reconcile([], account.observe(), CONTEXT).actions).toEqual([{ kind: 'deleteTenant', tenantId: 'acme' }]);
+  });
+
+  test('a failed certificate is a failed tenant with its reason, and is not requested again', () => {
+    const account = new InstantAccount(new Set(['acme.example.com']));
+    const result = converge(account, [{ tenant: { id: 'acme', domainNames: ['acme.example.com'] } }]);
+    expect(result.statuses).toEqual([{ tenantId: 'acme', status: 'failed', reason: 'its certificate failed: validation token not found' }]);
+  });
+
+  test('the store is checked by the tenants file\'s own rules, every problem at once', () => {
+    expect(() => reconcile([
+      { tenant: { id: 'Acme', domainNames: ['acme.example.com'] } },
+      { tenant: { id: 'shop', domainNames: ['acme.example.com', 'EXAMPLE'] } },
+    ], { distributionTenants: [], certificates: [], records: [], statuses: [] }, CONTEXT)).toThrow(
+      /Tenant store has 3 problems:\n.*`id` "Acme" must be 1-63 lower-case[\s\S]*`domainNames\[0\]` "acme.example.com" already belongs to[\s\S]*`domainNames\[1\]` "EXAMPLE"/);
+  });
+});
+
+describe('batchRecordChanges', () => {
+  // "ChangeResourceRecordSets", Route 53 API Reference
+  // (https://docs.aws.amazon.com/Route53/latest/APIReference/API_ChangeResourceRecordSets.html):
+  // at most 1,000 ResourceRecord elements and 32,000 Value characters per request; an UPSERT counts twice in both.
+  const change = (action: 'UPSERT' | 'DELETE', i: number, value = ENDPOINT): RecordChange => ({ action, name: `t${i}.example.com`, value });
+
+  test('500 UPSERTs fill one request; the 501st starts the next', () => {
+    const upserts = Array.from({ length: 501 }, (_, i) => change('UPSERT', i));
+    expect(batchRecordChanges(upserts).map(b => b.length)).toEqual([500, 1]);
+  });
+
+  test('1,000 DELETEs fill one request', () => {
+    expect(batchRecordChanges(Array.from({ length: 1001 }, (_, i) => change('DELETE', i))).map(b => b.length)).toEqual([1000, 1]);
+  });
+
+  test('long values are cut by the 32,000-character limit first', () => {
+    const value = 'x'.repeat(100) + '.cloudfront.net'; // 115 characters, 230 as an UPSERT
+    expect(batchRecordChanges(Array.from({ length: 300 }, (_, i) => change('UPSERT', i, value))).map(b => b.length)).toEqual([139, 139, 22]);
+  });
+
+  test('every batch keeps within both limits, the order is kept and nothing is lost', () => {
+    fc.assert(fc.property(fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 1, max: 300 })), { maxLength: 3000 }), list => {
+      const changes = list.map(([upsert, length], i) => change(upsert ? 'UPSERT' : 'DELETE', i, 'v'.repeat(length)));
+      const batches = batchRecordChanges(changes);
+      expect(batches.flat()).toEqual(changes);
+      for (const batch of batches) {
+        const weight = (c: RecordChange) => (c.action === 'UPSERT' ? 2 : 1);
+        expect(batch.reduce((n, c) => n + weight(c), 0)).toBeLessThanOrEqual(1000);
+        expect(batch.reduce((n, c) => n + weight(c) * c.value.length, 0)).toBeLessThanOrEqual(32000);
+      }
+    }), { numRuns: 100 });
+  });
+});
