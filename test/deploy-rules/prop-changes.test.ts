@@ -274,7 +274,7 @@ describe('the known cases', () => {
 
   test('unrecorded, a new tenantNamePrefix would replace every distribution tenant (create-only Name)', () => {
     const outcome = walk(prefixChange, unrecorded);
-    expect(outcome).toEqual({ replacements: TENANTS.map(t => expect.objectContaining({ type: 'AWS::CloudFront::DistributionTenant', why: 'create-only Name changes' })) });
+    expect(outcome).toEqual({ replacements: TENANTS.map(() => expect.objectContaining({ type: 'AWS::CloudFront::DistributionTenant', why: 'create-only Name changes' })) });
   }, 60_000);
 
   test('recorded, a new tenantNamePrefix is refused with both values and the way to change it', () => {
