@@ -211,7 +211,8 @@ export function removeTenant(text: string, source: string, id: string, overrides
       ` pin it with "shard": ${shardBefore.get(p.tenantId)}`);
     throw new Error(`Cannot remove tenant "${id}": it would move ${plural(moved.length, 'unpinned tenant')}:\n` +
       lines.map(line => `  - ${line}`).join('\n') +
-      '\nA moved domain fails the deployment (CNAMEAlreadyExists). Pin these tenants first, then remove it.');
+      '\nA moved domain fails the deployment (CNAMEAlreadyExists). Pin them where they are first (`pin` pins every unpinned ' +
+      'tenant), then remove it.');
   }
 
   const removed = file.tenants[index];

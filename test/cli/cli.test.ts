@@ -205,8 +205,12 @@ describe('remove', () => {
     const result = run('remove', 'a', ...SMALL);
     expect(result.code).toBe(1);
     expect(result.err).toMatch(/Cannot remove tenant "a": it would move 1 unpinned tenant:\n {2}- tenant "b" would move from shard 1 to 0; pin it with "shard": 1/);
-    expect(result.err).toMatch(/CNAMEAlreadyExists/);
+    expect(result.err).toMatch(/CNAMEAlreadyExists\)\. Pin them where they are first \(`pin` pins every unpinned tenant\), then remove it\.$/);
     expect(read()).toBe(text);
+
+    expect(run('pin', ...SMALL).code).toBe(0);
+    expect(run('remove', 'a', ...SMALL).code).toBe(0);
+    expect(shards()).toEqual({ b: 1 });
   });
 });
 
