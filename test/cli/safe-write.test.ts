@@ -222,6 +222,33 @@ describe('withFileLock', () => {
     expect(listing()).toEqual(['tenants.json.lock']);
   });
 
+  test('a lock with the same text but another file (deleted and made again) is not the one judged stale: it goes back', () => {
+    const lock = lockOf({ pid: deadPid(), host: os.hostname() });
+    const judged = inspect(lock)!;
+    // The judged file is kept alive under another name, so the new one cannot reuse its inode.
+    fs.renameSync(lock, path.join(dir, 'kept'));
+    fs.writeFileSync(lock, judged.text);
+    expect(inspect(lock)!.ino).not.toBe(judged.ino);
+    expect(breakStale(lock, judged)).toBe('changed');
+    expect(fs.readFileSync(lock, 'utf8')).toBe(judged.text);
+  });
+
+  test('inspect reads only well-typed fields: a pid that is not a whole number, or a host that is not a string, is unknown', () => {
+    const lock = `${file()}.lock`;
+    fs.writeFileSync(lock, JSON.stringify({ pid: '123', host: 7, since: 5 }));
+    expect(inspect(lock)).toMatchObject({ pid: undefined, host: undefined, since: undefined });
+    fs.writeFileSync(lock, JSON.stringify({ pid: 1.5, host: 'h', since: '2026-01-01T00:00:00.000Z' }));
+    expect(inspect(lock)).toMatchObject({ pid: undefined, host: 'h', since: '2026-01-01T00:00:00.000Z' });
+    fs.writeFileSync(lock, 'null');
+    expect(inspect(lock)).toMatchObject({ pid: undefined, host: undefined, since: undefined, text: 'null' });
+    expect(inspect(path.join(dir, 'none.lock'))).toBeUndefined();
+  });
+
+  test('a lock whose pid is not a number is judged by its age alone, even when that process is gone here', () => {
+    lockOf(JSON.stringify({ pid: String(deadPid()), host: os.hostname() }), 500);
+    expect(() => withFileLock(file(), () => 'mine', { waitMs: 200, staleMs: 5000 })).toThrow(/^Cannot lock tenants file .*: another run has held/);
+  });
+
   test('removes what killed runs left: temporary files and locks renamed aside, and only those', () => {
     const orphans = ['.tenants.json.123.0123abcd.tmp', '.tenants.json.4.ffffffff.tmp', 'tenants.json.lock.stale.123.0123abcd'];
     const others = ['.tenants.json.swp', 'tenants.json.123.0123abcd.tmp', '.other.json.123.0123abcd.tmp', '.tenants.json.x.0123abcd.tmp',
