@@ -82,4 +82,27 @@ describe('quotaUsage', () => {
     expect(sharded.get('recordsPerHostedZone')).toMatchObject({ used: 4, what: 'A + AAAA records in the hosted zone' });
     expect(sharded.has('distributionTenantsPerAccount')).toBe(false);
   });
+
+  test('what each problem says it counts: record kinds by mode, the distribution range, the cells', () => {
+    const tenants = [{ domainNames: ['a.example.com', 'b.example.com'] }];
+    const quotas = resolveQuotas({ recordsPerHostedZone: 1, cachePoliciesPerAccount: 1, distributionsPerCachePolicy: 1, vpcOriginsPerAccount: 1 }).quotas;
+    const problems = (input: Partial<UsageInput> & Pick<UsageInput, 'placement'>) => usageProblems([...count({ tenants, quotas, ...input }).values()]);
+    expect(problems({ placement: placement([0]) })).toEqual([
+      expect.stringMatching(/^An A and an AAAA record for each of 2 tenant domains needs 4 but/),
+    ]);
+    expect(problems({ placement: placement([0]), edge: MULTI_TENANT_DISTRIBUTION })).toEqual([
+      expect.stringMatching(/^A CNAME record for each of 2 tenant domains needs 2 but/),
+    ]);
+    expect(problems({ placement: placement([0, 1]) })).toContainEqual(expect.stringMatching(/^Cache policies for distributions 0 to 1 needs 2 but/));
+    expect(problems({ placement: placement([0, 1]), shared: { ...SHARED, cachePoliciesPerBlock: 2 } })).toContainEqual(
+      expect.stringMatching(/^Cache policies for distributions 0 to 1 \(the default, shared-path and per-path ones: 2 per block\) needs 4 but/));
+    expect(problems({ placement: placement([0, 1]), vpcOriginShards: [[0], [1]] })).toContainEqual(
+      expect.stringMatching(/^VPC origins for the distributions of 2 cells, each cell's load balancer with its own, needs 2 but/));
+    expect(problems({ placement: placement([0, 1]), vpcOriginShards: [[0, 1]], quotas: resolveQuotas({ vpcOriginsPerAccount: 1, distributionsPerVpcOrigin: 1 }).quotas }))
+      .toContainEqual(expect.stringMatching(/^VPC origins for the distributions of 1 cell, each cell's load balancer with its own, needs 2 but/));
+    expect(problems({ placement: placement([0]), vpcOriginShards: [[0], []] })).toEqual(expect.not.arrayContaining([expect.stringMatching(/^VPC origins/)]));
+    const one = resolveQuotas({ cachePoliciesPerAccount: 1, distributionsPerCachePolicy: 1 }).quotas;
+    expect(usageProblems([...count({ placement: placement([0]), quotas: one, shared: { ...SHARED, cachePoliciesPerBlock: 2 } }).values()]))
+      .toEqual([expect.stringMatching(/^Cache policies for distribution 0 \(the default/)]);
+  });
 });
