@@ -1,0 +1,64 @@
+// The reconciler's loop against the simulated account, as the SQS-driven handler would run it:
+// observe, reconcile (pure), run the actions paced to the account's limits, write the statuses;
+// wait for what is eventually consistent. A crash ends a pass anywhere; the next pass starts over
+// from what the account holds.
+import { SimAccount } from './account';
+import { Action, DesiredTenant, reconcile, StatusEvent } from '../../../src/control-plane/reconcile';
+
+export interface RunOptions {
+  /** How many of a pass's actions run before the process crashes (all: no crash). */
+  readonly crashAt?: (pass: number, actions: number) => number;
+  readonly maxPasses?: number;
+}
+
+export interface RunResult {
+  readonly passes: number;
+  readonly crashes: number;
+  readonly events: StatusEvent[];
+}
+
+/** Reconciles these tenants until nothing is left to do or to wait for. */
+export function run(account: SimAccount, desired: readonly DesiredTenant[], options: RunOptions = {}): RunResult {
+  const ids = desired.map(d => d.tenant.id);
+  const known = new Set([...ids, ...account.tenantNames()]);
+  const domains = [...new Set([...desired.flatMap(d => d.tenant.domainNames), ...account.recordNames()])];
+  const events: StatusEvent[] = [];
+  let crashes = 0;
+  let idle = 0; // passes in a row with nothing to do and nothing to wait for
+  for (let pass = 0; pass < (options.maxPasses ?? 10_000); pass++) {
+    const observed = account.observe([...known], domains);
+    const result = reconcile(desired, observed, { routingEndpoint: account.routingEndpoint, batchLimits: account.settings.batchLimits });
+    const last = options.crashAt?.(pass, result.actions.length) ?? result.actions.length;
+    for (const action of result.actions.slice(0, last)) execute(account, action);
+    if (last < result.actions.length) { crashes++; continue; }
+    for (const s of result.statuses) account.statuses.set(s.tenantId, s);
+    for (const e of result.events) if (e.to === 'deleted') account.statuses.delete(e.tenantId);
+    events.push(...result.events);
+    if (result.actions.length > 0) { idle = 0; continue; }
+    // Nothing to do: wait for what is in flight (a deploy, a change batch, a certificate). Reading takes time too: what settled while it read is seen by one more pass. A tenant that
+    // waits on its partner (its DNS elsewhere) waits for ever here, and the run ends.
+    const next = account.nextSettle();
+    if (next === undefined) {
+      if (++idle >= 2) return { passes: pass + 1, crashes, events };
+    } else {
+      idle = 0;
+      account.sleep(next - account.now);
+    }
+  }
+  throw new Error('the reconciler found no fixpoint');
+}
+
+/** The calls an action makes (the sim's apply() takes a token for each). */
+const CALLS: { [kind: string]: number } = { moveDomain: 2, updateTenant: 2, disableTenant: 2, enableTenant: 2, deleteTenant: 2 };
+
+/** One action, paced to its API's limits (the handler's client-side limiter); "already exists" is done. */
+export function execute(account: SimAccount, action: Action): void {
+  const api = action.kind === 'changeRecords' ? 'route53' : 'cloudFront';
+  const changes = action.kind === 'changeRecords' ? action.changes.length : 0;
+  account.sleep(account.waitFor(api, CALLS[action.kind] ?? 1, changes));
+  try {
+    account.apply(action);
+  } catch (e) {
+    if ((e as Error).name !== 'EntityAlreadyExists') throw e;
+  }
+}

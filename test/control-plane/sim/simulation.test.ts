@@ -1,0 +1,89 @@
+import * as fc from 'fast-check';
+import { AwsError, SimAccount } from './account';
+import { run } from './driver';
+import { DesiredTenant } from '../../../src/control-plane/reconcile';
+
+const tenants = (n: number, from = 0): DesiredTenant[] => Array.from({ length: n }, (_, i) => ({
+  tenant: { id: `t${from + i}`, domainNames: [`t${from + i}.example.com`, `www.t${from + i}.example.com`] },
+}));
+
+/** What the account holds, comparable with toEqual. */
+function holdings(account: SimAccount) {
+  return {
+    tenants: account.tenantNames().sort().map(n => [n, [...account.domainsOf(n)!].sort(), account.enabled(n)]),
+    records: account.recordNames().sort(),
+    certificates: account.certificateCount(),
+  };
+}
+
+/** Every refusal but "already exists" (a create retried after a crash) is a reconciler bug. */
+const bugs = (account: SimAccount) => account.refusals.filter(r => !r.startsWith('EntityAlreadyExists'));
+
+describe('the reconciler against the simulated account', () => {
+  test('onboarding: pending-dns until the records are INSYNC, validating until the certificate issues, then active', () => {
+    const account = new SimAccount();
+    const result = run(account, tenants(1));
+    expect(result.events.map(e => e.to)).toEqual(['pending-dns', 'validating', 'active']);
+    // Records (60 s to INSYNC), then CloudFront's HTTP validation through them (120 s here).
+    expect(account.now).toBeGreaterThanOrEqual(account.settings.dnsPropagationSeconds + account.settings.certificateSeconds);
+    expect(account.now).toBeLessThan(account.settings.dnsPropagationSeconds + account.settings.certificateSeconds + 5);
+  });
+
+  test('200 tenants with a crash at a random step of every pass: each served once, nothing refused, nothing throttled', () => {
+    fc.assert(fc.property(fc.array(fc.nat(), { minLength: 1, maxLength: 40 }), crashes => {
+      const account = new SimAccount();
+      const desired = tenants(200);
+      const result = run(account, desired, { crashAt: (pass, n) => (pass < crashes.length ? crashes[pass] % (n + 1) : n) });
+      expect(bugs(account)).toEqual([]);
+      expect(account.throttled).toBe(0);
+      expect(account.tenantNames().sort()).toEqual(desired.map(d => d.tenant.id).sort());
+      expect(account.certificateCount()).toBe(200);
+      expect([...account.statuses.values()].every(s => s.status === 'active')).toBe(true);
+      expect(result.events.filter(e => e.to === 'active')).toHaveLength(200);
+    }), { numRuns: 15 });
+  });
+
+  test('from one store to another (moves, suspensions, removals), crashes anywhere reach what a calm run reaches', () => {
+    const store = fc.tuple(
+      fc.array(fc.integer({ min: -1, max: 3 }), { minLength: 6, maxLength: 6 }),
+      fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
+    ).map(([owners, suspended]): DesiredTenant[] => [0, 1, 2, 3].flatMap(i => {
+      const domainNames = owners.flatMap((o, d) => (o === i ? [`d${d}.example.com`] : []));
+      return domainNames.length === 0 ? [] : [{ tenant: { id: `t${i}`, domainNames }, suspended: suspended[i] }];
+    }));
+    fc.assert(fc.property(store, store, fc.array(fc.nat(), { maxLength: 20 }), (before, after, crashes) => {
+      const calm = new SimAccount();
+      run(calm, before);
+      run(calm, after);
+      const crashed = new SimAccount();
+      run(crashed, before);
+      run(crashed, after, { crashAt: (pass, n) => (pass < crashes.length ? crashes[pass] % (n + 1) : n) });
+      expect(bugs(crashed)).toEqual([]);
+      expect(crashed.throttled).toBe(0);
+      expect(holdings(crashed)).toEqual(holdings(calm));
+    }), { numRuns: 60 });
+  });
+
+  test('the account throttles a client that does not pace itself, as AWS does', () => {
+    // CloudFront's control-plane rate is a setting (AWS publishes none); a burst of 10 here.
+    const account = new SimAccount();
+    const create = (i: number) => account.apply({ kind: 'createTenant', tenantId: `t${i}`, domains: [`t${i}.example.com`], settings: '', enabled: true });
+    for (let i = 0; i < 10; i++) create(i);
+    expect(() => create(10)).toThrow(AwsError);
+    expect(account.throttled).toBe(1);
+  });
+
+  test('Route 53 refuses a change batch over 1,000 records (an UPSERT counts twice)', () => {
+    // "ChangeResourceRecordSets", Route 53 API Reference
+    // (https://docs.aws.amazon.com/Route53/latest/APIReference/API_ChangeResourceRecordSets.html).
+    const account = new SimAccount();
+    const changes = Array.from({ length: 501 }, (_, i) => ({ action: 'UPSERT' as const, name: `t${i}.example.com`, value: account.routingEndpoint }));
+    expect(() => account.apply({ kind: 'changeRecords', changes })).toThrow(/1002 records/);
+  });
+
+  test('a domain held by one tenant is refused to another (CNAMEAlreadyExists)', () => {
+    const account = new SimAccount();
+    account.apply({ kind: 'createTenant', tenantId: 'a', domains: ['x.example.com'], settings: '', enabled: true });
+    expect(() => account.apply({ kind: 'createTenant', tenantId: 'b', domains: ['x.example.com'], settings: '', enabled: true })).toThrow(/x.example.com is on a/);
+  });
+});
