@@ -142,3 +142,31 @@ describe('the verdict in code and in a file', () => {
     expect(() => Tenants.fromJson(JSON.stringify({ tenants: bad }), 'tenants.json')).toThrow(`tenants.json has 3 problems:\n${lines.map(l => `  - ${l}`).join('\n')}`);
   });
 });
+
+describe('what the rules accept and keep', () => {
+  test('a renamed field is named with its new name; a cell is checked where a tenant gives it', () => {
+    expect(tenantProblems([base({ distribution: 1 })])).toEqual(['tenant "acme": `distribution` is now called `shard`; rename the field']);
+    expect(tenantProblems([base({ cell: 'EU' })])).toEqual([expect.stringMatching(/^tenant "acme": `cell` "EU" must be 1-32 lower-case/)]);
+    expect(tenantProblems([base({ cell: 'eu' })])).toEqual([]);
+  });
+
+  test('a top-level domain may hold digits, but not only digits', () => {
+    expect(isDomainName('a.1b')).toBe(true);
+    expect(isDomainName('a.b1')).toBe(true);
+    expect(isDomainName('a.1')).toBe(false);
+  });
+
+  test('settings: read from the file object, none from a bare list; the list given in code is copied', () => {
+    expect(Tenants.fromJson(JSON.stringify([{ id: 'a', domainNames: ['a.example.com'] }])).settings).toEqual({});
+    expect(Tenants.fromJson(JSON.stringify({ tenants: [] })).settings).toEqual({});
+    expect(Tenants.fromJson(JSON.stringify({ settings: { edge: 'multiTenantDistribution' }, tenants: [] })).settings).toEqual({ edge: 'multiTenantDistribution' });
+    const list: TenantProps[] = [{ id: 'a', domainNames: ['a.example.com'], config: { plan: 'gold' }, geoRestriction: { allow: ['DE'] } }];
+    const tenants = Tenants.fromList(list);
+    list[0].domainNames.push('b.example.com');
+    list[0].config!.plan = 'free';
+    list[0].geoRestriction!.allow!.push('FR');
+    expect(tenants.list[0]).toEqual({ id: 'a', domainNames: ['a.example.com'], config: { plan: 'gold' }, geoRestriction: { allow: ['DE'], deny: undefined } });
+    expect(Tenants.fromList([{ id: 'b', domainNames: ['b.example.com'], geoRestriction: { deny: ['RU'] } }]).list[0].geoRestriction)
+      .toEqual({ allow: undefined, deny: ['RU'] });
+  });
+});
