@@ -91,6 +91,8 @@ export function canonicalTenant(tenant: TenantProps): TenantProps {
     geoRestriction: tenant.geoRestriction,
     config: tenant.config,
     certificateValidation: tenant.certificateValidation,
+    movedFrom: tenant.movedFrom,
+    adoptFrom: tenant.adoptFrom,
   };
 }
 

@@ -1,6 +1,7 @@
 import { CloudFormationClient, DescribeStackResourceCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import {
-  CloudFrontClient, GetDistributionCommand, ListDomainConflictsCommand, UpdateDomainAssociationCommand,
+  CloudFrontClient, GetDistributionCommand, GetDistributionConfigCommand, ListDomainConflictsCommand, UpdateDistributionCommand,
+  UpdateDomainAssociationCommand,
 } from '@aws-sdk/client-cloudfront';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DomainMoveEvent, DomainMoveProperties, MARGIN_MS, moveDomains, POLL_MS } from '../../src/runtime/domain-move.lambda';
@@ -153,6 +154,19 @@ describe('rollback and delete', () => {
     cloudFormation.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'Block0', StackStatus: 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS', CreationTime: new Date() }] });
     await moveDomains(event({ RequestType: 'Delete', PhysicalResourceId: `acme@distribution:${SOURCE}` }), deps());
     expect(moves()).toEqual([['acme.example.com', SOURCE]]);
+  });
+
+  test('a domain the target\'s rollback left on no resource goes back into the source\'s own configuration', async () => {
+    owner.delete('acme.example.com');
+    owner.set('www.acme.example.com', SOURCE);
+    cloudFront.on(GetDistributionConfigCommand).resolves({ ETag: 'cfg-1', DistributionConfig: { Aliases: { Quantity: 1, Items: ['www.acme.example.com'] } } as never });
+    cloudFront.on(UpdateDistributionCommand).resolves({});
+    cloudFormation.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'Block0', StackStatus: 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS', CreationTime: new Date() }] });
+    await moveDomains(event({ RequestType: 'Delete', PhysicalResourceId: `acme@distribution:${SOURCE}` }), deps());
+    const update = cloudFront.commandCalls(UpdateDistributionCommand);
+    expect(update).toHaveLength(1);
+    expect(update[0].args[0].input).toMatchObject({ Id: SOURCE, IfMatch: 'cfg-1', DistributionConfig: { Aliases: { Quantity: 2, Items: ['www.acme.example.com', 'acme.example.com'] } } });
+    expect(moves()).toEqual([]);
   });
 
   test('a Delete outside a rollback (the move is done and its declaration removed) calls nothing at CloudFront', async () => {

@@ -49,11 +49,15 @@ export class DomainMoves extends Construct {
     });
     // CloudFront's move actions on the account's distributions and distribution tenants: the
     // targets are found at deploy time (a reference would order them first), so no narrower ARN
-    // is known at synth.
+    // is known at synth. Updating a source's own configuration is how a rollback gives back a
+    // domain that the target's rollback dropped.
     const cloudFrontArns = ['distribution/*', 'distribution-tenant/*'].map(resource =>
       `arn:${Aws.PARTITION}:cloudfront::${Aws.ACCOUNT_ID}:${resource}`);
     this.handler.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['cloudfront:ListDomainConflicts', 'cloudfront:UpdateDomainAssociation', 'cloudfront:GetDistribution', 'cloudfront:GetDistributionTenant'],
+      actions: [
+        'cloudfront:ListDomainConflicts', 'cloudfront:UpdateDomainAssociation', 'cloudfront:GetDistribution', 'cloudfront:GetDistributionTenant',
+        'cloudfront:GetDistributionConfig', 'cloudfront:UpdateDistribution', 'cloudfront:UpdateDistributionTenant',
+      ],
       resources: cloudFrontArns,
     }));
     // Only the gateway's own stacks (nested stacks are named after their parent).

@@ -1,0 +1,50 @@
+import { moveTenant } from '../../src/cli/move';
+import { formatRegistry, parseRegistry } from '../../src/cli/registry-file';
+import { TenantProps } from '../../src/tenants/tenants';
+
+const file = (tenants: TenantProps[]) => formatRegistry({ schema: undefined, tenants, extra: {}, bare: false });
+const ACL = 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/acme/a1b2c3d4-5678-90ab-cdef-000000000000';
+
+describe('move', () => {
+  const start = file([
+    { id: 'plain', domainNames: ['plain.example.com'], shard: 0 },
+    { id: 'acme', domainNames: ['acme.example.com'], shard: 0 },
+    { id: 'waf', domainNames: ['waf.example.com'], shard: 1, webAcl: ACL },
+  ]);
+
+  test('declares the move to a named shard in the prepare stage; nobody else changes', () => {
+    const result = moveTenant(start, 'tenants.json', { id: 'acme', shard: 2 }, {});
+    const tenants = parseRegistry(result.text, 'tenants.json').tenants;
+    expect(tenants[1]).toEqual({ id: 'acme', domainNames: ['acme.example.com'], shard: 2, movedFrom: { shard: 0, stage: 'prepare' } });
+    expect(tenants.filter((_, i) => i !== 1)).toEqual(parseRegistry(start, 'tenants.json').tenants.filter((_, i) => i !== 1));
+    expect(result.messages[0]).toContain('Deploy once to prepare');
+  });
+
+  test('a tenant whose settings changed goes to a shard of its new settings', () => {
+    const edited = file([
+      { id: 'plain', domainNames: ['plain.example.com'], shard: 0 },
+      { id: 'acme', domainNames: ['acme.example.com'], shard: 0, webAcl: ACL },
+      { id: 'waf', domainNames: ['waf.example.com'], shard: 1, webAcl: ACL },
+    ]);
+    const tenants = parseRegistry(moveTenant(edited, 'tenants.json', { id: 'acme' }, {}).text, 'tenants.json').tenants;
+    expect(tenants[1]).toMatchObject({ shard: 1, movedFrom: { shard: 0, stage: 'prepare' } });
+  });
+
+  test('run again, it advances the move to the move stage; a third time it says to deploy', () => {
+    const prepared = moveTenant(start, 'tenants.json', { id: 'acme', shard: 2 }, {}).text;
+    const moving = moveTenant(prepared, 'tenants.json', { id: 'acme' }, {});
+    expect(parseRegistry(moving.text, 'tenants.json').tenants[1].movedFrom).toEqual({ shard: 0 });
+    expect(() => moveTenant(moving.text, 'tenants.json', { id: 'acme' }, {})).toThrow('is in the "move" stage already: deploy it');
+  });
+
+  test('refuses what the plan refuses, and an unknown tenant', () => {
+    expect(() => moveTenant(start, 'tenants.json', { id: 'acme', shard: 1 }, {})).toThrow(/Cannot move tenant "acme":\n {2}- tenant "waf": `shard` 1 holds tenant "acme", declared before it, whose edge settings differ/);
+    expect(() => moveTenant(start, 'tenants.json', { id: 'acme', shard: 0 }, {})).toThrow('is on shard 0 already');
+    expect(() => moveTenant(start, 'tenants.json', { id: 'nobody' }, {})).toThrow('tenants.json has no tenant "nobody"');
+  });
+
+  test('the file keeps movedFrom and adoptFrom through an edit', () => {
+    const text = file([{ id: 'old', domainNames: ['old.example.com'], externalDns: true, adoptFrom: { distributionId: 'E2QWRUHEXAMPLE', stage: 'prepare' } }]);
+    expect(parseRegistry(moveTenant(text, 'tenants.json', { id: 'old' }, {}).text, 'tenants.json').tenants[0].adoptFrom).toEqual({ distributionId: 'E2QWRUHEXAMPLE' });
+  });
+});
