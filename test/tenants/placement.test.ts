@@ -87,6 +87,8 @@ describe('placeTenants', () => {
     const full = singleDomainTenants(7).map(t => ({ ...t, shard: 0 }));
     const plan = placeTenants(full, { domainsPerDistribution: 6, distributionsPerAccount: 10 });
     expect(plan.problems).toEqual([expect.stringContaining('already holds 6 domains of tenants declared before it ("t0", "t1", "t2", "t3", "t4" and 1 more)')]);
+    const five = placeTenants(singleDomainTenants(6).map(t => ({ ...t, shard: 0 })), { domainsPerDistribution: 5, distributionsPerAccount: 10 });
+    expect(five.problems).toEqual([expect.stringContaining('already holds 5 domains of tenants declared before it ("t0", "t1", "t2", "t3", "t4"); its 1 more')]);
   });
 
   test('an unpinned tenant declared before a pin takes its room first', () => {
