@@ -1,6 +1,7 @@
 import { awscdk, javascript, TaskShell, TextFile } from 'projen';
 import { ActionRefs } from 'projen/lib/github/actions.const';
 import { addConsumerTests } from './projenrc/consumers';
+import { addControlPlaneBench } from './projenrc/control-plane';
 import { addMutationTesting } from './projenrc/mutation';
 import { addNewestCdkTests } from './projenrc/newest-cdk';
 
@@ -177,6 +178,7 @@ const generated = project.addTask('check:generated', {
 // The gateway, scale, security and cdk-nag suites against the newest aws-cdk-lib and cdk-nag 3.
 const newestCdk = addNewestCdkTests(project);
 addMutationTesting(project);
+addControlPlaneBench(project);
 
 // After every compile: API.md, the README snippets, and from the second release on the API
 // compared with the last release on npm (jsii-diff; list accepted breaking changes in

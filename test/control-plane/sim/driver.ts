@@ -14,7 +14,8 @@ export interface RunOptions {
 export interface RunResult {
   readonly passes: number;
   readonly crashes: number;
-  readonly events: StatusEvent[];
+  /** Each event, with the simulated second it was published at. */
+  readonly events: (StatusEvent & { readonly at: number })[];
 }
 
 /** Reconciles these tenants until nothing is left to do or to wait for. */
@@ -22,7 +23,7 @@ export function run(account: SimAccount, desired: readonly DesiredTenant[], opti
   const ids = desired.map(d => d.tenant.id);
   const known = new Set([...ids, ...account.tenantNames()]);
   const domains = [...new Set([...desired.flatMap(d => d.tenant.domainNames), ...account.recordNames()])];
-  const events: StatusEvent[] = [];
+  const events: (StatusEvent & { at: number })[] = [];
   let crashes = 0;
   let idle = 0; // passes in a row with nothing to do and nothing to wait for
   for (let pass = 0; pass < (options.maxPasses ?? 10_000); pass++) {
@@ -33,7 +34,7 @@ export function run(account: SimAccount, desired: readonly DesiredTenant[], opti
     if (last < result.actions.length) { crashes++; continue; }
     for (const s of result.statuses) account.statuses.set(s.tenantId, s);
     for (const e of result.events) if (e.to === 'deleted') account.statuses.delete(e.tenantId);
-    events.push(...result.events);
+    events.push(...result.events.map(e => ({ ...e, at: account.now })));
     if (result.actions.length > 0) { idle = 0; continue; }
     // Nothing to do: wait for what is in flight (a deploy, a change batch, a certificate). Reading takes time too: what settled while it read is seen by one more pass. A tenant that
     // waits on its partner (its DNS elsewhere) waits for ever here, and the run ends.

@@ -1,0 +1,14 @@
+// The control plane's benchmark: the reconciler against a simulated account at 1,000, 100,000 and
+// 1,000,000 tenants (docs/control-plane.md has the figures). Run by hand, not by test:all: the
+// largest size takes minutes.
+import { Task } from 'projen';
+import { TypeScriptProject } from 'projen/lib/typescript';
+
+/** Adds `bench:control-plane`. */
+export function addControlPlaneBench(project: TypeScriptProject): Task {
+  return project.addTask('bench:control-plane', {
+    description: 'Import 1,000 / 100,000 / 1,000,000 tenants into a simulated account: time, API calls, cost, memory (`-- 100000` for one size)',
+    exec: 'ts-node --project tsconfig.dev.json scripts/bench/control-plane.ts',
+    receiveArgs: true,
+  });
+}
