@@ -105,4 +105,28 @@ describe('quotaUsage', () => {
     expect(usageProblems([...count({ placement: placement([0]), quotas: one, shared: { ...SHARED, cachePoliciesPerBlock: 2 } }).values()]))
       .toEqual([expect.stringMatching(/^Cache policies for distribution 0 \(the default/)]);
   });
+
+  test('each quota is counted once, in a fixed order; none over means no problems at all', () => {
+    const keys = (input: Partial<UsageInput> & Pick<UsageInput, 'placement'>) => quotaUsage({
+      tenants: [], edge: SHARDED_DISTRIBUTIONS, quotas: resolveQuotas().quotas, shared: SHARED, ...input,
+    }).map(u => u.key);
+    expect(keys({ placement: placement([0]) })).toEqual(['distributionsPerAccount', 'domainsPerDistribution', 'recordsPerHostedZone',
+      'cachePoliciesPerAccount', 'originRequestPoliciesPerAccount', 'responseHeadersPoliciesPerAccount', 'vpcOriginsPerAccount']);
+    expect(keys({ placement: placement([0]), vpcOriginShards: [[0]] })).toEqual(['distributionsPerAccount', 'domainsPerDistribution',
+      'recordsPerHostedZone', 'cachePoliciesPerAccount', 'originRequestPoliciesPerAccount', 'responseHeadersPoliciesPerAccount', 'vpcOriginsPerAccount']);
+    expect(keys({ placement: placement([0]), edge: MULTI_TENANT_DISTRIBUTION })).toEqual(['multiTenantDistributionsPerAccount', 'domainsPerDistribution',
+      'recordsPerHostedZone', 'distributionTenantsPerAccount', 'cachePoliciesPerAccount', 'originRequestPoliciesPerAccount',
+      'responseHeadersPoliciesPerAccount', 'vpcOriginsPerAccount']);
+    expect(usageProblems(quotaUsage({ tenants: [], edge: SHARDED_DISTRIBUTIONS, quotas: resolveQuotas().quotas, shared: SHARED, placement: placement([0]) })))
+      .toHaveLength(0);
+  });
+
+  test('partitions of edge settings are named in the distributions problem', () => {
+    const quotas = resolveQuotas({ distributionsPerAccount: 1 }).quotas;
+    const tenants = [{ domainNames: ['a.example.com'] }, { domainNames: ['b.example.com'] }];
+    expect(usageProblems([...count({ placement: placement([0, 1]), quotas, tenants, partitions: 2 }).values()])).toEqual([expect.stringMatching(
+      /^Placing 2 tenants at 100 domains per distribution, 2 partitions of edge settings on distributions of their own, needs 2 but/)]);
+    expect(usageProblems([...count({ placement: placement([0, 1]), quotas, tenants }).values()])).toEqual([expect.stringMatching(
+      /^Placing 2 tenants at 100 domains per distribution needs 2 but/)]);
+  });
 });
