@@ -4,6 +4,7 @@
 import { assess, fileProblems, planSettings, problemList, table, unknownTenant } from './commands';
 import { asStackOutputs } from './outputs';
 import { parseRegistry } from './registry-file';
+import { certificateValidationOf, SELF_HOSTED_VALIDATION } from '../edge/certificate-validation';
 import { findDnsTargets, GatewayDnsTargets } from '../edge/dns-outputs';
 import { Quotas } from '../quotas/quotas';
 
@@ -109,12 +110,7 @@ export function dnsInstructions(text: string, source: string, id: string, overri
     notes.push('A name with two labels (example.com) is taken to be its zone\'s apex. If another name above is the apex of the partner\'s ' +
       'zone (as example.co.uk is), a CNAME is not allowed there either: use the apex options.');
   }
-  if (tenant.certificateValidation === 'self-hosted') {
-    notes.push('Certificate validation is "self-hosted": until CloudFront has issued the tenant\'s certificate, keep these names on the ' +
-      'partner\'s current server, which must serve the validation token under /.well-known/pki-validation/. Create the records above ' +
-      'once the certificate is issued (the distribution tenant shows it), then set `certificateValidation` to "cloudfront" (or remove it) ' +
-      'so that CloudFront renews it through its own endpoint.');
-  }
+  if (settings.edge.distributionTenants) notes.push(validationNote(certificateValidationOf(tenant)));
   return { ...base, outputs: where, target, records, apexDomains, notes };
 }
 
@@ -148,6 +144,23 @@ function chooseGateway(found: GatewayDnsTargets[], source: string, select: DnsSe
 /** A two-label name (example.com) is a zone apex for certain; longer ones may be too, which the notes say. */
 function isApex(domain: string): boolean {
   return domain.split('.').length === 2;
+}
+
+/**
+ * When the records may be made. The CLI cannot tell which tenant certificates the gateway uses, so
+ * the note names the one kind that validates per tenant. The validation method applies to the
+ * first request only: once the names point at CloudFront, it renews the certificate itself.
+ */
+function validationNote(validation: string): string {
+  const managed = `With CloudFront-managed tenant certificates (\`TenantCertificate.cloudFrontManaged()\`), certificate validation is "${validation}"`;
+  if (validation === SELF_HOSTED_VALIDATION) {
+    return `${managed} (the default for a tenant with \`externalDns\`): until CloudFront has issued the tenant's certificate, keep these ` +
+      'names on the partner\'s current server, which must serve the validation token under /.well-known/pki-validation/. Create the ' +
+      'records above once the certificate is issued (the distribution tenant shows it). Leave `certificateValidation` as it is: it ' +
+      'only decides how the first certificate is validated, and once the names point at CloudFront it renews the certificate itself.';
+  }
+  return `${managed}: CloudFront issues the tenant's certificate once the records above resolve to it; until then HTTPS to these ` +
+    'names fails. To keep them served meanwhile, set `certificateValidation` to "self-hosted" (or remove it) before the first deploy.';
 }
 
 function apexNote(apex: string, domains: readonly string[], target: string, multiTenant: boolean): string {

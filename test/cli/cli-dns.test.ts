@@ -86,14 +86,41 @@ describe('dns: a partner with external DNS', () => {
     }));
   });
 
-  test('self-hosted certificate validation: the records wait until the certificate is issued', () => {
-    writeTenants([{ id: 'partner', domainNames: ['www.partner.test'], externalDns: true, certificateValidation: 'self-hosted' }], 'multiTenantDistribution');
+  // "This setting only affects the initial certificate request. Once the DNS points to CloudFront, all future certificate
+  // renewals are automatically handled through CloudFront." ManagedCertificateDetails, Amazon CloudFront API Reference:
+  // https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_ManagedCertificateDetails.html
+  test('external DNS validates self-hosted by default: the records wait until the certificate is issued, and the setting stays', () => {
+    writeTenants([{ id: 'partner', domainNames: ['www.partner.test'], externalDns: true }], 'multiTenantDistribution');
     writeOutputs({ App: { GatewayDnsTargets0: { edge: 'multiTenantDistribution', shards: { 0: 'd2222222222222.cloudfront.net' } } } });
 
     const result = run('dns', 'partner', '--outputs', 'cdk-outputs.json');
 
     expect(result.code).toBe(0);
+    expect(result.out).toContain('certificate validation is "self-hosted" (the default for a tenant with `externalDns`)');
     expect(result.out).toMatch(/keep these names on the partner's current server, which must serve the validation token under \/\.well-known\/pki-validation\//);
+    expect(result.out).toContain('Leave `certificateValidation` as it is');
+    expect(result.out).not.toContain('"cloudfront"');
+  });
+
+  test('"cloudfront" validation, chosen by the tenant: the certificate is issued once the records resolve to CloudFront', () => {
+    writeTenants([{ id: 'partner', domainNames: ['www.partner.test'], externalDns: true, certificateValidation: 'cloudfront' }], 'multiTenantDistribution');
+    writeOutputs({ App: { GatewayDnsTargets0: { edge: 'multiTenantDistribution', shards: { 0: 'd2222222222222.cloudfront.net' } } } });
+
+    const result = run('dns', 'partner', '--outputs', 'cdk-outputs.json');
+
+    expect(result.code).toBe(0);
+    expect(result.out).toContain('certificate validation is "cloudfront": CloudFront issues the tenant\'s certificate once the records above resolve to it');
+    expect(result.out).not.toContain('pki-validation');
+  });
+
+  test('sharded distributions: no per-tenant certificate, so no validation note', () => {
+    writeTenants(SHARDED);
+    writeOutputs({ App: { GatewayDnsTargets0: SHARD_TARGETS } });
+
+    const result = run('dns', 'partner', '--outputs', 'cdk-outputs.json', ...SMALL);
+
+    expect(result.code).toBe(0);
+    expect(result.out).not.toContain('certificate validation');
   });
 
   test('the account\'s default connection group: the value is read in the console', () => {
