@@ -2,6 +2,7 @@ import { awscdk, javascript, TaskShell, TextFile } from 'projen';
 import { ActionRefs } from 'projen/lib/github/actions.const';
 import { addConsumerTests } from './projenrc/consumers';
 import { addControlPlaneBench } from './projenrc/control-plane';
+import { addIntegTests } from './projenrc/integ';
 import { addMutationTesting } from './projenrc/mutation';
 import { addNewestCdkTests } from './projenrc/newest-cdk';
 
@@ -207,6 +208,7 @@ all.spawn(project.tasks.tryFind('package-all')!);
 all.spawn(python);
 all.spawn(templates);
 for (const consumer of addConsumerTests(project)) all.spawn(consumer);
+all.spawn(addIntegTests(project));
 
 // jsii-pacmak writes the installed versions of aws-cdk-lib's own dependencies into the Go
 // module's go.mod. Pin the one whose newest npm release has no Go module published at the same
