@@ -11,25 +11,30 @@ import { errorOf } from '../errors';
 
 const ACCOUNT = '123456789012';
 
-/** A gateway of two one-domain shards in `region`; `observability` gets its stack and a us-east-1 stack of the same app. */
-function build(region: string, observability: (stack: Stack, edge: Stack) => ObservabilityOptions = () => ({})) {
+/** A gateway of two one-domain shards in `region`, whose observability options `observability` makes from its stack. */
+function build(region: string, observability: (stack: Stack) => ObservabilityOptions = () => ({})) {
   const app = new App();
   const stack = new Stack(app, 'Stack', { env: { account: ACCOUNT, region } });
-  const edge = new Stack(app, 'Edge', { env: { account: ACCOUNT, region: 'us-east-1' }, crossRegionReferences: true });
   const gateway = new MultiTenantGateway(stack, 'Gateway', {
     tenants: Tenants.fromList([{ id: 'a', domainNames: ['a.example.com'] }, { id: 'b', domainNames: ['b.example.com'] }]),
     hostedZone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z123', zoneName: 'example.com' }),
     distributionCertificate: acm.Certificate.fromCertificateArn(stack, 'EdgeCert', `arn:aws:acm:us-east-1:${ACCOUNT}:certificate/edge`),
     loadBalancerCertificates: [acm.Certificate.fromCertificateArn(stack, 'AlbCert', `arn:aws:acm:${region}:${ACCOUNT}:certificate/o`)],
     quotas: { domainsPerDistribution: 1 },
-    observability: observability(stack, edge),
+    observability: observability(stack),
   });
-  return { stack, edge, gateway };
+  return { stack, gateway };
 }
 
-/** Every template of the gateway's stacks, the nested ones included, with the region each deploys in. */
+/** The CloudFront alarms in a us-east-1 stack of the gateway's app. */
+function inUsEast1(stack: Stack): ObservabilityOptions {
+  const edge = new Stack(stack.node.root, 'Edge', { env: { account: ACCOUNT, region: 'us-east-1' }, crossRegionReferences: true });
+  return { cloudFrontAlarmsStack: edge };
+}
+
+/** Every template of the app, the nested stacks' included, with the region each deploys in. */
 function templates(b: ReturnType<typeof build>): { region: string; template: Template }[] {
-  const stacks = [b.stack, b.edge, ...b.stack.node.findAll().filter((c): c is Stack => Stack.isStack(c) && c !== b.stack)];
+  const stacks = b.stack.node.root.node.findAll().filter(Stack.isStack);
   return stacks.map(s => ({ region: s.region, template: Template.fromStack(s) }));
 }
 
@@ -40,7 +45,7 @@ function templates(b: ReturnType<typeof build>): { region: string; template: Tem
 // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sns-topicpolicy.html),
 // replacing SNS's default one, so a policy with only a TLS deny lets no alarm publish.
 test('a topic policy replaces the default one: every topic policy the gateway writes allows CloudWatch to publish', () => {
-  const all = templates(build('eu-west-1', (_, edge) => ({ cloudFrontAlarmsStack: edge })));
+  const all = templates(build('eu-west-1', inUsEast1));
   const policies = all.flatMap(({ template }) => Object.values(template.findResources('AWS::SNS::TopicPolicy')));
   expect(policies).toHaveLength(2); // the gateway's topic and the one beside the CloudFront alarms
   for (const policy of policies) {
@@ -56,7 +61,7 @@ test('a topic policy replaces the default one: every topic policy the gateway wr
 // key whose policy allows it kms:Decrypt and kms:GenerateDataKey*; the AWS managed key for SNS
 // cannot be given that statement.
 test('KMS: the key of every topic the gateway makes lets CloudWatch use it, and a topic under alias/aws/sns is refused', () => {
-  const all = templates(build('eu-west-1', (_, edge) => ({ cloudFrontAlarmsStack: edge })));
+  const all = templates(build('eu-west-1', inUsEast1));
   const keys = all.flatMap(({ template }) => Object.values(template.findResources('AWS::KMS::Key')));
   expect(keys).toHaveLength(2);
   for (const key of keys) {
@@ -73,7 +78,7 @@ test('KMS: the key of every topic the gateway makes lets CloudWatch use it, and 
 // https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/programming-cloudwatch-metrics.html):
 // CloudFront's metrics are read from US East (N. Virginia), us-east-1, with the dimension Region=Global.
 test('CloudFront metrics are in us-east-1: every AWS/CloudFront alarm is in a us-east-1 template, whatever the gateway\'s region', () => {
-  for (const b of [build('us-east-1'), build('eu-west-1', (_, edge) => ({ cloudFrontAlarmsStack: edge }))]) {
+  for (const b of [build('us-east-1'), build('eu-west-1', inUsEast1)]) {
     const cloudFront = templates(b).flatMap(({ region, template }) => Object.values(template.findResources('AWS::CloudWatch::Alarm'))
       .filter(a => a.Properties.Namespace === 'AWS/CloudFront').map(a => ({ region, alarm: a.Properties })));
     expect(cloudFront).toHaveLength(2);
@@ -89,7 +94,7 @@ test('CloudFront metrics are in us-east-1: every AWS/CloudFront alarm is in a us
 // PutMetricAlarm reference (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html):
 // an alarm watches a metric of its own region, and its SNS action is a topic ARN of that region.
 test('an alarm notifies a topic in its own region: every alarm action is a topic of the alarm\'s own template', () => {
-  const b = build('eu-west-1', (_, edge) => ({ cloudFrontAlarmsStack: edge }));
+  const b = build('eu-west-1', inUsEast1);
   const regional = templates(b).filter(({ template }) => Object.keys(template.findResources('AWS::CloudWatch::Alarm')).length > 0);
   expect(regional.map(r => r.region).sort()).toEqual(['eu-west-1', 'us-east-1']);
   for (const { template } of regional) {
