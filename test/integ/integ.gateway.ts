@@ -55,6 +55,10 @@ for (const tenant of exampleTenants(zoneName, tenantCount)) {
     .waitForAssertions({ totalTimeout: Duration.minutes(20), interval: Duration.seconds(30) });
 }
 
+// SetAlarmState changes the state and runs the alarm's actions ("SetAlarmState", CloudWatch API
+// reference, https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_SetAlarmState.html);
+// SNS delivers to a subscribed queue ("Fanout Amazon SNS notifications to Amazon SQS queues",
+// https://docs.aws.amazon.com/sns/latest/dg/sns-sqs-as-subscriber.html).
 const alarm = stack.gateway.observability.unhealthyHostsAlarm!;
 integ.assertions.awsApiCall('CloudWatch', 'setAlarmState', {
   AlarmName: alarm.alarmName,

@@ -1,6 +1,16 @@
 // The default fleet's placeholder app: the user data is behaviour, so these tests take the server
 // and its systemd unit out of the synthesized launch template and run the server here, on a free
 // port, asking it for the path the target group's health check requests.
+//
+// The AWS rules these tests rely on:
+// - a target is healthy when it answers the target group's health-check path with a success code
+//   ("Health checks for Application Load Balancer target groups",
+//   https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html);
+// - Amazon Linux 2023 ships Python 3 as /usr/bin/python3 ("Python in AL2023",
+//   https://docs.aws.amazon.com/linux/al2023/ug/python.html), so the app needs no download;
+// - with HTTPS targets the load balancer does not validate the target's certificate, so a
+//   self-signed one serves ("Target groups for your Application Load Balancers", routing configuration,
+//   https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html).
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';
