@@ -46,7 +46,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // GitHub workflows: build (pull requests), release (every push to main: the version and the
   // changelog come from the conventional commits since the last release tag, then npm, PyPI,
   // Maven Central, the Go module repository and a GitHub release) and upgrade-main (a daily
-  // pull request with dependency upgrades). The secrets they need are in the README.
+  // pull request with dependency upgrades). The secrets they need are in CONTRIBUTING.md.
   github: true,
   release: true,
   // No merge bot: pull requests, upgrades included, are merged by a maintainer.
