@@ -85,7 +85,9 @@ describe('quotaUsage', () => {
 
   test('what each problem says it counts: record kinds by mode, the distribution range, the cells', () => {
     const tenants = [{ domainNames: ['a.example.com', 'b.example.com'] }];
-    const quotas = resolveQuotas({ recordsPerHostedZone: 1, cachePoliciesPerAccount: 1, distributionsPerCachePolicy: 1, vpcOriginsPerAccount: 1 }).quotas;
+    const quotas = resolveQuotas({
+      recordsPerHostedZone: 1, cachePoliciesPerAccount: 1, distributionsPerCachePolicy: 1, vpcOriginsPerAccount: 1,
+    }).quotas;
     const problems = (input: Partial<UsageInput> & Pick<UsageInput, 'placement'>) => usageProblems([...count({ tenants, quotas, ...input }).values()]);
     expect(problems({ placement: placement([0]) })).toEqual([
       expect.stringMatching(/^An A and an AAAA record for each of 2 tenant domains needs 4 but/),
@@ -98,7 +100,8 @@ describe('quotaUsage', () => {
       expect.stringMatching(/^Cache policies for distributions 0 to 1 \(the default, shared-path and per-path ones: 2 per block\) needs 4 but/));
     expect(problems({ placement: placement([0, 1]), vpcOriginShards: [[0], [1]] })).toContainEqual(
       expect.stringMatching(/^VPC origins for the distributions of 2 cells, each cell's load balancer with its own, needs 2 but/));
-    expect(problems({ placement: placement([0, 1]), vpcOriginShards: [[0, 1]], quotas: resolveQuotas({ vpcOriginsPerAccount: 1, distributionsPerVpcOrigin: 1 }).quotas }))
+    const oneEach = resolveQuotas({ vpcOriginsPerAccount: 1, distributionsPerVpcOrigin: 1 }).quotas;
+    expect(problems({ placement: placement([0, 1]), vpcOriginShards: [[0, 1]], quotas: oneEach }))
       .toContainEqual(expect.stringMatching(/^VPC origins for the distributions of 1 cell, each cell's load balancer with its own, needs 2 but/));
     expect(problems({ placement: placement([0]), vpcOriginShards: [[0], []] })).toEqual(expect.not.arrayContaining([expect.stringMatching(/^VPC origins/)]));
     const one = resolveQuotas({ cachePoliciesPerAccount: 1, distributionsPerCachePolicy: 1 }).quotas;
@@ -117,8 +120,8 @@ describe('quotaUsage', () => {
     expect(keys({ placement: placement([0]), edge: MULTI_TENANT_DISTRIBUTION })).toEqual(['multiTenantDistributionsPerAccount', 'domainsPerDistribution',
       'recordsPerHostedZone', 'distributionTenantsPerAccount', 'cachePoliciesPerAccount', 'originRequestPoliciesPerAccount',
       'responseHeadersPoliciesPerAccount', 'vpcOriginsPerAccount']);
-    expect(usageProblems(quotaUsage({ tenants: [], edge: SHARDED_DISTRIBUTIONS, quotas: resolveQuotas().quotas, shared: SHARED, placement: placement([0]) })))
-      .toHaveLength(0);
+    const defaults = { tenants: [], edge: SHARDED_DISTRIBUTIONS, quotas: resolveQuotas().quotas, shared: SHARED, placement: placement([0]) };
+    expect(usageProblems(quotaUsage(defaults))).toHaveLength(0);
   });
 
   test('partitions of edge settings are named in the distributions problem', () => {
