@@ -1,0 +1,279 @@
+// The control plane's reconciler: an SQS-driven Lambda handler. Each message names a page of
+// tenant ids; the handler reads their desired state from the DynamoDB table, what CloudFront and
+// Route 53 hold for them, runs the pure reconciler once, carries out its actions, writes the
+// statuses and publishes an EventBridge event per status change. A message whose tenants are not
+// settled yet (an action ran, or something is deploying or validating) is handed back to SQS,
+// which delivers it again after the queue's visibility timeout: the wait needs no scheduler.
+// AWS SDK v3 only (the Lambda runtime ships it); no aws-cdk-lib.
+import {
+  CloudFrontClient, CreateDistributionTenantCommand, Customizations, DeleteDistributionTenantCommand, GetDistributionTenantCommand,
+  GetManagedCertificateDetailsCommand, UpdateDistributionTenantCommand, UpdateDomainAssociationCommand,
+} from '@aws-sdk/client-cloudfront';
+import { BatchGetItemCommand, DeleteItemCommand, DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
+import { Action, DesiredTenant, ObservedState, reconcile, settingsOf, StatusEvent, TenantStatus } from './reconcile';
+import { retrying } from '../runtime/domain-move.lambda';
+import { TenantProps } from '../tenants/tenants';
+
+/** Where the handler works, from its environment. */
+export interface ReconcilerEnvironment {
+  readonly tableName: string;
+  readonly distributionId: string;
+  readonly connectionGroupId: string;
+  readonly routingEndpoint: string;
+  readonly hostedZoneId: string;
+  readonly eventBusName: string;
+}
+
+export interface ReconcilerDependencies {
+  readonly cloudFront: CloudFrontClient;
+  readonly route53: Route53Client;
+  readonly dynamo: DynamoDBClient;
+  readonly events: EventBridgeClient;
+  readonly env: ReconcilerEnvironment;
+  sleep(ms: number): Promise<void>;
+}
+
+/** The SQS event, as much of it as the handler reads. */
+export interface ReconcilerEvent {
+  readonly Records: readonly { readonly messageId: string; readonly body: string }[];
+}
+
+/** Partial batch response: the messages SQS delivers again. */
+export interface ReconcilerResponse {
+  readonly batchItemFailures: { readonly itemIdentifier: string }[];
+}
+
+/** The events' source and detail type, for EventBridge rules. */
+export const EVENT_SOURCE = 'cdk-multi-tenant-gateway.control-plane';
+export const EVENT_DETAIL_TYPE = 'Tenant status changed';
+
+/** The Lambda entry point. */
+export async function handler(event: ReconcilerEvent): Promise<ReconcilerResponse> {
+  const env = process.env;
+  return reconcileMessages(event, {
+    cloudFront: new CloudFrontClient({ maxAttempts: 5 }),
+    route53: new Route53Client({ maxAttempts: 5 }),
+    dynamo: new DynamoDBClient({}),
+    events: new EventBridgeClient({}),
+    env: {
+      tableName: env.TABLE_NAME!, distributionId: env.DISTRIBUTION_ID!, connectionGroupId: env.CONNECTION_GROUP_ID!,
+      routingEndpoint: env.ROUTING_ENDPOINT!, hostedZoneId: env.HOSTED_ZONE_ID!, eventBusName: env.EVENT_BUS_NAME ?? 'default',
+    },
+    sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
+  });
+}
+
+/** One pass per message; a message not settled yet goes back to the queue. */
+export async function reconcileMessages(event: ReconcilerEvent, deps: ReconcilerDependencies): Promise<ReconcilerResponse> {
+  const batchItemFailures: { itemIdentifier: string }[] = [];
+  for (const record of event.Records) {
+    const { tenantIds } = JSON.parse(record.body) as { tenantIds: string[] };
+    const settled = await reconcilePage(tenantIds, deps);
+    if (!settled) batchItemFailures.push({ itemIdentifier: record.messageId });
+  }
+  return { batchItemFailures };
+}
+
+/** What the store holds for a tenant: desired state, and what the reconciler last applied. */
+interface StoreItem {
+  readonly desired?: DesiredTenant;
+  readonly status?: TenantStatus;
+  readonly appliedSettings?: string;
+  readonly certificateDomains?: string[];
+}
+
+/** One pass over a page of tenants. True when nothing was done and nothing is awaited. */
+export async function reconcilePage(tenantIds: readonly string[], deps: ReconcilerDependencies): Promise<boolean> {
+  const store = await readStore(tenantIds, deps);
+  const desired = tenantIds.flatMap(id => store.get(id)?.desired ?? []);
+  const { observed, etags } = await observe(tenantIds, desired, store, deps);
+  const result = reconcile(desired, observed, { routingEndpoint: deps.env.routingEndpoint });
+  const bySettings = new Map(desired.map(d => [d.tenant.id, d.tenant]));
+  for (const action of result.actions) await execute(action, etags, bySettings, deps);
+  await writeStatuses(result.statuses, result.events, deps);
+  await publish(result.events, deps);
+  const waiting = result.statuses.some(s => s.status === 'pending-dns' || s.status === 'validating');
+  return result.actions.length === 0 && !waiting && observed.distributionTenants.every(t => t.deployed);
+}
+
+async function readStore(ids: readonly string[], deps: ReconcilerDependencies): Promise<Map<string, StoreItem>> {
+  const items = new Map<string, StoreItem>();
+  // BatchGetItem takes 100 keys a request.
+  for (let i = 0; i < ids.length; i += 100) {
+    let keys: { [k: string]: { S: string } }[] | undefined = ids.slice(i, i + 100).map(id => ({ id: { S: id } }));
+    while (keys && keys.length > 0) {
+      const got = await retrying(() => deps.dynamo.send(new BatchGetItemCommand({
+        RequestItems: { [deps.env.tableName]: { Keys: keys!, ConsistentRead: true } },
+      })), deps, ['ProvisionedThroughputExceededException']);
+      for (const item of got.Responses?.[deps.env.tableName] ?? []) {
+        const id = item.id.S!;
+        const tenant = item.tenant?.S === undefined ? undefined : JSON.parse(item.tenant.S) as TenantProps;
+        items.set(id, {
+          desired: tenant && { tenant, suspended: item.suspended?.BOOL ?? false },
+          status: item.status?.S === undefined ? undefined
+            : { tenantId: id, status: item.status.S as TenantStatus['status'], ...(item.reason?.S ? { reason: item.reason.S } : {}) },
+          appliedSettings: item.appliedSettings?.S,
+          certificateDomains: item.certificateDomains?.SS,
+        });
+      }
+      keys = got.UnprocessedKeys?.[deps.env.tableName]?.Keys as typeof keys;
+    }
+  }
+  return items;
+}
+
+async function observe(ids: readonly string[], desired: readonly DesiredTenant[], store: Map<string, StoreItem>, deps: ReconcilerDependencies) {
+  const etags = new Map<string, string>();
+  const distributionTenants: ObservedState['distributionTenants'][number][] = [];
+  const certificates: ObservedState['certificates'][number][] = [];
+  const ownDomains = new Set<string>();
+  for (const id of ids) {
+    let got;
+    try {
+      got = await retrying(() => deps.cloudFront.send(new GetDistributionTenantCommand({ Identifier: id })), deps);
+    } catch (e) {
+      if ((e as Error).name === 'EntityNotFound') continue;
+      throw e;
+    }
+    const t = got.DistributionTenant!;
+    etags.set(id, got.ETag!);
+    const domains = (t.Domains ?? []).map(d => d.Domain!);
+    domains.forEach(d => ownDomains.add(d));
+    // The customizations' fingerprint is the store's record of what was applied (CloudFront keeps no free-form field for it).
+    distributionTenants.push({ name: id, domains, enabled: t.Enabled ?? false, deployed: t.Status === 'Deployed', settings: store.get(id)?.appliedSettings ?? '' });
+    const wanted = store.get(id)?.certificateDomains;
+    if (wanted === undefined) continue;
+    const details = await retrying(() => deps.cloudFront.send(new GetManagedCertificateDetailsCommand({ Identifier: id })), deps);
+    const status = details.ManagedCertificateDetails?.CertificateStatus;
+    certificates.push({
+      tenantId: id, domains: wanted,
+      state: status === 'issued' ? 'issued' : status === 'pending-validation' || status === undefined ? 'pending' : 'failed',
+      ...(status !== 'issued' && status !== 'pending-validation' && status !== undefined ? { reason: `the managed certificate is ${status}` } : {}),
+    });
+  }
+  const names = new Set([...desired.flatMap(d => d.tenant.domainNames), ...ownDomains]);
+  const records: ObservedState['records'][number][] = [];
+  for (const name of names) {
+    const got = await retrying(() => deps.route53.send(new ListResourceRecordSetsCommand({
+      HostedZoneId: deps.env.hostedZoneId, StartRecordName: name, StartRecordType: 'CNAME', MaxItems: 1,
+    })), deps);
+    const set = got.ResourceRecordSets?.[0];
+    if (set?.Type === 'CNAME' && set.Name?.replace(/\.$/, '') === name) {
+      // A record present is taken as INSYNC: Route 53 lists a change as soon as it accepts it, and
+      // the certificate's validation waits for propagation anyway.
+      records.push({ name, value: set.ResourceRecords?.[0]?.Value ?? '', inSync: true });
+    }
+  }
+  const statuses = ids.flatMap(id => store.get(id)?.status ?? []);
+  return { observed: { distributionTenants, certificates, records, statuses } as ObservedState, etags };
+}
+
+/** The customizations a tenant's edge settings make (its web ACL and geo restriction). */
+export function customizationsOf(tenant: TenantProps): Customizations | undefined {
+  const c: Customizations = {
+    ...(tenant.webAcl === undefined ? {} : { WebAcl: tenant.webAcl === 'none' ? { Action: 'disable' } : { Action: 'override', Arn: tenant.webAcl } }),
+    ...(tenant.geoRestriction === undefined ? {} : {
+      GeoRestrictions: tenant.geoRestriction.allow
+        ? { RestrictionType: 'whitelist', Locations: tenant.geoRestriction.allow }
+        : { RestrictionType: 'blacklist', Locations: tenant.geoRestriction.deny ?? [] },
+    }),
+  };
+  return Object.keys(c).length === 0 ? undefined : c;
+}
+
+async function execute(action: Action, etags: Map<string, string>, tenants: Map<string, TenantProps>, deps: ReconcilerDependencies): Promise<void> {
+  const cf = deps.cloudFront;
+  const etag = async (id: string) => (await retrying(() => cf.send(new GetDistributionTenantCommand({ Identifier: id })), deps)).ETag ?? etags.get(id);
+  const idOf = async (name: string) => (await retrying(() => cf.send(new GetDistributionTenantCommand({ Identifier: name })), deps)).DistributionTenant!;
+  switch (action.kind) {
+    case 'createTenant': {
+      const tenant = tenants.get(action.tenantId)!;
+      try {
+        await retrying(() => cf.send(new CreateDistributionTenantCommand({
+          DistributionId: deps.env.distributionId, ConnectionGroupId: deps.env.connectionGroupId, Name: action.tenantId,
+          Domains: action.domains.map(Domain => ({ Domain })), Enabled: action.enabled, Customizations: customizationsOf(tenant),
+        })), deps);
+      } catch (e) {
+        // Made by a pass that crashed before it recorded it: the name is the tenant's id, so it is the same one.
+        if ((e as Error).name !== 'EntityAlreadyExists') throw e;
+      }
+      await setAttribute(action.tenantId, 'appliedSettings', { S: settingsOf(tenant) }, deps);
+      return;
+    }
+    case 'updateTenant':
+    case 'requestCertificate':
+    case 'enableTenant':
+    case 'disableTenant': {
+      const current = await idOf(action.tenantId);
+      const tenant = tenants.get(action.tenantId);
+      await retrying(async () => cf.send(new UpdateDistributionTenantCommand({
+        Id: current.Id, IfMatch: await etag(action.tenantId), DistributionId: current.DistributionId, ConnectionGroupId: current.ConnectionGroupId,
+        Domains: (action.kind === 'updateTenant' ? action.domains : (current.Domains ?? []).map(d => d.Domain!)).map(Domain => ({ Domain })),
+        Customizations: action.kind === 'updateTenant' && tenant ? customizationsOf(tenant) : current.Customizations,
+        Parameters: current.Parameters,
+        Enabled: action.kind === 'enableTenant' ? true : action.kind === 'disableTenant' ? false : current.Enabled,
+        ...(action.kind === 'requestCertificate'
+          ? { ManagedCertificateRequest: { ValidationTokenHost: action.validation === 'self-hosted' ? 'self-hosted' : 'cloudfront', PrimaryDomainName: action.domains[0] } }
+          : {}),
+      })), deps, ['PreconditionFailed']);
+      if (action.kind === 'updateTenant' && tenant) await setAttribute(action.tenantId, 'appliedSettings', { S: settingsOf(tenant) }, deps);
+      if (action.kind === 'requestCertificate') await setAttribute(action.tenantId, 'certificateDomains', { SS: [...action.domains] }, deps);
+      return;
+    }
+    case 'moveDomain': {
+      const target = await idOf(action.to);
+      await retrying(async () => cf.send(new UpdateDomainAssociationCommand({
+        Domain: action.domain, TargetResource: { DistributionTenantId: target.Id }, IfMatch: await etag(action.to),
+      })), deps, ['PreconditionFailed']);
+      return;
+    }
+    case 'deleteTenant': {
+      const current = await idOf(action.tenantId);
+      await retrying(async () => cf.send(new DeleteDistributionTenantCommand({ Id: current.Id, IfMatch: await etag(action.tenantId) })), deps, ['PreconditionFailed']);
+      await retrying(() => deps.dynamo.send(new DeleteItemCommand({ TableName: deps.env.tableName, Key: { id: { S: action.tenantId } } })), deps);
+      return;
+    }
+    case 'changeRecords':
+      await retrying(() => deps.route53.send(new ChangeResourceRecordSetsCommand({
+        HostedZoneId: deps.env.hostedZoneId,
+        ChangeBatch: {
+          Changes: action.changes.map(c => ({
+            Action: c.action, ResourceRecordSet: { Name: c.name, Type: 'CNAME', TTL: 300, ResourceRecords: [{ Value: c.value }] },
+          })),
+        },
+      })), deps, ['PriorRequestNotComplete']);
+      return;
+  }
+}
+
+async function setAttribute(id: string, name: string, value: { S: string } | { SS: string[] }, deps: ReconcilerDependencies): Promise<void> {
+  await retrying(() => deps.dynamo.send(new UpdateItemCommand({
+    TableName: deps.env.tableName, Key: { id: { S: id } },
+    UpdateExpression: 'SET #a = :v', ExpressionAttributeNames: { '#a': name }, ExpressionAttributeValues: { ':v': value },
+  })), deps);
+}
+
+async function writeStatuses(statuses: readonly TenantStatus[], events: readonly StatusEvent[], deps: ReconcilerDependencies): Promise<void> {
+  const changed = new Set(events.map(e => e.tenantId));
+  for (const s of statuses) {
+    if (!changed.has(s.tenantId)) continue;
+    await retrying(() => deps.dynamo.send(new UpdateItemCommand({
+      TableName: deps.env.tableName, Key: { id: { S: s.tenantId } },
+      UpdateExpression: 'SET #s = :s, #r = :r', ExpressionAttributeNames: { '#s': 'status', '#r': 'reason' },
+      ExpressionAttributeValues: { ':s': { S: s.status }, ':r': { S: s.reason ?? '' } },
+    })), deps);
+  }
+}
+
+async function publish(events: readonly StatusEvent[], deps: ReconcilerDependencies): Promise<void> {
+  // PutEvents takes 10 entries a request.
+  for (let i = 0; i < events.length; i += 10) {
+    const entries = events.slice(i, i + 10).map(e => ({
+      Source: EVENT_SOURCE, DetailType: EVENT_DETAIL_TYPE, EventBusName: deps.env.eventBusName, Detail: JSON.stringify(e),
+    }));
+    const result = await retrying(() => deps.events.send(new PutEventsCommand({ Entries: entries })), deps);
+    if ((result.FailedEntryCount ?? 0) > 0) throw new Error(`EventBridge refused ${result.FailedEntryCount} of ${entries.length} events`);
+  }
+}

@@ -1,0 +1,102 @@
+import {
+  CloudFrontClient, CreateDistributionTenantCommand, GetDistributionTenantCommand, GetManagedCertificateDetailsCommand, UpdateDistributionTenantCommand,
+} from '@aws-sdk/client-cloudfront';
+import { BatchGetItemCommand, DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
+import { mockClient } from 'aws-sdk-client-mock';
+import { settingsOf } from '../../src/control-plane/reconcile';
+import { EVENT_SOURCE, reconcileMessages, ReconcilerDependencies } from '../../src/control-plane/reconciler.lambda';
+
+const cloudFront = mockClient(CloudFrontClient);
+const route53 = mockClient(Route53Client);
+const dynamo = mockClient(DynamoDBClient);
+const events = mockClient(EventBridgeClient);
+const ENDPOINT = 'd111111abcdef8.cloudfront.net';
+const TABLE = 'Tenants';
+const acme = { id: 'acme', domainNames: ['acme.example.com'], webAcl: 'none' };
+
+function deps(): ReconcilerDependencies {
+  return {
+    cloudFront: new CloudFrontClient({}), route53: new Route53Client({}), dynamo: new DynamoDBClient({}), events: new EventBridgeClient({}),
+    env: { tableName: TABLE, distributionId: 'EDFDVBD6EXAMPLE', connectionGroupId: 'cg_1', routingEndpoint: ENDPOINT, hostedZoneId: 'Z1', eventBusName: 'default' },
+    sleep: async () => {},
+  };
+}
+const message = (ids: string[]) => ({ Records: [{ messageId: 'm1', body: JSON.stringify({ tenantIds: ids }) }] });
+const notFound = () => Object.assign(new Error('not found'), { name: 'EntityNotFound' });
+
+beforeEach(() => {
+  cloudFront.reset();
+  route53.reset();
+  dynamo.reset();
+  events.reset();
+  events.on(PutEventsCommand).resolves({ FailedEntryCount: 0 });
+  route53.on(ListResourceRecordSetsCommand).resolves({ ResourceRecordSets: [] });
+});
+
+test('a new tenant: its distribution tenant is created under its id on the gateway\'s distribution and connection group, its CNAME upserted, its status written and published; the message goes back to wait', async () => {
+  dynamo.on(BatchGetItemCommand).resolves({ Responses: { [TABLE]: [{ id: { S: 'acme' }, tenant: { S: JSON.stringify(acme) } }] } });
+  cloudFront.on(GetDistributionTenantCommand).rejects(notFound());
+  const response = await reconcileMessages(message(['acme']), deps());
+
+  expect(cloudFront.commandCalls(CreateDistributionTenantCommand).map(c => c.args[0].input)).toEqual([{
+    DistributionId: 'EDFDVBD6EXAMPLE', ConnectionGroupId: 'cg_1', Name: 'acme', Domains: [{ Domain: 'acme.example.com' }], Enabled: true,
+    Customizations: { WebAcl: { Action: 'disable' } },
+  }]);
+  expect(route53.commandCalls(ChangeResourceRecordSetsCommand)[0].args[0].input).toEqual({
+    HostedZoneId: 'Z1',
+    ChangeBatch: { Changes: [{ Action: 'UPSERT', ResourceRecordSet: { Name: 'acme.example.com', Type: 'CNAME', TTL: 300, ResourceRecords: [{ Value: ENDPOINT }] } }] },
+  });
+  const updates = dynamo.commandCalls(UpdateItemCommand).map(c => c.args[0].input);
+  expect(updates).toContainEqual(expect.objectContaining({ Key: { id: { S: 'acme' } }, ExpressionAttributeValues: { ':v': { S: settingsOf(acme) } } }));
+  expect(updates).toContainEqual(expect.objectContaining({ ExpressionAttributeValues: { ':s': { S: 'pending-dns' }, ':r': { S: 'creating its distribution tenant' } } }));
+  const published = events.commandCalls(PutEventsCommand)[0].args[0].input.Entries!;
+  expect(published).toEqual([expect.objectContaining({ Source: EVENT_SOURCE, EventBusName: 'default' })]);
+  expect(JSON.parse(published[0].Detail!)).toEqual({ tenantId: 'acme', to: 'pending-dns', reason: 'creating its distribution tenant' });
+  expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'm1' }] });
+});
+
+test('a create retried after a crash ("already exists") is done, not a failure', async () => {
+  dynamo.on(BatchGetItemCommand).resolves({ Responses: { [TABLE]: [{ id: { S: 'acme' }, tenant: { S: JSON.stringify(acme) } }] } });
+  cloudFront.on(GetDistributionTenantCommand).rejects(notFound());
+  cloudFront.on(CreateDistributionTenantCommand).rejects(Object.assign(new Error('exists'), { name: 'EntityAlreadyExists' }));
+  await expect(reconcileMessages(message(['acme']), deps())).resolves.toEqual({ batchItemFailures: [{ itemIdentifier: 'm1' }] });
+});
+
+test('a deployed tenant whose certificate is issued and record in place is active: no call changes anything and the message is done', async () => {
+  dynamo.on(BatchGetItemCommand).resolves({ Responses: { [TABLE]: [{
+    id: { S: 'acme' }, tenant: { S: JSON.stringify(acme) }, status: { S: 'active' }, appliedSettings: { S: settingsOf(acme) }, certificateDomains: { SS: ['acme.example.com'] },
+  }] } });
+  cloudFront.on(GetDistributionTenantCommand).resolves({
+    ETag: 'E1', DistributionTenant: { Id: 'dt_1', Name: 'acme', Domains: [{ Domain: 'acme.example.com' }], Enabled: true, Status: 'Deployed' },
+  });
+  cloudFront.on(GetManagedCertificateDetailsCommand).resolves({ ManagedCertificateDetails: { CertificateStatus: 'issued' } });
+  route53.on(ListResourceRecordSetsCommand).resolves({ ResourceRecordSets: [{ Name: 'acme.example.com.', Type: 'CNAME', ResourceRecords: [{ Value: ENDPOINT }] }] });
+  const response = await reconcileMessages(message(['acme']), deps());
+  expect(response).toEqual({ batchItemFailures: [] });
+  expect(cloudFront.commandCalls(UpdateDistributionTenantCommand)).toHaveLength(0);
+  expect(route53.commandCalls(ChangeResourceRecordSetsCommand)).toHaveLength(0);
+  expect(events.commandCalls(PutEventsCommand)).toHaveLength(0);
+});
+
+test('a suspended tenant is disabled with its current ETag, keeping its domains and customizations', async () => {
+  dynamo.on(BatchGetItemCommand).resolves({ Responses: { [TABLE]: [{
+    id: { S: 'acme' }, tenant: { S: JSON.stringify(acme) }, suspended: { BOOL: true }, status: { S: 'active' },
+    appliedSettings: { S: settingsOf(acme) }, certificateDomains: { SS: ['acme.example.com'] },
+  }] } });
+  cloudFront.on(GetDistributionTenantCommand).resolves({
+    ETag: 'E7', DistributionTenant: {
+      Id: 'dt_1', Name: 'acme', DistributionId: 'EDFDVBD6EXAMPLE', ConnectionGroupId: 'cg_1', Domains: [{ Domain: 'acme.example.com' }],
+      Enabled: true, Status: 'Deployed', Customizations: { WebAcl: { Action: 'disable' } },
+    },
+  });
+  cloudFront.on(GetManagedCertificateDetailsCommand).resolves({ ManagedCertificateDetails: { CertificateStatus: 'issued' } });
+  route53.on(ListResourceRecordSetsCommand).resolves({ ResourceRecordSets: [{ Name: 'acme.example.com.', Type: 'CNAME', ResourceRecords: [{ Value: ENDPOINT }] }] });
+  await reconcileMessages(message(['acme']), deps());
+  expect(cloudFront.commandCalls(UpdateDistributionTenantCommand).map(c => c.args[0].input)).toEqual([{
+    Id: 'dt_1', IfMatch: 'E7', DistributionId: 'EDFDVBD6EXAMPLE', ConnectionGroupId: 'cg_1', Domains: [{ Domain: 'acme.example.com' }],
+    Customizations: { WebAcl: { Action: 'disable' } }, Parameters: undefined, Enabled: false,
+  }]);
+  expect(JSON.parse(events.commandCalls(PutEventsCommand)[0].args[0].input.Entries![0].Detail!)).toEqual({ tenantId: 'acme', from: 'active', to: 'suspended' });
+});
