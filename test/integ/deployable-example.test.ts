@@ -64,7 +64,9 @@ describe('the deployable example, synthesized by the CLI with no credentials', (
 
 test('the deployable example takes its settings from environment variables too', () => {
   const { result, read } = synth({}, {
-    GATEWAY_HOSTED_ZONE_ID: 'Z0123456789EXAMPLE', GATEWAY_ZONE_NAME: 'example.net', GATEWAY_REGION: 'eu-west-1',
+    GATEWAY_HOSTED_ZONE_ID: 'Z0123456789EXAMPLE',
+    GATEWAY_ZONE_NAME: 'example.net',
+    GATEWAY_REGION: 'eu-west-1',
     GATEWAY_AVAILABILITY_ZONES: 'eu-west-1b,eu-west-1c',
   });
   expect(result.status).toBe(0);
