@@ -2,9 +2,9 @@
 // They throw `Error` for a broken rule or an invalid file (exit code 1); main.ts does the I/O.
 import { editInPlace, TenantEdit } from './layout';
 import { canonicalTenant, emptyRegistry, formatRegistry, lineEnding, parseRegistry, RegistryFile } from './registry-file';
-import { didYouMean } from './suggest';
 import { EdgeShape, edgeShapeNamed, SHARDED_DISTRIBUTIONS } from '../edge/shape';
 import { GatewayPlan, placeGatewayTenants, planGateway } from '../gateway/plan';
+import { didYouMean } from '../private/suggest';
 import { Quotas, quotaExceeded, ResolvedQuotas, resolveQuotas } from '../quotas/quotas';
 import { TenantGeoRestriction } from '../tenants/geo-restriction';
 import { tenantProblems, TenantProps } from '../tenants/tenants';

@@ -1,5 +1,6 @@
 // "Did you mean": the closest of the known names to a mistyped one, when it is close enough to
 // be the likely intent (an edit distance of at most a third of its length, and at least 1).
+// Pure, so the CLI and the construct's checks suggest alike.
 
 /** ` (did you mean "x"?)`, or '' when no known name is close. */
 export function didYouMean(typed: string, known: readonly string[], quote: (name: string) => string = n => `"${n}"`): string {

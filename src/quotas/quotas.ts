@@ -1,4 +1,5 @@
 import { show } from '../private/problems';
+import { closest } from '../private/suggest';
 /**
  * AWS quotas the gateway plans around. Every figure defaults to AWS's default quota; raise one
  * here only after AWS has raised it for your account (Service Quotas console or a support case).
@@ -164,31 +165,9 @@ export function unknownQuota(what: string, key: string): string {
     : `${what} is not a quota (known: ${Object.keys(QUOTA_SPECS).join(', ')})`;
 }
 
-/**
- * The quota whose name is nearest `key` (letters' case aside), when a few edits reach it: at most
- * a third of its letters, and at least two (a typo, a letter left out or doubled).
- */
+/** The quota whose name is nearest `key`, when a few edits reach it. */
 export function closestQuota(key: string): keyof Quotas | undefined {
-  const wanted = key.toLowerCase();
-  let best: { key: keyof Quotas; distance: number } | undefined;
-  for (const quota of Object.keys(QUOTA_SPECS) as (keyof Quotas)[]) {
-    const distance = editDistance(wanted, quota.toLowerCase());
-    if (best === undefined || distance < best.distance) best = { key: quota, distance };
-  }
-  return best !== undefined && best.distance <= Math.max(2, Math.floor(best.key.length / 3)) ? best.key : undefined;
-}
-
-/** Levenshtein distance: the fewest insertions, deletions and substitutions from `a` to `b`. */
-function editDistance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) {
-      next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    row = next;
-  }
-  return row[b.length];
+  return closest(key, Object.keys(QUOTA_SPECS)) as keyof Quotas | undefined;
 }
 
 /** Every quota with its figure: the user's override or AWS's default. */

@@ -5,7 +5,7 @@ import { parseJsonText } from './json-text';
 import { EDGE_SHAPES, edgeShapeNamed } from '../edge/shape';
 import { moveSourceProblems, TenantMoveSource } from '../moves/move-source';
 import { show, throwIfProblems } from '../private/problems';
-import { Quotas, QUOTA_SPECS } from '../quotas/quotas';
+import { isQuotaKey, Quotas, unknownQuota } from '../quotas/quotas';
 
 /** One tenant: a partner served on its own domain names by the shared app. */
 export interface TenantProps {
@@ -351,8 +351,8 @@ export function settingsProblems(settings: unknown): string[] {
         continue;
       }
       for (const [quota, figure] of Object.entries(value)) {
-        if (!(quota in QUOTA_SPECS)) {
-          problems.push(`\`settings.quotas.${quota}\` is not a quota (known: ${Object.keys(QUOTA_SPECS).join(', ')})`);
+        if (!isQuotaKey(quota)) {
+          problems.push(unknownQuota(`\`settings.quotas.${quota}\``, quota));
         } else if (typeof figure !== 'number' || !Number.isInteger(figure) || figure < 1) {
           problems.push(`\`settings.quotas.${quota}\` must be a positive whole number, got ${show(figure)}`);
         }

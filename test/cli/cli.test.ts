@@ -382,7 +382,7 @@ describe('entry point', () => {
     // The external modules above are node's own: no module the CLI reaches imports aws-cdk-lib or the SDK.
     expect([...seen].map(f => path.relative(root, f)).sort()).toEqual(expect.arrayContaining([
       'src/cli/commands.ts', 'src/cli/dns.ts', 'src/cli/layout.ts', 'src/cli/main.ts', 'src/cli/outputs.ts', 'src/cli/registry-file.ts',
-      'src/cli/safe-write.ts', 'src/cli/status.ts', 'src/cli/suggest.ts', 'src/gateway/plan.ts', 'src/tenants/tenants.ts', 'src/tenants/zone.ts',
+      'src/cli/safe-write.ts', 'src/cli/status.ts', 'src/gateway/plan.ts', 'src/private/suggest.ts', 'src/tenants/tenants.ts', 'src/tenants/zone.ts',
     ]));
   });
 

@@ -2,6 +2,7 @@
 import * as fc from 'fast-check';
 import { Quotas } from '../../src';
 import { closestQuota, QUOTA_SPECS, quotaConflicts, resolveQuotas } from '../../src/quotas/quotas';
+import { settingsProblems } from '../../src/tenants/tenants';
 import { errorOf } from '../errors';
 import { build, tenants } from '../gateway-fixture';
 
@@ -15,6 +16,13 @@ describe('unknown keys in the `quotas` prop', () => {
     expect(message).toContain('`quotas.domainsPerDistributon` is not a quota; did you mean "domainsPerDistribution"?');
     expect(message).toContain('`quotas.DistributionsPerAccount` is not a quota; did you mean "distributionsPerAccount"?');
     expect(message).toContain(`\`quotas.shards\` is not a quota (known: ${KEYS.join(', ')})`);
+  });
+
+  test('the tenants file\'s `settings.quotas` suggests alike', () => {
+    expect(settingsProblems({ quotas: { domainsPerDistributon: 50, shards: 3 } })).toEqual([
+      '`settings.quotas.domainsPerDistributon` is not a quota; did you mean "domainsPerDistribution"?',
+      `\`settings.quotas.shards\` is not a quota (known: ${KEYS.join(', ')})`,
+    ]);
   });
 
   test('a known key passes, and an unknown one never resolves to a figure', () => {
