@@ -1,8 +1,11 @@
 // The templates of a declared move: what the move and its guard are given and how CloudFormation
 // orders them around the blocks of shards. The deploy-model test replays this order.
-import { Match, Template } from 'aws-cdk-lib/assertions';
-import { TenantProps } from '../../src';
+import { Aspects } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { TenantProps, Tenants } from '../../src';
 import { build } from '../gateway-fixture';
+import { gatewayStack, WEB_ACL_ARN } from '../security-helpers';
 
 const stays: TenantProps = { id: 'stays', domainNames: ['stays.example.com'], shard: 0 };
 const mover = (shard: number, stage?: string): TenantProps => ({ id: 'acme', domainNames: ['acme.example.com'], shard, movedFrom: { shard: 0, stage } });
@@ -91,5 +94,17 @@ describe('a move between blocks', () => {
       expect(resources[block].DependsOn).toContain(move);
       expect(resources[guard].DependsOn).toContain(block);
     }
+  });
+});
+
+describe('cdk-nag 2 AwsSolutions', () => {
+  test('a gateway with a move, with WAF, has no unacknowledged finding: each by-design one is acknowledged with its reason', () => {
+    const { app, stack } = gatewayStack({ webAclId: WEB_ACL_ARN, tenants: Tenants.fromList([stays, mover(1)]) });
+    Aspects.of(app).add(new AwsSolutionsChecks());
+    app.synth();
+    const annotations = Annotations.fromStack(stack);
+    const findings = [...annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-.*')),
+      ...annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*'))];
+    expect(findings.map(f => f.id)).toEqual([]);
   });
 });

@@ -23,6 +23,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { acknowledgeNag } from '../../private/nag';
 import { DomainMoveFunction } from '../../runtime/domain-move-function';
 import { TenantMove } from '../move-plan';
 
@@ -66,6 +67,7 @@ export class DomainMoves extends Construct {
       resources: [`arn:${Aws.PARTITION}:cloudformation:${Aws.REGION}:${Aws.ACCOUNT_ID}:stack/${Aws.STACK_NAME}*/*`],
     }));
     const provider = new cr.Provider(this, 'Provider', { onEventHandler: this.handler });
+    acknowledgeMoves(this.handler, provider);
 
     for (const move of moves) {
       const target = shards.shardOf(move.target.shard!);
@@ -97,6 +99,37 @@ export class DomainMoves extends Construct {
       if (source) blockOf(source).node.addDependency(domainMove);
     }
   }
+}
+
+/** The by-design cdk-nag findings of the move's function and of aws-cdk-lib's provider framework. */
+function acknowledgeMoves(handler: lambda.Function, provider: cr.Provider): void {
+  const basicRole = {
+    id: 'AwsSolutions-IAM4',
+    reason: 'A deploy-time function writes only its logs: AWS\'s basic execution policy is exactly that.',
+    appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'],
+  };
+  acknowledgeNag(handler.role!.node.defaultChild!, [basicRole]);
+  acknowledgeNag(handler.role!.node.findChild('DefaultPolicy').node.defaultChild!, [{
+    id: 'AwsSolutions-IAM5',
+    reason: 'The move\'s targets are found at deploy time (a reference would order their update before the move) and its sources may be ' +
+      'any distribution of the account (an adoption); the stacks are the gateway\'s own, nested stacks named after it.',
+    appliesTo: [
+      'Resource::arn:<AWS::Partition>:cloudfront::<AWS::AccountId>:distribution/*',
+      'Resource::arn:<AWS::Partition>:cloudfront::<AWS::AccountId>:distribution-tenant/*',
+      'Resource::arn:<AWS::Partition>:cloudformation:<AWS::Region>:<AWS::AccountId>:stack/<AWS::StackName>*/*',
+    ],
+  }]);
+  const framework = provider.node.findChild('framework-onEvent') as lambda.Function;
+  acknowledgeNag(framework.role!.node.defaultChild!, [basicRole]);
+  acknowledgeNag(framework.role!.node.findChild('DefaultPolicy').node.defaultChild!, [{
+    id: 'AwsSolutions-IAM5',
+    reason: 'aws-cdk-lib\'s provider framework invokes the move\'s function, any of its versions.',
+    appliesTo: [`Resource::<${Stack.of(handler).getLogicalId(handler.node.defaultChild as CfnResource)}.Arn>:*`],
+  }]);
+  acknowledgeNag(framework, [{
+    id: 'AwsSolutions-L1',
+    reason: 'aws-cdk-lib\'s provider framework picks its own runtime; the move\'s function runs on Node.js 22.',
+  }]);
 }
 
 /** The shard's block: the nested stack in the gateway's own stack that holds it. */
