@@ -17,3 +17,4 @@ export {
 } from './origin/fleet';
 export { DnsValidatedCertificatesOptions, FromCertificatesOptions, GatewayCertificates } from './certificates/certificates';
 export { AlarmThresholds, GatewayObservability, ObservabilityOptions } from './observability/observability';
+export { TenantControlPlane, TenantControlPlaneProps } from './control-plane/tenant-control-plane';

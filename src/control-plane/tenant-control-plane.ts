@@ -1,0 +1,155 @@
+import { Aws, Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { ReconcilerFunction } from './reconciler-function';
+import { show, throwIfProblems } from '../private/problems';
+
+/** Props of the tenant control plane: the multi-tenant distribution it puts tenants on, and where their records go. */
+export interface TenantControlPlaneProps {
+  /** The ID of the multi-tenant distribution the distribution tenants are made on. */
+  readonly distributionId: string;
+
+  /** The ID of the connection group the distribution tenants use. */
+  readonly connectionGroupId: string;
+
+  /** The connection group's routing endpoint: every tenant domain's CNAME points at it. */
+  readonly routingEndpoint: string;
+
+  /** The hosted zone where the tenants' CNAMEs go (tenants with `externalDns` get none). */
+  readonly hostedZone: route53.IHostedZone;
+
+  /**
+   * The bus the status events go to (source "cdk-multi-tenant-gateway.control-plane", detail
+   * type "Tenant status changed").
+   *
+   * @default - the account's default event bus
+   */
+  readonly eventBus?: events.IEventBus;
+
+  /**
+   * How long a page of tenants that is deploying or validating waits before it is reconciled
+   * again: the queue's visibility timeout. At least the reconciler's timeout (1 minute), at most
+   * 12 hours (SQS's maximum).
+   *
+   * @default Duration.minutes(2)
+   */
+  readonly recheckAfter?: Duration;
+
+  /**
+   * What happens to the tenant store when the control plane is removed from the app.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/** The reconciler's own timeout: one pass over a page. */
+const RECONCILER_TIMEOUT = Duration.minutes(1);
+/** Deliveries of one page before it goes to the dead-letter queue (a page waits on deploys and certificates). */
+const MAX_RECEIVES = 60;
+
+/**
+ * Tenants as data: a DynamoDB table of desired and observed state, an SQS queue of pages of
+ * tenants to reconcile, and the reconciler (a Lambda function, one at a time so that its calls
+ * stay within CloudFront's and Route 53's API rates) that makes CloudFront SaaS Manager and
+ * Route 53 match the table, with an EventBridge event per status change. Tenants are not
+ * resources of any template. See docs/control-plane.md.
+ */
+export class TenantControlPlane extends Construct {
+  /** The tenant store: one item per tenant, keyed by `id`. */
+  public readonly table: dynamodb.Table;
+
+  /** Pages of tenant ids to reconcile: `{"tenantIds": [...]}`. */
+  public readonly queue: sqs.Queue;
+
+  /** Pages that could not be reconciled after many deliveries. */
+  public readonly deadLetterQueue: sqs.Queue;
+
+  /** The reconciler. */
+  public readonly reconciler: lambda.Function;
+
+  constructor(scope: Construct, id: string, props: TenantControlPlaneProps) {
+    super(scope, id);
+    const recheckAfter = props.recheckAfter ?? Duration.minutes(2);
+    throwIfProblems('TenantControlPlane', controlPlaneProblems(props, recheckAfter));
+
+    this.table = new dynamodb.Table(this, 'Tenants', {
+      partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
+      retentionPeriod: Duration.days(14),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    this.queue = new sqs.Queue(this, 'Pages', {
+      visibilityTimeout: recheckAfter,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: MAX_RECEIVES },
+    });
+
+    const bus = props.eventBus ?? events.EventBus.fromEventBusName(this, 'DefaultBus', 'default');
+    this.reconciler = new ReconcilerFunction(this, 'Reconciler', {
+      description: 'cdk-multi-tenant-gateway: reconciles distribution tenants and their records with the tenant store',
+      runtime: lambda.Runtime.NODEJS_22_X,
+      timeout: RECONCILER_TIMEOUT,
+      memorySize: 512,
+      // One pass at a time: the API rates are per account, so parallel passes would only be throttled.
+      reservedConcurrentExecutions: 1,
+      environment: {
+        TABLE_NAME: this.table.tableName,
+        DISTRIBUTION_ID: props.distributionId,
+        CONNECTION_GROUP_ID: props.connectionGroupId,
+        ROUTING_ENDPOINT: props.routingEndpoint,
+        HOSTED_ZONE_ID: props.hostedZone.hostedZoneId,
+        EVENT_BUS_NAME: bus.eventBusName,
+      },
+    });
+    this.reconciler.addEventSource(new SqsEventSource(this.queue, { batchSize: 1, reportBatchItemFailures: true }));
+    this.table.grantReadWriteData(this.reconciler);
+    bus.grantPutEventsTo(this.reconciler);
+
+    const arn = (resource: string) => `arn:${Aws.PARTITION}:cloudfront::${Aws.ACCOUNT_ID}:${resource}`;
+    this.reconciler.addToRolePolicy(new iam.PolicyStatement({
+      actions: [
+        'cloudfront:CreateDistributionTenant', 'cloudfront:GetDistributionTenant', 'cloudfront:UpdateDistributionTenant',
+        'cloudfront:DeleteDistributionTenant', 'cloudfront:GetManagedCertificateDetails', 'cloudfront:UpdateDomainAssociation',
+      ],
+      // Distribution tenants get their IDs from CloudFront, so they are named by wildcard; the
+      // distribution and the connection group are the gateway's own.
+      resources: [arn(`distribution/${props.distributionId}`), arn('distribution-tenant/*'), arn(`connection-group/${props.connectionGroupId}`)],
+    }));
+    this.reconciler.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['route53:ChangeResourceRecordSets', 'route53:ListResourceRecordSets'],
+      resources: [props.hostedZone.hostedZoneArn],
+    }));
+  }
+}
+
+function controlPlaneProblems(props: TenantControlPlaneProps, recheckAfter: Duration): string[] {
+  const problems: string[] = [];
+  for (const key of ['distributionId', 'connectionGroupId', 'routingEndpoint'] as const) {
+    const value: unknown = props[key];
+    if (typeof value !== 'string' || (!Token.isUnresolved(value) && value.trim() === '')) {
+      problems.push(`\`${key}\` must be a non-empty string, got ${show(value)}`);
+    }
+  }
+  if (!Token.isUnresolved(recheckAfter.toSeconds())) {
+    const seconds = recheckAfter.toSeconds();
+    if (seconds < RECONCILER_TIMEOUT.toSeconds() || seconds > 12 * 3600) {
+      problems.push(`\`recheckAfter\` ${recheckAfter.toHumanString()} must be from 1 minute (the reconciler's timeout; SQS needs the ` +
+        'visibility timeout at least as long) to 12 hours (SQS\'s maximum visibility timeout)');
+    }
+  }
+  return problems;
+}

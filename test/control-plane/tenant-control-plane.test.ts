@@ -1,0 +1,60 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { TenantControlPlane, TenantControlPlaneProps } from '../../src/control-plane/tenant-control-plane';
+
+function synth(over: Partial<TenantControlPlaneProps> = {}) {
+  const stack = new Stack(new App(), 'ControlPlane', { env: { account: '111111111111', region: 'us-east-1' } });
+  const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789', zoneName: 'example.com' });
+  const controlPlane = new TenantControlPlane(stack, 'ControlPlane', {
+    distributionId: 'EDFDVBD6EXAMPLE', connectionGroupId: 'cg_2abc', routingEndpoint: 'd111111abcdef8.cloudfront.net', hostedZone, ...over,
+  });
+  return { controlPlane, template: Template.fromStack(stack) };
+}
+
+test('the store is an on-demand table keyed by tenant id, with point-in-time recovery, kept when removed', () => {
+  const { template } = synth();
+  template.hasResource('AWS::DynamoDB::Table', {
+    DeletionPolicy: 'Retain',
+    Properties: Match.objectLike({
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    }),
+  });
+});
+
+test('pages come from an encrypted queue whose visibility timeout is the recheck delay, with a dead-letter queue; one reconciler at a time, reporting partial batch failures', () => {
+  const { template } = synth({ recheckAfter: Duration.minutes(5) });
+  template.hasResourceProperties('AWS::SQS::Queue', {
+    VisibilityTimeout: 300, SqsManagedSseEnabled: true,
+    RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 60 },
+  });
+  template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: 1, FunctionResponseTypes: ['ReportBatchItemFailures'] });
+  template.hasResourceProperties('AWS::Lambda::Function', {
+    Handler: 'index.handler', Timeout: 60, ReservedConcurrentExecutions: 1,
+    Environment: { Variables: Match.objectLike({
+      DISTRIBUTION_ID: 'EDFDVBD6EXAMPLE', CONNECTION_GROUP_ID: 'cg_2abc', ROUTING_ENDPOINT: 'd111111abcdef8.cloudfront.net',
+      HOSTED_ZONE_ID: 'Z0123456789', EVENT_BUS_NAME: 'default',
+    }) },
+  });
+});
+
+test('the reconciler may change distribution tenants, the gateway\'s distribution and connection group, the zone\'s records and the table, and put events; nothing else', () => {
+  const { template } = synth();
+  const policies = Object.values(template.findResources('AWS::IAM::Policy'));
+  const statements = policies.flatMap(p => p.Properties.PolicyDocument.Statement);
+  const cloudFront = statements.find(s => [s.Action].flat().includes('cloudfront:CreateDistributionTenant'));
+  expect([cloudFront.Resource].flat().map((r: unknown) => JSON.stringify(r))).toEqual([
+    expect.stringContaining(':distribution/EDFDVBD6EXAMPLE'), expect.stringContaining(':distribution-tenant/*'), expect.stringContaining(':connection-group/cg_2abc'),
+  ]);
+  const route53 = statements.find(s => [s.Action].flat().includes('route53:ChangeResourceRecordSets'));
+  expect(JSON.stringify(route53.Resource)).toContain('hostedzone/Z0123456789');
+  expect(statements.some(s => [s.Action].flat().includes('events:PutEvents'))).toBe(true);
+  for (const s of statements) expect(s.Resource).not.toEqual('*');
+});
+
+test('bad props are one error listing every problem', () => {
+  expect(() => synth({ distributionId: '', recheckAfter: Duration.seconds(30) })).toThrow(
+    /TenantControlPlane has 2 problems:\n {2}- `distributionId` must be a non-empty string, got ""\n {2}- `recheckAfter` 30 seconds must be from 1 minute/);
+});
