@@ -11,6 +11,7 @@ import type * as AwsCloudFront from './aws/cloudfront';
 import {
   addTenant, EditResult, formatPlan, initRegistry, NextStep, pinTenants, planData, problemList, removeTenant, summarize, validateRegistry,
 } from './commands';
+import { exportStore, syncFile } from './control-plane';
 import { dnsInstructions, formatInstructions, OutputsSource } from './dns';
 import { quotaFlagConflicts } from './quota-flags';
 import { schemaFor } from './registry-file';
@@ -68,6 +69,8 @@ const FLAGS: { [name: string]: { kind: FlagKind; help: string } } = {
   'geo-allow': { kind: 'list', help: '--geo-allow <CC,...>    serve only viewers in these countries (ISO 3166-1 alpha-2 codes)' },
   'cell': { kind: 'value', help: '--cell <name>           the cell that serves the tenant (one of the file\'s settings.cells; default: "default")' },
   'geo-deny': { kind: 'list', help: '--geo-deny <CC,...>     refuse viewers in these countries' },
+  'table': { kind: 'value', help: '--table <name>          the control plane\'s tenant store (a DynamoDB table), from the stack\'s outputs' },
+  'queue-url': { kind: 'value', help: '--queue-url <url>       the control plane\'s reconciler queue, from the stack\'s outputs' },
   'help': { kind: 'boolean', help: '-h, --help              show this help' },
 };
 
@@ -233,6 +236,38 @@ const COMMANDS: { [name: string]: Command } = {
       return context.lists.has('stack-name')
         ? stackOutputs(context).then(outputs => print({ source: outputs.source, read: () => outputs.document }))
         : print(file === undefined ? undefined : { source: file, read: () => outputsFile(context, true)!.document });
+    },
+  },
+  sync: {
+    usage: 'sync --table <name> --queue-url <url> [--region <region>]',
+    summary: 'send the tenants file to the control plane\'s tenant store and queue the changed tenants (needs AWS credentials)',
+    details: 'Checks the file by the same rules as `validate`, writes each new or changed tenant to the store, marks the tenants\n' +
+      'the file no longer has as removed, and queues them for the reconciler in pages of 100. Run it on merge, after\n' +
+      '`validate` on the pull request. `status` of each tenant is in the store and in its EventBridge events.',
+    flags: ['file', 'table', 'queue-url', 'region', 'help'],
+    checkArgs: noArgs('sync'),
+    run: async context => {
+      const table = context.lists.get('table')?.[0];
+      if (table === undefined) throw new UsageError('`sync` needs --table: the tenant store\'s name, from the stack\'s outputs');
+      const plan = await syncFile(context.file, context.source, {
+        table, queueUrl: context.lists.get('queue-url')?.[0], region: context.lists.get('region')?.[0],
+      });
+      context.io.out(`${context.source}: ${plan.writes.length} tenants written, ${plan.removals.length} removed, ${plan.pages.length} pages queued`);
+      return 0;
+    },
+  },
+  export: {
+    usage: 'export --table <name> [--region <region>]',
+    summary: 'write the control plane\'s tenant store back as the tenants file (needs AWS credentials)',
+    details: 'Replaces the file atomically with the store\'s tenants in id order, after checking them by the file\'s rules.',
+    flags: ['file', 'table', 'region', 'help'],
+    checkArgs: noArgs('export'),
+    run: async context => {
+      const table = context.lists.get('table')?.[0];
+      if (table === undefined) throw new UsageError('`export` needs --table: the tenant store\'s name, from the stack\'s outputs');
+      const count = await exportStore(context.file, context.source, { table, region: context.lists.get('region')?.[0] });
+      context.io.out(`${context.source}: ${count} tenants exported`);
+      return 0;
     },
   },
   status: {

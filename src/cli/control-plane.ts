@@ -1,0 +1,136 @@
+// The CLI's control-plane commands: `sync` sends the tenants file to the tenant store (the
+// pull-request flow stays: `validate` on the pull request, `sync` on merge) and queues the changed
+// tenants for the reconciler; `export` writes the store back as a tenants file. Both load the AWS
+// SDK only when they run, and check tenants with the tenants file's own rules.
+import type * as DynamoDb from '@aws-sdk/client-dynamodb';
+import type * as Sqs from '@aws-sdk/client-sqs';
+import * as fs from 'fs';
+import { writeFileAtomic } from './safe-write';
+import { settingsOf } from '../control-plane/reconcile';
+import { TenantProps, Tenants } from '../tenants/tenants';
+
+/** Tenant ids per queue message: a page the reconciler works through in one pass. */
+export const PAGE_SIZE = 100;
+
+/** A tenant as the store holds it (only what `sync` and `export` read). */
+export interface StoredTenant {
+  readonly id: string;
+  /** Absent once the tenant is removed (the reconciler deletes the item after the distribution tenant). */
+  readonly tenant?: TenantProps;
+}
+
+export interface SyncPlan {
+  /** Tenants new in the file, or changed. */
+  readonly writes: TenantProps[];
+  /** Tenants in the store that the file no longer has. */
+  readonly removals: string[];
+  /** The ids to reconcile, in pages. */
+  readonly pages: string[][];
+}
+
+/** What `sync` changes: pure, so the command's effect is tested without AWS. */
+export function syncPlan(tenants: readonly TenantProps[], stored: readonly StoredTenant[]): SyncPlan {
+  const before = new Map(stored.map(s => [s.id, s.tenant]));
+  const writes = tenants.filter(t => {
+    const old = before.get(t.id);
+    return old === undefined || JSON.stringify(old.domainNames) !== JSON.stringify(t.domainNames) || settingsOf(old) !== settingsOf(t)
+      || old.externalDns !== t.externalDns || old.certificateValidation !== t.certificateValidation;
+  });
+  const kept = new Set(tenants.map(t => t.id));
+  const removals = stored.filter(s => s.tenant !== undefined && !kept.has(s.id)).map(s => s.id);
+  const ids = [...writes.map(t => t.id), ...removals];
+  const pages: string[][] = [];
+  for (let i = 0; i < ids.length; i += PAGE_SIZE) pages.push(ids.slice(i, i + PAGE_SIZE));
+  return { writes, removals, pages };
+}
+
+/** The store as a tenants file's text, in id order; checked by the file's rules before it is written. */
+export function exportText(stored: readonly StoredTenant[], source: string): string {
+  const tenants = stored.flatMap(s => s.tenant ?? []).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const text = JSON.stringify({ tenants }, null, 2) + '\n';
+  Tenants.fromJson(text, source);
+  return text;
+}
+
+/** Where the store is. */
+export interface StoreLocation {
+  readonly table: string;
+  readonly queueUrl?: string;
+  readonly region?: string;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const load = (name: string, command: string): unknown => {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(name);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw e;
+    throw new Error(`\`${command}\` writes the tenant store with the AWS SDK for JavaScript v3, which is not installed here (${name} is missing). ` +
+      'Install the clients beside it:\n  npm install --save-dev @aws-sdk/client-dynamodb @aws-sdk/client-sqs');
+  }
+};
+
+async function readStore(dynamo: DynamoDb.DynamoDBClient, sdk: typeof DynamoDb, table: string): Promise<StoredTenant[]> {
+  const stored: StoredTenant[] = [];
+  let start: { [key: string]: DynamoDb.AttributeValue } | undefined;
+  do {
+    const page = await dynamo.send(new sdk.ScanCommand({
+      TableName: table, ProjectionExpression: '#i, #t', ExpressionAttributeNames: { '#i': 'id', '#t': 'tenant' }, ExclusiveStartKey: start,
+    }));
+    for (const item of page.Items ?? []) {
+      stored.push({ id: item.id.S!, tenant: item.tenant?.S === undefined ? undefined : JSON.parse(item.tenant.S) as TenantProps });
+    }
+    start = page.LastEvaluatedKey;
+  } while (start !== undefined);
+  return stored;
+}
+
+/** `sync`: the file's tenants into the store, the removed ones marked, the changed ones queued. Returns the plan carried out. */
+export async function syncFile(file: string, source: string, where: StoreLocation): Promise<SyncPlan> {
+  const tenants = Tenants.fromFile(file).list;
+  if (where.queueUrl === undefined) throw new Error('`sync` needs --queue-url: the reconciler\'s queue, from the stack\'s outputs');
+  const ddb = load('@aws-sdk/client-dynamodb', 'sync') as typeof DynamoDb;
+  const sqs = load('@aws-sdk/client-sqs', 'sync') as typeof Sqs;
+  const dynamo = new ddb.DynamoDBClient({ region: where.region });
+  const queue = new sqs.SQSClient({ region: where.region });
+  try {
+    const plan = syncPlan(tenants, await readStore(dynamo, ddb, where.table));
+    for (const tenant of plan.writes) {
+      await dynamo.send(new ddb.UpdateItemCommand({
+        TableName: where.table, Key: { id: { S: tenant.id } },
+        UpdateExpression: 'SET #t = :t', ExpressionAttributeNames: { '#t': 'tenant' }, ExpressionAttributeValues: { ':t': { S: JSON.stringify(tenant) } },
+      }));
+    }
+    for (const id of plan.removals) {
+      await dynamo.send(new ddb.UpdateItemCommand({
+        TableName: where.table, Key: { id: { S: id } }, UpdateExpression: 'REMOVE #t', ExpressionAttributeNames: { '#t': 'tenant' },
+      }));
+    }
+    // SendMessageBatch takes 10 messages a request.
+    for (let i = 0; i < plan.pages.length; i += 10) {
+      const entries = plan.pages.slice(i, i + 10).map((tenantIds, n) => ({ Id: String(i + n), MessageBody: JSON.stringify({ tenantIds }) }));
+      const sent = await queue.send(new sqs.SendMessageBatchCommand({ QueueUrl: where.queueUrl, Entries: entries }));
+      if ((sent.Failed ?? []).length > 0) throw new Error(`${source}: SQS refused ${sent.Failed!.length} pages: ${sent.Failed![0].Message}`);
+    }
+    return plan;
+  } finally {
+    dynamo.destroy();
+    queue.destroy();
+  }
+}
+
+/** `export`: the store written as a tenants file (atomically). Returns the number of tenants. */
+export async function exportStore(file: string, source: string, where: StoreLocation): Promise<number> {
+  const ddb = load('@aws-sdk/client-dynamodb', 'export') as typeof DynamoDb;
+  const dynamo = new ddb.DynamoDBClient({ region: where.region });
+  try {
+    const stored = await readStore(dynamo, ddb, where.table);
+    const text = exportText(stored, source);
+    if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') === text) return stored.filter(s => s.tenant).length;
+    writeFileAtomic(file, text);
+    return stored.filter(s => s.tenant).length;
+  } finally {
+    dynamo.destroy();
+  }
+}
