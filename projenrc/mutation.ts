@@ -79,7 +79,10 @@ export function addMutationTesting(project: TypeScriptProject): Task {
       concurrency: 2,
       timeoutMS: 20_000,
       // The sandbox takes only what the suites read (not virtualenvs, packages or build output).
-      ignorePatterns: ['/*', '!/src/', '!/test/', '/test/consumers/', '/test/python/', '!/package.json', '!/tsconfig.dev.json', '!/tenants.schema.json', '!/examples/'],
+      ignorePatterns: [
+        '/*', '!/src/', '!/test/', '/test/consumers/', '/test/python/', '/test/integ/',
+        '!/package.json', '!/tsconfig.dev.json', '!/tenants.schema.json', '!/examples/',
+      ],
       tempDirName: '.stryker-tmp',
       cleanTempDir: 'always',
     },
