@@ -13,6 +13,7 @@ import {
 } from './commands';
 import { exportStore, syncFile } from './control-plane';
 import { dnsInstructions, formatInstructions, OutputsSource } from './dns';
+import { moveTenant } from './move';
 import { quotaFlagConflicts } from './quota-flags';
 import { schemaFor } from './registry-file';
 import { withFileLock, writeFileAtomic } from './safe-write';
@@ -69,6 +70,7 @@ const FLAGS: { [name: string]: { kind: FlagKind; help: string } } = {
   'geo-allow': { kind: 'list', help: '--geo-allow <CC,...>    serve only viewers in these countries (ISO 3166-1 alpha-2 codes)' },
   'cell': { kind: 'value', help: '--cell <name>           the cell that serves the tenant (one of the file\'s settings.cells; default: "default")' },
   'geo-deny': { kind: 'list', help: '--geo-deny <CC,...>     refuse viewers in these countries' },
+  'shard': { kind: 'value', help: '--shard <n>             the shard to move the tenant to (default: the first with room of its settings)' },
   'table': { kind: 'value', help: '--table <name>          the control plane\'s tenant store (a DynamoDB table), from the stack\'s outputs' },
   'queue-url': { kind: 'value', help: '--queue-url <url>       the control plane\'s reconciler queue, from the stack\'s outputs' },
   'help': { kind: 'boolean', help: '-h, --help              show this help' },
@@ -152,6 +154,24 @@ const COMMANDS: { [name: string]: Command } = {
     flags: ['file', 'quota', 'help'],
     checkArgs: noArgs('pin'),
     run: context => editLocked(context, text => pinTenants(text, context.source, context.quotas)),
+  },
+  move: {
+    usage: 'move <id> [--shard <n>]',
+    summary: 'move a tenant to another shard without downtime: declare it (prepare), then run it again (move); one deploy each',
+    details: 'Pins the tenant to its new shard and records `"movedFrom": { "shard": <old>, "stage": "prepare" }`; run again after\n' +
+      'the deploy to go to the "move" stage. The deploy moves each domain with UpdateDomainAssociation (see "Moving tenants").',
+    flags: ['file', 'quota', 'shard', 'help'],
+    checkArgs: args => {
+      if (args.length !== 1) throw new UsageError('`move` needs exactly one tenant id');
+    },
+    run: context => {
+      const shard = context.lists.get('shard')?.at(-1);
+      if (shard !== undefined && !/^[0-9]+$/.test(shard)) throw new Error(`\`--shard\` "${shard}" must be a whole number from 0`);
+      return editLocked(context, text => moveTenant(text, context.source, {
+        id: context.args[0],
+        shard: shard === undefined ? undefined : Number(shard),
+      }, context.quotas));
+    },
   },
   validate: {
     usage: 'validate [--json]',

@@ -1,6 +1,8 @@
+import * as fs from 'fs';
 import { moveTenant } from '../../src/cli/move';
 import { formatRegistry, parseRegistry } from '../../src/cli/registry-file';
 import { TenantProps } from '../../src/tenants/tenants';
+import { cliFolder } from '../cli/cli-harness';
 
 const file = (tenants: TenantProps[]) => formatRegistry({ schema: undefined, tenants, extra: {}, bare: false });
 const ACL = 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/acme/a1b2c3d4-5678-90ab-cdef-000000000000';
@@ -46,5 +48,33 @@ describe('move', () => {
   test('the file keeps movedFrom and adoptFrom through an edit', () => {
     const text = file([{ id: 'old', domainNames: ['old.example.com'], externalDns: true, adoptFrom: { distributionId: 'E2QWRUHEXAMPLE', stage: 'prepare' } }]);
     expect(parseRegistry(moveTenant(text, 'tenants.json', { id: 'old' }, {}).text, 'tenants.json').tenants[0].adoptFrom).toEqual({ distributionId: 'E2QWRUHEXAMPLE' });
+  });
+});
+
+describe('the move command', () => {
+  const folder = cliFolder('cli-move-');
+
+  test('writes the move into the file, then advances it; --shard names the target', () => {
+    fs.writeFileSync(folder.file('tenants.json'), file([
+      { id: 'plain', domainNames: ['plain.example.com'], shard: 0 },
+      { id: 'acme', domainNames: ['acme.example.com'], shard: 0 },
+    ]));
+    const first = folder.run('move', 'acme', '--shard', '3');
+    expect(first).toMatchObject({ code: 0 });
+    expect(first.out).toContain('Tenant "acme" will move from shard 0 to shard 3.');
+    const written = () => parseRegistry(fs.readFileSync(folder.file('tenants.json'), 'utf8'), 'tenants.json').tenants[1];
+    expect(written()).toMatchObject({ shard: 3, movedFrom: { shard: 0, stage: 'prepare' } });
+    expect(folder.run('move', 'acme')).toMatchObject({ code: 0 });
+    expect(written().movedFrom).toEqual({ shard: 0 });
+  });
+
+  test('a move the plan refuses exits 1 and leaves the file as it was', () => {
+    const text = file([{ id: 'acme', domainNames: ['acme.example.com'], shard: 0 }]);
+    fs.writeFileSync(folder.file('tenants.json'), text);
+    const result = folder.run('move', 'acme', '--shard', '0');
+    expect(result.code).toBe(1);
+    expect(result.err).toContain('is on shard 0 already');
+    expect(fs.readFileSync(folder.file('tenants.json'), 'utf8')).toBe(text);
+    expect(folder.run('move', 'acme', '--shard', 'two')).toMatchObject({ code: 1, err: '`--shard` "two" must be a whole number from 0' });
   });
 });
