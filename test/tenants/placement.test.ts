@@ -116,7 +116,16 @@ describe('placeTenants', () => {
 
   test('a pin past the account quota is an error', () => {
     const plan = placeTenants([{ id: 'a', domainNames: ['a.x.com'], shard: 500 }], LIMITS);
-    expect(plan.problems).toEqual([expect.stringContaining('tenant "a": `shard` 500 is past the last distribution the account may have')]);
+    expect(plan.problems).toEqual([expect.stringMatching(
+      /^tenant "a": `shard` 500 is past the last distribution the account may have; shard 500 needs 501 but the CloudFront quota "Web distributions per AWS account" is 500/)]);
+  });
+
+  test('a pinned tenant too big for any shard is one problem, not also a full-shard one; a full pin says the figure it needs', () => {
+    const limits = { domainsPerDistribution: 2, distributionsPerAccount: 10 };
+    expect(placeTenants([{ id: 'big', domainNames: ['a.x.com', 'b.x.com', 'c.x.com'], shard: 1 }], limits).problems)
+      .toEqual([expect.stringMatching(/^tenant "big": its 3 `domainNames` must share one distribution/)]);
+    const full = placeTenants([{ id: 'a', domainNames: ['a1.x.com'], shard: 1 }, { id: 'b', domainNames: ['b1.x.com', 'b2.x.com'], shard: 1 }], limits);
+    expect(full.problems).toEqual([expect.stringContaining('its 2 more would make 3: shard 1 needs 3 but the CloudFront quota')]);
   });
 });
 
