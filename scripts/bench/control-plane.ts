@@ -81,7 +81,12 @@ function measure(total: number): Measured {
     (recordChanges - s.route53Changes.burst) / s.route53Changes.rate,
   );
   return {
-    tenants: total, simulatedSeconds: account.now, impliedSeconds: Math.max(0, implied), calls, events, passes,
+    tenants: total,
+    simulatedSeconds: account.now,
+    impliedSeconds: Math.max(0, implied),
+    calls,
+    events,
+    passes,
     maxRssMb: process.resourceUsage().maxRSS / 1024,
   };
 }
@@ -141,7 +146,7 @@ function main() {
   console.log('|---:|---:|---:|---:|---:|---:|---:|');
   for (const n of only ? [Number(only)] : SIZES) {
     const child = spawnSync('npx', ['ts-node', '-T', '--project', 'tsconfig.dev.json', __filename, '--measure', String(n)], {
-      encoding: 'utf8', maxBuffer: 1 << 24, env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=1024' },
+      encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=1024' },
     });
     if (child.status !== 0) throw new Error(`size ${n}: ${child.stderr}`);
     const m = JSON.parse(child.stdout) as Measured;

@@ -2,9 +2,9 @@
 // pull-request flow stays: `validate` on the pull request, `sync` on merge) and queues the changed
 // tenants for the reconciler; `export` writes the store back as a tenants file. Both load the AWS
 // SDK only when they run, and check tenants with the tenants file's own rules.
+import * as fs from 'fs';
 import type * as DynamoDb from '@aws-sdk/client-dynamodb';
 import type * as Sqs from '@aws-sdk/client-sqs';
-import * as fs from 'fs';
 import { writeFileAtomic } from './safe-write';
 import { settingsOf } from '../control-plane/reconcile';
 import { TenantProps, Tenants } from '../tenants/tenants';
@@ -98,8 +98,11 @@ export async function syncFile(file: string, source: string, where: StoreLocatio
     const plan = syncPlan(tenants, await readStore(dynamo, ddb, where.table));
     for (const tenant of plan.writes) {
       await dynamo.send(new ddb.UpdateItemCommand({
-        TableName: where.table, Key: { id: { S: tenant.id } },
-        UpdateExpression: 'SET #t = :t', ExpressionAttributeNames: { '#t': 'tenant' }, ExpressionAttributeValues: { ':t': { S: JSON.stringify(tenant) } },
+        TableName: where.table,
+        Key: { id: { S: tenant.id } },
+        UpdateExpression: 'SET #t = :t',
+        ExpressionAttributeNames: { '#t': 'tenant' },
+        ExpressionAttributeValues: { ':t': { S: JSON.stringify(tenant) } },
       }));
     }
     for (const id of plan.removals) {

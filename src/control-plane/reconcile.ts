@@ -160,7 +160,8 @@ export function reconcile(desired: readonly DesiredTenant[], observed: ObservedS
     const settings = settingsOf(tenant);
     const free = want.filter(d => !held.has(d));
     const elsewhere = want.filter(d => held.has(d) && held.get(d) !== id);
-    const status = (s: TenantStatusName, reason?: string) => statuses.push(reason === undefined ? { tenantId: id, status: s } : { tenantId: id, status: s, reason });
+    const status = (s: TenantStatusName, reason?: string) =>
+      statuses.push(reason === undefined ? { tenantId: id, status: s } : { tenantId: id, status: s, reason });
 
     if (!tenant.externalDns) {
       for (const name of want) {

@@ -58,8 +58,12 @@ export async function handler(event: ReconcilerEvent): Promise<ReconcilerRespons
     dynamo: new DynamoDBClient({}),
     events: new EventBridgeClient({}),
     env: {
-      tableName: env.TABLE_NAME!, distributionId: env.DISTRIBUTION_ID!, connectionGroupId: env.CONNECTION_GROUP_ID!,
-      routingEndpoint: env.ROUTING_ENDPOINT!, hostedZoneId: env.HOSTED_ZONE_ID!, eventBusName: env.EVENT_BUS_NAME ?? 'default',
+      tableName: env.TABLE_NAME!,
+      distributionId: env.DISTRIBUTION_ID!,
+      connectionGroupId: env.CONNECTION_GROUP_ID!,
+      routingEndpoint: env.ROUTING_ENDPOINT!,
+      hostedZoneId: env.HOSTED_ZONE_ID!,
+      eventBusName: env.EVENT_BUS_NAME ?? 'default',
     },
     sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
   });
@@ -88,11 +92,17 @@ interface StoreItem {
 export async function reconcilePage(tenantIds: readonly string[], deps: ReconcilerDependencies): Promise<boolean> {
   const store = await readStore(tenantIds, deps);
   const desired = tenantIds.flatMap(id => store.get(id)?.desired ?? []);
-  const { observed, etags } = await observe(tenantIds, desired, store, deps);
+  const observed = await observe(tenantIds, desired, store, deps);
   const result = reconcile(desired, observed, { routingEndpoint: deps.env.routingEndpoint });
   const bySettings = new Map(desired.map(d => [d.tenant.id, d.tenant]));
-  for (const action of result.actions) await execute(action, etags, bySettings, deps);
+  for (const action of result.actions) await execute(action, bySettings, deps);
   await writeStatuses(result.statuses, result.events, deps);
+  // A tenant removed before its distribution tenant was made leaves only its item.
+  for (const e of result.events) {
+    if (e.to === 'deleted' && !observed.distributionTenants.some(t => t.name === e.tenantId)) {
+      await retrying(() => deps.dynamo.send(new DeleteItemCommand({ TableName: deps.env.tableName, Key: { id: { S: e.tenantId } } })), deps);
+    }
+  }
   await publish(result.events, deps);
   const waiting = result.statuses.some(s => s.status === 'pending-dns' || s.status === 'validating');
   return result.actions.length === 0 && !waiting && observed.distributionTenants.every(t => t.deployed);
@@ -125,7 +135,6 @@ async function readStore(ids: readonly string[], deps: ReconcilerDependencies): 
 }
 
 async function observe(ids: readonly string[], desired: readonly DesiredTenant[], store: Map<string, StoreItem>, deps: ReconcilerDependencies) {
-  const etags = new Map<string, string>();
   const distributionTenants: ObservedState['distributionTenants'][number][] = [];
   const certificates: ObservedState['certificates'][number][] = [];
   const ownDomains = new Set<string>();
@@ -138,7 +147,6 @@ async function observe(ids: readonly string[], desired: readonly DesiredTenant[]
       throw e;
     }
     const t = got.DistributionTenant!;
-    etags.set(id, got.ETag!);
     const domains = (t.Domains ?? []).map(d => d.Domain!);
     domains.forEach(d => ownDomains.add(d));
     // The customizations' fingerprint is the store's record of what was applied (CloudFront keeps no free-form field for it).
@@ -148,7 +156,8 @@ async function observe(ids: readonly string[], desired: readonly DesiredTenant[]
     const details = await retrying(() => deps.cloudFront.send(new GetManagedCertificateDetailsCommand({ Identifier: id })), deps);
     const status = details.ManagedCertificateDetails?.CertificateStatus;
     certificates.push({
-      tenantId: id, domains: wanted,
+      tenantId: id,
+      domains: wanted,
       state: status === 'issued' ? 'issued' : status === 'pending-validation' || status === undefined ? 'pending' : 'failed',
       ...(status !== 'issued' && status !== 'pending-validation' && status !== undefined ? { reason: `the managed certificate is ${status}` } : {}),
     });
@@ -167,7 +176,7 @@ async function observe(ids: readonly string[], desired: readonly DesiredTenant[]
     }
   }
   const statuses = ids.flatMap(id => store.get(id)?.status ?? []);
-  return { observed: { distributionTenants, certificates, records, statuses } as ObservedState, etags };
+  return { distributionTenants, certificates, records, statuses } as ObservedState;
 }
 
 /** The customizations a tenant's edge settings make (its web ACL and geo restriction). */
@@ -183,17 +192,24 @@ export function customizationsOf(tenant: TenantProps): Customizations | undefine
   return Object.keys(c).length === 0 ? undefined : c;
 }
 
-async function execute(action: Action, etags: Map<string, string>, tenants: Map<string, TenantProps>, deps: ReconcilerDependencies): Promise<void> {
+async function execute(action: Action, tenants: Map<string, TenantProps>, deps: ReconcilerDependencies): Promise<void> {
   const cf = deps.cloudFront;
-  const etag = async (id: string) => (await retrying(() => cf.send(new GetDistributionTenantCommand({ Identifier: id })), deps)).ETag ?? etags.get(id);
-  const idOf = async (name: string) => (await retrying(() => cf.send(new GetDistributionTenantCommand({ Identifier: name })), deps)).DistributionTenant!;
+  // Read afresh inside each retried call: a stale ETag (PreconditionFailed) is retried with the new one.
+  const get = async (name: string) => {
+    const got = await retrying(() => cf.send(new GetDistributionTenantCommand({ Identifier: name })), deps);
+    return { current: got.DistributionTenant!, etag: got.ETag };
+  };
   switch (action.kind) {
     case 'createTenant': {
       const tenant = tenants.get(action.tenantId)!;
       try {
         await retrying(() => cf.send(new CreateDistributionTenantCommand({
-          DistributionId: deps.env.distributionId, ConnectionGroupId: deps.env.connectionGroupId, Name: action.tenantId,
-          Domains: action.domains.map(Domain => ({ Domain })), Enabled: action.enabled, Customizations: customizationsOf(tenant),
+          DistributionId: deps.env.distributionId,
+          ConnectionGroupId: deps.env.connectionGroupId,
+          Name: action.tenantId,
+          Domains: action.domains.map(Domain => ({ Domain })),
+          Enabled: action.enabled,
+          Customizations: customizationsOf(tenant),
         })), deps);
       } catch (e) {
         // Made by a pass that crashed before it recorded it: the name is the tenant's id, so it is the same one.
@@ -206,32 +222,45 @@ async function execute(action: Action, etags: Map<string, string>, tenants: Map<
     case 'requestCertificate':
     case 'enableTenant':
     case 'disableTenant': {
-      const current = await idOf(action.tenantId);
       const tenant = tenants.get(action.tenantId);
-      await retrying(async () => cf.send(new UpdateDistributionTenantCommand({
-        Id: current.Id, IfMatch: await etag(action.tenantId), DistributionId: current.DistributionId, ConnectionGroupId: current.ConnectionGroupId,
-        Domains: (action.kind === 'updateTenant' ? action.domains : (current.Domains ?? []).map(d => d.Domain!)).map(Domain => ({ Domain })),
-        Customizations: action.kind === 'updateTenant' && tenant ? customizationsOf(tenant) : current.Customizations,
-        Parameters: current.Parameters,
-        Enabled: action.kind === 'enableTenant' ? true : action.kind === 'disableTenant' ? false : current.Enabled,
-        ...(action.kind === 'requestCertificate'
-          ? { ManagedCertificateRequest: { ValidationTokenHost: action.validation === 'self-hosted' ? 'self-hosted' : 'cloudfront', PrimaryDomainName: action.domains[0] } }
-          : {}),
-      })), deps, ['PreconditionFailed']);
+      await retrying(async () => {
+        const { current, etag } = await get(action.tenantId);
+        const certificate = action.kind === 'requestCertificate' ? {
+          ManagedCertificateRequest: {
+            ValidationTokenHost: action.validation === 'self-hosted' ? 'self-hosted' as const : 'cloudfront' as const,
+            PrimaryDomainName: action.domains[0],
+          },
+        } : {};
+        return cf.send(new UpdateDistributionTenantCommand({
+          Id: current.Id,
+          IfMatch: etag,
+          DistributionId: current.DistributionId,
+          ConnectionGroupId: current.ConnectionGroupId,
+          Domains: (action.kind === 'updateTenant' ? action.domains : (current.Domains ?? []).map(d => d.Domain!)).map(Domain => ({ Domain })),
+          Customizations: action.kind === 'updateTenant' && tenant ? customizationsOf(tenant) : current.Customizations,
+          Parameters: current.Parameters,
+          Enabled: action.kind === 'enableTenant' ? true : action.kind === 'disableTenant' ? false : current.Enabled,
+          ...certificate,
+        }));
+      }, deps, ['PreconditionFailed']);
       if (action.kind === 'updateTenant' && tenant) await setAttribute(action.tenantId, 'appliedSettings', { S: settingsOf(tenant) }, deps);
       if (action.kind === 'requestCertificate') await setAttribute(action.tenantId, 'certificateDomains', { SS: [...action.domains] }, deps);
       return;
     }
     case 'moveDomain': {
-      const target = await idOf(action.to);
-      await retrying(async () => cf.send(new UpdateDomainAssociationCommand({
-        Domain: action.domain, TargetResource: { DistributionTenantId: target.Id }, IfMatch: await etag(action.to),
-      })), deps, ['PreconditionFailed']);
+      await retrying(async () => {
+        const { current, etag } = await get(action.to);
+        return cf.send(new UpdateDomainAssociationCommand({
+          Domain: action.domain, TargetResource: { DistributionTenantId: current.Id }, IfMatch: etag,
+        }));
+      }, deps, ['PreconditionFailed']);
       return;
     }
     case 'deleteTenant': {
-      const current = await idOf(action.tenantId);
-      await retrying(async () => cf.send(new DeleteDistributionTenantCommand({ Id: current.Id, IfMatch: await etag(action.tenantId) })), deps, ['PreconditionFailed']);
+      await retrying(async () => {
+        const { current, etag } = await get(action.tenantId);
+        return cf.send(new DeleteDistributionTenantCommand({ Id: current.Id, IfMatch: etag }));
+      }, deps, ['PreconditionFailed']);
       await retrying(() => deps.dynamo.send(new DeleteItemCommand({ TableName: deps.env.tableName, Key: { id: { S: action.tenantId } } })), deps);
       return;
     }
@@ -250,8 +279,11 @@ async function execute(action: Action, etags: Map<string, string>, tenants: Map<
 
 async function setAttribute(id: string, name: string, value: { S: string } | { SS: string[] }, deps: ReconcilerDependencies): Promise<void> {
   await retrying(() => deps.dynamo.send(new UpdateItemCommand({
-    TableName: deps.env.tableName, Key: { id: { S: id } },
-    UpdateExpression: 'SET #a = :v', ExpressionAttributeNames: { '#a': name }, ExpressionAttributeValues: { ':v': value },
+    TableName: deps.env.tableName,
+    Key: { id: { S: id } },
+    UpdateExpression: 'SET #a = :v',
+    ExpressionAttributeNames: { '#a': name },
+    ExpressionAttributeValues: { ':v': value },
   })), deps);
 }
 
@@ -260,8 +292,10 @@ async function writeStatuses(statuses: readonly TenantStatus[], events: readonly
   for (const s of statuses) {
     if (!changed.has(s.tenantId)) continue;
     await retrying(() => deps.dynamo.send(new UpdateItemCommand({
-      TableName: deps.env.tableName, Key: { id: { S: s.tenantId } },
-      UpdateExpression: 'SET #s = :s, #r = :r', ExpressionAttributeNames: { '#s': 'status', '#r': 'reason' },
+      TableName: deps.env.tableName,
+      Key: { id: { S: s.tenantId } },
+      UpdateExpression: 'SET #s = :s, #r = :r',
+      ExpressionAttributeNames: { '#s': 'status', '#r': 'reason' },
       ExpressionAttributeValues: { ':s': { S: s.status }, ':r': { S: s.reason ?? '' } },
     })), deps);
   }

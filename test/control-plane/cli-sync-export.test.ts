@@ -1,7 +1,7 @@
+import * as fs from 'fs';
 import { DynamoDBClient, ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
-import * as fs from 'fs';
 import { exportText, PAGE_SIZE, syncPlan } from '../../src/cli/control-plane';
 import { cliFolder } from '../cli/cli-harness';
 
@@ -43,7 +43,10 @@ test('`sync` writes the file\'s changes to the table and sends the pages to the 
   expect(run.code).toBe(0);
   expect(run.out).toContain('1 tenants written, 0 removed, 1 pages queued');
   expect(dynamo.commandCalls(UpdateItemCommand).map(c => c.args[0].input)).toEqual([{
-    TableName: 'Tenants', Key: { id: { S: 'shop' } }, UpdateExpression: 'SET #t = :t', ExpressionAttributeNames: { '#t': 'tenant' },
+    TableName: 'Tenants',
+    Key: { id: { S: 'shop' } },
+    UpdateExpression: 'SET #t = :t',
+    ExpressionAttributeNames: { '#t': 'tenant' },
     ExpressionAttributeValues: { ':t': { S: JSON.stringify(shop) } },
   }]);
   expect(sqs.commandCalls(SendMessageBatchCommand)[0].args[0].input).toEqual({

@@ -15,7 +15,9 @@ export class InstantAccount {
 
   public observe(): ObservedState {
     return {
-      distributionTenants: [...this.tenants].map(([name, t]) => ({ name, domains: [...t.domains], enabled: t.enabled, deployed: true, settings: t.settings })),
+      distributionTenants: [...this.tenants].map(([name, t]) => ({
+        name, domains: [...t.domains], enabled: t.enabled, deployed: true, settings: t.settings,
+      })),
       certificates: [...this.certificates].map(([tenantId, domains]) => ({
         tenantId, domains, state: domains.some(d => this.failing.has(d)) ? 'failed' as const : 'issued' as const, reason: 'validation token not found',
       })),

@@ -145,7 +145,8 @@ describe('reconcile', () => {
       { tenant: { id: 'shop', domainNames: ['shop.example.com'] } },
     ]);
     expect(result.statuses).toContainEqual({
-      tenantId: 'shop', status: 'failed',
+      tenantId: 'shop',
+      status: 'failed',
       reason: 'every domain is on another tenant (acme); give the tenant one domain of its own, then move the rest',
     });
   });

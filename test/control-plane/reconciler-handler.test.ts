@@ -1,7 +1,8 @@
 import {
-  CloudFrontClient, CreateDistributionTenantCommand, GetDistributionTenantCommand, GetManagedCertificateDetailsCommand, UpdateDistributionTenantCommand,
+  CloudFrontClient, CreateDistributionTenantCommand, DeleteDistributionTenantCommand, GetDistributionTenantCommand,
+  GetManagedCertificateDetailsCommand, UpdateDistributionTenantCommand, UpdateDomainAssociationCommand,
 } from '@aws-sdk/client-cloudfront';
-import { BatchGetItemCommand, DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { BatchGetItemCommand, DeleteItemCommand, DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -18,7 +19,10 @@ const acme = { id: 'acme', domainNames: ['acme.example.com'], webAcl: 'none' };
 
 function deps(): ReconcilerDependencies {
   return {
-    cloudFront: new CloudFrontClient({}), route53: new Route53Client({}), dynamo: new DynamoDBClient({}), events: new EventBridgeClient({}),
+    cloudFront: new CloudFrontClient({}),
+    route53: new Route53Client({}),
+    dynamo: new DynamoDBClient({}),
+    events: new EventBridgeClient({}),
     env: { tableName: TABLE, distributionId: 'EDFDVBD6EXAMPLE', connectionGroupId: 'cg_1', routingEndpoint: ENDPOINT, hostedZoneId: 'Z1', eventBusName: 'default' },
     sleep: async () => {},
   };
@@ -41,7 +45,11 @@ test('a new tenant: its distribution tenant is created under its id on the gatew
   const response = await reconcileMessages(message(['acme']), deps());
 
   expect(cloudFront.commandCalls(CreateDistributionTenantCommand).map(c => c.args[0].input)).toEqual([{
-    DistributionId: 'EDFDVBD6EXAMPLE', ConnectionGroupId: 'cg_1', Name: 'acme', Domains: [{ Domain: 'acme.example.com' }], Enabled: true,
+    DistributionId: 'EDFDVBD6EXAMPLE',
+    ConnectionGroupId: 'cg_1',
+    Name: 'acme',
+    Domains: [{ Domain: 'acme.example.com' }],
+    Enabled: true,
     Customizations: { WebAcl: { Action: 'disable' } },
   }]);
   expect(route53.commandCalls(ChangeResourceRecordSetsCommand)[0].args[0].input).toEqual({
@@ -65,9 +73,13 @@ test('a create retried after a crash ("already exists") is done, not a failure',
 });
 
 test('a deployed tenant whose certificate is issued and record in place is active: no call changes anything and the message is done', async () => {
-  dynamo.on(BatchGetItemCommand).resolves({ Responses: { [TABLE]: [{
-    id: { S: 'acme' }, tenant: { S: JSON.stringify(acme) }, status: { S: 'active' }, appliedSettings: { S: settingsOf(acme) }, certificateDomains: { SS: ['acme.example.com'] },
-  }] } });
+  dynamo.on(BatchGetItemCommand).resolves({
+    Responses: {
+      [TABLE]: [{
+        id: { S: 'acme' }, tenant: { S: JSON.stringify(acme) }, status: { S: 'active' }, appliedSettings: { S: settingsOf(acme) }, certificateDomains: { SS: ['acme.example.com'] },
+      }],
+    },
+  });
   cloudFront.on(GetDistributionTenantCommand).resolves({
     ETag: 'E1', DistributionTenant: { Id: 'dt_1', Name: 'acme', Domains: [{ Domain: 'acme.example.com' }], Enabled: true, Status: 'Deployed' },
   });
@@ -81,22 +93,91 @@ test('a deployed tenant whose certificate is issued and record in place is activ
 });
 
 test('a suspended tenant is disabled with its current ETag, keeping its domains and customizations', async () => {
-  dynamo.on(BatchGetItemCommand).resolves({ Responses: { [TABLE]: [{
-    id: { S: 'acme' }, tenant: { S: JSON.stringify(acme) }, suspended: { BOOL: true }, status: { S: 'active' },
-    appliedSettings: { S: settingsOf(acme) }, certificateDomains: { SS: ['acme.example.com'] },
-  }] } });
+  dynamo.on(BatchGetItemCommand).resolves({
+    Responses: {
+      [TABLE]: [{
+        id: { S: 'acme' },
+        tenant: { S: JSON.stringify(acme) },
+        suspended: { BOOL: true },
+        status: { S: 'active' },
+        appliedSettings: { S: settingsOf(acme) },
+        certificateDomains: { SS: ['acme.example.com'] },
+      }],
+    },
+  });
   cloudFront.on(GetDistributionTenantCommand).resolves({
-    ETag: 'E7', DistributionTenant: {
-      Id: 'dt_1', Name: 'acme', DistributionId: 'EDFDVBD6EXAMPLE', ConnectionGroupId: 'cg_1', Domains: [{ Domain: 'acme.example.com' }],
-      Enabled: true, Status: 'Deployed', Customizations: { WebAcl: { Action: 'disable' } },
+    ETag: 'E7',
+    DistributionTenant: {
+      Id: 'dt_1',
+      Name: 'acme',
+      DistributionId: 'EDFDVBD6EXAMPLE',
+      ConnectionGroupId: 'cg_1',
+      Domains: [{ Domain: 'acme.example.com' }],
+      Enabled: true,
+      Status: 'Deployed',
+      Customizations: { WebAcl: { Action: 'disable' } },
     },
   });
   cloudFront.on(GetManagedCertificateDetailsCommand).resolves({ ManagedCertificateDetails: { CertificateStatus: 'issued' } });
   route53.on(ListResourceRecordSetsCommand).resolves({ ResourceRecordSets: [{ Name: 'acme.example.com.', Type: 'CNAME', ResourceRecords: [{ Value: ENDPOINT }] }] });
   await reconcileMessages(message(['acme']), deps());
   expect(cloudFront.commandCalls(UpdateDistributionTenantCommand).map(c => c.args[0].input)).toEqual([{
-    Id: 'dt_1', IfMatch: 'E7', DistributionId: 'EDFDVBD6EXAMPLE', ConnectionGroupId: 'cg_1', Domains: [{ Domain: 'acme.example.com' }],
-    Customizations: { WebAcl: { Action: 'disable' } }, Parameters: undefined, Enabled: false,
+    Id: 'dt_1',
+    IfMatch: 'E7',
+    DistributionId: 'EDFDVBD6EXAMPLE',
+    ConnectionGroupId: 'cg_1',
+    Domains: [{ Domain: 'acme.example.com' }],
+    Customizations: { WebAcl: { Action: 'disable' } },
+    Parameters: undefined,
+    Enabled: false,
   }]);
   expect(JSON.parse(events.commandCalls(PutEventsCommand)[0].args[0].input.Entries![0].Detail!)).toEqual({ tenantId: 'acme', from: 'active', to: 'suspended' });
+});
+
+test('a domain another tenant holds moves with UpdateDomainAssociation to the new tenant\'s ID, with its current ETag, once its certificate covers it', async () => {
+  const shop = { id: 'shop', domainNames: ['new.shop.example.com', 'shop.acme.example.com'] };
+  dynamo.on(BatchGetItemCommand).resolves({
+    Responses: {
+      [TABLE]: [
+        { id: { S: 'acme' }, tenant: { S: JSON.stringify(acme) }, status: { S: 'active' }, appliedSettings: { S: settingsOf(acme) }, certificateDomains: { SS: ['acme.example.com'] } },
+        { id: { S: 'shop' }, tenant: { S: JSON.stringify(shop) }, status: { S: 'pending-dns' }, appliedSettings: { S: settingsOf(shop) }, certificateDomains: { SS: shop.domainNames } },
+      ],
+    },
+  });
+  cloudFront.on(GetDistributionTenantCommand, { Identifier: 'acme' }).resolves({
+    ETag: 'EA', DistributionTenant: { Id: 'dt_acme', Name: 'acme', Domains: [{ Domain: 'acme.example.com' }, { Domain: 'shop.acme.example.com' }], Enabled: true, Status: 'Deployed' },
+  });
+  cloudFront.on(GetDistributionTenantCommand, { Identifier: 'shop' }).resolves({
+    ETag: 'ES', DistributionTenant: { Id: 'dt_shop', Name: 'shop', Domains: [{ Domain: 'new.shop.example.com' }], Enabled: true, Status: 'Deployed' },
+  });
+  cloudFront.on(GetManagedCertificateDetailsCommand).resolves({ ManagedCertificateDetails: { CertificateStatus: 'issued' } });
+  route53.on(ListResourceRecordSetsCommand).callsFake(input => ({ ResourceRecordSets: [{ Name: `${input.StartRecordName}.`, Type: 'CNAME', ResourceRecords: [{ Value: ENDPOINT }] }] }));
+  await reconcileMessages(message(['acme', 'shop']), deps());
+  expect(cloudFront.commandCalls(UpdateDomainAssociationCommand).map(c => c.args[0].input)).toEqual([
+    { Domain: 'shop.acme.example.com', TargetResource: { DistributionTenantId: 'dt_shop' }, IfMatch: 'ES' },
+  ]);
+  expect(cloudFront.commandCalls(UpdateDistributionTenantCommand)).toHaveLength(0);
+});
+
+test('a tenant removed from the store: disabled first; once disabled and deployed, deleted with its ETag, its record and item deleted', async () => {
+  dynamo.on(BatchGetItemCommand).resolves({ Responses: { [TABLE]: [{ id: { S: 'acme' }, status: { S: 'active' } }] } });
+  const tenant = (enabled: boolean) => ({
+    ETag: 'E9', DistributionTenant: { Id: 'dt_1', Name: 'acme', Domains: [{ Domain: 'acme.example.com' }], Enabled: enabled, Status: 'Deployed' },
+  });
+  cloudFront.on(GetDistributionTenantCommand).resolves(tenant(true));
+  route53.on(ListResourceRecordSetsCommand).resolves({ ResourceRecordSets: [{ Name: 'acme.example.com.', Type: 'CNAME', ResourceRecords: [{ Value: ENDPOINT }] }] });
+  await reconcileMessages(message(['acme']), deps());
+  expect(cloudFront.commandCalls(UpdateDistributionTenantCommand)[0].args[0].input).toMatchObject({ Id: 'dt_1', IfMatch: 'E9', Enabled: false });
+  expect(route53.commandCalls(ChangeResourceRecordSetsCommand)[0].args[0].input.ChangeBatch!.Changes).toEqual([
+    { Action: 'DELETE', ResourceRecordSet: { Name: 'acme.example.com', Type: 'CNAME', TTL: 300, ResourceRecords: [{ Value: ENDPOINT }] } },
+  ]);
+  expect(cloudFront.commandCalls(DeleteDistributionTenantCommand)).toHaveLength(0);
+
+  cloudFront.reset();
+  route53.reset();
+  route53.on(ListResourceRecordSetsCommand).resolves({ ResourceRecordSets: [] });
+  cloudFront.on(GetDistributionTenantCommand).resolves(tenant(false));
+  await reconcileMessages(message(['acme']), deps());
+  expect(cloudFront.commandCalls(DeleteDistributionTenantCommand).map(c => c.args[0].input)).toEqual([{ Id: 'dt_1', IfMatch: 'E9' }]);
+  expect(dynamo.commandCalls(DeleteItemCommand).map(c => c.args[0].input)).toContainEqual({ TableName: TABLE, Key: { id: { S: 'acme' } } });
 });

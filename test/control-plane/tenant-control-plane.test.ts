@@ -27,16 +27,24 @@ test('the store is an on-demand table keyed by tenant id, with point-in-time rec
 test('pages come from an encrypted queue whose visibility timeout is the recheck delay, with a dead-letter queue; one reconciler at a time, reporting partial batch failures', () => {
   const { template } = synth({ recheckAfter: Duration.minutes(5) });
   template.hasResourceProperties('AWS::SQS::Queue', {
-    VisibilityTimeout: 300, SqsManagedSseEnabled: true,
+    VisibilityTimeout: 300,
+    SqsManagedSseEnabled: true,
     RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 60 },
   });
   template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: 1, FunctionResponseTypes: ['ReportBatchItemFailures'] });
   template.hasResourceProperties('AWS::Lambda::Function', {
-    Handler: 'index.handler', Timeout: 60, ReservedConcurrentExecutions: 1,
-    Environment: { Variables: Match.objectLike({
-      DISTRIBUTION_ID: 'EDFDVBD6EXAMPLE', CONNECTION_GROUP_ID: 'cg_2abc', ROUTING_ENDPOINT: 'd111111abcdef8.cloudfront.net',
-      HOSTED_ZONE_ID: 'Z0123456789', EVENT_BUS_NAME: 'default',
-    }) },
+    Handler: 'index.handler',
+    Timeout: 60,
+    ReservedConcurrentExecutions: 1,
+    Environment: {
+      Variables: Match.objectLike({
+        DISTRIBUTION_ID: 'EDFDVBD6EXAMPLE',
+        CONNECTION_GROUP_ID: 'cg_2abc',
+        ROUTING_ENDPOINT: 'd111111abcdef8.cloudfront.net',
+        HOSTED_ZONE_ID: 'Z0123456789',
+        EVENT_BUS_NAME: 'default',
+      }),
+    },
   });
 });
 
@@ -48,8 +56,8 @@ test('the reconciler may change distribution tenants, the gateway\'s distributio
   expect([cloudFront.Resource].flat().map((r: unknown) => JSON.stringify(r))).toEqual([
     expect.stringContaining(':distribution/EDFDVBD6EXAMPLE'), expect.stringContaining(':distribution-tenant/*'), expect.stringContaining(':connection-group/cg_2abc'),
   ]);
-  const route53 = statements.find(s => [s.Action].flat().includes('route53:ChangeResourceRecordSets'));
-  expect(JSON.stringify(route53.Resource)).toContain('hostedzone/Z0123456789');
+  const records = statements.find(s => [s.Action].flat().includes('route53:ChangeResourceRecordSets'));
+  expect(JSON.stringify(records.Resource)).toContain('hostedzone/Z0123456789');
   expect(statements.some(s => [s.Action].flat().includes('events:PutEvents'))).toBe(true);
   for (const s of statements) expect(s.Resource).not.toEqual('*');
 });
