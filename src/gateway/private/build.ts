@@ -200,7 +200,7 @@ function buildShards(gateway: Construct, config: GatewayConfig, plan: GatewayPla
     blocks.push(block);
     const inBlock = shardPlans.map(shardPlan => {
       const shard = new TenantShard(block, `Shard${shardPlan.index}`, { plan: shardPlan, edge, tenantConfigPath: config.tenantConfigPath });
-      chainInWaves(edgeResourcesOf(shard), lane.perShardAtOnce, (resource, on) => resource.addDependency(on));
+      if (perShard > 1) chainInWaves(distributionTenantsOf(shard), lane.perShardAtOnce, (tenant, on) => tenant.addDependency(on));
       return shard;
     });
     chainInWaves(inBlock, lane.shardsAtOnce, (shard, on) => shard.node.addDependency(on));
@@ -215,16 +215,10 @@ function buildShards(gateway: Construct, config: GatewayConfig, plan: GatewayPla
   return shards;
 }
 
-/** The CloudFront distributions and distribution tenants a shard made, in the order it made them. */
-function edgeResourcesOf(shard: TenantShard): CfnResource[] {
-  return shard.node.findAll().filter((c): c is CfnResource => CfnResource.isCfnResource(c) && EDGE_RESOURCE_TYPES.has(c.cfnResourceType));
+/** The distribution tenants a shard made, in the order it made them (its tenants' order). */
+function distributionTenantsOf(shard: TenantShard): cloudfront.CfnDistributionTenant[] {
+  return shard.node.children.filter((c): c is cloudfront.CfnDistributionTenant => c instanceof cloudfront.CfnDistributionTenant);
 }
-
-/** What CloudFront throttles the changes of, as `maxConcurrentEdgeChanges` counts them. */
-export const EDGE_RESOURCE_TYPES: ReadonlySet<string> = new Set([
-  cloudfront.CfnDistribution.CFN_RESOURCE_TYPE_NAME,
-  cloudfront.CfnDistributionTenant.CFN_RESOURCE_TYPE_NAME,
-]);
 
 function makeVpc(gateway: Construct, config: GatewayConfig, logBucket?: s3.IBucket): ec2.Vpc {
   const zones = config.availabilityZones;
