@@ -24,7 +24,7 @@ export interface SyncPlan {
   readonly writes: TenantProps[];
   /** Tenants in the store that the file no longer has. */
   readonly removals: string[];
-  /** The ids to reconcile, in pages. */
+  /** The ids to reconcile, in pages; the old and new tenant of a moving domain share a page. */
   readonly pages: string[][];
 }
 
@@ -38,10 +38,45 @@ export function syncPlan(tenants: readonly TenantProps[], stored: readonly Store
   });
   const kept = new Set(tenants.map(t => t.id));
   const removals = stored.filter(s => s.tenant !== undefined && !kept.has(s.id)).map(s => s.id);
-  const ids = [...writes.map(t => t.id), ...removals];
+  return { writes, removals, pages: pagesOf([...writes.map(t => t.id), ...removals], tenants, stored) };
+}
+
+/**
+ * The ids in pages of about PAGE_SIZE, where a domain that changes tenant has its old and its new
+ * tenant in the same page: the reconciler sees a page alone, and a domain whose new owner it did
+ * not see would look unwanted (removed, its record deleted) instead of moved.
+ */
+function pagesOf(ids: readonly string[], tenants: readonly TenantProps[], stored: readonly StoredTenant[]): string[][] {
+  const oldOwner = new Map<string, string>();
+  for (const s of stored) for (const d of s.tenant?.domainNames ?? []) oldOwner.set(d, s.id);
+  const linked = new Map<string, Set<string>>();
+  const link = (a: string, b: string) => {
+    for (const [x, y] of [[a, b], [b, a]]) linked.set(x, (linked.get(x) ?? new Set()).add(y));
+  };
+  for (const t of tenants) {
+    for (const d of t.domainNames) {
+      const was = oldOwner.get(d);
+      if (was !== undefined && was !== t.id) link(was, t.id);
+    }
+  }
+  const placed = new Set<string>();
   const pages: string[][] = [];
-  for (let i = 0; i < ids.length; i += PAGE_SIZE) pages.push(ids.slice(i, i + PAGE_SIZE));
-  return { writes, removals, pages };
+  let page: string[] = [];
+  for (const id of ids) {
+    if (placed.has(id)) continue;
+    // The tenants linked to this one by moving domains, transitively: one group, one page.
+    const group = [id];
+    placed.add(id);
+    for (let i = 0; i < group.length; i++) {
+      for (const other of linked.get(group[i]) ?? []) {
+        if (!placed.has(other)) { placed.add(other); group.push(other); }
+      }
+    }
+    if (page.length > 0 && page.length + group.length > PAGE_SIZE) { pages.push(page); page = []; }
+    page.push(...group);
+  }
+  if (page.length > 0) pages.push(page);
+  return pages;
 }
 
 /** The store as a tenants file's text, in id order; checked by the file's rules before it is written. */

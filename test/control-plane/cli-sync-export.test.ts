@@ -18,6 +18,17 @@ beforeEach(() => {
 });
 
 describe('syncPlan', () => {
+  test('a domain\'s old and new tenant share a page, however far apart they are in the file', () => {
+    const many = Array.from({ length: 2 * PAGE_SIZE }, (_, i) => ({ id: `t${i}`, domainNames: [`t${i}.example.com`] }));
+    const stored = [...many.map(t => ({ id: t.id, tenant: t })), { id: 'old', tenant: { id: 'old', domainNames: ['moving.example.com', 'old.example.com'] } }];
+    const file = [{ id: 'new', domainNames: ['moving.example.com'] }, ...many.map(t => ({ ...t, webAcl: 'none' })),
+      { id: 'old', domainNames: ['old.example.com'] }];
+    const pages = syncPlan(file, stored).pages;
+    expect(pages.find(p => p.includes('new'))).toContain('old');
+    expect(pages.flat().sort()).toEqual(file.map(t => t.id).sort());
+    expect(pages.every(p => p.length <= PAGE_SIZE)).toBe(true);
+  });
+
   test('new and changed tenants are written, removed ones marked, unchanged ones left alone; all queued in pages', () => {
     const plan = syncPlan([{ ...acme, webAcl: 'none' }, shop], [{ id: 'acme', tenant: acme }, { id: 'shop', tenant: shop }, { id: 'old', tenant: { id: 'old', domainNames: ['old.example.com'] } }, { id: 'gone' }]);
     expect(plan).toEqual({ writes: [{ ...acme, webAcl: 'none' }], removals: ['old'], pages: [['acme', 'old']] });
