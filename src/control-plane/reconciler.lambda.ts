@@ -11,8 +11,8 @@ import {
 } from '@aws-sdk/client-cloudfront';
 import { BatchGetItemCommand, DeleteItemCommand, DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
-import { Action, DesiredTenant, ObservedState, reconcile, settingsOf, StatusEvent, TenantStatus } from './reconcile';
+import { ChangeResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
+import { Action, DesiredTenant, ObservedState, reconcile, RecordChange, settingsOf, StatusEvent, TenantStatus } from './reconcile';
 import { retrying } from '../runtime/domain-move.lambda';
 import { TenantProps } from '../tenants/tenants';
 
@@ -86,16 +86,23 @@ interface StoreItem {
   readonly status?: TenantStatus;
   readonly appliedSettings?: string;
   readonly certificateDomains?: string[];
+  /** The names whose CNAME the reconciler wrote for this tenant (Route 53 is not read each pass: its API rate is the account's). */
+  readonly records?: string[];
 }
 
 /** One pass over a page of tenants. True when nothing was done and nothing is awaited. */
 export async function reconcilePage(tenantIds: readonly string[], deps: ReconcilerDependencies): Promise<boolean> {
   const store = await readStore(tenantIds, deps);
   const desired = tenantIds.flatMap(id => store.get(id)?.desired ?? []);
-  const observed = await observe(tenantIds, desired, store, deps);
+  const observed = await observe(tenantIds, store, deps);
   const result = reconcile(desired, observed, { routingEndpoint: deps.env.routingEndpoint });
   const bySettings = new Map(desired.map(d => [d.tenant.id, d.tenant]));
-  for (const action of result.actions) await execute(action, bySettings, deps);
+  const recordedBy = new Map<string, string>(); // name -> the item that lists its CNAME
+  for (const id of tenantIds) for (const name of store.get(id)?.records ?? []) recordedBy.set(name, id);
+  for (const action of result.actions) {
+    await execute(action, bySettings, deps);
+    if (action.kind === 'changeRecords') await noteRecords(action.changes, desired, recordedBy, deps);
+  }
   await writeStatuses(result.statuses, result.events, deps);
   // A tenant removed before its distribution tenant was made leaves only its item.
   for (const e of result.events) {
@@ -126,6 +133,7 @@ async function readStore(ids: readonly string[], deps: ReconcilerDependencies): 
             : { tenantId: id, status: item.status.S as TenantStatus['status'], ...(item.reason?.S ? { reason: item.reason.S } : {}) },
           appliedSettings: item.appliedSettings?.S,
           certificateDomains: item.certificateDomains?.SS,
+          records: item.records?.SS,
         });
       }
       keys = got.UnprocessedKeys?.[deps.env.tableName]?.Keys as typeof keys;
@@ -134,10 +142,9 @@ async function readStore(ids: readonly string[], deps: ReconcilerDependencies): 
   return items;
 }
 
-async function observe(ids: readonly string[], desired: readonly DesiredTenant[], store: Map<string, StoreItem>, deps: ReconcilerDependencies) {
+async function observe(ids: readonly string[], store: Map<string, StoreItem>, deps: ReconcilerDependencies) {
   const distributionTenants: ObservedState['distributionTenants'][number][] = [];
   const certificates: ObservedState['certificates'][number][] = [];
-  const ownDomains = new Set<string>();
   for (const id of ids) {
     let got;
     try {
@@ -148,7 +155,6 @@ async function observe(ids: readonly string[], desired: readonly DesiredTenant[]
     }
     const t = got.DistributionTenant!;
     const domains = (t.Domains ?? []).map(d => d.Domain!);
-    domains.forEach(d => ownDomains.add(d));
     // The customizations' fingerprint is the store's record of what was applied (CloudFront keeps no free-form field for it).
     distributionTenants.push({ name: id, domains, enabled: t.Enabled ?? false, deployed: t.Status === 'Deployed', settings: store.get(id)?.appliedSettings ?? '' });
     const wanted = store.get(id)?.certificateDomains;
@@ -162,19 +168,10 @@ async function observe(ids: readonly string[], desired: readonly DesiredTenant[]
       ...(status !== 'issued' && status !== 'pending-validation' && status !== undefined ? { reason: `the managed certificate is ${status}` } : {}),
     });
   }
-  const names = new Set([...desired.flatMap(d => d.tenant.domainNames), ...ownDomains]);
-  const records: ObservedState['records'][number][] = [];
-  for (const name of names) {
-    const got = await retrying(() => deps.route53.send(new ListResourceRecordSetsCommand({
-      HostedZoneId: deps.env.hostedZoneId, StartRecordName: name, StartRecordType: 'CNAME', MaxItems: 1,
-    })), deps);
-    const set = got.ResourceRecordSets?.[0];
-    if (set?.Type === 'CNAME' && set.Name?.replace(/\.$/, '') === name) {
-      // A record present is taken as INSYNC: Route 53 lists a change as soon as it accepts it, and
-      // the certificate's validation waits for propagation anyway.
-      records.push({ name, value: set.ResourceRecords?.[0]?.Value ?? '', inSync: true });
-    }
-  }
+  // The records are those the store says were written: a record written is taken as INSYNC (the
+  // certificate's validation waits for propagation anyway); one changed behind the store's back is
+  // not seen here.
+  const records = ids.flatMap(id => (store.get(id)?.records ?? []).map(name => ({ name, value: deps.env.routingEndpoint, inSync: true })));
   const statuses = ids.flatMap(id => store.get(id)?.status ?? []);
   return { distributionTenants, certificates, records, statuses } as ObservedState;
 }
@@ -274,6 +271,47 @@ async function execute(action: Action, tenants: Map<string, TenantProps>, deps: 
         },
       })), deps, ['PriorRequestNotComplete']);
       return;
+  }
+}
+
+/**
+ * Records in the store which item each written CNAME belongs to (after Route 53 accepted the
+ * batch: a crash before this only makes the next pass write the records again).
+ */
+async function noteRecords(changes: readonly RecordChange[], desired: readonly DesiredTenant[], recordedBy: Map<string, string>,
+  deps: ReconcilerDependencies): Promise<void> {
+  const owner = new Map(desired.flatMap(d => d.tenant.domainNames.map(name => [name, d.tenant.id] as const)));
+  const add = new Map<string, string[]>();
+  const drop = new Map<string, string[]>();
+  const push = (map: Map<string, string[]>, id: string, name: string) => map.set(id, [...(map.get(id) ?? []), name]);
+  for (const change of changes) {
+    const before = recordedBy.get(change.name);
+    if (change.action === 'UPSERT') {
+      const id = owner.get(change.name)!;
+      push(add, id, change.name);
+      if (before !== undefined && before !== id) push(drop, before, change.name);
+      recordedBy.set(change.name, id);
+    } else if (before !== undefined) {
+      push(drop, before, change.name);
+      recordedBy.delete(change.name);
+    }
+  }
+  for (const [map, verb] of [[add, 'ADD'], [drop, 'DELETE']] as const) {
+    for (const [id, names] of map) {
+      try {
+        await retrying(() => deps.dynamo.send(new UpdateItemCommand({
+          TableName: deps.env.tableName,
+          Key: { id: { S: id } },
+          UpdateExpression: `${verb} #r :n`,
+          // An item the reconciler deleted (its tenant deleted) is not made again.
+          ConditionExpression: 'attribute_exists(id)',
+          ExpressionAttributeNames: { '#r': 'records' },
+          ExpressionAttributeValues: { ':n': { SS: names } },
+        })), deps);
+      } catch (e) {
+        if ((e as Error).name !== 'ConditionalCheckFailedException') throw e;
+      }
+    }
   }
 }
 

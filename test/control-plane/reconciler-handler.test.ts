@@ -36,7 +36,6 @@ beforeEach(() => {
   dynamo.reset();
   events.reset();
   events.on(PutEventsCommand).resolves({ FailedEntryCount: 0 });
-  route53.on(ListResourceRecordSetsCommand).resolves({ ResourceRecordSets: [] });
 });
 
 test('a new tenant: its distribution tenant is created under its id on the gateway\'s distribution and connection group, its CNAME upserted, its status written and published; the message goes back to wait', async () => {
@@ -59,6 +58,16 @@ test('a new tenant: its distribution tenant is created under its id on the gatew
   const updates = dynamo.commandCalls(UpdateItemCommand).map(c => c.args[0].input);
   expect(updates).toContainEqual(expect.objectContaining({ Key: { id: { S: 'acme' } }, ExpressionAttributeValues: { ':v': { S: settingsOf(acme) } } }));
   expect(updates).toContainEqual(expect.objectContaining({ ExpressionAttributeValues: { ':s': { S: 'pending-dns' }, ':r': { S: 'creating its distribution tenant' } } }));
+  // The record's owner is noted in the store, so later passes need not read Route 53.
+  expect(updates).toContainEqual({
+    TableName: TABLE,
+    Key: { id: { S: 'acme' } },
+    UpdateExpression: 'ADD #r :n',
+    ConditionExpression: 'attribute_exists(id)',
+    ExpressionAttributeNames: { '#r': 'records' },
+    ExpressionAttributeValues: { ':n': { SS: ['acme.example.com'] } },
+  });
+  expect(route53.commandCalls(ListResourceRecordSetsCommand)).toHaveLength(0);
   const published = events.commandCalls(PutEventsCommand)[0].args[0].input.Entries!;
   expect(published).toEqual([expect.objectContaining({ Source: EVENT_SOURCE, EventBusName: 'default' })]);
   expect(JSON.parse(published[0].Detail!)).toEqual({ tenantId: 'acme', to: 'pending-dns', reason: 'creating its distribution tenant' });
@@ -76,7 +85,12 @@ test('a deployed tenant whose certificate is issued and record in place is activ
   dynamo.on(BatchGetItemCommand).resolves({
     Responses: {
       [TABLE]: [{
-        id: { S: 'acme' }, tenant: { S: JSON.stringify(acme) }, status: { S: 'active' }, appliedSettings: { S: settingsOf(acme) }, certificateDomains: { SS: ['acme.example.com'] },
+        id: { S: 'acme' },
+        tenant: { S: JSON.stringify(acme) },
+        status: { S: 'active' },
+        appliedSettings: { S: settingsOf(acme) },
+        certificateDomains: { SS: ['acme.example.com'] },
+        records: { SS: ['acme.example.com'] },
       }],
     },
   });
@@ -84,7 +98,6 @@ test('a deployed tenant whose certificate is issued and record in place is activ
     ETag: 'E1', DistributionTenant: { Id: 'dt_1', Name: 'acme', Domains: [{ Domain: 'acme.example.com' }], Enabled: true, Status: 'Deployed' },
   });
   cloudFront.on(GetManagedCertificateDetailsCommand).resolves({ ManagedCertificateDetails: { CertificateStatus: 'issued' } });
-  route53.on(ListResourceRecordSetsCommand).resolves({ ResourceRecordSets: [{ Name: 'acme.example.com.', Type: 'CNAME', ResourceRecords: [{ Value: ENDPOINT }] }] });
   const response = await reconcileMessages(message(['acme']), deps());
   expect(response).toEqual({ batchItemFailures: [] });
   expect(cloudFront.commandCalls(UpdateDistributionTenantCommand)).toHaveLength(0);
@@ -102,6 +115,7 @@ test('a suspended tenant is disabled with its current ETag, keeping its domains 
         status: { S: 'active' },
         appliedSettings: { S: settingsOf(acme) },
         certificateDomains: { SS: ['acme.example.com'] },
+        records: { SS: ['acme.example.com'] },
       }],
     },
   });
@@ -119,7 +133,6 @@ test('a suspended tenant is disabled with its current ETag, keeping its domains 
     },
   });
   cloudFront.on(GetManagedCertificateDetailsCommand).resolves({ ManagedCertificateDetails: { CertificateStatus: 'issued' } });
-  route53.on(ListResourceRecordSetsCommand).resolves({ ResourceRecordSets: [{ Name: 'acme.example.com.', Type: 'CNAME', ResourceRecords: [{ Value: ENDPOINT }] }] });
   await reconcileMessages(message(['acme']), deps());
   expect(cloudFront.commandCalls(UpdateDistributionTenantCommand).map(c => c.args[0].input)).toEqual([{
     Id: 'dt_1',
@@ -139,8 +152,8 @@ test('a domain another tenant holds moves with UpdateDomainAssociation to the ne
   dynamo.on(BatchGetItemCommand).resolves({
     Responses: {
       [TABLE]: [
-        { id: { S: 'acme' }, tenant: { S: JSON.stringify(acme) }, status: { S: 'active' }, appliedSettings: { S: settingsOf(acme) }, certificateDomains: { SS: ['acme.example.com'] } },
-        { id: { S: 'shop' }, tenant: { S: JSON.stringify(shop) }, status: { S: 'pending-dns' }, appliedSettings: { S: settingsOf(shop) }, certificateDomains: { SS: shop.domainNames } },
+        { id: { S: 'acme' }, tenant: { S: JSON.stringify(acme) }, status: { S: 'active' }, appliedSettings: { S: settingsOf(acme) }, certificateDomains: { SS: ['acme.example.com'] }, records: { SS: ['acme.example.com'] } },
+        { id: { S: 'shop' }, tenant: { S: JSON.stringify(shop) }, status: { S: 'pending-dns' }, appliedSettings: { S: settingsOf(shop) }, certificateDomains: { SS: shop.domainNames }, records: { SS: shop.domainNames } },
       ],
     },
   });
@@ -151,7 +164,6 @@ test('a domain another tenant holds moves with UpdateDomainAssociation to the ne
     ETag: 'ES', DistributionTenant: { Id: 'dt_shop', Name: 'shop', Domains: [{ Domain: 'new.shop.example.com' }], Enabled: true, Status: 'Deployed' },
   });
   cloudFront.on(GetManagedCertificateDetailsCommand).resolves({ ManagedCertificateDetails: { CertificateStatus: 'issued' } });
-  route53.on(ListResourceRecordSetsCommand).callsFake(input => ({ ResourceRecordSets: [{ Name: `${input.StartRecordName}.`, Type: 'CNAME', ResourceRecords: [{ Value: ENDPOINT }] }] }));
   await reconcileMessages(message(['acme', 'shop']), deps());
   expect(cloudFront.commandCalls(UpdateDomainAssociationCommand).map(c => c.args[0].input)).toEqual([
     { Domain: 'shop.acme.example.com', TargetResource: { DistributionTenantId: 'dt_shop' }, IfMatch: 'ES' },
@@ -160,22 +172,24 @@ test('a domain another tenant holds moves with UpdateDomainAssociation to the ne
 });
 
 test('a tenant removed from the store: disabled first; once disabled and deployed, deleted with its ETag, its record and item deleted', async () => {
-  dynamo.on(BatchGetItemCommand).resolves({ Responses: { [TABLE]: [{ id: { S: 'acme' }, status: { S: 'active' } }] } });
+  dynamo.on(BatchGetItemCommand).resolves({ Responses: { [TABLE]: [{ id: { S: 'acme' }, status: { S: 'active' }, records: { SS: ['acme.example.com'] } }] } });
   const tenant = (enabled: boolean) => ({
     ETag: 'E9', DistributionTenant: { Id: 'dt_1', Name: 'acme', Domains: [{ Domain: 'acme.example.com' }], Enabled: enabled, Status: 'Deployed' },
   });
   cloudFront.on(GetDistributionTenantCommand).resolves(tenant(true));
-  route53.on(ListResourceRecordSetsCommand).resolves({ ResourceRecordSets: [{ Name: 'acme.example.com.', Type: 'CNAME', ResourceRecords: [{ Value: ENDPOINT }] }] });
   await reconcileMessages(message(['acme']), deps());
   expect(cloudFront.commandCalls(UpdateDistributionTenantCommand)[0].args[0].input).toMatchObject({ Id: 'dt_1', IfMatch: 'E9', Enabled: false });
   expect(route53.commandCalls(ChangeResourceRecordSetsCommand)[0].args[0].input.ChangeBatch!.Changes).toEqual([
     { Action: 'DELETE', ResourceRecordSet: { Name: 'acme.example.com', Type: 'CNAME', TTL: 300, ResourceRecords: [{ Value: ENDPOINT }] } },
   ]);
   expect(cloudFront.commandCalls(DeleteDistributionTenantCommand)).toHaveLength(0);
+  expect(dynamo.commandCalls(UpdateItemCommand).map(c => c.args[0].input)).toContainEqual(expect.objectContaining({
+    Key: { id: { S: 'acme' } }, UpdateExpression: 'DELETE #r :n', ExpressionAttributeValues: { ':n': { SS: ['acme.example.com'] } },
+  }));
 
   cloudFront.reset();
   route53.reset();
-  route53.on(ListResourceRecordSetsCommand).resolves({ ResourceRecordSets: [] });
+  dynamo.on(BatchGetItemCommand).resolves({ Responses: { [TABLE]: [{ id: { S: 'acme' } }] } });
   cloudFront.on(GetDistributionTenantCommand).resolves(tenant(false));
   await reconcileMessages(message(['acme']), deps());
   expect(cloudFront.commandCalls(DeleteDistributionTenantCommand).map(c => c.args[0].input)).toEqual([{ Id: 'dt_1', IfMatch: 'E9' }]);

@@ -76,10 +76,6 @@ class TokenBucket {
   }
 }
 
-/** Page sizes of the list calls: ListDistributionTenants (MaxItems 100 here), ListResourceRecordSets (300). */
-const TENANT_PAGE = 100;
-const RECORD_PAGE = 300;
-
 export class SimAccount {
   /** Seconds since the start. */
   public now = 0;
@@ -127,20 +123,20 @@ export class SimAccount {
   }
 
   /**
-   * What the reconciler reads for these tenants: the distribution tenants and records listed in
-   * pages, and the managed certificate of each pending one; every call costs its API's tokens.
+   * What the reconciler reads for these tenants, as its handler does: each distribution tenant
+   * (GetDistributionTenant) and each managed certificate (GetManagedCertificateDetails); the
+   * records it wrote come from the store, not from Route 53. Every call costs its API's tokens.
    */
   public observe(tenantIds: readonly string[], domains: readonly string[]): ObservedState {
+    for (let i = 0; i < tenantIds.length; i++) this.paced('cloudFront', 'GetDistributionTenant');
     const names = tenantIds.filter(id => this.tenants.has(id));
-    for (let i = 0; i < Math.max(1, Math.ceil(names.length / TENANT_PAGE)); i++) this.paced('cloudFront', 'ListDistributionTenants');
     const named = domains.filter(d => this.records.has(d));
-    for (let i = 0; i < Math.max(1, Math.ceil(named.length / RECORD_PAGE)); i++) this.paced('route53', 'ListResourceRecordSets');
     const certificates = [];
     for (const id of names) {
       const c = this.certificates.get(id);
       if (c === undefined) continue;
       const state = this.certificateState(c);
-      if (state !== 'issued') this.paced('cloudFront', 'GetManagedCertificateDetails');
+      this.paced('cloudFront', 'GetManagedCertificateDetails');
       certificates.push({ tenantId: id, domains: [...c.domains], state, ...(state === 'failed' ? { reason: 'the validation token was not found' } : {}) });
     }
     return {
