@@ -130,7 +130,7 @@ export class TenantControlPlane extends Construct {
       resources: [arn(`distribution/${props.distributionId}`), arn('distribution-tenant/*'), arn(`connection-group/${props.connectionGroupId}`)],
     }));
     this.reconciler.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['route53:ChangeResourceRecordSets', 'route53:ListResourceRecordSets'],
+      actions: ['route53:ChangeResourceRecordSets'],
       resources: [props.hostedZone.hostedZoneArn],
     }));
   }
