@@ -2,7 +2,7 @@
 // pattern holds at both ends (a bad character at the start, in the middle or at the end).
 import * as fc from 'fast-check';
 import { QUOTA_SPECS } from '../../src/quotas/quotas';
-import { cellListProblems, cellNameProblems, isDomainName, settingsProblems, tenantProblems, TenantProps, Tenants } from '../../src/tenants/tenants';
+import { cellListProblems, cellNameProblems, isDomainName, settingsProblems, tenantLabel, tenantProblems, TenantProps, Tenants } from '../../src/tenants/tenants';
 
 const base = (extra: object): TenantProps => ({ id: 'acme', domainNames: ['acme.example.com'], ...extra } as TenantProps);
 
@@ -168,5 +168,37 @@ describe('what the rules accept and keep', () => {
     expect(tenants.list[0]).toEqual({ id: 'a', domainNames: ['a.example.com'], config: { plan: 'gold' }, geoRestriction: { allow: ['DE'], deny: undefined } });
     expect(Tenants.fromList([{ id: 'b', domainNames: ['b.example.com'], geoRestriction: { deny: ['RU'] } }]).list[0].geoRestriction)
       .toEqual({ allow: undefined, deny: ['RU'] });
+  });
+});
+
+describe('the rules\' edges', () => {
+  test('a cell name must be a string, not a number that reads like one', () => {
+    expect(cellNameProblems(123, '`cell`')).toEqual([expect.stringMatching(/^`cell` 123 must be 1-32 lower-case/)]);
+    expect(cellListProblems(['EU'], '`cells`')).toEqual([expect.stringMatching(/^`cells`\[0\] "EU" must be/)]);
+  });
+
+  test('a tenant is named by a non-empty string id, else by its position', () => {
+    expect(tenantLabel({ id: 'a' }, 3)).toBe('tenant "a"');
+    expect(tenantLabel({ id: '' }, 3)).toBe('tenants[3]');
+    expect(tenantLabel({ id: 7 }, 3)).toBe('tenants[3]');
+    expect(tenantLabel(undefined as unknown as { id?: unknown }, 2)).toBe('tenants[2]');
+  });
+
+  test('settings: each field checked by its own rule, with its own name', () => {
+    expect(settingsProblems('x')).toEqual(['`settings` must be an object with `edge`, `quotas` and `cells`, got "x"']);
+    expect(settingsProblems({ edge: 'cdn' })).toEqual(['`settings.edge` "cdn" must be one of "shardedDistributions", "multiTenantDistribution"']);
+    expect(settingsProblems({ quotas: { nope: 1 } })).toEqual([expect.stringMatching(/^`settings\.quotas\.nope` is not a quota \(known: /)]);
+    expect(settingsProblems({ cells: 'eu' })).toEqual(['`settings.cells` must be a list of cell names, got "eu"']);
+    expect(settingsProblems({ color: 1 })).toEqual([expect.stringMatching(/^`settings` has an unknown field `color`/)]);
+  });
+
+  test('a document that is not an object is refused with the usual error, not a TypeError', () => {
+    for (const text of ['null', '1', '"tenants"']) {
+      expect(() => Tenants.fromJson(text, 'x.json')).toThrow(/^x\.json: expected an object with a `tenants` list/);
+    }
+  });
+
+  test('a move source is checked with the tenant', () => {
+    expect(tenantProblems([base({ movedFrom: 5 })])).toEqual([expect.stringContaining('`movedFrom`')]);
   });
 });
