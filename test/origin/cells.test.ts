@@ -190,14 +190,15 @@ describe('cell errors', () => {
       .toMatch(/`settings.cells`\[0\] "default" is the gateway's own[\s\S]*`settings.cells`\[2\] "eu" is listed twice/);
   });
 
-  test('changing a pinned tenant\'s cell is refused with the two-step move, unless it is alone on its shard', () => {
+  test('changing a pinned tenant\'s cell is refused with the declared move spelled out, unless it is alone on its shard', () => {
     const deployed = [{ id: 'a', domainNames: ['a.example.com'], shard: 0 }, { id: 'b', domainNames: ['b.example.com'], shard: 0 },
       { id: 'c', domainNames: ['c.example.com'], shard: 1, cell: 'eu' }];
     const message = errorOf(() => build([deployed[0], { ...deployed[1], cell: 'eu' }, deployed[2]], { cells: FLEET_CELLS }));
     expect(message).toContain('tenant "b": `shard` 0 holds tenant "a", declared before it, whose edge settings differ: ' +
       'cell=default ("a") vs cell=eu ("b")');
     expect(message).toContain('If a deployed tenant\'s cell changed, it must move to another distribution, one whose origin is its new cell');
-    expect(message).toContain('(2) add it back with its new cell and without `shard`');
+    expect(message).toContain('without downtime: run `cdk-multi-tenant-gateway move b`, which pins it to a shard of its new cell and records `"movedFrom": { "shard": 0 }`');
+    expect(message).not.toContain('add it back');
     // Alone on its shard: the shard's origin becomes the new cell's, nobody moves.
     const { gateway } = build([...deployed.slice(0, 2), { ...deployed[2], cell: 'apac' }], { cells: FLEET_CELLS });
     expect(gateway.placements.map(p => p.shard)).toEqual([0, 0, 1]);
