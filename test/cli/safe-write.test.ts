@@ -41,6 +41,18 @@ describe('writeFileAtomic', () => {
     expect(listing()).toEqual(['tenants.json']);
   });
 
+  test('keeps permission bits the umask would narrow', () => {
+    fs.writeFileSync(file(), 'old\n');
+    fs.chmodSync(file(), 0o666);
+    const umask = process.umask(0o022);
+    try {
+      writeFileAtomic(file(), 'new\n');
+    } finally {
+      process.umask(umask);
+    }
+    expect(fs.statSync(file()).mode % 0o1000).toBe(0o666);
+  });
+
   test('creates a missing file', () => {
     writeFileAtomic(file(), 'new\n');
     expect(fs.readFileSync(file(), 'utf8')).toBe('new\n');
@@ -204,6 +216,24 @@ describe('withFileLock', () => {
     expect(Date.now() - start).toBeLessThan(2000);
   });
 
+  test('a lock path that cannot be read as a lock (a folder) is an error, not a wait', () => {
+    fs.mkdirSync(`${file()}.lock`);
+    expect(() => withFileLock(file(), () => 'never', { waitMs: 5000 })).toThrow(/EISDIR/);
+  });
+
+  test('callbacks are optional: a stale lock is broken and a live one waited for without them; the wait is told only after a second', () => {
+    lockOf({ pid: deadPid(), host: os.hostname() });
+    expect(withFileLock(file(), lock => {
+      lock.assertHeld();
+      return 'mine';
+    })).toBe('mine');
+    lockOf({ pid: process.ppid }, 0);
+    const told: string[] = [];
+    expect(() => withFileLock(file(), () => 'never', { name: 'tenants.json', waitMs: 300, onWait: m => told.push(m) }))
+      .toThrow(new RegExp(`another run \\(process ${process.ppid}, since `));
+    expect(told).toEqual([]);
+  });
+
   test('breaking a lock takes away only the lock judged stale; a fresh one moved by mistake goes back', () => {
     const lock = lockOf({ pid: deadPid(), host: os.hostname() });
     const judged = inspect(lock)!;
@@ -252,7 +282,9 @@ describe('withFileLock', () => {
   test('removes what killed runs left: temporary files and locks renamed aside, and only those', () => {
     const orphans = ['.tenants.json.123.0123abcd.tmp', '.tenants.json.4.ffffffff.tmp', 'tenants.json.lock.stale.123.0123abcd'];
     const others = ['.tenants.json.swp', 'tenants.json.123.0123abcd.tmp', '.other.json.123.0123abcd.tmp', '.tenants.json.x.0123abcd.tmp',
-      'other.json.lock.stale.123.0123abcd', 'tenants.json.lock.stale.123'];
+      'other.json.lock.stale.123.0123abcd', 'tenants.json.lock.stale.123',
+      // Both ends of each pattern hold: a prefix before the pid, or a suffix after the random part, is someone else's file.
+      '.tenants.json.x1.0123abcd.tmp', '.tenants.json.1.0123abcd.tmpx', 'tenants.json.lock.stale.x1.0123abcd', 'tenants.json.lock.stale.1.0123abcdx'];
     for (const name of [...orphans, ...others]) fs.writeFileSync(path.join(dir, name), '{');
     withFileLock(file(), () => undefined);
     expect(listing()).toEqual([...others].sort());
