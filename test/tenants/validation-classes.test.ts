@@ -202,3 +202,23 @@ describe('the rules\' edges', () => {
     expect(tenantProblems([base({ movedFrom: 5 })])).toEqual([expect.stringContaining('`movedFrom`')]);
   });
 });
+
+describe('settings naming the gateway\'s own props', () => {
+  test('zoneName: a lower-case domain name, a trailing dot allowed, held at both ends', () => {
+    for (const zone of ['example.com', 'example.com.', 'a-b.example.co.uk', 'x1.io']) expect(settingsProblems({ zoneName: zone })).toEqual([]);
+    const bad = ['Example.com', 'example', '.example.com', 'example..com', '-a.example.com', 'a-.example.com', '_a.example.com',
+      'a_b.example.com', 'example.com_', 'example.com..', ' example.com', 'example.com\n', 'example.-com', 5, null];
+    for (const zone of bad) {
+      expect(settingsProblems({ zoneName: zone })).toEqual([`\`settings.zoneName\` must be the hosted zone's lower-case domain name, as "example.com", got ${JSON.stringify(zone)}`]);
+    }
+  });
+
+  test('tenantNamePrefix: any string; originAccess: one of the recorded kinds', () => {
+    expect(settingsProblems({ tenantNamePrefix: 'acme-' })).toEqual([]);
+    expect(settingsProblems({ tenantNamePrefix: 5 })).toEqual(['`settings.tenantNamePrefix` must be a string, got 5']);
+    for (const access of ['vpcOrigin', 'secretHeader']) expect(settingsProblems({ originAccess: access })).toEqual([]);
+    for (const access of ['VpcOrigin', 'vpcOrigins', '', 1]) {
+      expect(settingsProblems({ originAccess: access })).toEqual([`\`settings.originAccess\` ${JSON.stringify(access)} must be one of "vpcOrigin", "secretHeader"`]);
+    }
+  });
+});
