@@ -205,9 +205,9 @@ describe('the rules\' edges', () => {
 
 describe('settings naming the gateway\'s own props', () => {
   test('zoneName: a lower-case domain name, a trailing dot allowed, held at both ends', () => {
-    for (const zone of ['example.com', 'example.com.', 'a-b.example.co.uk', 'x1.io']) expect(settingsProblems({ zoneName: zone })).toEqual([]);
+    for (const zone of ['example.com', 'example.com.', 'a-b.example.co.uk', 'x1.io', 'a.b', 'a.b.']) expect(settingsProblems({ zoneName: zone })).toEqual([]);
     const bad = ['Example.com', 'example', '.example.com', 'example..com', '-a.example.com', 'a-.example.com', '_a.example.com',
-      'a_b.example.com', 'example.com_', 'example.com..', ' example.com', 'example.com\n', 'example.-com', 5, null];
+      'a_b.example.com', 'example.com_', 'example.com..', ' example.com', 'example.com\n', 'example.-com', 5, null, ['example.com']];
     for (const zone of bad) {
       expect(settingsProblems({ zoneName: zone })).toEqual([`\`settings.zoneName\` must be the hosted zone's lower-case domain name, as "example.com", got ${JSON.stringify(zone)}`]);
     }
