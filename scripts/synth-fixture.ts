@@ -18,14 +18,15 @@ if (!outdir) {
 
 const app = new App({ outdir: path.resolve(outdir) });
 const stack = new Stack(app, 'LintFixture', { env: { account: '123456789012', region: 'eu-west-1' } });
-const tenants: TenantProps[] = Array.from({ length: 150 }, (_, i) => ({
+// Each gateway serves domains of its own: two gateways of one app may not serve the same domain.
+const tenantsOf = (label: string, count: number): TenantProps[] => Array.from({ length: count }, (_, i) => ({
   id: `tenant-${i}`,
-  domainNames: [`tenant-${i}.example.com`],
+  domainNames: [`${label}-${i}.example.com`],
   shard: Math.floor(i / 100),
 }));
 
 new MultiTenantGateway(stack, 'Gateway', {
-  tenants: Tenants.fromList(tenants),
+  tenants: Tenants.fromList(tenantsOf('tenant', 150)),
   hostedZone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789EXAMPLE', zoneName: 'example.com' }),
   distributionCertificate: acm.Certificate.fromCertificateArn(stack, 'EdgeCertificate',
     'arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555'),
@@ -39,7 +40,7 @@ new MultiTenantGateway(stack, 'Gateway', {
 
 const saas = new Stack(app, 'LintFixtureMultiTenant', { env: { account: '123456789012', region: 'us-east-1' } });
 new MultiTenantGateway(saas, 'Gateway', {
-  tenants: Tenants.fromList(tenants),
+  tenants: Tenants.fromList(tenantsOf('saas', 150)),
   hostedZone: route53.HostedZone.fromHostedZoneAttributes(saas, 'Zone', { hostedZoneId: 'Z0123456789EXAMPLE', zoneName: 'example.com' }),
   certificates: GatewayCertificates.dnsValidated(),
   edge: EdgeMode.multiTenantDistribution(),
@@ -50,7 +51,7 @@ new MultiTenantGateway(saas, 'Gateway', {
 // there by a function, which the linters must see too), and the app on ECS Fargate.
 const regional = new Stack(app, 'LintFixtureRegionalCertificates', { env: { account: '123456789012', region: 'eu-west-1' } });
 new MultiTenantGateway(regional, 'Gateway', {
-  tenants: Tenants.fromList(tenants.slice(0, 20)),
+  tenants: Tenants.fromList(tenantsOf('regional', 20)),
   hostedZone: route53.HostedZone.fromHostedZoneAttributes(regional, 'Zone', { hostedZoneId: 'Z0123456789EXAMPLE', zoneName: 'example.com' }),
   certificates: GatewayCertificates.dnsValidated(),
   fleet: Fleet.ecsFargate({ image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:stable') }),
