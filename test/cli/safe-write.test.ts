@@ -302,3 +302,285 @@ describe('withFileLock', () => {
     expect(listing()).toEqual(['tenants.json', 'tenants.json.lock']);
   });
 });
+
+/**
+ * The fs and clock steps below are observed by replacing single functions for one test: they are
+ * what a power cut, a full disk or another user would show, and no test can cause those.
+ */
+/** The fs module itself (the import above is a read-only copy of it), whose functions a test may replace. */
+const nodeFs = jest.requireActual<typeof fs>('fs');
+
+describe('what the steps do, observed', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  const isTemp = (p: unknown) => typeof p === 'string' && path.basename(p).endsWith('.tmp');
+  const errno = (c: string) => Object.assign(new Error(`${c}: refused`), { code: c });
+
+  test('a write flushes the temporary file before the rename, then flushes the folder, closing what it opened', () => {
+    fs.writeFileSync(file(), 'old\n');
+    const calls: string[] = [];
+    const fds = new Map<number, string>();
+    const open = fs.openSync;
+    jest.spyOn(nodeFs, 'openSync').mockImplementation(((p: string, flags: string, mode?: number) => {
+      const fd = open(p, flags, mode);
+      fds.set(fd, isTemp(p) ? 'temp' : p === fs.realpathSync(dir) ? 'folder' : p);
+      calls.push(`open ${fds.get(fd)}`);
+      return fd;
+    }) as typeof fs.openSync);
+    const fsync = fs.fsyncSync;
+    jest.spyOn(nodeFs, 'fsyncSync').mockImplementation(fd => { calls.push(`fsync ${fds.get(fd)}`); fsync(fd); });
+    const close = fs.closeSync;
+    jest.spyOn(nodeFs, 'closeSync').mockImplementation(fd => { calls.push(`close ${fds.get(fd)}`); close(fd); });
+    const rename = fs.renameSync;
+    jest.spyOn(nodeFs, 'renameSync').mockImplementation((a, b) => { calls.push('rename'); rename(a, b); });
+
+    writeFileAtomic(file(), 'new\n');
+    expect(calls).toEqual(['open temp', 'fsync temp', 'close temp', 'rename', 'open folder', 'fsync folder', 'close folder']);
+    expect(fs.readFileSync(file(), 'utf8')).toBe('new\n');
+  });
+
+  test('a new file\'s temporary file is created with mode 0o666 (the umask applies); an existing file\'s with its own bits', () => {
+    const open = jest.spyOn(nodeFs, 'openSync');
+    writeFileAtomic(file(), 'new\n');
+    expect(open).toHaveBeenCalledWith(expect.stringMatching(/\.tmp$/), 'wx', 0o666);
+    fs.chmodSync(file(), 0o640);
+    writeFileAtomic(file(), 'newer\n');
+    expect(open.mock.calls.filter(([p]) => String(p).endsWith('.tmp')).map(([, flags, mode]) => [flags, mode])).toEqual([['wx', 0o666], ['wx', 0o640]]);
+  });
+
+  test('the temporary file is named .<file>.<pid>.<8 hex digits>.tmp, the shape a later run removes as an orphan', () => {
+    jest.spyOn(Math, 'random').mockReturnValue(0.5); // 0.8 in hex: the random part is padded to 8 digits
+    const open = jest.spyOn(nodeFs, 'openSync');
+    writeFileAtomic(file(), 'new\n');
+    expect(path.basename(open.mock.calls[0][0] as string)).toBe(`.tenants.json.${process.pid}.80000000.tmp`);
+  });
+
+  test.each(['EISDIR', 'EPERM', 'EACCES', 'EINVAL', 'ENOTSUP', 'EBADF'])(
+    'a folder that cannot be opened or flushed (%s: Windows, some file systems) does not fail the write', (c) => {
+      const folder = fs.realpathSync(dir);
+      const open = fs.openSync;
+      jest.spyOn(nodeFs, 'openSync').mockImplementation(((p: string, ...rest: any[]) => {
+        if (p === folder) throw errno(c);
+        return (open as any)(p, ...rest);
+      }) as typeof fs.openSync);
+      writeFileAtomic(file(), 'new\n');
+      expect(fs.readFileSync(file(), 'utf8')).toBe('new\n');
+    });
+
+  test('any other failure to flush the folder fails the write, after closing the folder', () => {
+    const folder = fs.realpathSync(dir);
+    const open = fs.openSync;
+    let folderFd = -1;
+    jest.spyOn(nodeFs, 'openSync').mockImplementation(((p: string, ...rest: any[]) => {
+      const fd = (open as any)(p, ...rest);
+      if (p === folder) folderFd = fd;
+      return fd;
+    }) as typeof fs.openSync);
+    const fsync = fs.fsyncSync;
+    jest.spyOn(nodeFs, 'fsyncSync').mockImplementation(fd => {
+      if (fd === folderFd) throw errno('EIO');
+      fsync(fd);
+    });
+    const close = jest.spyOn(nodeFs, 'closeSync');
+    expect(() => writeFileAtomic(file(), 'new\n')).toThrow(/^EIO/);
+    expect(close).toHaveBeenLastCalledWith(folderFd);
+  });
+
+  test('a short write is continued where it stopped: each call asks for the rest of the buffer', () => {
+    const write = fs.writeSync;
+    const asked: boolean[] = [];
+    jest.spyOn(nodeFs, 'writeSync').mockImplementation(((fd: number, buffer: Buffer, offset: number, length: number) => {
+      asked.push(offset + length === buffer.length);
+      return (write as any)(fd, buffer, offset, Math.min(length, 3));
+    }) as typeof fs.writeSync);
+    writeFileAtomic(file(), 'a longer text, written three bytes at a time\n');
+    expect(fs.readFileSync(file(), 'utf8')).toBe('a longer text, written three bytes at a time\n');
+    expect(asked.length).toBeGreaterThan(10);
+    expect(asked.every(Boolean)).toBe(true);
+  });
+
+  test('a stat or lstat of the file that fails other than "not found" (EACCES) refuses the write', () => {
+    fs.writeFileSync(file(), 'old\n');
+    const stat = fs.statSync;
+    const statSpy = jest.spyOn(nodeFs, 'statSync').mockImplementation(((p: string, ...rest: any[]) => {
+      if (p.endsWith('tenants.json')) throw errno('EACCES');
+      return (stat as any)(p, ...rest);
+    }) as typeof fs.statSync);
+    expect(() => writeFileAtomic(file(), 'new\n')).toThrow(/^EACCES/);
+    statSpy.mockRestore();
+    jest.spyOn(nodeFs, 'lstatSync').mockImplementation(() => { throw errno('EACCES'); });
+    expect(() => writeFileAtomic(file(), 'new\n')).toThrow(/^EACCES/);
+    expect(fs.readFileSync(file(), 'utf8')).toBe('old\n');
+    expect(listing()).toEqual(['tenants.json']);
+  });
+
+  test('a chain of 39 symbolic links is followed; 40 are refused', () => {
+    fs.writeFileSync(path.join(dir, 'real.json'), 'old\n');
+    const chain = (n: number) => {
+      for (let i = 1; i <= n; i++) fs.symlinkSync(i === n ? 'real.json' : `l${i + 1}`, path.join(dir, `l${i}`));
+    };
+    chain(39);
+    expect(resolveLinks(path.join(dir, 'l1'))).toBe(path.join(fs.realpathSync(dir), 'real.json'));
+    for (let i = 1; i <= 39; i++) fs.unlinkSync(path.join(dir, `l${i}`));
+    chain(40);
+    expect(() => resolveLinks(path.join(dir, 'l1'))).toThrow(/too many levels of symbolic links/);
+  });
+
+  test('the lock file is closed once written, before the action runs', () => {
+    const open = jest.spyOn(nodeFs, 'openSync');
+    const close = jest.spyOn(nodeFs, 'closeSync');
+    withFileLock(file(), () => {
+      const lockFd = open.mock.results[0].value;
+      expect(open.mock.calls[0][0]).toBe(`${file()}.lock`);
+      expect(close).toHaveBeenCalledWith(lockFd);
+    });
+  });
+
+  test('a lock gone between the failed create and the look at it is taken at the next try', () => {
+    const open = fs.openSync;
+    let first = true;
+    const spy = jest.spyOn(nodeFs, 'openSync').mockImplementation(((p: string, ...rest: any[]) => {
+      if (first && p.endsWith('.lock')) {
+        first = false;
+        throw errno('EEXIST');
+      }
+      return (open as any)(p, ...rest);
+    }) as typeof fs.openSync);
+    expect(withFileLock(file(), () => 'mine')).toBe('mine');
+    expect(spy.mock.calls.filter(([p]) => String(p).endsWith('.lock'))).toHaveLength(2);
+  });
+
+  test('a folder that cannot be listed leaves orphans for later but does not stop the edit', () => {
+    jest.spyOn(nodeFs, 'readdirSync').mockImplementation(() => { throw errno('EACCES'); });
+    expect(withFileLock(file(), () => 'mine')).toBe('mine');
+  });
+
+  test('breaking a lock that cannot be renamed aside (EACCES) is an error, not a lock taken', () => {
+    const lock = lockOf({ pid: deadPid(), host: os.hostname() });
+    const judged = inspect(lock)!;
+    jest.spyOn(nodeFs, 'renameSync').mockImplementation(() => { throw errno('EACCES'); });
+    expect(() => breakStale(lock, judged)).toThrow(/^EACCES/);
+    expect(fs.readFileSync(lock, 'utf8')).toBe(judged.text);
+  });
+
+  test('a lock renamed aside that vanishes before it is read is not the one judged: "changed"', () => {
+    const lock = lockOf({ pid: deadPid(), host: os.hostname() });
+    const judged = inspect(lock)!;
+    const stat = fs.statSync;
+    jest.spyOn(nodeFs, 'statSync').mockImplementation(((p: string, ...rest: any[]) => {
+      if (p.includes('.lock.stale.')) throw errno('ENOENT');
+      return (stat as any)(p, ...rest);
+    }) as typeof fs.statSync);
+    expect(breakStale(lock, judged)).toBe('changed');
+  });
+
+  /** Date.now and the sleep (Atomics.wait) on a clock the test moves. */
+  function fakeClock(onSleep: (ms: number, now: number) => number) {
+    let now = Date.now(); // the lock files' times are real
+    const start = now;
+    jest.spyOn(Date, 'now').mockImplementation(() => now);
+    jest.spyOn(Atomics, 'wait').mockImplementation(((_a: unknown, _i: unknown, _v: unknown, ms: number) => {
+      now = onSleep(ms, now);
+      return 'timed-out';
+    }) as typeof Atomics.wait);
+    return { elapsed: () => now - start };
+  }
+
+  test('a busy lock is retried after 5, 10, 20 ... ms, at most 200 ms, times a jitter of 0.5 to 1.5, and the last wait ends at waitMs', () => {
+    lockOf({ pid: process.ppid, host: os.hostname() });
+    jest.spyOn(Math, 'random').mockReturnValue(0.25); // a jitter of 0.75
+    const slept: number[] = [];
+    const clock = fakeClock((ms, now) => { slept.push(ms); return now + ms; });
+    expect(() => withFileLock(file(), () => 'never', { waitMs: 1000 })).toThrow(/^Cannot lock tenants file/);
+    expect(slept).toEqual([3.75, 7.5, 15, 30, 60, 120, 150, 150, 150, 150, 150, 13.75]);
+    expect(clock.elapsed()).toBe(1000);
+  });
+
+  test('the wait is told once, when it reaches a second; a caller without onWait waits the same', () => {
+    lockOf({ pid: process.ppid, host: os.hostname() });
+    const at = [999, 1000, 1500, 3000];
+    let i = 0;
+    let start = 0;
+    const clock = fakeClock((_, now) => {
+      if (i === 0) start = now;
+      return start + at[i++];
+    });
+    const told: number[] = [];
+    expect(() => withFileLock(file(), () => 'never', { waitMs: 3000, onWait: () => told.push(clock.elapsed()) }))
+      .toThrow(/^Cannot lock tenants file/);
+    expect(told).toEqual([1000]);
+    i = 0;
+    expect(() => withFileLock(file(), () => 'never', { waitMs: 3000 })).toThrow(/^Cannot lock tenants file/);
+  });
+
+  test('a lock exactly staleMs old is still live; a millisecond more and it is stale', () => {
+    const lock = lockOf({ pid: process.ppid, host: os.hostname() });
+    const mtime = 1_800_000_000; // whole seconds, so its mtimeMs is exact
+    fs.utimesSync(lock, mtime, mtime);
+    const now = jest.spyOn(Date, 'now').mockReturnValue(mtime * 1000 + 5000);
+    expect(() => withFileLock(file(), () => 'mine', { waitMs: 0, staleMs: 5000 })).toThrow(/^Cannot lock tenants file/);
+    now.mockReturnValue(mtime * 1000 + 5001);
+    expect(withFileLock(file(), () => 'mine', { waitMs: 0, staleMs: 5000 })).toBe('mine');
+  });
+
+  describe('the test hook CDK_MULTI_TENANT_GATEWAY_TEST_PAUSE stops the run at its stage, after saying so', () => {
+    const saved = process.env.CDK_MULTI_TENANT_GATEWAY_TEST_PAUSE;
+    afterEach(() => {
+      if (saved === undefined) delete process.env.CDK_MULTI_TENANT_GATEWAY_TEST_PAUSE;
+      else process.env.CDK_MULTI_TENANT_GATEWAY_TEST_PAUSE = saved;
+    });
+
+    /** Runs `run` paused at `stage`; the pause throws instead of sleeping. What stderr and the folder held then. */
+    function pausedAt(stage: string, run: () => unknown) {
+      process.env.CDK_MULTI_TENANT_GATEWAY_TEST_PAUSE = stage;
+      const said: string[] = [];
+      const write = fs.writeSync;
+      jest.spyOn(nodeFs, 'writeSync').mockImplementation(((fd: number, ...rest: any[]) => {
+        if (fd === 2) {
+          said.push(String(rest[0]));
+          return 0;
+        }
+        return (write as any)(fd, ...rest);
+      }) as typeof fs.writeSync);
+      let seen: Record<string, string> = {};
+      jest.spyOn(Atomics, 'wait').mockImplementation(((_a: unknown, _i: unknown, _v: unknown, ms: number) => {
+        seen = Object.fromEntries(listing().map(n => [n.endsWith('.tmp') ? 'temp' : n, fs.readFileSync(path.join(dir, n), 'utf8')]));
+        throw new Error(`paused for ${ms} ms`);
+      }) as typeof Atomics.wait);
+      expect(run).toThrow('paused for 60000 ms');
+      expect(said).toEqual([`paused: ${stage}\n`]);
+      return seen;
+    }
+
+    beforeEach(() => fs.writeFileSync(file(), 'old\n'));
+
+    test('locked: holding the lock, before the action', () => {
+      const action = jest.fn();
+      expect(pausedAt('locked', () => withFileLock(file(), action))).toMatchObject({ 'tenants.json': 'old\n', 'tenants.json.lock': expect.any(String) });
+      expect(action).not.toHaveBeenCalled();
+      expect(listing()).toEqual(['tenants.json']);
+    });
+
+    test('writing: half the text in the temporary file', () => {
+      expect(pausedAt('writing', () => writeFileAtomic(file(), 'abcdef'))).toEqual({ 'tenants.json': 'old\n', 'temp': 'abc' });
+      expect(listing()).toEqual(['tenants.json']);
+    });
+
+    test('written: the whole text in the temporary file, not yet renamed', () => {
+      expect(pausedAt('written', () => writeFileAtomic(file(), 'abcdef'))).toEqual({ 'tenants.json': 'old\n', 'temp': 'abcdef' });
+      expect(fs.readFileSync(file(), 'utf8')).toBe('old\n');
+    });
+
+    test('renamed: the new file in place', () => {
+      expect(pausedAt('renamed', () => writeFileAtomic(file(), 'abcdef'))).toEqual({ 'tenants.json': 'abcdef' });
+    });
+
+    test('another stage, or none, does not stop a write', () => {
+      process.env.CDK_MULTI_TENANT_GATEWAY_TEST_PAUSE = 'elsewhere';
+      const wait = jest.spyOn(Atomics, 'wait');
+      writeFileAtomic(file(), 'new\n');
+      withFileLock(file(), () => undefined);
+      expect(wait).not.toHaveBeenCalled();
+    });
+  });
+});
