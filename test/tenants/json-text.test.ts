@@ -62,6 +62,41 @@ describe('malformed JSON: line, column and reason', () => {
     expect(errorOf(text).message).toBe(`tenants.json:${expected}`);
   });
 
+  // Each check at its edge: a number's leading zero (with and without a sign, at both ends of the
+  // digits), its exponent letter in either case, a conflict marker only as seven of one character
+  // at a line's start (after \n, \r, or none), a lone '/' that is no comment, a \r in a string.
+  test.each([
+    ['[0, -0, 10, 1.5E3, 2e-1]', undefined],
+    ['{"n": 00}', '1:8: malformed JSON: malformed number "00"'],
+    ['{"n": 09}', '1:8: malformed JSON: malformed number "09"'],
+    ['{"n": -01}', '1:9: malformed JSON: malformed number "-01"'],
+    ['{"n": 1E}', '1:8: malformed JSON: malformed number "1E"'],
+    ['{"n": 1.5E+}', '1:10: malformed JSON: malformed number "1.5E"'],
+    ['[0a]', "1:3: malformed JSON: expected ',' or ']' after an array element"],
+    ['<', "1:1: malformed JSON: expected a JSON value, found '<'"],
+    ['=', "1:1: malformed JSON: expected a JSON value, found '='"],
+    ['>', "1:1: malformed JSON: expected a JSON value, found '>'"],
+    ['<<<<<<< HEAD\n{}', "1:1: malformed JSON: expected a JSON value, found '<<<<<<<', a merge conflict marker; resolve the conflict"],
+    ['{}\r=======\r{}', "2:1: malformed JSON: unexpected '=======', a merge conflict marker; resolve the conflict after the JSON value"],
+    ['[1, =======]', "1:5: malformed JSON: expected a value, found '='"],
+    ['/', "1:1: malformed JSON: expected a JSON value, found '/'"],
+    ['{', '1:2: malformed JSON: expected a property name in double quotes, found the end of the text'],
+    ['{"id": "a\rb"}', "1:10: malformed JSON: a line break inside a string (end the string with '\"', or write \\n)"],
+  ])('%j -> %s', (text, expected) => {
+    if (expected === undefined) expect(parseJsonText(text)).toEqual(JSON.parse(text));
+    else expect(errorOf(text).message).toBe(`tenants.json:${expected}`);
+  });
+
+  test('space just inside an empty object or array is skipped', () => {
+    expect(parseJsonText('[ ]')).toEqual([]);
+    expect(parseJsonText('{\n}')).toEqual({});
+    expect(parseJsonText('[ {\t} ]')).toEqual([{}]);
+  });
+
+  test('the error is a JsonTextError by name too, for code that checks names', () => {
+    expect(errorOf('[').name).toBe('JsonTextError');
+  });
+
   test('a duplicate key is refused, naming the key and both lines', () => {
     const text = [
       '{',
@@ -93,6 +128,8 @@ describe('malformed JSON: line, column and reason', () => {
     expect(Object.keys(value)).toEqual(['__proto__']);
     expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
     expect(same(value, JSON.parse('{"__proto__": {"polluted": true}}'))).toBe(true);
+    expect(Object.getOwnPropertyDescriptor(value, '__proto__')).toEqual(Object.getOwnPropertyDescriptor(JSON.parse('{"__proto__": {"polluted": true}}'), '__proto__'));
+    expect(Object.getOwnPropertyDescriptor(value, '__proto__')).toMatchObject({ writable: true, enumerable: true, configurable: true });
   });
 
   test('deep nesting is read without recursion', () => {
