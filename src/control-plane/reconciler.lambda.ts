@@ -13,7 +13,7 @@ import { BatchGetItemCommand, DeleteItemCommand, DynamoDBClient, UpdateItemComma
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { ChangeResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { Action, DesiredTenant, ObservedState, reconcile, RecordChange, settingsOf, StatusEvent, TenantStatus } from './reconcile';
-import { retrying } from '../runtime/domain-move.lambda';
+import { retrying } from '../runtime/retrying';
 import { TenantProps } from '../tenants/tenants';
 
 /** Where the handler works, from its environment. */

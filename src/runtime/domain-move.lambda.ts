@@ -15,6 +15,7 @@ import {
   CloudFrontClient, DistributionResourceId, GetDistributionCommand, GetDistributionConfigCommand, GetDistributionTenantCommand,
   ListDomainConflictsCommand, UpdateDistributionCommand, UpdateDistributionTenantCommand, UpdateDomainAssociationCommand,
 } from '@aws-sdk/client-cloudfront';
+import { retrying } from './retrying';
 
 /** What the custom resource is given (strings only: CloudFormation passes every property as one). */
 export interface DomainMoveProperties {
@@ -74,8 +75,6 @@ export interface MoveDependencies {
 export const POLL_MS = 15_000;
 /** Answers this long before the function's own timeout, so a failed wait is reported and undone. */
 export const MARGIN_MS = 60_000;
-/** Attempts of one call that CloudFront throttles or whose ETag went stale. */
-export const ATTEMPTS = 8;
 
 /** The Lambda entry point. */
 export async function handler(event: DomainMoveEvent,
@@ -289,21 +288,6 @@ async function stateOf(resource: DistributionResourceId, deps: MoveDependencies)
 async function stackRollingBack(stackId: string, deps: MoveDependencies): Promise<boolean> {
   const stacks = await retrying(() => deps.cloudFormation.send(new DescribeStacksCommand({ StackName: stackId })), deps);
   return /ROLLBACK/.test(stacks.Stacks?.[0]?.StackStatus ?? '');
-}
-
-const THROTTLES = ['Throttling', 'ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded'];
-
-/** Retries a call that was throttled (or failed with one of `also`), backing off exponentially. */
-export async function retrying<T>(call: () => Promise<T>, deps: Pick<MoveDependencies, 'sleep'>, also: string[] = []): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call();
-    } catch (e) {
-      const name = (e as Error).name;
-      if (attempt >= ATTEMPTS || ![...THROTTLES, ...also].includes(name)) throw e;
-      await deps.sleep(Math.min(20_000, 500 * 2 ** attempt));
-    }
-  }
 }
 
 function describe(props: DomainMoveProperties, domain: string): string {
