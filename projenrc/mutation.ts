@@ -13,6 +13,10 @@ export const MUTATED = [
   'src/tenants/tenants.ts',
   'src/tenants/json-text.ts',
   'src/cli/safe-write.ts',
+  'src/moves/move-source.ts',
+  'src/moves/move-plan.ts',
+  'src/moves/move-shards.ts',
+  'src/control-plane/reconcile.ts',
 ];
 
 /**
@@ -30,6 +34,10 @@ const SUITES = [
   'test/deploy-rules/record-groups.test.ts',
   'test/quotas/quota-usage.test.ts',
   'test/cli/safe-write.test.ts',
+  'test/moves/move-plan.test.ts',
+  'test/control-plane/reconcile.test.ts',
+  // The simulated account runs the reconciler against time and AWS's limits in about a second.
+  'test/control-plane/sim/simulation.test.ts',
 ];
 
 /** The Node.js major Stryker runs on. */
