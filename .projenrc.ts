@@ -92,6 +92,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-cloudfront@^3',
     '@aws-sdk/client-route-53@^3',
     '@aws-sdk/client-cloudformation@^3',
+    // The placement guard reads the deployed and the new placement from the assets bucket.
+    '@aws-sdk/client-s3@^3',
     '@types/aws-lambda@^8',
     'esbuild@^0.28',
     // Mutation testing of the pure core (npm run mutation, not part of test:all).
