@@ -18,3 +18,4 @@ export {
 export { DnsValidatedCertificatesOptions, FromCertificatesOptions, GatewayCertificates } from './certificates/certificates';
 export { AlarmThresholds, GatewayObservability, ObservabilityOptions } from './observability/observability';
 export { TenantControlPlane, TenantControlPlaneProps } from './control-plane/tenant-control-plane';
+export { ControlPlaneOptions } from './control-plane/control-plane-options';

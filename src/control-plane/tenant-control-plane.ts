@@ -47,6 +47,14 @@ export interface TenantControlPlaneProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Put before each tenant id to name its distribution tenant (names are unique in the account,
+   * so they must not be those of distribution tenants a template makes). Fixed once tenants exist.
+   *
+   * @default "" (the tenant id alone)
+   */
+  readonly tenantNamePrefix?: string;
 }
 
 /** The reconciler's own timeout: one pass over a page. */
@@ -113,6 +121,7 @@ export class TenantControlPlane extends Construct {
         ROUTING_ENDPOINT: props.routingEndpoint,
         HOSTED_ZONE_ID: props.hostedZone.hostedZoneId,
         EVENT_BUS_NAME: bus.eventBusName,
+        TENANT_NAME_PREFIX: props.tenantNamePrefix ?? '',
       },
     });
     this.reconciler.addEventSource(new SqsEventSource(this.queue, { batchSize: 1, reportBatchItemFailures: true }));
@@ -143,6 +152,10 @@ function controlPlaneProblems(props: TenantControlPlaneProps, recheckAfter: Dura
     if (typeof value !== 'string' || (!Token.isUnresolved(value) && value.trim() === '')) {
       problems.push(`\`${key}\` must be a non-empty string, got ${show(value)}`);
     }
+  }
+  const prefix = props.tenantNamePrefix ?? '';
+  if (prefix !== '' && !/^[a-zA-Z0-9][a-zA-Z0-9-.]{0,60}$/.test(prefix)) {
+    problems.push(`\`tenantNamePrefix\` ${show(prefix)} must be up to 61 letters, digits, hyphens or dots, starting with a letter or digit`);
   }
   if (!Token.isUnresolved(recheckAfter.toSeconds())) {
     const seconds = recheckAfter.toSeconds();

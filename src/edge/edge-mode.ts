@@ -1,4 +1,5 @@
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import { ControlPlaneOptions } from '../control-plane/control-plane-options';
 import { EdgeBinding } from './private/edge-binding';
 import { MultiTenantEdge } from './private/multi-tenant';
 import { ShardedEdge } from './private/sharded';
@@ -41,6 +42,17 @@ export interface MultiTenantDistributionOptions {
    * @default "" (the tenant id alone)
    */
   readonly tenantNamePrefix?: string;
+
+  /**
+   * Also make a tenant control plane (`TenantControlPlane`) bound to this distribution, its
+   * connection group and the hosted zone: tenants kept as data in a DynamoDB table and reconciled
+   * by a Lambda function, beside the template tenants of the `tenants` prop. The CLI's `sync`,
+   * `add --store`, `remove --store`, `status --store` and `export` work on it. Needs
+   * `ownConnectionGroup` (the records' value is its routing endpoint). See docs/control-plane.md.
+   *
+   * @default - no control plane: every tenant is a resource of the template
+   */
+  readonly controlPlane?: ControlPlaneOptions;
 }
 
 /**
@@ -89,6 +101,7 @@ class MultiTenantDistribution extends EdgeMode {
       ownConnectionGroup: this.options.ownConnectionGroup ?? true,
       tenantCertificate: (this.options.tenantCertificate ?? TenantCertificate.fromParent())._bind(),
       tenantNamePrefix: this.options.tenantNamePrefix ?? '',
+      controlPlane: this.options.controlPlane,
     });
   }
 }

@@ -24,7 +24,8 @@ export function gatewayProblems(gateway: Construct, config: GatewayConfig, plan:
   return [
     ...config.quotaProblems,
     ...config.settingsProblems,
-    ...(config.tenants.length === 0 ? [`${config.tenantsSource} has no tenants; a gateway needs at least one`] : []),
+    // With a control plane, the tenants may all live in its store.
+    ...(config.tenants.length === 0 && !config.edge.storesTenants ? [`${config.tenantsSource} has no tenants; a gateway needs at least one`] : []),
     ...cacheProblems(config.cache),
     ...warnShadowedPaths(gateway, config),
     ...sharedPathsOriginProblems(config),

@@ -13,6 +13,7 @@ import { planGateway } from './plan';
 import { buildGateway } from './private/build';
 import { MultiTenantGatewayProps } from './props';
 import { resolveGateway } from './resolve';
+import { TenantControlPlane } from '../control-plane/tenant-control-plane';
 import { TenantShard } from '../edge/private/tenant-shard';
 import { GatewayObservability } from '../observability/observability';
 import { skipCreationTraces } from '../private/creation-traces';
@@ -87,6 +88,9 @@ export class MultiTenantGateway extends Construct {
   /** The dashboard and alarms. */
   public readonly observability: GatewayObservability;
 
+  /** The tenant control plane, with `EdgeMode.multiTenantDistribution({ controlPlane })` (undefined otherwise). */
+  public readonly controlPlane?: TenantControlPlane;
+
   /** The SSM path under which each shard's host → tenant and config map is published. */
   public readonly tenantConfigPath: string;
 
@@ -128,6 +132,7 @@ export class MultiTenantGateway extends Construct {
     this.autoScalingGroup = built.fleet.autoScalingGroup;
     this.ecsService = built.fleet.ecsService;
     this.observability = built.observability;
+    this.controlPlane = built.controlPlane;
   }
 
   /** The distribution that carries a tenant's domains. */

@@ -6,6 +6,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { DistributionHome } from './distribution-home';
+import { TenantControlPlane } from '../../control-plane/tenant-control-plane';
 import { ShardPlan } from '../../gateway/plan';
 import { ResolvedQuotas } from '../../quotas/quotas';
 import { TenantProps } from '../../tenants/tenants';
@@ -84,6 +85,8 @@ export interface ShardEdgeResult {
 export interface ShardEdge {
   /** The distributions every shard shares, with what watches them (none in the sharded mode). */
   readonly sharedHomes: DistributionHome[];
+  /** The tenant control plane bound to the edge, when asked for (multi-tenant distribution only). */
+  readonly controlPlane?: TenantControlPlane;
   build(shard: Construct, plan: ShardPlan): ShardEdgeResult;
 }
 
@@ -95,6 +98,8 @@ export interface EdgeBinding {
    * every tenant domain.
    */
   readonly presentsDistributionCertificate: boolean;
+  /** Tenants may live in a control plane's store too, so the template may have none. */
+  readonly storesTenants?: boolean;
   /** Its distributions can write CloudFront standard logs to S3 (legacy), so they do by default. */
   readonly standardLogsToS3: boolean;
   /** The mode's own problems with the input, joined into the gateway's single error. */

@@ -1,4 +1,4 @@
-import { Names } from 'aws-cdk-lib';
+import { CfnOutput, Names, Stack } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import { Construct } from 'constructs';
 import { DistributionHome } from './distribution-home';
@@ -7,8 +7,12 @@ import { EdgeBinding, EdgeCheck, EdgeContext, ShardEdge, ShardEdgeResult } from 
 import { TenantCertificateBinding } from './tenant-certificate-binding';
 import { tenantCustomizations } from './tenant-customizations';
 import { distributionProps } from './viewer';
+import { ControlPlaneOptions } from '../../control-plane/control-plane-options';
+import { controlPlaneOutputIds } from '../../control-plane/outputs';
+import { TenantControlPlane } from '../../control-plane/tenant-control-plane';
 import { ShardPlan } from '../../gateway/plan';
 import { acknowledgeCheckov, acknowledgeNag } from '../../private/nag';
+import { dnsOutputPrefix } from '../dns-outputs';
 import { MULTI_TENANT_DISTRIBUTION } from '../shape';
 
 /** What the multi-tenant edge is configured with, defaults applied. */
@@ -16,7 +20,11 @@ export interface MultiTenantEdgeOptions {
   readonly ownConnectionGroup: boolean;
   readonly tenantCertificate: TenantCertificateBinding;
   readonly tenantNamePrefix: string;
+  readonly controlPlane?: ControlPlaneOptions;
 }
+
+/** What the control plane's distribution tenant names start with, unless set. */
+export const STORE_TENANT_NAME_PREFIX = 'store-';
 
 const NAME_PREFIX = /^[a-zA-Z0-9][a-zA-Z0-9-.]{0,60}$/;
 
@@ -30,9 +38,11 @@ export class MultiTenantEdge implements EdgeBinding {
   public readonly shape = MULTI_TENANT_DISTRIBUTION;
   public readonly standardLogsToS3 = false;
   public readonly presentsDistributionCertificate: boolean;
+  public readonly storesTenants: boolean;
 
   constructor(private readonly options: MultiTenantEdgeOptions) {
     this.presentsDistributionCertificate = options.tenantCertificate.presentsParentCertificate;
+    this.storesTenants = options.controlPlane !== undefined;
   }
 
   /** What each distribution tenant's name starts with; fixed once they exist (create-only Name). */
@@ -51,8 +61,24 @@ export class MultiTenantEdge implements EdgeBinding {
       problems.push('`distributionLogging` / `distributionLogBucket`: CloudFront standard logging to S3 (legacy) is not available on a ' +
         'multi-tenant distribution; turn them off, or use EdgeMode.shardedDistributions() for S3 standard logs');
     }
+    const store = this.options.controlPlane && (this.options.controlPlane.tenantNamePrefix ?? STORE_TENANT_NAME_PREFIX);
+    if (store !== undefined) {
+      if (!ownConnectionGroup) {
+        problems.push('`controlPlane` needs `ownConnectionGroup` (the default): the reconciler writes each store tenant\'s CNAME with ' +
+          'the connection group\'s routing endpoint, which the account\'s default connection group does not make known');
+      }
+      if (store !== '' && !NAME_PREFIX.test(store)) {
+        problems.push(`\`controlPlane.tenantNamePrefix\` "${store}" must be up to 61 letters, digits, hyphens or dots, starting with a letter or digit`);
+      }
+    }
     for (const tenant of check.tenants) {
       const who = `tenant "${tenant.id}"`;
+      const name = `${tenantNamePrefix}${tenant.id}`;
+      if (store !== undefined && name.startsWith(store)) {
+        problems.push(`${who}: its distribution tenant "${name}" is named like the control plane's (\`controlPlane.tenantNamePrefix\` ` +
+          `"${store}"), so a store tenant "${name.slice(store.length)}" would take its name. Give the control plane another ` +
+          '`tenantNamePrefix`, or move the tenant to the store');
+      }
       if (tenant.certificateValidation !== undefined && !tenantCertificate.validatesPerTenant) {
         problems.push(`${who}: \`certificateValidation\` "${tenant.certificateValidation}" applies only to ` +
           'TenantCertificate.cloudFrontManaged(), whose certificates CloudFront validates per tenant; remove it, or use cloudFrontManaged()');
@@ -119,7 +145,11 @@ export class MultiTenantEdge implements EdgeBinding {
       })
       : undefined;
     const endpoint = group?.attrRoutingEndpoint;
+    const controlPlane = this.options.controlPlane && group && endpoint
+      ? makeControlPlane(scope, this.options.controlPlane, { distributionId: distribution.distributionId, groupId: group.attrId, endpoint, context })
+      : undefined;
     return {
+      controlPlane,
       sharedHomes: [new DistributionHome(scope, distribution)],
       build: (shard: Construct, plan: ShardPlan): ShardEdgeResult => {
         const records: RecordsByDomain = endpoint ? addCnameRecords(shard, context.hostedZone, plan.recordGroups, endpoint) : new Map();
@@ -149,4 +179,31 @@ export class MultiTenantEdge implements EdgeBinding {
       },
     };
   }
+}
+
+/**
+ * The gateway's control plane, bound to its distribution, connection group and zone, with the
+ * outputs the CLI's store commands read (documented ids, as the DNS targets have).
+ */
+function makeControlPlane(scope: Construct, options: ControlPlaneOptions,
+  made: { distributionId: string; groupId: string; endpoint: string; context: EdgeContext }): TenantControlPlane {
+  const controlPlane = new TenantControlPlane(scope, 'ControlPlane', {
+    ...options,
+    distributionId: made.distributionId,
+    connectionGroupId: made.groupId,
+    routingEndpoint: made.endpoint,
+    hostedZone: made.context.hostedZone,
+    tenantNamePrefix: options.tenantNamePrefix ?? STORE_TENANT_NAME_PREFIX,
+  });
+  const prefix = dnsOutputPrefix(scope.node.path.slice(Stack.of(scope).node.path.length + 1));
+  const ids = controlPlaneOutputIds(prefix);
+  const outputs = [
+    [ids.table, controlPlane.table.tableName, 'the tenant store (DynamoDB table)'],
+    [ids.queueUrl, controlPlane.queue.queueUrl, 'the reconciler\'s queue of pages of tenant ids'],
+  ];
+  for (const [id, value, what] of outputs) {
+    const output = new CfnOutput(scope, id.slice(prefix.length), { value, description: `cdk-multi-tenant-gateway: ${what}, read by the CLI's store commands` });
+    output.overrideLogicalId(id);
+  }
+  return controlPlane;
 }

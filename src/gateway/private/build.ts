@@ -8,6 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { chainInWaves, changeWaves } from './waves';
+import { TenantControlPlane } from '../../control-plane/tenant-control-plane';
 import { addDnsTargetOutputs } from '../../edge/private/dns-target-outputs';
 import { ORIGIN_DOMAIN_PARAMETER, OriginDomainParameter, PathSettings, ShardEdge } from '../../edge/private/edge-binding';
 import { EdgePolicies } from '../../edge/private/policies';
@@ -44,6 +45,7 @@ export interface GatewayParts {
   readonly distributions: cloudfront.IDistribution[];
   readonly observability: GatewayObservability;
   readonly originSecret?: secretsmanager.ISecret;
+  readonly controlPlane?: TenantControlPlane;
 }
 
 export function buildGateway(gateway: Construct, config: GatewayConfig, plan: GatewayPlan): GatewayParts {
@@ -140,6 +142,7 @@ export function buildGateway(gateway: Construct, config: GatewayConfig, plan: Ga
     distributions: [...new Set(shards.map(s => s.distribution))],
     observability,
     originSecret: origin.access.secret,
+    controlPlane: edge.controlPlane,
   };
 }
 

@@ -1,0 +1,43 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+
+/**
+ * Options of the tenant control plane a multi-tenant-distribution gateway makes (see
+ * `MultiTenantDistributionOptions.controlPlane`): tenants kept as data in a DynamoDB table and
+ * reconciled onto the gateway's distribution, connection group and hosted zone.
+ */
+export interface ControlPlaneOptions {
+  /**
+   * The bus the status events go to (source "cdk-multi-tenant-gateway.control-plane", detail
+   * type "Tenant status changed").
+   *
+   * @default - the account's default event bus
+   */
+  readonly eventBus?: events.IEventBus;
+
+  /**
+   * How long a page of tenants that is deploying or validating waits before it is reconciled
+   * again: the queue's visibility timeout. From 1 minute (the reconciler's timeout) to 12 hours
+   * (SQS's maximum).
+   *
+   * @default Duration.minutes(2)
+   */
+  readonly recheckAfter?: Duration;
+
+  /**
+   * What happens to the tenant store when the control plane is removed from the app.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Put before each store tenant's id to name its distribution tenant. Distribution tenant names
+   * are unique in the account, so the store's names must never be those of the gateway's
+   * template tenants: the gateway refuses a template tenant whose distribution tenant name
+   * starts with this prefix. Fixed once tenants exist (a distribution tenant's name cannot change).
+   *
+   * @default "store-"
+   */
+  readonly tenantNamePrefix?: string;
+}
