@@ -170,8 +170,13 @@ describe('planMoves on its own', () => {
     const tenant = { ...acme, movedFrom: { shard: 4 } };
     const [move] = planMoves({ tenants: [tenant], shards: [2], edge: SHARDED_DISTRIBUTIONS }).moves;
     expect(move).toMatchObject({
-      tenantId: 'acme', kind: 'between-shards', stage: 'move', recordShard: 4, domainNames: acme.domainNames,
-      source: { shard: 4, resource: 'distribution' }, target: { shard: 2, resource: 'distribution' },
+      tenantId: 'acme',
+      kind: 'between-shards',
+      stage: 'move',
+      recordShard: 4,
+      domainNames: acme.domainNames,
+      source: { shard: 4, resource: 'distribution' },
+      target: { shard: 2, resource: 'distribution' },
     });
     expect(move.domainNames).not.toBe(tenant.domainNames);
     expect(move.placeholderDomain).toBeUndefined();
@@ -194,7 +199,10 @@ describe('planMoves on its own', () => {
     const { moves, problems } = planMoves({ tenants: [tenant], shards: [3], edge: MULTI_TENANT_DISTRIBUTION });
     expect(problems).toEqual([]);
     expect(moves).toEqual([expect.objectContaining({
-      kind: 'adoption', stage: 'move', recordShard: 3, placeholderDomain: 'acme-move.example.com',
+      kind: 'adoption',
+      stage: 'move',
+      recordShard: 3,
+      placeholderDomain: 'acme-move.example.com',
       source: expect.objectContaining({ resource: 'distribution-tenant', id: DT_ID }),
       target: expect.objectContaining({ shard: 3, resource: 'distribution-tenant' }),
     })]);
@@ -247,7 +255,12 @@ describe('planMoves on its own', () => {
 
 describe('shard contents while a move is declared', () => {
   const move = (tenantId: string, from: number | undefined, to: number, stage: 'prepare' | 'move', placeholderDomain?: string): TenantMove => ({
-    tenantId, kind: from === undefined ? 'adoption' : 'between-shards', stage, domainNames: [], placeholderDomain, steps: [],
+    tenantId,
+    kind: from === undefined ? 'adoption' : 'between-shards',
+    stage,
+    domainNames: [],
+    placeholderDomain,
+    steps: [],
     source: from === undefined ? { resource: 'distribution', id: 'E2QWRUHEXAMPLE', label: 'source' } : { shard: from, resource: 'distribution', label: 'source' },
     target: { shard: to, resource: 'distribution', label: 'target' },
     recordShard: from ?? to,
