@@ -14,7 +14,9 @@ import { ORIGIN_DOMAIN_PARAMETER, OriginDomainParameter, PathSettings, ShardEdge
 import { EdgePolicies } from '../../edge/private/policies';
 import { SharedAssets } from '../../edge/private/shared-assets';
 import { TenantShard } from '../../edge/private/tenant-shard';
+import { placementRecordOf } from '../../moves/placement-record';
 import { DomainMoves } from '../../moves/private/domain-moves';
+import { PlacementGuard } from '../../moves/private/placement-guard';
 import { GatewayObservability } from '../../observability/observability';
 import { BuiltCell, buildLocalCell, CellSite } from '../../origin/private/cell-binding';
 import { BuiltFleet } from '../../origin/private/fleet-binding';
@@ -210,10 +212,15 @@ function buildShards(gateway: Construct, config: GatewayConfig, plan: GatewayPla
     shards.push(...inBlock);
   }
   chainInWaves(blocks, waves.blockLanes, (block, on) => block.node.addDependency(on));
+  // The placement guard runs before every block and every move: a deploy it refuses changes nothing.
+  const guard = new PlacementGuard(gateway, 'PlacementGuard', placementRecordOf({
+    placements: plan.placements, moves: plan.moves, distributionTenants: config.edge.shape.distributionTenants,
+  }));
+  for (const block of blocks) block.node.addDependency(guard.resource);
   // Declared moves run around the blocks of their targets and sources (see DomainMoves).
   if (plan.moves.length > 0) {
     const byIndex = new Map(shards.map(shard => [shard.index, shard]));
-    new DomainMoves(gateway, 'DomainMoves', plan.moves, { shardOf: index => byIndex.get(index) });
+    new DomainMoves(gateway, 'DomainMoves', plan.moves, { shardOf: index => byIndex.get(index) }).node.addDependency(guard.resource);
   }
   return shards;
 }
