@@ -102,16 +102,9 @@ export function initRegistry(schema: string, zoneName: string | undefined): Edit
  * distributions, a shard of its edge settings). Existing tenants
  * keep their lines and their shards. `text` undefined means a new file.
  */
-export function addTenant(text: string, source: string, request: AddRequest, overrides: Quotas): EditResult {
-  const file = parseRegistry(text, source);
-  const settings = planSettings(file, overrides);
-  const quotas = settings.quotas;
-  const beforeProblems = fileProblems(file, assess(file.tenants, settings));
-  if (beforeProblems.length > 0) {
-    throw new Error(`${problemList(source, beforeProblems)}\nFix them (run \`validate\`) before adding a tenant.`);
-  }
-
-  const candidate: TenantProps = {
+/** The tenant `add` asks for, as the file (or the control plane's store) holds it. */
+export function requestedTenant(request: AddRequest): TenantProps {
+  return {
     id: request.id,
     domainNames: request.domainNames,
     externalDns: request.externalDns ? true : undefined,
@@ -121,6 +114,18 @@ export function addTenant(text: string, source: string, request: AddRequest, ove
     cell: request.cell,
     config: request.config,
   };
+}
+
+export function addTenant(text: string, source: string, request: AddRequest, overrides: Quotas): EditResult {
+  const file = parseRegistry(text, source);
+  const settings = planSettings(file, overrides);
+  const quotas = settings.quotas;
+  const beforeProblems = fileProblems(file, assess(file.tenants, settings));
+  if (beforeProblems.length > 0) {
+    throw new Error(`${problemList(source, beforeProblems)}\nFix them (run \`validate\`) before adding a tenant.`);
+  }
+
+  const candidate = requestedTenant(request);
   // The existing tenants are valid, so every problem found here is the new tenant's.
   const zoneName = file.settings?.zoneName;
   const problems = [...tenantProblems([...file.tenants, candidate]), ...(zoneName === undefined ? [] : zoneProblems([candidate], zoneName))];

@@ -94,8 +94,8 @@ export interface StoreLocation {
   readonly region?: string;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const load = (name: string, command: string): unknown => {
+/** An AWS SDK client package, loaded when a command runs; a clear error when it is not installed. */
+export const load = (name: string, command: string): unknown => {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require(name);

@@ -9,15 +9,18 @@ import { parseArgs } from 'util';
 import type * as AwsCloudFormation from './aws/cloudformation';
 import type * as AwsCloudFront from './aws/cloudfront';
 import {
-  addTenant, EditResult, formatPlan, initRegistry, NextStep, pinTenants, planData, problemList, removeTenant, summarize, validateRegistry,
+  addTenant, EditResult, formatPlan, initRegistry, NextStep, pinTenants, planData, problemList, removeTenant, requestedTenant, summarize,
+  validateRegistry,
 } from './commands';
-import { exportStore, syncFile } from './control-plane';
+import { exportStore, StoreLocation, syncFile } from './control-plane';
 import { dnsInstructions, formatInstructions, OutputsSource } from './dns';
 import { moveTenant } from './move';
 import { quotaFlagConflicts } from './quota-flags';
 import { schemaFor } from './registry-file';
 import { withFileLock, writeFileAtomic } from './safe-write';
 import { domainStatuses, EdgeLookup, formatStatuses, Resolver } from './status';
+import { addToStore, formatStoreStatuses, removeFromStore, settled, storeStatuses } from './store-tenants';
+import { findControlPlane } from '../control-plane/outputs';
 import { edgeShapeNamed } from '../edge/shape';
 import { closest, didYouMean } from '../private/suggest';
 import { closestQuota, Quotas, QUOTA_SPECS, resolveQuotas } from '../quotas/quotas';
@@ -73,8 +76,16 @@ const FLAGS: { [name: string]: { kind: FlagKind; help: string } } = {
   'shard': { kind: 'value', help: '--shard <n>             the shard to move the tenant to (default: the first with room of its settings)' },
   'table': { kind: 'value', help: '--table <name>          the control plane\'s tenant store (a DynamoDB table), from the stack\'s outputs' },
   'queue-url': { kind: 'value', help: '--queue-url <url>       the control plane\'s reconciler queue, from the stack\'s outputs' },
+  'store': {
+    kind: 'boolean',
+    help: '--store                 work on the control plane\'s tenant store, found by --stack-name <stack> (its outputs) or\n' +
+    '                          --table <name> --queue-url <url>, instead of the tenants file (needs AWS credentials)',
+  },
   'help': { kind: 'boolean', help: '-h, --help              show this help' },
 };
+
+/** The flags of `add` and `remove` against the control plane's store. */
+const STORE_FLAGS = ['store', 'stack-name', 'table', 'queue-url', 'region', 'gateway'];
 
 interface Command {
   readonly usage: string;
@@ -117,35 +128,58 @@ const COMMANDS: { [name: string]: Command } = {
   },
   add: {
     usage: 'add <id> <domain...> [--external-dns] [--config <key>=<value> ...] [--web-acl <arn|none>] [--geo-allow|--geo-deny <CC,...>]\n' +
-      '    [--certificate-validation cloudfront|self-hosted] [--cell <name>]',
+      '    [--certificate-validation cloudfront|self-hosted] [--cell <name>]\n' +
+      '    [--store (--stack-name <stack> | --table <name> --queue-url <url>) [--region <region>]]',
     summary: 'append a tenant, pinned to the first distribution with room for all its domains',
     details: 'Nobody else moves. Refuses a duplicate or invalid id or domain, a domain outside the file\'s `settings.zoneName`,\n' +
       'and a tenant no distribution has room for within `distributionsPerAccount`.\n' +
-      'With sharded distributions, a tenant with its own edge settings or cell goes to a distribution of those settings.',
-    flags: ['file', 'quota', 'external-dns', 'config', 'web-acl', 'geo-allow', 'geo-deny', 'certificate-validation', 'cell', 'help'],
+      'With sharded distributions, a tenant with its own edge settings or cell goes to a distribution of those settings.\n' +
+      'With --store: writes the tenant to the control plane\'s store instead (checked by the same tenant rules; refused when the\n' +
+      'store has its id) and queues it for the reconciler; `status <id> --store` follows it.',
+    flags: ['file', 'quota', 'external-dns', 'config', 'web-acl', 'geo-allow', 'geo-deny', 'certificate-validation', 'cell', ...STORE_FLAGS, 'help'],
     checkArgs: args => {
       if (args.length < 2) throw new UsageError('`add` needs a tenant id and at least one domain name');
     },
-    run: context => editLocked(context, text => addTenant(text, context.source, {
-      id: context.args[0],
-      domainNames: context.args.slice(1),
-      externalDns: context.booleans.has('external-dns'),
-      config: context.config,
-      webAcl: context.lists.get('web-acl')?.[0],
-      geoRestriction: parseGeoRestriction(context.lists),
-      certificateValidation: context.lists.get('certificate-validation')?.[0],
-      cell: context.lists.get('cell')?.[0],
-    }, context.quotas)),
+    run: context => {
+      const request = {
+        id: context.args[0],
+        domainNames: context.args.slice(1),
+        externalDns: context.booleans.has('external-dns'),
+        config: context.config,
+        webAcl: context.lists.get('web-acl')?.[0],
+        geoRestriction: parseGeoRestriction(context.lists),
+        certificateValidation: context.lists.get('certificate-validation')?.[0],
+        cell: context.lists.get('cell')?.[0],
+      };
+      if (!onStore(context)) return editLocked(context, text => addTenant(text, context.source, request, context.quotas));
+      // The store holds the tenant as the file would (fields left unset are left out), without a shard.
+      const tenant = JSON.parse(JSON.stringify(requestedTenant(request)));
+      return storeLocation(context).then(async where => {
+        await addToStore(tenant, context.quotas, where);
+        context.io.out(`Added tenant "${tenant.id}" to the store ${where.table} and queued it for the reconciler.`);
+        printNext(context, [{ why: 'Follow it until it is active', cli: `status ${tenant.id} --store ${storeArgs(context)}` }]);
+        return 0;
+      });
+    },
   },
   remove: {
-    usage: 'remove <id>',
+    usage: 'remove <id> [--store (--stack-name <stack> | --table <name> --queue-url <url>) [--region <region>]]',
     summary: 'remove a tenant; no other tenant moves',
-    details: 'Refuses when the removal would move an unpinned tenant to another distribution (run `pin` first).',
-    flags: ['file', 'quota', 'help'],
+    details: 'Refuses when the removal would move an unpinned tenant to another distribution (run `pin` first).\n' +
+      'With --store: marks the tenant removed in the control plane\'s store and queues it; the reconciler disables and deletes\n' +
+      'its distribution tenant and records.',
+    flags: ['file', 'quota', ...STORE_FLAGS, 'help'],
     checkArgs: args => {
       if (args.length !== 1) throw new UsageError('`remove` needs exactly one tenant id');
     },
-    run: context => editLocked(context, text => removeTenant(text, context.source, context.args[0], context.quotas)),
+    run: context => {
+      if (!onStore(context)) return editLocked(context, text => removeTenant(text, context.source, context.args[0], context.quotas));
+      return storeLocation(context).then(async where => {
+        await removeFromStore(context.args[0], where);
+        context.io.out(`Removed tenant "${context.args[0]}" from the store ${where.table}; the reconciler deletes its distribution tenant and records.`);
+        return 0;
+      });
+    },
   },
   pin: {
     usage: 'pin',
@@ -291,16 +325,27 @@ const COMMANDS: { [name: string]: Command } = {
     },
   },
   status: {
-    usage: 'status [<id>] (--stack-name <stack> [--region <region>] | --outputs <path>) [--stack <name>] [--gateway <id>] [--json]',
+    usage: 'status [<id>] (--stack-name <stack> [--region <region>] | --outputs <path>) [--stack <name>] [--gateway <id>] [--json]\n' +
+      '  status [<id>] --store (--stack-name <stack> | --table <name>) [--region <region>] [--gateway <id>] [--json]',
     summary: 'ask CloudFront and public DNS whether each domain is live on the gateway (needs AWS credentials)',
     details: 'For each domain of the tenant (or of every tenant): which distribution or distribution tenant it is associated\n' +
       'with, its certificate, whether the change is deployed, and whether public DNS points at the gateway. Exits 1 when a\n' +
-      'domain is not ready. With --json: a list of { tenant, domain, shard, target, association, certificate, deployed, dns, ready }.',
-    flags: ['file', 'outputs', 'stack-name', 'region', 'stack', 'gateway', 'json', 'quota', 'help'],
+      'domain is not ready. With --json: a list of { tenant, domain, shard, target, association, certificate, deployed, dns, ready }.\n' +
+      'With --store: each tenant\'s status in the control plane\'s store, as the reconciler last wrote it (queued, pending-dns,\n' +
+      'validating, active, suspended, failed with its reason, removing); exits 1 unless every one is active or suspended.\n' +
+      'With --json: a list of { tenant, domains, status, reason, suspended }.',
+    flags: ['file', 'outputs', 'stack-name', 'region', 'stack', 'gateway', 'json', 'quota', 'store', 'table', 'help'],
     checkArgs: args => {
       if (args.length > 1) throw new UsageError('`status` takes at most one tenant id');
     },
     run: async context => {
+      if (context.booleans.has('store')) {
+        const statuses = await storeStatuses(context.args[0], await storeLocation(context));
+        if (context.booleans.has('json')) context.io.out(JSON.stringify(statuses, null, 2));
+        else formatStoreStatuses(statuses).forEach(line => context.io.out(line));
+        return statuses.every(settled) ? 0 : 1;
+      }
+      if (context.lists.has('table')) throw new Error('`status --table` reads the control plane\'s store: add --store');
       const text = readFile(context);
       const outputs = context.lists.has('stack-name') ? await stackOutputs(context) : outputsFile(context, true)!;
       const aws = context.io.aws ?? defaultAws();
@@ -499,6 +544,37 @@ async function stackOutputs(context: Context): Promise<Outputs> {
   const stackName = context.lists.get('stack-name')![0];
   const aws = context.io.aws ?? defaultAws();
   return { source: `stack ${stackName}`, document: await aws.stackOutputs(stackName, context.command, context.lists.get('region')?.[0]) };
+}
+
+/** Whether the command works on the control plane's store (`--store`); store flags without it are refused. */
+function onStore(context: Context): boolean {
+  if (context.booleans.has('store')) return true;
+  const given = ['stack-name', 'table', 'queue-url'].filter(flag => context.lists.has(flag));
+  if (given.length > 0) throw new UsageError(`--${given[0]} names the control plane's store: add --store to work on it, or leave it out to edit ${context.source}`);
+  return false;
+}
+
+/** The store of `--store`: named by --table (and --queue-url), or found in the outputs of --stack-name. */
+async function storeLocation(context: Context): Promise<StoreLocation> {
+  const table = context.lists.get('table')?.[0];
+  const region = context.lists.get('region')?.[0];
+  if (table !== undefined) {
+    if (context.lists.has('stack-name')) throw new Error('Name the store one way: --stack-name or --table, not both');
+    return { table, queueUrl: context.lists.get('queue-url')?.[0], region };
+  }
+  if (!context.lists.has('stack-name')) {
+    throw new Error(`\`${context.command} --store\` needs --stack-name <stack> (the gateway's stack, whose outputs name the store) or --table <name>`);
+  }
+  const outputs = await stackOutputs(context);
+  const found = findControlPlane(outputs.document, outputs.source, { gateway: context.lists.get('gateway')?.[0] });
+  return { table: found.table, queueUrl: found.queueUrl, region };
+}
+
+/** How the command line named the store, to repeat it in a next step. */
+function storeArgs(context: Context): string {
+  const region = context.lists.get('region')?.[0];
+  const where = context.lists.has('table') ? `--table ${context.lists.get('table')![0]}` : `--stack-name ${context.lists.get('stack-name')![0]}`;
+  return `${where}${region === undefined ? '' : ` --region ${region}`}`;
 }
 
 /**

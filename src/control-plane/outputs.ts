@@ -33,7 +33,8 @@ export function findControlPlane(document: unknown, source: string, select: { st
       if (match && typeof table === 'string' && typeof queueUrl === 'string') found.push({ stack, gateway: match[1], table, queueUrl });
     }
   }
-  const chosen = found.filter(f => (select.stack === undefined || f.stack === select.stack) && (select.gateway === undefined || f.gateway === select.gateway));
+  const chosen = found.filter(f => (select.stack === undefined || f.stack === select.stack)
+    && (select.gateway === undefined || f.gateway === select.gateway));
   if (chosen.length === 1) return chosen[0];
   if (found.length === 0) {
     throw new Error(`${source} has no control plane outputs (ControlPlaneTable, ControlPlaneQueueUrl): is the gateway deployed with ` +
