@@ -1,8 +1,10 @@
 import * as fc from 'fast-check';
 import { InstantAccount } from './instant-account';
 import {
-  batchRecordChanges, DesiredTenant, reconcile, Reconciliation, RecordChange, settingsOf,
+  batchRecordChanges, DesiredTenant, ObservedCertificate, ObservedDistributionTenant, ObservedState, reconcile, Reconciliation, RecordChange,
+  settingsOf, TenantStatus,
 } from '../../src/control-plane/reconcile';
+import { TenantProps } from '../../src/tenants/tenants';
 
 const ENDPOINT = 'd111111abcdef8.cloudfront.net';
 const CONTEXT = { routingEndpoint: ENDPOINT };
@@ -223,5 +225,155 @@ describe('batchRecordChanges', () => {
         expect(batch.reduce((n, c) => n + weight(c) * c.value.length, 0)).toBeLessThanOrEqual(32000);
       }
     }), { numRuns: 100 });
+  });
+});
+
+describe('reconcile, one pass from a given state', () => {
+  const acme = { id: 'acme', domainNames: ['acme.example.com', 'www.acme.example.com'] };
+  const record = (name: string, inSync = true, value = ENDPOINT) => ({ name, value, inSync });
+  /** acme on CloudFront, its records and certificate in place: active unless `over` says otherwise. */
+  const state = (over: Partial<ObservedDistributionTenant> = {}, certificate: Partial<ObservedCertificate> = {}) => ({
+    distributionTenants: [{ name: 'acme', domains: acme.domainNames, enabled: true, deployed: true, settings: settingsOf(acme), ...over }],
+    certificates: [{ tenantId: 'acme', domains: acme.domainNames, state: 'issued' as const, ...certificate }],
+    records: acme.domainNames.map(d => record(d)),
+    statuses: [],
+  });
+  const statusOf = (r: Reconciliation) => r.statuses.map(s => s.status);
+
+  test('the status ladder: pending-dns until deployed, enabled, holding every domain and recorded in sync; validating until issued; then active', () => {
+    expect(statusOf(reconcile([{ tenant: acme }], state(), CONTEXT))).toEqual(['active']);
+    expect(statusOf(reconcile([{ tenant: acme }], state({ deployed: false }), CONTEXT))).toEqual(['pending-dns']);
+    expect(statusOf(reconcile([{ tenant: acme }], state({ enabled: false }), CONTEXT))).toEqual(['pending-dns']);
+    expect(statusOf(reconcile([{ tenant: acme }], state({ domains: ['acme.example.com'] }), CONTEXT))).toEqual(['pending-dns']);
+    expect(statusOf(reconcile([{ tenant: acme }], { ...state(), records: [record('acme.example.com'), record('www.acme.example.com', false)] }, CONTEXT)))
+      .toEqual(['pending-dns']);
+    expect(statusOf(reconcile([{ tenant: acme }], state({}, { state: 'pending' }), CONTEXT))).toEqual(['validating']);
+    // The partner's records are no concern of the control plane's.
+    expect(statusOf(reconcile([{ tenant: { ...acme, externalDns: true } }], { ...state(), records: [] }, CONTEXT))).toEqual(['active']);
+  });
+
+  test('a failed certificate fails the tenant with its reason, or says none was given', () => {
+    expect(reconcile([{ tenant: acme }], state({}, { state: 'failed' }), CONTEXT).statuses)
+      .toEqual([{ tenantId: 'acme', status: 'failed', reason: 'its certificate failed: no reason given' }]);
+    expect(reconcile([{ tenant: acme, suspended: true }], state({ enabled: false }, { state: 'failed', reason: 'CAA' }), CONTEXT).statuses)
+      .toEqual([{ tenantId: 'acme', status: 'failed', reason: 'its certificate failed: CAA' }]);
+  });
+
+  test('a certificate is requested, with the tenant\'s validation, only when the one there misses a wanted domain', () => {
+    const requests = (tenant: TenantProps, domains: string[]) =>
+      reconcile([{ tenant }], state({}, { domains }), CONTEXT).actions.filter(a => a.kind === 'requestCertificate');
+    expect(requests(acme, ['acme.example.com', 'www.acme.example.com', 'old.acme.example.com'])).toEqual([]);
+    expect(requests(acme, ['acme.example.com'])).toEqual([{ kind: 'requestCertificate', tenantId: 'acme', domains: acme.domainNames, validation: 'cloudfront' }]);
+    expect(requests({ ...acme, externalDns: true }, [])).toEqual([expect.objectContaining({ validation: 'self-hosted' })]);
+    expect(requests({ ...acme, certificateValidation: 'self-hosted' }, [])).toEqual([expect.objectContaining({ validation: 'self-hosted' })]);
+    expect(requests({ ...acme, externalDns: true, certificateValidation: 'cloudfront' }, [])).toEqual([expect.objectContaining({ validation: 'cloudfront' })]);
+  });
+
+  test('a domain moves only once its target is deployed and its certificate issued and covering it', () => {
+    const shop = { id: 'shop', domainNames: ['shop.example.com', 'www.acme.example.com'] };
+    const observed = (deployed: boolean, certificate: 'issued' | 'pending', covers = shop.domainNames) => ({
+      distributionTenants: [
+        { name: 'acme', domains: acme.domainNames, enabled: true, deployed: true, settings: settingsOf(acme) },
+        { name: 'shop', domains: ['shop.example.com'], enabled: true, deployed, settings: settingsOf(shop) },
+      ],
+      certificates: [{ tenantId: 'shop', domains: covers, state: certificate }],
+      records: [],
+      statuses: [],
+    });
+    const moves = (o: ObservedState) => reconcile([{ tenant: { id: 'acme', domainNames: ['acme.example.com'] } }, { tenant: shop }], o, CONTEXT)
+      .actions.filter(a => a.kind === 'moveDomain');
+    expect(moves(observed(true, 'issued'))).toEqual([{ kind: 'moveDomain', domain: 'www.acme.example.com', from: 'acme', to: 'shop' }]);
+    expect(moves(observed(false, 'issued'))).toEqual([]);
+    expect(moves(observed(true, 'pending'))).toEqual([]);
+    expect(moves(observed(true, 'issued', ['shop.example.com']))).toEqual([]);
+  });
+
+  test('an update carries every domain and the settings, and only when one of them differs', () => {
+    const updates = (tenant: TenantProps, over: Partial<ObservedDistributionTenant>) =>
+      reconcile([{ tenant }], state(over), CONTEXT).actions.filter(a => a.kind === 'updateTenant');
+    expect(updates(acme, { domains: [...acme.domainNames].reverse() })).toEqual([]);
+    expect(updates(acme, { domains: ['acme.example.com'] })).toEqual([{ kind: 'updateTenant', tenantId: 'acme', domains: acme.domainNames, settings: settingsOf(acme) }]);
+    expect(updates(acme, { domains: [...acme.domainNames, 'old.acme.example.com'] })).toEqual([expect.objectContaining({ domains: acme.domainNames })]);
+    expect(updates({ ...acme, cell: 'eu' }, {})).toEqual([expect.objectContaining({ settings: settingsOf({ ...acme, cell: 'eu' }) })]);
+  });
+
+  test('a removed tenant is deleted once disabled and deployed; while it holds a domain an existing tenant wants, it stays', () => {
+    const removed = (over: Partial<ObservedDistributionTenant>) => reconcile([], { ...state(over), records: [] }, CONTEXT).actions;
+    expect(removed({})).toEqual([{ kind: 'disableTenant', tenantId: 'acme' }]);
+    expect(removed({ enabled: false })).toEqual([{ kind: 'deleteTenant', tenantId: 'acme' }]);
+    expect(removed({ enabled: false, deployed: false })).toEqual([]);
+    const shop = { id: 'shop', domainNames: ['shop.example.com', 'www.acme.example.com'] };
+    const observed = state();
+    const both = { ...observed, distributionTenants: [...observed.distributionTenants, { ...observed.distributionTenants[0], name: 'shop', domains: ['shop.example.com'] }] };
+    expect(reconcile([{ tenant: shop }], both, CONTEXT).actions.filter(a => a.kind === 'disableTenant' || a.kind === 'deleteTenant')).toEqual([]);
+    // A tenant that does not exist yet takes the domain once it is free: the old holder goes first.
+    expect(reconcile([{ tenant: { ...shop, domainNames: ['www.acme.example.com'] } }], state(), CONTEXT).actions)
+      .toContainEqual({ kind: 'disableTenant', tenantId: 'acme' });
+  });
+
+  test('only the records whose value is the routing endpoint are the control plane\'s to delete; a stale one is upserted', () => {
+    const observed = { ...state(), records: [record('acme.example.com', true, 'elsewhere.example.net'), record('www.acme.example.com'), record('gone.example.com'), record('mail.example.com', true, 'mx.example.net')] };
+    expect(reconcile([{ tenant: acme }], observed, CONTEXT).actions).toEqual([{
+      kind: 'changeRecords',
+      changes: [{ action: 'UPSERT', name: 'acme.example.com', value: ENDPOINT }, { action: 'DELETE', name: 'gone.example.com', value: ENDPOINT }],
+    }]);
+  });
+
+  test('a tenant whose every domain waits on a removed tenant waits, pending-dns', () => {
+    const result = reconcile([{ tenant: { id: 'shop', domainNames: acme.domainNames } }], state(), CONTEXT);
+    expect(result.statuses).toEqual([{ tenantId: 'shop', status: 'pending-dns', reason: 'waiting for the removal of acme' }]);
+    expect(result.actions.filter(a => a.kind === 'createTenant')).toEqual([]);
+  });
+
+  test('a suspended tenant is created disabled and stays suspended', () => {
+    const result = reconcile([{ tenant: acme, suspended: true }], { distributionTenants: [], certificates: [], records: [], statuses: [] }, CONTEXT);
+    expect(result.actions[0]).toEqual({ kind: 'createTenant', tenantId: 'acme', domains: acme.domainNames, settings: settingsOf(acme), enabled: false });
+    expect(statusOf(result)).toEqual(['suspended']);
+    expect(statusOf(reconcile([{ tenant: acme, suspended: true }], state({ enabled: false }), CONTEXT))).toEqual(['suspended']);
+  });
+
+  test('events: a status change, or a new reason for a failure; a reason that only narrows what is awaited is none', () => {
+    const events = (statuses: TenantStatus[], certificate: Partial<ObservedCertificate> = {}) =>
+      reconcile([{ tenant: acme }], { ...state({ deployed: false }, certificate), statuses }, CONTEXT).events;
+    expect(events([{ tenantId: 'acme', status: 'pending-dns', reason: 'creating its distribution tenant' }])).toEqual([]);
+    expect(events([{ tenantId: 'acme', status: 'validating' }])).toEqual([{
+      tenantId: 'acme', from: 'validating', to: 'pending-dns', reason: 'its distribution tenant or records are not deployed yet',
+    }]);
+    expect(events([{ tenantId: 'acme', status: 'failed', reason: 'its certificate failed: CAA' }], { state: 'failed', reason: 'CAA' })).toEqual([]);
+    expect(events([{ tenantId: 'acme', status: 'failed', reason: 'its certificate failed: CAA' }], { state: 'failed', reason: 'DNS' }))
+      .toEqual([{ tenantId: 'acme', from: 'failed', to: 'failed', reason: 'its certificate failed: DNS' }]);
+  });
+});
+
+describe('settingsOf', () => {
+  const base = { id: 'acme', domainNames: ['acme.example.com'] };
+
+  // The fingerprint is stored with each distribution tenant: a change of its form would update every
+  // tenant once after an upgrade, so its form is a release promise.
+  test('a fixed tenant has a fixed fingerprint; the order of its config keys does not count', () => {
+    expect(settingsOf(base)).toBe('[null,null,null,null]');
+    const full = { ...base, webAcl: 'none', geoRestriction: { allow: ['DE'] }, cell: 'eu', config: { b: '2', a: '1' } };
+    expect(settingsOf(full)).toBe('["none",{"allow":["DE"]},"eu",{"a":"1","b":"2"}]');
+    expect(settingsOf({ ...full, config: { a: '1', b: '2' } })).toBe(settingsOf(full));
+  });
+});
+
+describe('batchRecordChanges at its edges', () => {
+  const change = (action: 'UPSERT' | 'DELETE', value: string): RecordChange => ({ action, name: 'a.example.com', value });
+
+  test('no change is no request', () => {
+    expect(batchRecordChanges([])).toEqual([]);
+  });
+
+  test('a request may hold exactly 32,000 characters of values', () => {
+    expect(batchRecordChanges(Array.from({ length: 100 }, () => change('UPSERT', 'v'.repeat(160)))).map(b => b.length)).toEqual([100]);
+    expect(batchRecordChanges(Array.from({ length: 3 }, () => change('DELETE', 'v')), { resourceRecords: 2, valueCharacters: 100 }).map(b => b.length)).toEqual([2, 1]);
+  });
+
+  test('one change over a request\'s limits is refused, naming the record', () => {
+    expect(() => batchRecordChanges([change('UPSERT', 'v'.repeat(16_001))])).toThrow('record a.example.com: one UPSERT exceeds a ChangeResourceRecordSets request\'s limits');
+    expect(batchRecordChanges([change('UPSERT', 'v'.repeat(16_000))])).toHaveLength(1);
+    expect(() => batchRecordChanges([change('UPSERT', 'v')], { resourceRecords: 1, valueCharacters: 100 })).toThrow('one UPSERT exceeds');
+    expect(batchRecordChanges([change('DELETE', 'v')], { resourceRecords: 1, valueCharacters: 100 })).toHaveLength(1);
   });
 });
