@@ -6,12 +6,14 @@
 // which delivers it again after the queue's visibility timeout: the wait needs no scheduler.
 // AWS SDK v3 only (the Lambda runtime ships it); no aws-cdk-lib.
 import {
-  CloudFrontClient, CreateDistributionTenantCommand, Customizations, DeleteDistributionTenantCommand, GetDistributionTenantCommand,
-  GetManagedCertificateDetailsCommand, UpdateDistributionTenantCommand, UpdateDomainAssociationCommand,
+  CloudFrontClient, CreateDistributionTenantCommand, Customizations, DeleteDistributionTenantCommand, DistributionTenant,
+  GetDistributionTenantCommand, GetManagedCertificateDetailsCommand, ListDistributionTenantsCommand, UpdateDistributionTenantCommand,
+  UpdateDomainAssociationCommand,
 } from '@aws-sdk/client-cloudfront';
-import { BatchGetItemCommand, DeleteItemCommand, DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { BatchGetItemCommand, DeleteItemCommand, DescribeTableCommand, DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { ChangeResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
+import { LIST_PAGE_SIZE, NotedTenant, planObservation } from './observation';
 import { Action, DesiredTenant, ObservedState, reconcile, RecordChange, settingsOf, StatusEvent, TenantStatus } from './reconcile';
 import { retrying } from '../runtime/retrying';
 import { TenantProps } from '../tenants/tenants';
@@ -24,6 +26,8 @@ export interface ReconcilerEnvironment {
   readonly routingEndpoint: string;
   readonly hostedZoneId: string;
   readonly eventBusName: string;
+  /** Put before a tenant's id to name its distribution tenant. */
+  readonly tenantNamePrefix?: string;
 }
 
 export interface ReconcilerDependencies {
@@ -64,6 +68,7 @@ export async function handler(event: ReconcilerEvent): Promise<ReconcilerRespons
       routingEndpoint: env.ROUTING_ENDPOINT!,
       hostedZoneId: env.HOSTED_ZONE_ID!,
       eventBusName: env.EVENT_BUS_NAME ?? 'default',
+      tenantNamePrefix: env.TENANT_NAME_PREFIX ?? '',
     },
     sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
   });
@@ -88,19 +93,29 @@ interface StoreItem {
   readonly certificateDomains?: string[];
   /** The names whose CNAME the reconciler wrote for this tenant (Route 53 is not read each pass: its API rate is the account's). */
   readonly records?: string[];
+  /** The reconciler made its distribution tenant (or was told it exists). */
+  readonly created?: boolean;
+  /** Its certificate was seen issued for `certificateDomains` (an issued certificate is not read again). */
+  readonly certificateIssued?: boolean;
 }
+
+/** A distribution tenant as read this pass, with its ETag: the first change to it needs no read of its own. */
+interface Fresh { readonly current: DistributionTenant; readonly etag?: string }
+
+/** A tenant's distribution tenant name. */
+const nameOf = (id: string, deps: ReconcilerDependencies) => `${deps.env.tenantNamePrefix ?? ''}${id}`;
 
 /** One pass over a page of tenants. True when nothing was done and nothing is awaited. */
 export async function reconcilePage(tenantIds: readonly string[], deps: ReconcilerDependencies): Promise<boolean> {
   const store = await readStore(tenantIds, deps);
   const desired = tenantIds.flatMap(id => store.get(id)?.desired ?? []);
-  const observed = await observe(tenantIds, store, deps);
+  const { observed, fresh } = await observe(tenantIds, store, deps);
   const result = reconcile(desired, observed, { routingEndpoint: deps.env.routingEndpoint });
   const bySettings = new Map(desired.map(d => [d.tenant.id, d.tenant]));
   const recordedBy = new Map<string, string>(); // name -> the item that lists its CNAME
   for (const id of tenantIds) for (const name of store.get(id)?.records ?? []) recordedBy.set(name, id);
   for (const action of result.actions) {
-    await execute(action, bySettings, deps);
+    await execute(action, bySettings, fresh, deps);
     if (action.kind === 'changeRecords') await noteRecords(action.changes, desired, recordedBy, deps);
   }
   await writeStatuses(result.statuses, result.events, deps);
@@ -134,6 +149,8 @@ async function readStore(ids: readonly string[], deps: ReconcilerDependencies): 
           appliedSettings: item.appliedSettings?.S,
           certificateDomains: item.certificateDomains?.SS,
           records: item.records?.SS,
+          created: item.created?.BOOL,
+          certificateIssued: item.certificateIssued?.BOOL,
         });
       }
       keys = got.UnprocessedKeys?.[deps.env.tableName]?.Keys as typeof keys;
@@ -142,38 +159,79 @@ async function readStore(ids: readonly string[], deps: ReconcilerDependencies): 
   return items;
 }
 
-async function observe(ids: readonly string[], store: Map<string, StoreItem>, deps: ReconcilerDependencies) {
-  const distributionTenants: ObservedState['distributionTenants'][number][] = [];
-  const certificates: ObservedState['certificates'][number][] = [];
-  for (const id of ids) {
-    let got;
-    try {
-      got = await retrying(() => deps.cloudFront.send(new GetDistributionTenantCommand({ Identifier: id })), deps);
-    } catch (e) {
-      if ((e as Error).name === 'EntityNotFound') continue;
-      throw e;
+async function observe(ids: readonly string[], store: Map<string, StoreItem>, deps: ReconcilerDependencies):
+Promise<{ observed: ObservedState; fresh: Map<string, Fresh> }> {
+  const cf = deps.cloudFront;
+  const notes = ids.map((id): NotedTenant => {
+    const item = store.get(id);
+    const certificate = item?.certificateDomains === undefined ? 'none' : item.certificateIssued ? 'issued' : 'requested';
+    return { id, desired: item?.desired !== undefined, created: item?.created ?? false, certificate };
+  });
+  const toRead = notes.filter(t => t.created || !t.desired).length;
+  const plan = planObservation(notes, toRead > 1 ? await distributionTenantCount(deps) : 0);
+  const found = new Map<string, DistributionTenant>();
+  const fresh = new Map<string, Fresh>();
+  if (plan.list) {
+    const wanted = new Map(plan.reads.map(id => [nameOf(id, deps), id]));
+    let marker: string | undefined;
+    do {
+      const page = await retrying(() => cf.send(new ListDistributionTenantsCommand({
+        AssociationFilter: { DistributionId: deps.env.distributionId }, Marker: marker, MaxItems: LIST_PAGE_SIZE,
+      })), deps);
+      for (const t of page.DistributionTenantList ?? []) {
+        const id = wanted.get(t.Name!);
+        if (id !== undefined) found.set(id, t as DistributionTenant);
+      }
+      marker = page.NextMarker;
+    } while (marker);
+  } else {
+    for (const id of plan.reads) {
+      try {
+        const got = await retrying(() => cf.send(new GetDistributionTenantCommand({ Identifier: nameOf(id, deps) })), deps);
+        found.set(id, got.DistributionTenant!);
+        fresh.set(id, { current: got.DistributionTenant!, etag: got.ETag });
+      } catch (e) {
+        if ((e as Error).name !== 'EntityNotFound') throw e;
+      }
     }
-    const t = got.DistributionTenant!;
-    const domains = (t.Domains ?? []).map(d => d.Domain!);
-    // The customizations' fingerprint is the store's record of what was applied (CloudFront keeps no free-form field for it).
-    distributionTenants.push({ name: id, domains, enabled: t.Enabled ?? false, deployed: t.Status === 'Deployed', settings: store.get(id)?.appliedSettings ?? '' });
-    const wanted = store.get(id)?.certificateDomains;
-    if (wanted === undefined) continue;
-    const details = await retrying(() => deps.cloudFront.send(new GetManagedCertificateDetailsCommand({ Identifier: id })), deps);
+  }
+  // The customizations' fingerprint is the store's record of what was applied (CloudFront keeps no free-form field for it).
+  const distributionTenants = [...found].map(([id, t]) => ({
+    name: id, domains: (t.Domains ?? []).map(d => d.Domain!), enabled: t.Enabled ?? false, deployed: t.Status === 'Deployed',
+    settings: store.get(id)?.appliedSettings ?? '',
+  }));
+  const certificates: ObservedState['certificates'][number][] = [];
+  for (const { id, certificate } of notes) {
+    const domains = store.get(id)?.certificateDomains;
+    if (!found.has(id) || domains === undefined) continue;
+    if (certificate === 'issued') {
+      certificates.push({ tenantId: id, domains, state: 'issued' });
+      continue;
+    }
+    if (!plan.certificateReads.includes(id)) continue;
+    const details = await retrying(() => cf.send(new GetManagedCertificateDetailsCommand({ Identifier: nameOf(id, deps) })), deps);
     const status = details.ManagedCertificateDetails?.CertificateStatus;
     certificates.push({
       tenantId: id,
-      domains: wanted,
+      domains,
       state: status === 'issued' ? 'issued' : status === 'pending-validation' || status === undefined ? 'pending' : 'failed',
       ...(status !== 'issued' && status !== 'pending-validation' && status !== undefined ? { reason: `the managed certificate is ${status}` } : {}),
     });
+    if (status === 'issued') await setAttribute(id, 'certificateIssued', { BOOL: true }, deps);
   }
   // The records are those the store says were written: a record written is taken as INSYNC (the
   // certificate's validation waits for propagation anyway); one changed behind the store's back is
-  // not seen here.
+  // not seen here. Listing them (ListResourceRecordSets, 300 a call in name order) would page
+  // through the whole zone for a page of tenants scattered in it, on Route 53's account-wide rate.
   const records = ids.flatMap(id => (store.get(id)?.records ?? []).map(name => ({ name, value: deps.env.routingEndpoint, inSync: true })));
   const statuses = ids.flatMap(id => store.get(id)?.status ?? []);
-  return { distributionTenants, certificates, records, statuses } as ObservedState;
+  return { observed: { distributionTenants, certificates, records, statuses }, fresh };
+}
+
+/** About how many distribution tenants the distribution holds: the store's item count (DynamoDB refreshes it about every six hours). */
+async function distributionTenantCount(deps: ReconcilerDependencies): Promise<number> {
+  const described = await retrying(() => deps.dynamo.send(new DescribeTableCommand({ TableName: deps.env.tableName })), deps);
+  return described.Table?.ItemCount ?? Number.MAX_SAFE_INTEGER;
 }
 
 /** The customizations a tenant's edge settings make (its web ACL and geo restriction). */
@@ -189,11 +247,15 @@ export function customizationsOf(tenant: TenantProps): Customizations | undefine
   return Object.keys(c).length === 0 ? undefined : c;
 }
 
-async function execute(action: Action, tenants: Map<string, TenantProps>, deps: ReconcilerDependencies): Promise<void> {
+async function execute(action: Action, tenants: Map<string, TenantProps>, fresh: Map<string, Fresh>, deps: ReconcilerDependencies): Promise<void> {
   const cf = deps.cloudFront;
-  // Read afresh inside each retried call: a stale ETag (PreconditionFailed) is retried with the new one.
-  const get = async (name: string) => {
-    const got = await retrying(() => cf.send(new GetDistributionTenantCommand({ Identifier: name })), deps);
+  // The first change to a tenant read this pass uses that read; any later one, or a retry after a
+  // stale ETag (PreconditionFailed), reads it afresh.
+  const get = async (id: string): Promise<Fresh> => {
+    const read = fresh.get(id);
+    fresh.delete(id);
+    if (read) return read;
+    const got = await retrying(() => cf.send(new GetDistributionTenantCommand({ Identifier: nameOf(id, deps) })), deps);
     return { current: got.DistributionTenant!, etag: got.ETag };
   };
   switch (action.kind) {
@@ -203,7 +265,7 @@ async function execute(action: Action, tenants: Map<string, TenantProps>, deps: 
         await retrying(() => cf.send(new CreateDistributionTenantCommand({
           DistributionId: deps.env.distributionId,
           ConnectionGroupId: deps.env.connectionGroupId,
-          Name: action.tenantId,
+          Name: nameOf(action.tenantId, deps),
           Domains: action.domains.map(Domain => ({ Domain })),
           Enabled: action.enabled,
           Customizations: customizationsOf(tenant),
@@ -213,6 +275,7 @@ async function execute(action: Action, tenants: Map<string, TenantProps>, deps: 
         if ((e as Error).name !== 'EntityAlreadyExists') throw e;
       }
       await setAttribute(action.tenantId, 'appliedSettings', { S: settingsOf(tenant) }, deps);
+      await setAttribute(action.tenantId, 'created', { BOOL: true }, deps);
       return;
     }
     case 'updateTenant':
@@ -241,10 +304,14 @@ async function execute(action: Action, tenants: Map<string, TenantProps>, deps: 
         }));
       }, deps, ['PreconditionFailed']);
       if (action.kind === 'updateTenant' && tenant) await setAttribute(action.tenantId, 'appliedSettings', { S: settingsOf(tenant) }, deps);
-      if (action.kind === 'requestCertificate') await setAttribute(action.tenantId, 'certificateDomains', { SS: [...action.domains] }, deps);
+      if (action.kind === 'requestCertificate') {
+        await setAttribute(action.tenantId, 'certificateDomains', { SS: [...action.domains] }, deps);
+        await setAttribute(action.tenantId, 'certificateIssued', { BOOL: false }, deps);
+      }
       return;
     }
     case 'moveDomain': {
+      fresh.delete(action.from);
       await retrying(async () => {
         const { current, etag } = await get(action.to);
         return cf.send(new UpdateDomainAssociationCommand({
@@ -315,7 +382,7 @@ async function noteRecords(changes: readonly RecordChange[], desired: readonly D
   }
 }
 
-async function setAttribute(id: string, name: string, value: { S: string } | { SS: string[] }, deps: ReconcilerDependencies): Promise<void> {
+async function setAttribute(id: string, name: string, value: { S: string } | { SS: string[] } | { BOOL: boolean }, deps: ReconcilerDependencies): Promise<void> {
   await retrying(() => deps.dynamo.send(new UpdateItemCommand({
     TableName: deps.env.tableName,
     Key: { id: { S: id } },

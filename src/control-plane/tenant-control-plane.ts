@@ -138,6 +138,10 @@ export class TenantControlPlane extends Construct {
       // distribution and the connection group are the gateway's own.
       resources: [arn(`distribution/${props.distributionId}`), arn('distribution-tenant/*'), arn(`connection-group/${props.connectionGroupId}`)],
     }));
+    // A list call names no resource: it is granted on "*" (Service Authorization Reference,
+    // "Actions, resources, and condition keys for Amazon CloudFront"); it only reads, and the
+    // reconciler asks it for the gateway's distribution only.
+    this.reconciler.addToRolePolicy(new iam.PolicyStatement({ actions: ['cloudfront:ListDistributionTenants'], resources: ['*'] }));
     this.reconciler.addToRolePolicy(new iam.PolicyStatement({
       actions: ['route53:ChangeResourceRecordSets'],
       resources: [props.hostedZone.hostedZoneArn],

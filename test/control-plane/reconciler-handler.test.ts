@@ -1,8 +1,8 @@
 import {
   CloudFrontClient, CreateDistributionTenantCommand, DeleteDistributionTenantCommand, GetDistributionTenantCommand,
-  GetManagedCertificateDetailsCommand, UpdateDistributionTenantCommand, UpdateDomainAssociationCommand,
+  GetManagedCertificateDetailsCommand, ListDistributionTenantsCommand, UpdateDistributionTenantCommand, UpdateDomainAssociationCommand,
 } from '@aws-sdk/client-cloudfront';
-import { BatchGetItemCommand, DeleteItemCommand, DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { BatchGetItemCommand, DeleteItemCommand, DescribeTableCommand, DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -17,13 +17,13 @@ const ENDPOINT = 'd111111abcdef8.cloudfront.net';
 const TABLE = 'Tenants';
 const acme = { id: 'acme', domainNames: ['acme.example.com'], webAcl: 'none' };
 
-function deps(): ReconcilerDependencies {
+function deps(tenantNamePrefix?: string): ReconcilerDependencies {
   return {
     cloudFront: new CloudFrontClient({}),
     route53: new Route53Client({}),
     dynamo: new DynamoDBClient({}),
     events: new EventBridgeClient({}),
-    env: { tableName: TABLE, distributionId: 'EDFDVBD6EXAMPLE', connectionGroupId: 'cg_1', routingEndpoint: ENDPOINT, hostedZoneId: 'Z1', eventBusName: 'default' },
+    env: { tableName: TABLE, distributionId: 'EDFDVBD6EXAMPLE', connectionGroupId: 'cg_1', routingEndpoint: ENDPOINT, hostedZoneId: 'Z1', eventBusName: 'default', tenantNamePrefix },
     sleep: async () => {},
   };
 }
@@ -68,6 +68,9 @@ test('a new tenant: its distribution tenant is created under its id on the gatew
     ExpressionAttributeValues: { ':n': { SS: ['acme.example.com'] } },
   });
   expect(route53.commandCalls(ListResourceRecordSetsCommand)).toHaveLength(0);
+  // A tenant the store never saw made is not read: its create is the pass's only CloudFront call, and it is noted.
+  expect(cloudFront.calls()).toHaveLength(1);
+  expect(updates).toContainEqual(expect.objectContaining({ Key: { id: { S: 'acme' } }, ExpressionAttributeNames: { '#a': 'created' }, ExpressionAttributeValues: { ':v': { BOOL: true } } }));
   const published = events.commandCalls(PutEventsCommand)[0].args[0].input.Entries!;
   expect(published).toEqual([expect.objectContaining({ Source: EVENT_SOURCE, EventBusName: 'default' })]);
   expect(JSON.parse(published[0].Detail!)).toEqual({ tenantId: 'acme', to: 'pending-dns', reason: 'creating its distribution tenant' });
@@ -91,6 +94,8 @@ test('a deployed tenant whose certificate is issued and record in place is activ
         appliedSettings: { S: settingsOf(acme) },
         certificateDomains: { SS: ['acme.example.com'] },
         records: { SS: ['acme.example.com'] },
+        created: { BOOL: true },
+        certificateIssued: { BOOL: true },
       }],
     },
   });
@@ -103,6 +108,8 @@ test('a deployed tenant whose certificate is issued and record in place is activ
   expect(cloudFront.commandCalls(UpdateDistributionTenantCommand)).toHaveLength(0);
   expect(route53.commandCalls(ChangeResourceRecordSetsCommand)).toHaveLength(0);
   expect(events.commandCalls(PutEventsCommand)).toHaveLength(0);
+  // The certificate was seen issued: it is not read again.
+  expect(cloudFront.commandCalls(GetManagedCertificateDetailsCommand)).toHaveLength(0);
 });
 
 test('a suspended tenant is disabled with its current ETag, keeping its domains and customizations', async () => {
@@ -116,6 +123,8 @@ test('a suspended tenant is disabled with its current ETag, keeping its domains 
         appliedSettings: { S: settingsOf(acme) },
         certificateDomains: { SS: ['acme.example.com'] },
         records: { SS: ['acme.example.com'] },
+        created: { BOOL: true },
+        certificateIssued: { BOOL: true },
       }],
     },
   });
@@ -144,6 +153,8 @@ test('a suspended tenant is disabled with its current ETag, keeping its domains 
     Parameters: undefined,
     Enabled: false,
   }]);
+  // The pass's read gave the ETag: the change needs no read of its own.
+  expect(cloudFront.commandCalls(GetDistributionTenantCommand)).toHaveLength(1);
   expect(JSON.parse(events.commandCalls(PutEventsCommand)[0].args[0].input.Entries![0].Detail!)).toEqual({ tenantId: 'acme', from: 'active', to: 'suspended' });
 });
 
@@ -152,8 +163,10 @@ test('a domain another tenant holds moves with UpdateDomainAssociation to the ne
   dynamo.on(BatchGetItemCommand).resolves({
     Responses: {
       [TABLE]: [
-        { id: { S: 'acme' }, tenant: { S: JSON.stringify(acme) }, status: { S: 'active' }, appliedSettings: { S: settingsOf(acme) }, certificateDomains: { SS: ['acme.example.com'] }, records: { SS: ['acme.example.com'] } },
-        { id: { S: 'shop' }, tenant: { S: JSON.stringify(shop) }, status: { S: 'pending-dns' }, appliedSettings: { S: settingsOf(shop) }, certificateDomains: { SS: shop.domainNames }, records: { SS: shop.domainNames } },
+        { id: { S: 'acme' }, tenant: { S: JSON.stringify(acme) }, status: { S: 'active' }, appliedSettings: { S: settingsOf(acme) }, certificateDomains: { SS: ['acme.example.com'] }, records: { SS: ['acme.example.com'] },
+          created: { BOOL: true } },
+        { id: { S: 'shop' }, tenant: { S: JSON.stringify(shop) }, status: { S: 'pending-dns' }, appliedSettings: { S: settingsOf(shop) }, certificateDomains: { SS: shop.domainNames }, records: { SS: shop.domainNames },
+          created: { BOOL: true } },
       ],
     },
   });
@@ -164,6 +177,7 @@ test('a domain another tenant holds moves with UpdateDomainAssociation to the ne
     ETag: 'ES', DistributionTenant: { Id: 'dt_shop', Name: 'shop', Domains: [{ Domain: 'new.shop.example.com' }], Enabled: true, Status: 'Deployed' },
   });
   cloudFront.on(GetManagedCertificateDetailsCommand).resolves({ ManagedCertificateDetails: { CertificateStatus: 'issued' } });
+  dynamo.on(DescribeTableCommand).resolves({ Table: { ItemCount: 1_000 } });
   await reconcileMessages(message(['acme', 'shop']), deps());
   expect(cloudFront.commandCalls(UpdateDomainAssociationCommand).map(c => c.args[0].input)).toEqual([
     { Domain: 'shop.acme.example.com', TargetResource: { DistributionTenantId: 'dt_shop' }, IfMatch: 'ES' },
@@ -194,4 +208,90 @@ test('a tenant removed from the store: disabled first; once disabled and deploye
   await reconcileMessages(message(['acme']), deps());
   expect(cloudFront.commandCalls(DeleteDistributionTenantCommand).map(c => c.args[0].input)).toEqual([{ Id: 'dt_1', IfMatch: 'E9' }]);
   expect(dynamo.commandCalls(DeleteItemCommand).map(c => c.args[0].input)).toContainEqual({ TableName: TABLE, Key: { id: { S: 'acme' } } });
+});
+
+test('distribution tenants are named with the prefix: created, read and certificate-read by that name', async () => {
+  dynamo.on(BatchGetItemCommand).resolves({ Responses: { [TABLE]: [{ id: { S: 'acme' }, tenant: { S: JSON.stringify(acme) } }] } });
+  await reconcileMessages(message(['acme']), deps('store-'));
+  expect(cloudFront.commandCalls(CreateDistributionTenantCommand)[0].args[0].input.Name).toBe('store-acme');
+
+  cloudFront.reset();
+  dynamo.on(BatchGetItemCommand).resolves({
+    Responses: { [TABLE]: [{ id: { S: 'acme' }, tenant: { S: JSON.stringify(acme) }, created: { BOOL: true }, certificateDomains: { SS: ['acme.example.com'] } }] },
+  });
+  cloudFront.on(GetDistributionTenantCommand).resolves({
+    ETag: 'E1', DistributionTenant: { Id: 'dt_1', Name: 'store-acme', Domains: [{ Domain: 'acme.example.com' }], Enabled: true, Status: 'InProgress' },
+  });
+  cloudFront.on(GetManagedCertificateDetailsCommand).resolves({ ManagedCertificateDetails: { CertificateStatus: 'pending-validation' } });
+  await reconcileMessages(message(['acme']), deps('store-'));
+  expect(cloudFront.commandCalls(GetDistributionTenantCommand).map(c => c.args[0].input.Identifier)).toEqual(['store-acme']);
+  expect(cloudFront.commandCalls(GetManagedCertificateDetailsCommand).map(c => c.args[0].input.Identifier)).toEqual(['store-acme']);
+});
+
+test('a requested certificate is read until it is issued, then noted and read no more', async () => {
+  dynamo.on(BatchGetItemCommand).resolves({
+    Responses: {
+      [TABLE]: [{
+        id: { S: 'acme' }, tenant: { S: JSON.stringify(acme) }, created: { BOOL: true }, appliedSettings: { S: settingsOf(acme) },
+        certificateDomains: { SS: ['acme.example.com'] }, records: { SS: ['acme.example.com'] }, status: { S: 'validating' },
+      }],
+    },
+  });
+  cloudFront.on(GetDistributionTenantCommand).resolves({
+    ETag: 'E1', DistributionTenant: { Id: 'dt_1', Name: 'acme', Domains: [{ Domain: 'acme.example.com' }], Enabled: true, Status: 'Deployed' },
+  });
+  cloudFront.on(GetManagedCertificateDetailsCommand).resolves({ ManagedCertificateDetails: { CertificateStatus: 'issued' } });
+  await expect(reconcileMessages(message(['acme']), deps())).resolves.toEqual({ batchItemFailures: [] });
+  expect(dynamo.commandCalls(UpdateItemCommand).map(c => c.args[0].input)).toContainEqual(expect.objectContaining({
+    Key: { id: { S: 'acme' } }, ExpressionAttributeNames: { '#a': 'certificateIssued' }, ExpressionAttributeValues: { ':v': { BOOL: true } },
+  }));
+  expect(JSON.parse(events.commandCalls(PutEventsCommand)[0].args[0].input.Entries![0].Detail!)).toEqual({ tenantId: 'acme', from: 'validating', to: 'active' });
+});
+
+describe('a page read with ListDistributionTenants', () => {
+  const ids = ['a', 'b', 'c'];
+  const item = (id: string) => ({
+    id: { S: id }, tenant: { S: JSON.stringify({ id, domainNames: [`${id}.example.com`] }) }, created: { BOOL: true }, status: { S: 'active' },
+    appliedSettings: { S: settingsOf({ id, domainNames: [`${id}.example.com`] }) }, certificateDomains: { SS: [`${id}.example.com`] },
+    certificateIssued: { BOOL: true }, records: { SS: [`${id}.example.com`] },
+  });
+  const summary = (name: string, domain: string) => ({
+    Id: `dt_${name}`, Name: name, DistributionId: 'EDFDVBD6EXAMPLE', Domains: [{ Domain: domain }], Enabled: true, Status: 'Deployed', ETag: 'E1',
+  });
+
+  beforeEach(() => {
+    dynamo.on(BatchGetItemCommand).resolves({ Responses: { [TABLE]: ids.map(item) } });
+    cloudFront.on(ListDistributionTenantsCommand, { Marker: undefined }).resolves({
+      NextMarker: 'p2', DistributionTenantList: [summary('store-a', 'a.example.com'), summary('www', 'www.example.com')],
+    });
+    cloudFront.on(ListDistributionTenantsCommand, { Marker: 'p2' }).resolves({
+      DistributionTenantList: [summary('store-b', 'b.example.com'), summary('store-c', 'c.example.com'), summary('store-zz', 'zz.example.com')],
+    });
+  });
+
+  test('when its pages cost fewer calls than a read each: every page of the distribution\'s tenants, 100 a call', async () => {
+    dynamo.on(DescribeTableCommand).resolves({ Table: { ItemCount: 150 } });
+    await expect(reconcileMessages(message(ids), deps('store-'))).resolves.toEqual({ batchItemFailures: [] });
+    expect(cloudFront.commandCalls(ListDistributionTenantsCommand).map(c => c.args[0].input)).toEqual([
+      { AssociationFilter: { DistributionId: 'EDFDVBD6EXAMPLE' }, Marker: undefined, MaxItems: 100 },
+      { AssociationFilter: { DistributionId: 'EDFDVBD6EXAMPLE' }, Marker: 'p2', MaxItems: 100 },
+    ]);
+    expect(cloudFront.commandCalls(GetDistributionTenantCommand)).toHaveLength(0);
+  });
+
+  test('distribution tenants of the list that are not the page\'s (a template\'s, another page\'s) are left alone', async () => {
+    dynamo.on(DescribeTableCommand).resolves({ Table: { ItemCount: 150 } });
+    await reconcileMessages(message(ids), deps('store-'));
+    expect(cloudFront.commandCalls(UpdateDistributionTenantCommand)).toHaveLength(0);
+    expect(cloudFront.commandCalls(DeleteDistributionTenantCommand)).toHaveLength(0);
+    expect(route53.calls()).toHaveLength(0);
+  });
+
+  test('on a distribution with many more tenants than the page, one read each instead', async () => {
+    dynamo.on(DescribeTableCommand).resolves({ Table: { ItemCount: 100_000 } });
+    cloudFront.on(GetDistributionTenantCommand).callsFake(input => ({ ETag: 'E1', DistributionTenant: summary(input.Identifier, `${input.Identifier.slice(6)}.example.com`) }));
+    await expect(reconcileMessages(message(ids), deps('store-'))).resolves.toEqual({ batchItemFailures: [] });
+    expect(cloudFront.commandCalls(ListDistributionTenantsCommand)).toHaveLength(0);
+    expect(cloudFront.commandCalls(GetDistributionTenantCommand).map(c => c.args[0].input.Identifier)).toEqual(['store-a', 'store-b', 'store-c']);
+  });
 });

@@ -59,7 +59,11 @@ test('the reconciler may change distribution tenants, the gateway\'s distributio
   const records = statements.find(s => [s.Action].flat().includes('route53:ChangeResourceRecordSets'));
   expect(JSON.stringify(records.Resource)).toContain('hostedzone/Z0123456789');
   expect(statements.some(s => [s.Action].flat().includes('events:PutEvents'))).toBe(true);
-  for (const s of statements) expect(s.Resource).not.toEqual('*');
+  // Only the list call, which names no resource, is granted on "*"; it only reads.
+  expect(statements.filter(s => s.Resource === '*').map(s => s.Action)).toEqual(['cloudfront:ListDistributionTenants']);
+  // The table's grant carries DescribeTable, whose item count tells the reconciler whether a list is cheaper than a read each.
+  const table = statements.find(s => [s.Action].flat().includes('dynamodb:BatchGetItem'));
+  expect(table.Action).toContain('dynamodb:DescribeTable');
 });
 
 test('bad props are one error listing every problem', () => {
