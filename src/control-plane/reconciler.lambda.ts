@@ -197,7 +197,10 @@ Promise<{ observed: ObservedState; fresh: Map<string, Fresh> }> {
   }
   // The customizations' fingerprint is the store's record of what was applied (CloudFront keeps no free-form field for it).
   const distributionTenants = [...found].map(([id, t]) => ({
-    name: id, domains: (t.Domains ?? []).map(d => d.Domain!), enabled: t.Enabled ?? false, deployed: t.Status === 'Deployed',
+    name: id,
+    domains: (t.Domains ?? []).map(d => d.Domain!),
+    enabled: t.Enabled ?? false,
+    deployed: t.Status === 'Deployed',
     settings: store.get(id)?.appliedSettings ?? '',
   }));
   const certificates: ObservedState['certificates'][number][] = [];
@@ -382,7 +385,8 @@ async function noteRecords(changes: readonly RecordChange[], desired: readonly D
   }
 }
 
-async function setAttribute(id: string, name: string, value: { S: string } | { SS: string[] } | { BOOL: boolean }, deps: ReconcilerDependencies): Promise<void> {
+async function setAttribute(id: string, name: string, value: { S: string } | { SS: string[] } | { BOOL: boolean },
+  deps: ReconcilerDependencies): Promise<void> {
   await retrying(() => deps.dynamo.send(new UpdateItemCommand({
     TableName: deps.env.tableName,
     Key: { id: { S: id } },

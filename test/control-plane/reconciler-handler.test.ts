@@ -163,10 +163,24 @@ test('a domain another tenant holds moves with UpdateDomainAssociation to the ne
   dynamo.on(BatchGetItemCommand).resolves({
     Responses: {
       [TABLE]: [
-        { id: { S: 'acme' }, tenant: { S: JSON.stringify(acme) }, status: { S: 'active' }, appliedSettings: { S: settingsOf(acme) }, certificateDomains: { SS: ['acme.example.com'] }, records: { SS: ['acme.example.com'] },
-          created: { BOOL: true } },
-        { id: { S: 'shop' }, tenant: { S: JSON.stringify(shop) }, status: { S: 'pending-dns' }, appliedSettings: { S: settingsOf(shop) }, certificateDomains: { SS: shop.domainNames }, records: { SS: shop.domainNames },
-          created: { BOOL: true } },
+        {
+          id: { S: 'acme' },
+          tenant: { S: JSON.stringify(acme) },
+          status: { S: 'active' },
+          appliedSettings: { S: settingsOf(acme) },
+          certificateDomains: { SS: ['acme.example.com'] },
+          records: { SS: ['acme.example.com'] },
+          created: { BOOL: true },
+        },
+        {
+          id: { S: 'shop' },
+          tenant: { S: JSON.stringify(shop) },
+          status: { S: 'pending-dns' },
+          appliedSettings: { S: settingsOf(shop) },
+          certificateDomains: { SS: shop.domainNames },
+          records: { SS: shop.domainNames },
+          created: { BOOL: true },
+        },
       ],
     },
   });
@@ -232,8 +246,13 @@ test('a requested certificate is read until it is issued, then noted and read no
   dynamo.on(BatchGetItemCommand).resolves({
     Responses: {
       [TABLE]: [{
-        id: { S: 'acme' }, tenant: { S: JSON.stringify(acme) }, created: { BOOL: true }, appliedSettings: { S: settingsOf(acme) },
-        certificateDomains: { SS: ['acme.example.com'] }, records: { SS: ['acme.example.com'] }, status: { S: 'validating' },
+        id: { S: 'acme' },
+        tenant: { S: JSON.stringify(acme) },
+        created: { BOOL: true },
+        appliedSettings: { S: settingsOf(acme) },
+        certificateDomains: { SS: ['acme.example.com'] },
+        records: { SS: ['acme.example.com'] },
+        status: { S: 'validating' },
       }],
     },
   });
@@ -251,12 +270,26 @@ test('a requested certificate is read until it is issued, then noted and read no
 describe('a page read with ListDistributionTenants', () => {
   const ids = ['a', 'b', 'c'];
   const item = (id: string) => ({
-    id: { S: id }, tenant: { S: JSON.stringify({ id, domainNames: [`${id}.example.com`] }) }, created: { BOOL: true }, status: { S: 'active' },
-    appliedSettings: { S: settingsOf({ id, domainNames: [`${id}.example.com`] }) }, certificateDomains: { SS: [`${id}.example.com`] },
-    certificateIssued: { BOOL: true }, records: { SS: [`${id}.example.com`] },
+    id: { S: id },
+    tenant: { S: JSON.stringify({ id, domainNames: [`${id}.example.com`] }) },
+    created: { BOOL: true },
+    status: { S: 'active' },
+    appliedSettings: { S: settingsOf({ id, domainNames: [`${id}.example.com`] }) },
+    certificateDomains: { SS: [`${id}.example.com`] },
+    certificateIssued: { BOOL: true },
+    records: { SS: [`${id}.example.com`] },
   });
   const summary = (name: string, domain: string) => ({
-    Id: `dt_${name}`, Name: name, DistributionId: 'EDFDVBD6EXAMPLE', Domains: [{ Domain: domain }], Enabled: true, Status: 'Deployed', ETag: 'E1',
+    Id: `dt_${name}`,
+    Arn: `arn:aws:cloudfront::111111111111:distribution-tenant/dt_${name}`,
+    Name: name,
+    DistributionId: 'EDFDVBD6EXAMPLE',
+    Domains: [{ Domain: domain }],
+    Enabled: true,
+    Status: 'Deployed',
+    ETag: 'E1',
+    CreatedTime: new Date(0),
+    LastModifiedTime: new Date(0),
   });
 
   beforeEach(() => {

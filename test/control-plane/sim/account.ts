@@ -1,6 +1,7 @@
 // A simulated AWS account for the control plane: CloudFront SaaS Manager (distribution tenants,
 // managed certificates, UpdateDomainAssociation), Route 53 (change batches, PENDING then INSYNC)
 // on a simulated clock, refusing what AWS refuses and throttling as AWS documents.
+import { LIST_PAGE_SIZE, NotedTenant, planObservation } from '../../../src/control-plane/observation';
 import { Action, BatchLimits, ObservedState, ROUTE53_BATCH_LIMITS, TenantStatus } from '../../../src/control-plane/reconcile';
 
 /** A token bucket: `burst` tokens at most, refilled at `rate` a second. */
@@ -32,6 +33,13 @@ export interface SimSettings {
   /** How long a managed certificate takes to issue once it can validate (a setting). */
   readonly certificateSeconds: number;
   readonly batchLimits: BatchLimits;
+  /**
+   * Distribution tenants per ListDistributionTenants call: AWS documents `MaxItems` without a
+   * maximum ("ListDistributionTenants", CloudFront API Reference,
+   * https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_ListDistributionTenants.html),
+   * so it is a setting (the handler's LIST_PAGE_SIZE). Each call costs a CloudFront token.
+   */
+  readonly listPageSize: number;
 }
 
 export const DEFAULT_SETTINGS: SimSettings = {
@@ -42,6 +50,7 @@ export const DEFAULT_SETTINGS: SimSettings = {
   dnsPropagationSeconds: 60,
   certificateSeconds: 120,
   batchLimits: ROUTE53_BATCH_LIMITS,
+  listPageSize: LIST_PAGE_SIZE,
 };
 
 /** An error AWS would answer with, named as the SDK names it. */
@@ -86,6 +95,10 @@ export class SimAccount {
   public readonly settings: SimSettings;
   /** The store's statuses (the DynamoDB table, in AWS). */
   public statuses = new Map<string, TenantStatus>();
+  /** The store's notes: the tenants the reconciler made, and those whose certificate it saw issued (see observation.ts). */
+  public readonly noted = { created: new Set<string>(), issued: new Set<string>() };
+  /** Distribution tenants dropped from memory by `forget`: still on the distribution, so still listed. */
+  private forgottenTenants = 0;
   private readonly tenants = new Map<string, SimTenant>();
   private readonly certificates = new Map<string, SimCertificate>();
   private readonly records = new Map<string, { value: string; syncAt: number }>();
@@ -123,20 +136,41 @@ export class SimAccount {
   }
 
   /**
-   * What the reconciler reads for these tenants, as its handler does: each distribution tenant
-   * (GetDistributionTenant) and each managed certificate (GetManagedCertificateDetails); the
-   * records it wrote come from the store, not from Route 53. Every call costs its API's tokens.
+   * What the reconciler reads for these tenants, as its handler does (observation.ts): nothing for
+   * a tenant the store never saw made; the others with one GetDistributionTenant each, or with
+   * ListDistributionTenants pages over every distribution tenant of the distribution when those
+   * cost fewer calls; a managed certificate (GetManagedCertificateDetails) only until it is seen
+   * issued; the records it wrote come from the store, not from Route 53. Every call costs its
+   * API's tokens. `fresh` holds the tenants read with a get, whose first change needs no read.
    */
-  public observe(tenantIds: readonly string[], domains: readonly string[]): ObservedState {
-    for (let i = 0; i < tenantIds.length; i++) this.paced('cloudFront', 'GetDistributionTenant');
-    const names = tenantIds.filter(id => this.tenants.has(id));
+  public observe(tenantIds: readonly string[], domains: readonly string[], desired: ReadonlySet<string> = new Set(tenantIds)):
+  ObservedState & { fresh: Set<string> } {
+    const notes = tenantIds.map((id): NotedTenant => ({
+      id,
+      desired: desired.has(id),
+      created: this.noted.created.has(id),
+      certificate: !this.certificates.has(id) ? 'none' : this.noted.issued.has(id) ? 'issued' : 'requested',
+    }));
+    const listed = this.tenants.size + this.forgottenTenants;
+    const plan = planObservation(notes, listed, this.settings.listPageSize);
+    if (plan.list) {
+      for (let i = 0; i < Math.max(1, Math.ceil(listed / this.settings.listPageSize)); i++) this.paced('cloudFront', 'ListDistributionTenants');
+    } else {
+      for (let i = 0; i < plan.reads.length; i++) this.paced('cloudFront', 'GetDistributionTenant');
+    }
+    const names = plan.reads.filter(id => this.tenants.has(id));
     const named = domains.filter(d => this.records.has(d));
     const certificates = [];
     for (const id of names) {
       const c = this.certificates.get(id);
       if (c === undefined) continue;
+      if (this.noted.issued.has(id)) {
+        certificates.push({ tenantId: id, domains: [...c.domains], state: 'issued' as const });
+        continue;
+      }
       const state = this.certificateState(c);
       this.paced('cloudFront', 'GetManagedCertificateDetails');
+      if (state === 'issued') this.noted.issued.add(id);
       certificates.push({ tenantId: id, domains: [...c.domains], state, ...(state === 'failed' ? { reason: 'the validation token was not found' } : {}) });
     }
     return {
@@ -147,6 +181,7 @@ export class SimAccount {
       certificates,
       records: named.map(name => ({ name, value: this.records.get(name)!.value, inSync: this.now >= this.records.get(name)!.syncAt })),
       statuses: tenantIds.flatMap(id => this.statuses.get(id) ?? []),
+      fresh: new Set(plan.list ? [] : names),
     };
   }
 
@@ -159,25 +194,40 @@ export class SimAccount {
 
   /** Drops what the account holds for these tenants from memory, keeping the clock and the limits (the benchmark's window). */
   public forget(tenantIds: readonly string[], domains: readonly string[]): void {
-    for (const id of tenantIds) { this.tenants.delete(id); this.certificates.delete(id); this.statuses.delete(id); }
+    for (const id of tenantIds) {
+      if (this.tenants.delete(id)) this.forgottenTenants++;
+      this.certificates.delete(id);
+      this.statuses.delete(id);
+      this.noted.created.delete(id);
+      this.noted.issued.delete(id);
+    }
     for (const d of domains) { this.records.delete(d); this.holders.delete(d); }
   }
 
-  /** Runs one action as the handler's SDK call(s) would. Throws an AwsError as AWS would refuse it. */
-  public apply(action: Action): void {
+  /**
+   * Runs one action as the handler's SDK call(s) would: a change to a distribution tenant reads it
+   * first (for its ETag) unless `readFirst` is false (the pass read it and nothing changed it since).
+   * Throws an AwsError as AWS would refuse it.
+   */
+  public apply(action: Action, readFirst = true): void {
+    const read = () => { if (readFirst) this.call('cloudFront', 'GetDistributionTenant'); };
     const now = this.now;
     const deploy = now + this.settings.tenantDeploySeconds;
     switch (action.kind) {
       case 'createTenant': {
         this.call('cloudFront', 'CreateDistributionTenant');
-        if (this.tenants.has(action.tenantId)) throw this.refuse('EntityAlreadyExists', `distribution tenant ${action.tenantId} exists`);
+        if (this.tenants.has(action.tenantId)) {
+          this.noted.created.add(action.tenantId);
+          throw this.refuse('EntityAlreadyExists', `distribution tenant ${action.tenantId} exists`);
+        }
         this.claim(action.tenantId, action.domains);
+        this.noted.created.add(action.tenantId);
         this.tenants.set(action.tenantId, { domains: [...action.domains], enabled: action.enabled, settings: action.settings, readyAt: deploy });
         for (const d of action.domains) this.holders.set(d, action.tenantId);
         return;
       }
       case 'updateTenant': {
-        this.call('cloudFront', 'GetDistributionTenant');
+        read();
         this.call('cloudFront', 'UpdateDistributionTenant');
         const t = this.get(action.tenantId);
         this.claim(action.tenantId, action.domains);
@@ -188,12 +238,14 @@ export class SimAccount {
       }
       case 'requestCertificate':
         // A managed certificate is requested through the distribution tenant (one per tenant).
+        read();
         this.call('cloudFront', 'UpdateDistributionTenant');
         this.get(action.tenantId);
+        this.noted.issued.delete(action.tenantId);
         this.certificates.set(action.tenantId, { domains: [...action.domains], validation: action.validation, requestedAt: now });
         return;
       case 'moveDomain': {
-        this.call('cloudFront', 'GetDistributionTenant');
+        read();
         this.call('cloudFront', 'UpdateDomainAssociation');
         const to = this.get(action.to);
         const from = this.get(action.from);
@@ -211,7 +263,7 @@ export class SimAccount {
       }
       case 'disableTenant':
       case 'enableTenant': {
-        this.call('cloudFront', 'GetDistributionTenant');
+        read();
         this.call('cloudFront', 'UpdateDistributionTenant');
         const t = this.get(action.tenantId);
         t.enabled = action.kind === 'enableTenant';
@@ -219,12 +271,14 @@ export class SimAccount {
         return;
       }
       case 'deleteTenant': {
-        this.call('cloudFront', 'GetDistributionTenant');
+        read();
         this.call('cloudFront', 'DeleteDistributionTenant');
         const t = this.get(action.tenantId);
         if (t.enabled || now < t.readyAt) throw this.refuse('ResourceInUse', `${action.tenantId} must be disabled and deployed before it is deleted`);
         this.tenants.delete(action.tenantId);
         this.certificates.delete(action.tenantId);
+        this.noted.created.delete(action.tenantId);
+        this.noted.issued.delete(action.tenantId);
         for (const d of t.domains) this.holders.delete(d);
         return;
       }

@@ -27,10 +27,10 @@ export function run(account: SimAccount, desired: readonly DesiredTenant[], opti
   let crashes = 0;
   let idle = 0; // passes in a row with nothing to do and nothing to wait for
   for (let pass = 0; pass < (options.maxPasses ?? 10_000); pass++) {
-    const observed = account.observe([...known], domains);
+    const observed = account.observe([...known], domains, new Set(ids));
     const result = reconcile(desired, observed, { routingEndpoint: account.routingEndpoint, batchLimits: account.settings.batchLimits });
     const last = options.crashAt?.(pass, result.actions.length) ?? result.actions.length;
-    for (const action of result.actions.slice(0, last)) execute(account, action);
+    for (const action of result.actions.slice(0, last)) execute(account, action, observed.fresh);
     if (last < result.actions.length) { crashes++; continue; }
     for (const s of result.statuses) account.statuses.set(s.tenantId, s);
     for (const e of result.events) if (e.to === 'deleted') account.statuses.delete(e.tenantId);
@@ -49,16 +49,21 @@ export function run(account: SimAccount, desired: readonly DesiredTenant[], opti
   throw new Error('the reconciler found no fixpoint');
 }
 
-/** The calls an action makes (the sim's apply() takes a token for each). */
-const CALLS: { [kind: string]: number } = { moveDomain: 2, updateTenant: 2, disableTenant: 2, enableTenant: 2, deleteTenant: 2 };
-
-/** One action, paced to its API's limits (the handler's client-side limiter); "already exists" is done. */
-export function execute(account: SimAccount, action: Action): void {
+/**
+ * One action, paced to its API's limits (the handler's client-side limiter); "already exists" is
+ * done. A change to a distribution tenant reads it first, unless the pass read it (`fresh`) and no
+ * earlier action changed it: one call, or two.
+ */
+export function execute(account: SimAccount, action: Action, fresh: Set<string> = new Set()): void {
   const api = action.kind === 'changeRecords' ? 'route53' : 'cloudFront';
   const changes = action.kind === 'changeRecords' ? action.changes.length : 0;
-  account.sleep(account.waitFor(api, CALLS[action.kind] ?? 1, changes));
+  const subject = action.kind === 'moveDomain' ? action.to : 'tenantId' in action ? action.tenantId : undefined;
+  const readFirst = action.kind !== 'createTenant' && action.kind !== 'changeRecords' && !(subject !== undefined && fresh.has(subject));
+  if (subject !== undefined) fresh.delete(subject);
+  if (action.kind === 'moveDomain') fresh.delete(action.from);
+  account.sleep(account.waitFor(api, readFirst ? 2 : 1, changes));
   try {
-    account.apply(action);
+    account.apply(action, readFirst);
   } catch (e) {
     if ((e as Error).name !== 'EntityAlreadyExists') throw e;
   }

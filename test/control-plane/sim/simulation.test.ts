@@ -64,6 +64,25 @@ describe('the reconciler against the simulated account', () => {
     }), { numRuns: 60 });
   });
 
+  test('reads: none for a tenant never made; then ListDistributionTenants pages (100 a call, each a CloudFront token) when fewer than a get each', () => {
+    // "ListDistributionTenants", CloudFront API Reference
+    // (https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_ListDistributionTenants.html):
+    // filtered by distribution or connection group only, paged by Marker; MaxItems has no documented maximum (a setting).
+    const account = new SimAccount();
+    const ids = tenants(250).map(d => d.tenant.id);
+    account.observe(ids, [], new Set(ids));
+    expect([...account.calls.keys()]).toEqual([]);
+    run(account, tenants(250));
+    account.calls.clear();
+    const observed = account.observe(ids, [], new Set(ids));
+    expect(Object.fromEntries(account.calls)).toEqual({ ListDistributionTenants: 3 });
+    expect(observed.distributionTenants).toHaveLength(250);
+    expect(observed.fresh.size).toBe(0);
+    account.calls.clear();
+    expect(account.observe(ids.slice(0, 2), [], new Set(ids)).fresh).toEqual(new Set(ids.slice(0, 2)));
+    expect(Object.fromEntries(account.calls)).toEqual({ GetDistributionTenant: 2 });
+  });
+
   test('the account throttles a client that does not pace itself, as AWS does', () => {
     // CloudFront's control-plane rate is a setting (AWS publishes none); a burst of 10 here.
     const account = new SimAccount();
