@@ -38,7 +38,12 @@ export interface PlacementRecord {
 
 /** What the record is made from: the plan's placements and declared moves. */
 export interface PlacementInput {
-  readonly placements: readonly { readonly tenantId: string; readonly domainNames: readonly string[]; readonly shard: number; readonly pinned: boolean }[];
+  readonly placements: readonly {
+    readonly tenantId: string;
+    readonly domainNames: readonly string[];
+    readonly shard: number;
+    readonly pinned: boolean;
+  }[];
   readonly moves: readonly TenantMove[];
   readonly distributionTenants: boolean;
 }
@@ -90,11 +95,16 @@ export function decodePlacement(text: string): PlacementRecord | undefined {
   const record = value as Partial<PlacementRecord> | null;
   if (record === null || typeof record !== 'object' || record.version !== PLACEMENT_RECORD_VERSION
     || typeof record.distributionTenants !== 'boolean' || !Array.isArray(record.tenants)) return undefined;
-  const tenants = record.tenants.filter((t): t is PlacedTenant => t !== null && typeof t === 'object' && typeof t.id === 'string'
-    && Number.isInteger(t.shard) && Array.isArray(t.domains) && t.domains.every(d => typeof d === 'string')
-    && (t.movedFrom === undefined || Number.isInteger(t.movedFrom)));
+  const tenants = (record.tenants as unknown[]).filter(isPlacedTenant);
   if (tenants.length !== record.tenants.length) return undefined;
   return { version: record.version, distributionTenants: record.distributionTenants, tenants };
+}
+
+function isPlacedTenant(value: unknown): value is PlacedTenant {
+  const t = value as { [field: string]: unknown } | null;
+  return t !== null && typeof t === 'object' && typeof t.id === 'string' && Number.isInteger(t.shard)
+    && Array.isArray(t.domains) && t.domains.every((d: unknown) => typeof d === 'string')
+    && (t.movedFrom === undefined || Number.isInteger(t.movedFrom));
 }
 
 /** A domain that would change resource without a declared move. */

@@ -43,7 +43,9 @@ function update(oldKey: string, newKey: string): PlacementGuardEvent {
     OldResourceProperties: { Bucket: BUCKET, Key: oldKey },
   };
 }
-const deps = () => ({ s3: new S3Client({}), cloudFormation: new CloudFormationClient({}), sleep: async () => {}, log: (m: string) => { logs.push(m); } });
+const deps = () => ({
+  s3: new S3Client({}), cloudFormation: new CloudFormationClient({}), sleep: async () => {}, log: (m: string) => { logs.push(m); },
+});
 const named = (name: string) => Object.assign(new Error(name), { name });
 
 beforeEach(() => {
@@ -122,7 +124,8 @@ describe('the answer to CloudFormation', () => {
   beforeEach(() => {
     requests = [];
     jest.spyOn(console, 'log').mockImplementation(() => {});
-    jest.mocked(https.request).mockImplementation(((url: string, options: https.RequestOptions, callback: (res: EventEmitter & { resume(): void }) => void) => {
+    type Callback = (res: EventEmitter & { resume(): void }) => void;
+    jest.mocked(https.request).mockImplementation(((url: string, options: https.RequestOptions, callback: Callback) => {
       const req = Object.assign(new EventEmitter(), {
         end: (body: string) => {
           requests.push({ url, options, body });

@@ -58,10 +58,18 @@ function withGuard(account: Account, answers: Answers, before: GatewayModel | un
   const was = before && props(before.parent[id].Properties);
   if (was?.Key === now.Key) return steps;
   const call = async (RequestType: 'Create' | 'Update' | 'Delete', properties: PlacementGuardProperties, old?: PlacementGuardProperties) => {
-    const verdict = await guardPlacement({
-      RequestType, ResponseURL: 'https://example.com/response', StackId: STACK_ID, RequestId: 'r', LogicalResourceId: id,
-      PhysicalResourceId: id, ResourceProperties: properties, OldResourceProperties: old,
-    }, { s3: new S3Client({}), cloudFormation: new CloudFormationClient({}), sleep: async () => {}, log: () => {} });
+    const event = {
+      RequestType,
+      ResponseURL: 'https://example.com/response',
+      StackId: STACK_ID,
+      RequestId: 'r',
+      LogicalResourceId: id,
+      PhysicalResourceId: id,
+      ResourceProperties: properties,
+      OldResourceProperties: old,
+    };
+    const clients = { s3: new S3Client({}), cloudFormation: new CloudFormationClient({}) };
+    const verdict = await guardPlacement(event, { ...clients, sleep: async () => {}, log: () => {} });
     verdicts.push(`${RequestType} ${verdict.status}`);
     if (verdict.status === 'FAILED') throw new Error(verdict.reason);
   };
@@ -100,7 +108,8 @@ async function replay(start: { account: Account; answers: Answers }, before: Gat
       const trial = snapshot(start.account, start.answers);
       current = trial.account;
       const ran: string[] = [];
-      const steps = withGuard(trial.account, trial.answers, before, after, guarded).map(s => ({ ...s, forward: () => { ran.push(s.id); return s.forward(); } }));
+      const steps = withGuard(trial.account, trial.answers, before, after, guarded)
+        .map(s => ({ ...s, forward: () => { ran.push(s.id); return s.forward(); } }));
       const ordered = order.map(s => steps.find(x => x.id === s.id)!);
       const unserved = () => domains.filter(d => !trial.account.served(d, dnsOf()));
       const where = `order ${order.map(s => s.id.split('/').pop()).join(' → ')}, failure at step ${failAt}`;

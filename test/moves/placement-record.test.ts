@@ -152,7 +152,8 @@ describe('properties', () => {
         });
         return sharded([...tenants.values()]);
       }));
-  const relocation = fc.array(fc.record({ shard: fc.integer({ min: 0, max: 3 }), declared: fc.boolean(), kept: fc.boolean() }), { minLength: 8, maxLength: 8 });
+  const relocation = fc.array(fc.record({ shard: fc.integer({ min: 0, max: 3 }), declared: fc.boolean(), kept: fc.boolean() }),
+    { minLength: 8, maxLength: 8 });
 
   /** Each tenant of `before` kept or removed, on a new shard, its move declared or not; plus one new tenant. */
   function next(before: PlacementRecord, plan: { shard: number; declared: boolean; kept: boolean }[]): PlacementRecord {
