@@ -33,16 +33,23 @@ export interface DomainMoveProperties {
   readonly SourceLabel: string;
   /** The source's ID when the tenants file names it (an adoption); the domain must be found there. */
   readonly SourceId?: string;
+  /** "distribution" or "distribution-tenant": what the source is. */
+  readonly SourceKind?: string;
+  /** The source's path through the stacks, as `TargetPath`, when it is a shard of the gateway. */
+  readonly SourcePath?: string[];
   /** How messages name the target. */
   readonly TargetLabel: string;
   /**
    * "move" (the default): runs before the target's and the source's updates and moves the
-   * domains. "guard": runs after both, made by the prepare deploy; it records the source, and in
-   * a rollback of the move deploy it moves the domains back before CloudFormation rolls the
-   * source and the target back (a rollback undoes updates in reverse order, and deletes what
-   * the failed deploy created only after that).
+   * domains. "handback": one in the target's shard and one in the source's, each updated right
+   * after its shard's CloudFront resource; it does nothing forward, and in a rollback of the move
+   * deploy (an Update back to the prepare stage) it moves the domains back to the source before
+   * CloudFormation rolls that CloudFront resource back (a rollback undoes what depends on a
+   * resource before the resource).
    */
   readonly Role?: string;
+  /** A hand-back's stage: "prepare" or "move". */
+  readonly Stage?: string;
 }
 
 /** The CloudFormation event, as the provider framework passes it on. */
@@ -97,7 +104,7 @@ export async function handler(event: DomainMoveEvent,
 export async function moveDomains(event: DomainMoveEvent, deps: MoveDependencies): Promise<DomainMoveResponse> {
   const props = event.ResourceProperties;
   const rollingBack = await stackRollingBack(event.StackId, deps);
-  if (props.Role === 'guard') return guard(event, rollingBack, deps);
+  if (props.Role === 'handback') return handBack(event, rollingBack, deps);
   if (event.RequestType === 'Delete' && !rollingBack) {
     return { PhysicalResourceId: event.PhysicalResourceId!, Data: { TargetId: '', Moved: '' } };
   }
@@ -105,30 +112,26 @@ export async function moveDomains(event: DomainMoveEvent, deps: MoveDependencies
     // Update with the old properties, or Delete of a resource whose creation failed: the domains
     // this resource moved go back to where they came from.
     const moved = event.RequestType === 'Update' ? event.OldResourceProperties ?? props : props;
-    await moveBack(moved, event.PhysicalResourceId, deps);
+    await moveBack(moved, decodeResource(event.PhysicalResourceId?.split('@')[1]), deps);
     return { PhysicalResourceId: event.PhysicalResourceId!, Data: { TargetId: '', Moved: '' } };
   }
   return moveForward(props, event.PhysicalResourceId, deps);
 }
 
-/** The guard: records the source when made; moves the domains back in a rollback of an update. */
-async function guard(event: DomainMoveEvent, rollingBack: boolean, deps: MoveDependencies): Promise<DomainMoveResponse> {
+/**
+ * A hand-back: nothing forward. Rolled back to the prepare stage (the move deploy failed after its
+ * shard's CloudFront resource took its new template, or the hand-back's own update failed), it
+ * moves the domains from the target back to the source, found through the stacks or named by the
+ * tenants file. A later deploy's rollback (back to the move stage) leaves a finished move alone.
+ */
+async function handBack(event: DomainMoveEvent, rollingBack: boolean, deps: MoveDependencies): Promise<DomainMoveResponse> {
   const props = event.ResourceProperties;
-  if (event.RequestType === 'Update' && rollingBack) {
-    await moveBack(event.OldResourceProperties ?? props, event.PhysicalResourceId, deps);
+  if (event.RequestType === 'Update' && rollingBack && props.Stage === 'prepare') {
+    const moved = event.OldResourceProperties ?? props;
+    const sourceId = moved.SourceId ?? (moved.SourcePath && await findResource(moved.SourcePath, moved, moved.SourceLabel, deps));
+    await moveBack(moved, sourceId ? resourceId(moved.SourceKind ?? 'distribution', sourceId) : undefined, deps);
   }
-  if (event.RequestType !== 'Create') return { PhysicalResourceId: event.PhysicalResourceId!, Data: { TargetId: '', Moved: '' } };
-  // Made while the source still serves every domain (the prepare deploy): its owner is the source.
-  const targetId = await findTarget(props, deps);
-  const owners = new Set<string>();
-  for (const domain of props.Domains) {
-    const owner = await ownerOf(domain, resourceId(props.TargetKind, targetId), props, deps);
-    if (owner !== undefined && idOf(owner) !== targetId) owners.add(encodeResource(owner));
-  }
-  if (owners.size > 1) {
-    throw new Error(`${describe(props, props.Domains.join(', '))}: the domains are on ${[...owners].join(' and ')}; a move takes one source at a time`);
-  }
-  return { PhysicalResourceId: `${props.TenantId}@${[...owners][0] ?? 'none'}`, Data: { TargetId: targetId, Moved: '' } };
+  return { PhysicalResourceId: event.PhysicalResourceId ?? `${props.TenantId}@handback`, Data: { TargetId: '', Moved: '' } };
 }
 
 async function moveForward(props: DomainMoveProperties, previousId: string | undefined, deps: MoveDependencies): Promise<DomainMoveResponse> {
@@ -164,8 +167,7 @@ async function moveForward(props: DomainMoveProperties, previousId: string | und
   return { PhysicalResourceId: physicalId, Data: { TargetId: targetId, Moved: moved.map(m => m.domain).join(',') } };
 }
 
-async function moveBack(props: DomainMoveProperties, physicalId: string | undefined, deps: MoveDependencies): Promise<void> {
-  const source = decodeResource(physicalId?.split('@')[1]);
+async function moveBack(props: DomainMoveProperties, source: DistributionResourceId | undefined, deps: MoveDependencies): Promise<void> {
   if (source === undefined) return; // nothing was moved
   const targetId = await findTarget(props, deps).catch(() => undefined);
   let movedBack = false;
@@ -187,8 +189,13 @@ async function moveBack(props: DomainMoveProperties, physicalId: string | undefi
 }
 
 /** The target's physical id, read from the stacks (the target must exist: it was made by an earlier deploy). */
-async function findTarget(props: DomainMoveProperties, deps: MoveDependencies): Promise<string> {
-  const [stack, ...logicalIds] = props.TargetPath;
+function findTarget(props: DomainMoveProperties, deps: MoveDependencies): Promise<string> {
+  return findResource(props.TargetPath, props, props.TargetLabel, deps);
+}
+
+/** The physical id at the end of `path`: a stack, then the logical id of each nested stack down to the resource's own. */
+async function findResource(path: readonly string[], props: DomainMoveProperties, label: string, deps: MoveDependencies): Promise<string> {
+  const [stack, ...logicalIds] = path;
   let current = stack;
   for (const logicalId of logicalIds) {
     let physical: string | undefined;
@@ -200,7 +207,7 @@ async function findTarget(props: DomainMoveProperties, deps: MoveDependencies): 
       if (!/does not exist/.test((e as Error).message)) throw e;
     }
     if (!physical) {
-      throw new Error(`tenant "${props.TenantId}": ${props.TargetLabel} does not exist yet (no ${logicalId} in ${current}); a domain moves ` +
+      throw new Error(`tenant "${props.TenantId}": ${label} does not exist yet (no ${logicalId} in ${current}); a domain moves ` +
         'only to a target that exists. Deploy the move with `"stage": "prepare"` first, then with "move"');
     }
     current = physical;

@@ -34,16 +34,19 @@ interface Replayed {
   readonly orders: number;
   readonly runs: number;
   readonly completed: number;
-  /** Rollbacks that CloudFront stopped (UPDATE_ROLLBACK_FAILED), every domain still served. */
+  /** Runs whose rollback CloudFront stopped (UPDATE_ROLLBACK_FAILED), every domain still served. */
   readonly rollbackFailed: number;
-  /** Moments during a rollback when a domain was not served (it is again once the rollback ends). */
+  /** Runs with a moment during the rollback when a domain was not served (it is again once the rollback ends). */
   readonly rollbackGaps: number;
+  /** Each unclean rollback's case: "gap" or "rollback failed", and the step whose failure led to it. */
+  readonly unclean: ReadonlySet<string>;
 }
 
 /**
- * Replays `after` over `before` from `start` in every order and with a failure at every step;
- * `dnsOf(domain, account)` names the holder the domain's DNS leads to. Throws when a domain is not
- * served at any moment of a deploy, or when a rollback ends; returns what it ran.
+ * Replays `after` over `before` from `start` in every order, with a failure at every step and each
+ * rollback in every order CloudFormation permits; `dnsOf(domain, account)` names the holder the
+ * domain's DNS leads to. Throws when a domain is not served at any moment of a deploy, or when a
+ * rollback ends; returns what it ran.
  */
 async function replay(start: { account: Account; answers: Answers }, before: GatewayModel, after: GatewayModel, domains: readonly string[],
   dnsOf: (domain: string, account: Account) => string | undefined, expectAt: (account: Account) => void): Promise<Replayed> {
@@ -53,29 +56,48 @@ async function replay(start: { account: Account; answers: Answers }, before: Gat
   let completed = 0;
   let rollbackFailed = 0;
   let rollbackGaps = 0;
+  const unclean = new Set<string>();
   for (const [o, order] of orders.entries()) {
     for (let failAt = 0; failAt <= order.length; failAt++) {
-      const trial = snapshot(start.account, start.answers);
-      current = trial.account;
-      // The order's steps act on this trial's account and answers.
-      const steps = stepsOf(trial.account, trial.answers, before, after);
-      const ordered = order.map(s => steps.find(x => x.id === s.id)!);
-      const unserved = () => domains.filter(d => !trial.account.served(d, dnsOf(d, trial.account)));
-      const where = `order ${o} (${order.map(s => s.id.split('/').pop()).join(' → ')}), failure at step ${failAt}`;
-      const result = await runDeploy(trial.account, ordered, failAt, when => {
-        if (unserved().length > 0) throw new Error(`${where}: ${unserved().join(', ')} not served ${when}`);
-      }, () => { if (unserved().length > 0) rollbackGaps++; });
-      if (unserved().length > 0) throw new Error(`${where}: ${unserved().join(', ')} not served once the deploy ended (${result})`);
-      runs++;
-      if (result === 'complete') {
-        completed++;
-        expectAt(trial.account);
+      let rollbacks = 1;
+      for (let pick = 0; pick < rollbacks; pick++) {
+        const trial = snapshot(start.account, start.answers);
+        current = trial.account;
+        // The order's steps act on this trial's account and answers.
+        const steps = stepsOf(trial.account, trial.answers, before, after);
+        const ordered = order.map(s => steps.find(x => x.id === s.id)!);
+        const unserved = () => domains.filter(d => !trial.account.served(d, dnsOf(d, trial.account)));
+        const where = `order ${o} (${order.map(s => s.id.split('/').pop()).join(' → ')}), failure at step ${failAt}, rollback order ${pick}`;
+        let gap = false;
+        const result = await runDeploy(trial.account, ordered, failAt, when => {
+          if (unserved().length > 0) throw new Error(`${where}: ${unserved().join(', ')} not served ${when}`);
+        }, () => { gap = gap || unserved().length > 0; }, { pick, count: n => { rollbacks = n; } });
+        if (unserved().length > 0) throw new Error(`${where}: ${unserved().join(', ')} not served once the deploy ended (${result})`);
+        runs++;
+        if (result === 'complete') {
+          completed++;
+          expectAt(trial.account);
+        }
+        const failed = order[failAt]?.id;
+        if (gap) {
+          rollbackGaps++;
+          unclean.add(`gap: ${failed} failed`);
+        }
+        if (result === 'rollback failed') {
+          rollbackFailed++;
+          unclean.add(`rollback failed: ${failed} failed`);
+        }
       }
-      if (result === 'rollback failed') rollbackFailed++;
     }
   }
-  if (process.env.MOVE_MODEL_FIGURES) process.stdout.write(`${expect.getState().currentTestName}: ${JSON.stringify({ orders: orders.length, runs, completed, rollbackFailed, rollbackGaps })}\n`);
-  return { orders: orders.length, runs, completed, rollbackFailed, rollbackGaps };
+  const figures = { orders: orders.length, runs, completed, rollbackFailed, rollbackGaps };
+  if (process.env.MOVE_MODEL_FIGURES) process.stdout.write(`${expect.getState().currentTestName}: ${JSON.stringify({ ...figures, unclean: [...unclean] })}\n`);
+  return { ...figures, unclean };
+}
+
+/** The path of the resource that holds `domain` in a gateway's templates. */
+function holderPath(gateway: GatewayModel, domain: string): string {
+  return gateway.holders.find(h => h.aliases.includes(domain))!.path;
 }
 
 describe('between shards of sharded distributions', () => {
@@ -109,14 +131,55 @@ describe('between shards of sharded distributions', () => {
       });
       expect(moved.completed).toBe(moved.orders);
       expect(moved.runs).toBeGreaterThan(moved.orders);
-      // What the model found, besides every domain served throughout every deploy and once every
-      // rollback ends: when a shard's own update fails after the move, CloudFormation rolls the
-      // target back to a template without the domains (they are unserved until the move resource's
-      // rollback gives them back to the source: one gap per such run), or rolls the source back
-      // while the target holds them, which CloudFront refuses (UPDATE_ROLLBACK_FAILED, still served).
-      expect({ rollbackGaps: moved.rollbackGaps, rollbackFailed: moved.rollbackFailed }).toEqual({ rollbackGaps: 2, rollbackFailed: 2 });
+      // Every rollback is clean but for the two no order can protect, where the shard's CloudFront
+      // resource's own update is what fails: nothing is undone before it (a rollback undoes only
+      // what depends on it first, and nothing that does has run), so the target goes back to a
+      // template without the domains while it holds them (unserved until the move's rollback gives
+      // them back to the source), and the source goes back to a template listing them while the
+      // target holds them, which CloudFront refuses (UPDATE_ROLLBACK_FAILED, still served).
+      expect(moved.unclean).toEqual(new Set([`gap: ${holderPath(move, 'acme.example.com')} failed`, `rollback failed: ${holderPath(before, 'acme.example.com')} failed`]));
+      expect({ rollbackGaps: moved.rollbackGaps, rollbackFailed: moved.rollbackFailed }).toEqual({ rollbackGaps: 1, rollbackFailed: 1 });
     });
   }
+
+  test('a move deploy that changes more of both shards: a failure of their other resources or hand-backs rolls back clean', async () => {
+    const joiner = (id: string, shard: number): TenantProps => ({ id, domainNames: [`${id}.example.com`], shard });
+    const before = model([stays, acme(0)]);
+    const prepare = model([stays, acme(1, 'prepare')]);
+    // Each shard gains a tenant in the move deploy: their records and tenant config change after the hand-backs.
+    const move = model([stays, acme(1, 'move'), joiner('near', 0), joiner('far', 1)]);
+    const start = { account: new Account(), answers: new Map<string, string>() };
+    await settle(start.account, start.answers, undefined, before);
+    await settle(start.account, start.answers, before, prepare);
+    const sourceId = start.account.ownerOf('acme.example.com')!;
+    const steps = stepsOf(start.account, new Map(start.answers), prepare, move).map(step => step.id);
+    expect(steps.filter(id => /Records|TenantConfig/.test(id)).length).toBeGreaterThanOrEqual(3);
+    const moved = await replay(start, prepare, move, acme(0).domainNames, () => sourceId, () => {});
+    expect(moved.completed).toBe(moved.orders);
+    expect(moved.unclean).toEqual(new Set([`gap: ${holderPath(move, 'acme.example.com')} failed`, `rollback failed: ${holderPath(before, 'acme.example.com')} failed`]));
+  });
+
+  test('without the order of the two shards, a failure in one while the other\'s CloudFront update has no hand-back yet is not clean', async () => {
+    const before = model([stays, acme(0)]);
+    const prepare = model([stays, acme(1, 'prepare')]);
+    const ordered = model([stays, acme(1, 'move')]);
+    // The same templates with the block's DependsOn between its shards left out.
+    const move: GatewayModel = {
+      ...ordered,
+      blocks: new Map([...ordered.blocks].map(([id, resources]) => [id,
+        Object.fromEntries(Object.entries(resources).map(([k, r]) => [k, { ...r, DependsOn: undefined }]))])),
+    };
+    const start = { account: new Account(), answers: new Map<string, string>() };
+    await settle(start.account, start.answers, undefined, before);
+    await settle(start.account, start.answers, before, prepare);
+    const sourceId = start.account.ownerOf('acme.example.com')!;
+    const moved = await replay(start, prepare, move, acme(0).domainNames, () => sourceId, () => {});
+    expect(moved.orders).toBeGreaterThan(1);
+    // E.g. the target's distribution updated, its hand-back not yet, and the source's hand-back fails:
+    // the target rolls back unprotected (a gap); or the other way round, the source's rollback is refused.
+    const [source, target] = [holderPath(before, 'acme.example.com'), holderPath(ordered, 'acme.example.com')].map(path => path.replace(/[^/]+$/, 'Handbackacme'));
+    expect([...moved.unclean]).toEqual(expect.arrayContaining([`gap: ${source} failed`, `rollback failed: ${target} failed`]));
+  });
 
   test('a target whose certificate does not cover the domain: the move fails, the rollback leaves it served by the source', async () => {
     const before = model([stays, acme(0)]);
@@ -177,6 +240,9 @@ describe('adoption from a distribution the gateway did not make (same account)',
     const prepared = await replay(start, before, prepare, ['old.example.com'], dnsOf, a => expect(a.ownerOf('old.example.com')).toBe(foreignId));
     await settle(start.account, start.answers, before, prepare);
     const moved = await replay(start, prepare, move, ['old.example.com'], dnsOf, a => expect(a.ownerOf('old.example.com')).not.toBe(foreignId));
+    // Clean but where the target's own update fails (nothing is undone before it: see above); the
+    // foreign source is no template's, so its rollback never conflicts.
+    expect(moved.unclean).toEqual(new Set([`gap: ${holderPath(move, 'old.example.com')} failed`]));
     return { prepared, moved };
   }
 

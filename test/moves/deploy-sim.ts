@@ -164,20 +164,37 @@ export interface GatewayModel {
   readonly parent: { [id: string]: { Type: string; Properties?: any; DependsOn?: string[] } };
   /** Each domain's DNS: the holder path its record names (records stay where they are), or a foreign id. */
   readonly dns: ReadonlyMap<string, string>;
+  /** Each block's template resources (its shards' nested stacks), by the block's logical id. */
+  readonly blocks: ReadonlyMap<string, Resources>;
+  /** Each shard's template resources, by "block/shard" logical ids, with its parameters resolved to what the parent passes. */
+  readonly shards: ReadonlyMap<string, { readonly resources: Resources; readonly parameters: { readonly [name: string]: unknown } }>;
   /** The block each holder's shard lives in (its parent logical id). */
   blockOf(path: string): string;
 }
+
+/** A template's resources by logical id. */
+export type Resources = { [id: string]: { Type: string; Properties?: any; DependsOn?: string[] } };
 
 /** Reads a synthesized gateway: every shard's CloudFront holders and the parent's resources. */
 export function modelOf(stack: Stack, shardStacks: readonly NestedStack[]): GatewayModel {
   const holders: HolderSpec[] = [];
   const dns = new Map<string, string>();
   const blockOfShard = new Map<string, string>();
+  const parent = Template.fromStack(stack).toJSON().Resources as Resources;
+  const blocks = new Map<string, Resources>();
+  const shards = new Map<string, { resources: Resources; parameters: { [name: string]: unknown } }>();
   for (const shard of shardStacks) {
     const block = Stack.of(shard.nestedStackResource!) as NestedStack;
     const blockId = stack.resolve(block.nestedStackResource!.logicalId) as string;
     const shardId = block.resolve(shard.nestedStackResource!.logicalId) as string;
     const resources = Template.fromStack(shard).toJSON().Resources as { [id: string]: any };
+    if (!blocks.has(blockId)) blocks.set(blockId, Template.fromStack(block).toJSON().Resources);
+    // A shard's parameter is what its block passes, which may be the block's own parameter, passed by the parent.
+    const fromBlock = blocks.get(blockId)![shardId].Properties.Parameters ?? {};
+    const fromParent = parent[blockId].Properties.Parameters ?? {};
+    const parameters = Object.fromEntries(Object.entries<any>(fromBlock).map(([name, value]) =>
+      [name, typeof value?.Ref === 'string' && value.Ref in fromParent ? fromParent[value.Ref] : value]));
+    shards.set(`${blockId}/${shardId}`, { resources, parameters });
     let distributionPath: string | undefined;
     for (const [id, resource] of Object.entries(resources)) {
       const path = `${blockId}/${shardId}/${id}`;
@@ -194,7 +211,7 @@ export function modelOf(stack: Stack, shardStacks: readonly NestedStack[]): Gate
       for (const record of resource.Properties.RecordSets) dns.set(record.Name.replace(/\.$/, ''), distributionPath ?? 'connection-group');
     }
   }
-  return { holders, parent: Template.fromStack(stack).toJSON().Resources, blockOf: path => blockOfShard.get(path)!, dns };
+  return { holders, parent, blockOf: path => blockOfShard.get(path)!, dns, blocks, shards };
 }
 
 /** The physical ids of the custom resources the handler answered with, by logical id. */
@@ -205,20 +222,22 @@ export const GATEWAY_CERTIFICATE = ['*.example.com', 'example.com'];
 
 /**
  * The steps of deploying `after` over `before` (already applied to `account`): each holder made or
- * whose aliases change, each move resource made or whose properties change, ordered as the parent
- * template's DependsOn orders their blocks and themselves (a holder waits for what its block
- * waits for; holders of one block may go in any order, more freedom than the templates give).
+ * whose aliases change, each move resource (in the parent or in a shard) made or whose properties
+ * change, and every other resource of a shard made or changed (it changes nothing at CloudFront,
+ * but it can fail). Ordered as the templates order them: the parent's DependsOn orders blocks and
+ * its own resources, a block's orders its shards, and a shard's DependsOn and references order its
+ * resources; what no template orders may go in any order.
  */
 export function stepsOf(account: Account, answers: Answers, before: GatewayModel | undefined, after: GatewayModel,
   certificateOf: (path: string) => readonly string[] = () => GATEWAY_CERTIFICATE): Step[] {
-  const steps: (Step & { unit: string })[] = [];
+  const steps: (Step & { units: string[] })[] = [];
   const old = new Map((before?.holders ?? []).map(h => [h.path, h]));
   for (const holder of after.holders) {
     const previous = old.get(holder.path);
     if (previous === undefined) {
       steps.push({
         id: holder.path,
-        unit: after.blockOf(holder.path),
+        units: holder.path.split('/'),
         after: [],
         created: true,
         forward: async () => { account.physical.set(holder.path, account.add(holder.kind, [...holder.aliases], certificateOf(holder.path))); },
@@ -228,7 +247,7 @@ export function stepsOf(account: Account, answers: Answers, before: GatewayModel
       const id = () => account.physical.get(holder.path)!;
       steps.push({
         id: holder.path,
-        unit: after.blockOf(holder.path),
+        units: holder.path.split('/'),
         after: [],
         created: false,
         forward: async () => account.setAliases(id(), holder.aliases),
@@ -236,13 +255,13 @@ export function stepsOf(account: Account, answers: Answers, before: GatewayModel
       });
     }
   }
-  for (const [id, resource] of Object.entries(after.parent)) {
-    if (!resource.Type.startsWith('Custom::DomainMove')) continue;
-    const previous = before?.parent[id];
-    const properties = withoutToken(resource.Properties);
-    if (previous !== undefined && JSON.stringify(withoutToken(previous.Properties)) === JSON.stringify(properties)) continue;
+  const moveResource = (id: string, stackId: string, resource: Resources[string], previous: Resources[string] | undefined,
+    resolve: (properties: any) => any): (Step & { units: string[] }) | undefined => {
+    const properties = resolve(resource.Properties);
+    const was = previous && resolve(previous.Properties);
+    if (was !== undefined && JSON.stringify(was) === JSON.stringify(properties)) return undefined;
     const call = (event: Omit<DomainMoveEvent, 'StackId' | 'PhysicalResourceId'>) => moveDomains({
-      ...event, StackId: STACK_ID, PhysicalResourceId: answers.get(id),
+      ...event, StackId: stackId, PhysicalResourceId: answers.get(id),
     }, {
       cloudFront: new CloudFrontClient({}),
       cloudFormation: new CloudFormationClient({}),
@@ -250,27 +269,62 @@ export function stepsOf(account: Account, answers: Answers, before: GatewayModel
       sleep: async () => {},
       remainingMs: () => (account.stuck ? 0 : 900_000),
     }).then(answer => { answers.set(id, answer.PhysicalResourceId); });
-    steps.push({
+    return {
       id,
-      unit: id,
+      units: id.split('/'),
       after: [],
-      created: previous === undefined,
-      forward: () => (previous === undefined ? call({ RequestType: 'Create', ResourceProperties: properties })
-        : call({ RequestType: 'Update', ResourceProperties: properties, OldResourceProperties: withoutToken(previous.Properties) })),
-      back: () => (previous === undefined ? call({ RequestType: 'Delete', ResourceProperties: properties })
-        : call({ RequestType: 'Update', ResourceProperties: withoutToken(previous.Properties), OldResourceProperties: properties })),
-    });
+      created: was === undefined,
+      forward: () => (was === undefined ? call({ RequestType: 'Create', ResourceProperties: properties })
+        : call({ RequestType: 'Update', ResourceProperties: properties, OldResourceProperties: was })),
+      back: () => (was === undefined ? call({ RequestType: 'Delete', ResourceProperties: properties })
+        : call({ RequestType: 'Update', ResourceProperties: was, OldResourceProperties: properties })),
+    };
+  };
+  for (const [id, resource] of Object.entries(after.parent)) {
+    if (!resource.Type.startsWith('Custom::DomainMove')) continue;
+    const step = moveResource(id, STACK_ID, resource, before?.parent[id], withoutToken);
+    if (step) steps.push(step);
   }
-  const waitsFor = (unit: string) => dependenciesOf(after.parent, unit);
-  return steps.map(step => ({ ...step, after: steps.filter(other => other !== step && waitsFor(step.unit).has(other.unit)).map(other => other.id) }));
+  for (const [shardPath, shard] of after.shards) {
+    const previousShard = before?.shards.get(shardPath);
+    for (const [id, resource] of Object.entries(shard.resources)) {
+      const path = `${shardPath}/${id}`;
+      const previous = previousShard?.resources[id];
+      if (resource.Type === 'Custom::DomainMoveHandback') {
+        const step = moveResource(path, `${STACK_ID}/${shardPath}`, resource, previous, properties => withoutToken(resolveParameters(properties, shard.parameters)));
+        if (step) steps.push(step);
+      } else if (!resource.Type.startsWith('AWS::CloudFront::Distribution') && JSON.stringify(previous?.Properties) !== JSON.stringify(resource.Properties)) {
+        // Records, the tenant-config parameter, alarms, log deliveries: nothing at CloudFront, but each can fail.
+        steps.push({ id: path, units: path.split('/'), after: [], created: previous === undefined, forward: async () => {}, back: async () => {} });
+      }
+    }
+  }
+  // The template that orders two units at `level` under `prefix`: the parent's, a block's, a shard's.
+  const templateAt = (prefix: readonly string[]): Resources =>
+    (prefix.length === 0 ? after.parent : prefix.length === 1 ? after.blocks.get(prefix[0])! : after.shards.get(prefix.join('/'))!.resources);
+  const waits = (step: { units: string[] }, other: { units: string[] }): boolean => {
+    let level = 0;
+    while (step.units[level] === other.units[level]) level++;
+    if (level >= step.units.length || level >= other.units.length) return false;
+    return waitsIn(templateAt(step.units.slice(0, level)), step.units[level]).has(other.units[level]);
+  };
+  return steps.map(({ units, ...step }) => ({
+    ...step, after: steps.filter(other => other.id !== step.id && waits({ units }, other)).map(other => other.id),
+  }));
 }
 
-/** Every parent resource `id` waits for, directly or not. */
-function dependenciesOf(parent: GatewayModel['parent'], id: string): Set<string> {
+/** Every resource `id` waits for in its template, directly or not: its DependsOn and what it refers to. */
+function waitsIn(resources: Resources, id: string): Set<string> {
   const seen = new Set<string>();
   const visit = (at: string) => {
-    for (const on of parent[at]?.DependsOn ?? []) {
-      if (!seen.has(on)) {
+    const refs: string[] = [];
+    JSON.stringify(resources[at]?.Properties ?? {}, (key, value) => {
+      if (key === 'Ref' && typeof value === 'string') refs.push(value);
+      if (key === 'Fn::GetAtt') refs.push(Array.isArray(value) ? value[0] : String(value).split('.')[0]);
+      return value;
+    });
+    for (const on of [...resources[at]?.DependsOn ?? [], ...refs]) {
+      if (on in resources && !seen.has(on)) {
         seen.add(on);
         visit(on);
       }
@@ -278,6 +332,12 @@ function dependenciesOf(parent: GatewayModel['parent'], id: string): Set<string>
   };
   visit(id);
   return seen;
+}
+
+/** A shard resource's properties with each of the shard's parameters replaced by what the parent passes. */
+function resolveParameters(properties: any, parameters: { readonly [name: string]: unknown }): any {
+  return JSON.parse(JSON.stringify(properties, (_, value) =>
+    (value && typeof value === 'object' && typeof value.Ref === 'string' && value.Ref in parameters ? parameters[value.Ref] : value)));
 }
 
 /** The handler's properties as CloudFormation passes them (the provider's token left out, the stack's id resolved). */
@@ -298,14 +358,37 @@ export function ordersOf(steps: readonly Step[]): Step[][] {
 export type DeployEnd = 'complete' | 'rolled back' | 'rollback failed';
 
 /**
+ * The orders a rollback may undo `undone` in: what waits for a step is undone before it, as a
+ * deletion removes what depends on a resource first ("DependsOn attribute", CloudFormation
+ * Template Reference, https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-dependson.html:
+ * "Resource A is deleted before resource B"); steps no template orders may go in any order, as
+ * CloudFormation works "in parallel to the extent possible" (same page). The reverse of the order
+ * they ran in comes first.
+ */
+export function rollbackOrdersOf(undone: readonly Step[]): Step[][] {
+  const dependents = (step: Step) => undone.filter(other => other.after.includes(step.id)).map(other => other.id);
+  const reversed = [...undone].reverse().map(step => ({ ...step, after: dependents(step) }));
+  return ordersOf(reversed).map(order => order.map(r => undone.find(u => u.id === r.id)!));
+}
+
+/** Which permitted rollback order a replayed deploy takes, and how many there were. */
+export interface RollbackChoice {
+  /** Its index in rollbackOrdersOf (0: the reverse of the order the steps ran in). */
+  readonly pick: number;
+  /** Told how many orders the rollback had. */
+  count?(orders: number): void;
+}
+
+/**
  * Runs a deploy in `order`, failing at step `failAt` (none when past the end): the failed step
  * changes nothing, and is rolled back with the others, as CloudFormation rolls back a resource
- * whose update failed; the rollback undoes the updates in reverse order, then deletes what was
- * made. An undo CloudFront refuses stops the rollback (UPDATE_ROLLBACK_FAILED). `forward` checks
- * the state after every step of the deploy, `rollback` after every step of its rollback.
+ * whose update failed; the rollback undoes the updates (in the order `choice` picks, by default the
+ * reverse of the deploy's), then deletes what was made. An undo CloudFront refuses stops the
+ * rollback (UPDATE_ROLLBACK_FAILED). `forward` checks the state after every step of the deploy,
+ * `rollback` after every step of its rollback.
  */
 export async function runDeploy(account: Account, order: readonly Step[], failAt: number,
-  forward: (when: string) => void, rollback: (when: string) => void = forward): Promise<DeployEnd> {
+  forward: (when: string) => void, rollback: (when: string) => void = forward, choice: RollbackChoice = { pick: 0 }): Promise<DeployEnd> {
   forward('before the deploy');
   const done: Step[] = [];
   for (const [k, step] of order.entries()) {
@@ -322,8 +405,10 @@ export async function runDeploy(account: Account, order: readonly Step[], failAt
     if (failed) {
       account.stackStatus = 'UPDATE_ROLLBACK_IN_PROGRESS';
       const undo = [...done, ...(step.created ? [] : [step])].reverse();
+      const orders = rollbackOrdersOf([...done, ...(step.created ? [] : [step])].filter(s => !s.created));
+      choice.count?.(orders.length);
       try {
-        for (const u of undo.filter(s => !s.created)) {
+        for (const u of orders[Math.min(choice.pick, orders.length - 1)]) {
           await u.back();
           rollback(`after rolling back ${u.id} (failure at ${step.id})`);
         }

@@ -1,7 +1,7 @@
 import { CloudFormationClient, DescribeStackResourceCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import {
-  CloudFrontClient, GetDistributionCommand, GetDistributionConfigCommand, ListDomainConflictsCommand, UpdateDistributionCommand,
-  UpdateDomainAssociationCommand,
+  CloudFrontClient, GetDistributionCommand, GetDistributionConfigCommand, GetDistributionTenantCommand, ListDomainConflictsCommand,
+  UpdateDistributionCommand, UpdateDomainAssociationCommand,
 } from '@aws-sdk/client-cloudfront';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DomainMoveEvent, DomainMoveProperties, MARGIN_MS, moveDomains, POLL_MS } from '../../src/runtime/domain-move.lambda';
@@ -176,29 +176,100 @@ describe('rollback and delete', () => {
   });
 });
 
-describe('the guard (made by the prepare deploy, after the source and the target)', () => {
-  const guardProps = { ...props, Role: 'guard' };
+describe('the hand-back (in the target\'s and the source\'s shards, right after their CloudFront resource)', () => {
+  const SHARD_SOURCE = 'ESHARDSRC001';
+  const handback: DomainMoveProperties = {
+    ...props,
+    Role: 'handback',
+    Stage: 'move',
+    SourceKind: 'distribution',
+    SourcePath: ['arn:aws:cloudformation:us-east-1:111111111111:stack/Block0/1', 'Shard0', 'Distribution'],
+  };
+  const physical: { [path: string]: string } = { 'Block0/1/Shard1': 'arn:shard1', 'arn:shard1/Distribution': TARGET, 'Block0/1/Shard0': 'arn:shard0', 'arn:shard0/Distribution': SHARD_SOURCE };
+  const rollingBack = () => cloudFormation.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'Shard0', StackStatus: 'UPDATE_ROLLBACK_IN_PROGRESS', CreationTime: new Date() }] });
+  /** The rollback of the move deploy: an Update back to the prepare stage. */
+  const backToPrepare = () => event({
+    RequestType: 'Update', PhysicalResourceId: 'acme@handback', ResourceProperties: { ...handback, Stage: 'prepare' }, OldResourceProperties: handback,
+  });
 
-  test('made while the source serves the domains, it records the source and moves nothing', async () => {
-    const response = await moveDomains(event({ ResourceProperties: guardProps }), deps());
-    expect(response.PhysicalResourceId).toBe(`acme@distribution:${SOURCE}`);
+  beforeEach(() => {
+    cloudFormation.on(DescribeStackResourceCommand).callsFake(input => {
+      const id = physical[`${input.StackName.replace(/^.*:stack\//, '')}/${input.LogicalResourceId}`];
+      if (id === undefined) throw new Error(`Resource ${input.LogicalResourceId} does not exist for stack ${input.StackName}`);
+      return { StackResourceDetail: { PhysicalResourceId: id, LogicalResourceId: input.LogicalResourceId, ResourceType: 'x', LastUpdatedTimestamp: new Date(), ResourceStatus: 'x' } };
+    });
+    props.Domains.forEach(d => owner.set(d, TARGET));
+  });
+
+  test('made, and updated forward, it calls nothing at CloudFront and keeps its physical id', async () => {
+    const made = await moveDomains(event({ ResourceProperties: { ...handback, Stage: 'prepare' } }), deps());
+    expect(made.PhysicalResourceId).toBe('acme@handback');
+    const updated = await moveDomains(event({
+      RequestType: 'Update',
+      PhysicalResourceId: 'acme@handback',
+      ResourceProperties: handback,
+      OldResourceProperties: { ...handback, Stage: 'prepare' },
+    }), deps());
+    expect(updated.PhysicalResourceId).toBe('acme@handback');
+    expect(cloudFront.calls()).toHaveLength(0);
+  });
+
+  test('rolled back to the prepare stage, it finds the source through the stacks and moves each domain back from the target, then waits', async () => {
+    rollingBack();
+    status = ['InProgress', 'InProgress', 'InProgress', 'Deployed'];
+    await moveDomains(backToPrepare(), deps());
+    expect(moves()).toEqual([['www.acme.example.com', SHARD_SOURCE], ['acme.example.com', SHARD_SOURCE]]);
+    const asked = cloudFront.commandCalls(ListDomainConflictsCommand)[0].args[0].input;
+    expect(asked.DomainControlValidationResource).toEqual({ DistributionId: SHARD_SOURCE });
+    expect(sleeps).toContain(POLL_MS);
+  });
+
+  test('an adoption\'s hand-back moves the domains back to the distribution tenant the tenants file names', async () => {
+    rollingBack();
+    const adopted = { ...handback, SourcePath: undefined, SourceId: 'dt_FOREIGN01', SourceKind: 'distribution-tenant' };
+    cloudFront.on(GetDistributionTenantCommand).resolves({ ETag: 'dt-1', DistributionTenant: { Id: 'dt_FOREIGN01', Status: 'Deployed' } });
+    await moveDomains(event({ RequestType: 'Update', PhysicalResourceId: 'acme@handback', ResourceProperties: { ...adopted, Stage: 'prepare' }, OldResourceProperties: adopted }), deps());
+    expect(cloudFront.commandCalls(UpdateDomainAssociationCommand).map(c => c.args[0].input))
+      .toEqual(['www.acme.example.com', 'acme.example.com'].map(Domain => ({ Domain, TargetResource: { DistributionTenantId: 'dt_FOREIGN01' }, IfMatch: 'dt-1' })));
+  });
+
+  test('a retried rollback finds the domains on the source already and moves nothing (idempotent)', async () => {
+    rollingBack();
+    props.Domains.forEach(d => owner.set(d, SHARD_SOURCE));
+    await moveDomains(backToPrepare(), deps());
     expect(moves()).toEqual([]);
   });
 
-  test('in a rollback of the move deploy it moves the domains back before the source and target roll back', async () => {
-    props.Domains.forEach(d => owner.set(d, TARGET));
-    cloudFormation.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'Block0', StackStatus: 'UPDATE_ROLLBACK_IN_PROGRESS', CreationTime: new Date() }] });
-    await moveDomains(event({
-      RequestType: 'Update',
-      PhysicalResourceId: `acme@distribution:${SOURCE}`,
-      ResourceProperties: { ...guardProps, Stage: 'prepare' } as never,
-      OldResourceProperties: guardProps,
-    }), deps());
-    expect(moves()).toEqual([['www.acme.example.com', SOURCE], ['acme.example.com', SOURCE]]);
+  test('throttled calls and a stale ETag during the hand-back are retried', async () => {
+    rollingBack();
+    cloudFront.on(ListDomainConflictsCommand).rejectsOnce(throttled()).callsFake(input => ({
+      DomainConflicts: [{ Domain: input.Domain, ResourceType: 'distribution', ResourceId: owner.get(input.Domain), AccountId: ACCOUNT }],
+    }));
+    cloudFront.on(UpdateDomainAssociationCommand)
+      .rejectsOnce(throttled())
+      .rejectsOnce(Object.assign(new Error('stale'), { name: 'PreconditionFailed' }))
+      .callsFake(input => { owner.set(input.Domain, SHARD_SOURCE); return {}; });
+    await moveDomains(backToPrepare(), deps());
+    expect([...owner.values()]).toEqual([SHARD_SOURCE, SHARD_SOURCE]);
+    expect(cloudFront.commandCalls(UpdateDomainAssociationCommand)).toHaveLength(4);
+    expect(sleeps.slice(0, 3)).toEqual([1000, 1000, 2000]);
   });
 
-  test('updated forward (the move deploy itself) it changes nothing', async () => {
-    await moveDomains(event({ RequestType: 'Update', PhysicalResourceId: `acme@distribution:${SOURCE}`, ResourceProperties: guardProps, OldResourceProperties: guardProps }), deps());
+  test('a later deploy\'s rollback (back to the move stage) leaves a finished move alone', async () => {
+    rollingBack();
+    await moveDomains(event({
+      RequestType: 'Update',
+      PhysicalResourceId: 'acme@handback',
+      ResourceProperties: handback,
+      OldResourceProperties: { ...handback, Domains: ['acme.example.com'] },
+    }), deps());
+    expect(cloudFront.calls()).toHaveLength(0);
+  });
+
+  test('deleted, in a rollback\'s cleanup or after the move, it calls nothing at CloudFront', async () => {
+    await moveDomains(event({ RequestType: 'Delete', PhysicalResourceId: 'acme@handback', ResourceProperties: handback }), deps());
+    rollingBack();
+    await moveDomains(event({ RequestType: 'Delete', PhysicalResourceId: 'acme@handback', ResourceProperties: handback }), deps());
     expect(cloudFront.calls()).toHaveLength(0);
   });
 });

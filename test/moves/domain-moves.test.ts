@@ -1,9 +1,10 @@
-// The templates of a declared move: what the move and its guard are given and how CloudFormation
-// orders them around the blocks of shards. The deploy-model test replays this order.
-import { Aspects } from 'aws-cdk-lib';
+// The templates of a declared move: what the move and its hand-backs are given and how
+// CloudFormation orders them around the blocks of shards and inside the shards. The deploy-model
+// test replays this order.
+import { Aspects, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { TenantProps, Tenants } from '../../src';
+import { EdgeMode, TenantProps, Tenants } from '../../src';
 import { build } from '../gateway-fixture';
 import { gatewayStack, WEB_ACL_ARN } from '../security-helpers';
 
@@ -13,6 +14,11 @@ const mover = (shard: number, stage?: string): TenantProps => ({ id: 'acme', dom
 function parent(list: TenantProps[]) {
   const { stack } = build(list);
   return Template.fromStack(stack);
+}
+
+/** The template of each shard (Template.fromStack also refuses a template whose DependsOn make a cycle). */
+function shardTemplates(list: TenantProps[], overrides = {}): Template[] {
+  return build(list, overrides).gateway.shardStacks.map(shard => Template.fromStack(shard));
 }
 
 function logicalIdOf(template: Template, type: string): string {
@@ -25,25 +31,48 @@ describe('a move between shards of one block', () => {
   const template = parent([stays, mover(1)]);
   const resources = template.toJSON().Resources;
   const move = logicalIdOf(template, 'Custom::DomainMove');
-  const guard = logicalIdOf(template, 'Custom::DomainMoveGuard');
   const block = Object.keys(template.findResources('AWS::CloudFormation::Stack')).find(id => id.startsWith('GatewayBlock0'))!;
 
-  test('the move is given the tenant, its domains, the target\'s path through the stacks and both ends\' names', () => {
+  test('the move is given the tenant, its domains, the target\'s and the source\'s paths through the stacks and both ends\' names', () => {
     template.hasResourceProperties('Custom::DomainMove', {
       TenantId: 'acme',
       Domains: ['acme.example.com'],
       TargetKind: 'distribution',
       TargetPath: [{ Ref: 'AWS::StackId' }, block, Match.stringLikeRegexp('^Shard1NestedStack'), 'Distribution'],
+      SourceKind: 'distribution',
+      SourcePath: [{ Ref: 'AWS::StackId' }, block, Match.stringLikeRegexp('^Shard0NestedStack'), 'Distribution'],
       SourceLabel: 'shard 0\'s distribution',
       TargetLabel: 'shard 1\'s distribution',
       Role: 'move',
     });
   });
 
-  test('the block of both shards waits for the move; the guard waits for the block', () => {
+  test('the block of both shards waits for the move, and the target\'s shard for the source\'s (the higher shard after the lower)', () => {
     expect(resources[block].DependsOn).toContain(move);
-    expect(resources[guard].DependsOn).toContain(block);
     expect(resources[move].DependsOn ?? []).not.toContain(block);
+    const { gateway } = build([stays, mover(1)]);
+    const blockTemplate = Template.fromStack(Stack.of(gateway.shardStacks[0].nestedStackResource!)).toJSON().Resources;
+    const [shard0, shard1] = ['Shard0', 'Shard1'].map(prefix => Object.keys(blockTemplate).find(id => id.startsWith(`${prefix}NestedStack`))!);
+    expect(blockTemplate[shard1].DependsOn).toContain(shard0);
+  });
+
+  test('a hand-back in each shard waits for its distribution, and every other resource of the shard waits for the hand-back', () => {
+    for (const [k, shard] of shardTemplates([stays, mover(1)]).entries()) {
+      const handback = logicalIdOf(shard, 'Custom::DomainMoveHandback');
+      shard.hasResourceProperties('Custom::DomainMoveHandback', {
+        Role: 'handback',
+        Stage: 'move',
+        TenantId: 'acme',
+        // The gateway's own stack, passed down as a parameter: both paths start there.
+        TargetPath: [{ Ref: Match.stringLikeRegexp('StackId') }, block, Match.stringLikeRegexp('^Shard1NestedStack'), 'Distribution'],
+        SourcePath: [{ Ref: Match.stringLikeRegexp('StackId') }, block, Match.stringLikeRegexp('^Shard0NestedStack'), 'Distribution'],
+      });
+      const all = shard.toJSON().Resources;
+      expect(all[handback].DependsOn).toEqual(['Distribution']);
+      const others = Object.keys(all).filter(id => id !== handback && id !== 'Distribution');
+      expect(others.length).toBeGreaterThanOrEqual(k === 0 ? 2 : 1);
+      for (const id of others) expect(all[id].DependsOn).toContain(handback);
+    }
   });
 
   test('the handler runs on Node.js 22 with CloudFront\'s move actions on the account\'s distributions and the gateway\'s stacks only', () => {
@@ -61,39 +90,45 @@ describe('a move between shards of one block', () => {
 });
 
 describe('stages', () => {
-  test('prepare: only the guard, after the blocks; nothing moves', () => {
-    const template = parent([stays, mover(1, 'prepare')]);
-    template.resourceCountIs('Custom::DomainMove', 0);
-    template.hasResourceProperties('Custom::DomainMoveGuard', { Role: 'guard', Stage: 'prepare' });
+  test('prepare: only the hand-backs, in their prepare stage; nothing moves', () => {
+    parent([stays, mover(1, 'prepare')]).resourceCountIs('Custom::DomainMove', 0);
+    for (const shard of shardTemplates([stays, mover(1, 'prepare')])) shard.hasResourceProperties('Custom::DomainMoveHandback', { Role: 'handback', Stage: 'prepare' });
   });
 
-  test('the guard\'s properties change from prepare to move, so a rollback of the move deploy updates it first', () => {
-    const prepared = parent([stays, mover(1, 'prepare')]).findResources('Custom::DomainMoveGuard');
-    const moving = parent([stays, mover(1)]).findResources('Custom::DomainMoveGuard');
-    expect(Object.keys(prepared)).toEqual(Object.keys(moving));
-    expect(Object.values(prepared)[0].Properties.Stage).toBe('prepare');
-    expect(Object.values(moving)[0].Properties.Stage).toBe('move');
+  test('a hand-back keeps its logical id from prepare to move, so the rollback of the move deploy updates it back to "prepare"', () => {
+    const prepared = shardTemplates([stays, mover(1, 'prepare')]).map(shard => shard.findResources('Custom::DomainMoveHandback'));
+    const moving = shardTemplates([stays, mover(1)]).map(shard => shard.findResources('Custom::DomainMoveHandback'));
+    expect(prepared.map(Object.keys)).toEqual(moving.map(Object.keys));
   });
 
   test('a gateway without moves makes no move resources', () => {
-    const template = parent([stays]);
-    template.resourceCountIs('Custom::DomainMove', 0);
-    template.resourceCountIs('Custom::DomainMoveGuard', 0);
+    parent([stays]).resourceCountIs('Custom::DomainMove', 0);
+    for (const shard of shardTemplates([stays])) shard.resourceCountIs('Custom::DomainMoveHandback', 0);
   });
 });
 
 describe('a move between blocks', () => {
-  test('both blocks wait for the move and the guard waits for both', () => {
+  test('both blocks wait for the move, and the higher block for the lower', () => {
     const template = parent([stays, mover(60)]);
     const resources = template.toJSON().Resources;
     const move = logicalIdOf(template, 'Custom::DomainMove');
-    const guard = logicalIdOf(template, 'Custom::DomainMoveGuard');
     const blocks = Object.keys(template.findResources('AWS::CloudFormation::Stack')).filter(id => /^GatewayBlock\d+NestedStack/.test(id));
     expect(blocks).toHaveLength(2);
-    for (const block of blocks) {
-      expect(resources[block].DependsOn).toContain(move);
-      expect(resources[guard].DependsOn).toContain(block);
-    }
+    for (const block of blocks) expect(resources[block].DependsOn).toContain(move);
+    expect(resources[blocks.find(id => id.startsWith('GatewayBlock1'))!].DependsOn).toContain(blocks.find(id => id.startsWith('GatewayBlock0')));
+  });
+});
+
+describe('an adoption into a multi-tenant distribution', () => {
+  test('one hand-back, after the tenant\'s distribution tenant; the shard\'s other tenants and resources wait for it', () => {
+    const adopting: TenantProps = { id: 'old', domainNames: ['old.example.com'], externalDns: true, adoptFrom: { distributionTenantId: 'dt_2x9GhoK0TZRsohWzv1b9It8JABC' } };
+    const others = ['a', 'b', 'c'].map(id => ({ id, domainNames: [`${id}.example.com`] }));
+    const [shard] = shardTemplates([...others, adopting], { edge: EdgeMode.multiTenantDistribution() });
+    const handback = logicalIdOf(shard, 'Custom::DomainMoveHandback');
+    shard.hasResourceProperties('Custom::DomainMoveHandback', { SourceId: 'dt_2x9GhoK0TZRsohWzv1b9It8JABC', SourceKind: 'distribution-tenant', TargetKind: 'distribution-tenant' });
+    const all = shard.toJSON().Resources;
+    expect(all[handback].DependsOn).toEqual(['Tenantold']);
+    for (const id of Object.keys(all).filter(k => k !== handback && k !== 'Tenantold')) expect(all[id].DependsOn).toContain(handback);
   });
 });
 

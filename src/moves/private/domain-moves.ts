@@ -1,28 +1,34 @@
 // The deploy-time part of declared moves: per moving tenant, a move (before its target's and its
-// source's templates change) and a guard (after them), both custom resources of one provider.
+// source's templates change) and a hand-back in each of those shards (right after the shard's
+// CloudFront resource), all custom resources of one provider.
 //
 // The order, and why (CloudFormation creates or updates each resource at most once per deploy, a
-// nested stack is ordered as a whole, and an update rollback undoes updates in reverse order and
-// deletes what the failed deploy created only afterwards, in its cleanup):
+// nested stack is ordered as a whole, and a rollback undoes an update only after undoing what
+// depends on it, as a deletion does; what the failed deploy created is deleted last, in its
+// cleanup):
 //
 // - prepare deploy: the target is made or updated without the moving domains (its certificate
-//   covers them); the source keeps serving them. The guard is created after both blocks and
-//   records where the domains are (the source).
+//   covers them); the source keeps serving them. The hand-backs are made, doing nothing.
 // - move deploy: the move runs first, in the gateway's own stack, before every block of shards
 //   (so before the target's and the source's updates): it finds the target's ID through the
 //   stacks (a reference would order the target's update before it), moves each domain with
 //   UpdateDomainAssociation and waits until the target is deployed. Then the target's update
-//   lists the domains (already there) and the source's drops them (already released). The guard,
-//   updated last, does nothing forward; in a rollback it is undone first and moves the domains
-//   back to the source before the source's rollback lists them again (which CloudFront would
-//   refuse while the target holds them).
+//   lists the domains (already there) and the source's drops them (already released), one shard
+//   after the other. Each hand-back, updated right after its shard's CloudFront resource and
+//   before everything else of that shard, does nothing forward; in a rollback it is undone before
+//   that resource and moves the domains back to the source, so the target's rollback (a template
+//   without them) finds them gone and the source's (a template listing them) finds them home.
+// - What no order can protect: the CloudFront resource's own update failing. Nothing is undone
+//   before it then, so the target's rollback drops the domains (the move's rollback gives them back
+//   to the source) and the source's is refused while the target holds them (UPDATE_ROLLBACK_FAILED,
+//   still served). The deploy-model test pins both.
 // - DNS changes never: the records stay in the source shard's record groups, unchanged, as
 //   CloudFront routes each request by its alias whichever distribution's name DNS resolved.
-import { Aws, CfnResource, CustomResource, Duration, NestedStack, Stack } from 'aws-cdk-lib';
+import { Aspects, Aws, CfnResource, CustomResource, Duration, IAspect, NestedStack, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as cr from 'aws-cdk-lib/custom-resources';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { acknowledgeNag } from '../../private/nag';
 import { DomainMoveFunction } from '../../runtime/domain-move-function';
 import { TenantMove } from '../move-plan';
@@ -33,7 +39,7 @@ export interface MovedShards {
   shardOf(index: number): NestedStack | undefined;
 }
 
-/** The gateway's moves: one provider, a move and a guard per moving tenant. */
+/** The gateway's moves: one provider; per moving tenant, a move and a hand-back in its target's and its source's shards. */
 export class DomainMoves extends Construct {
   /** The function that moves the domains. */
   public readonly handler: lambda.Function;
@@ -69,6 +75,7 @@ export class DomainMoves extends Construct {
     const provider = new cr.Provider(this, 'Provider', { onEventHandler: this.handler });
     acknowledgeMoves(this.handler, provider);
 
+    const parentStackId = Stack.of(this).stackId;
     for (const move of moves) {
       const target = shards.shardOf(move.target.shard!);
       if (target === undefined) continue;
@@ -77,18 +84,26 @@ export class DomainMoves extends Construct {
         TenantId: move.tenantId,
         Domains: [...move.domainNames],
         TargetKind: move.target.resource,
-        TargetPath: targetPath(target, move.tenantId),
+        // From the gateway's own stack, which every shard's hand-back reaches as a parameter.
+        TargetPath: [parentStackId, ...pathOf(target, holderOf(target, move.tenantId))],
+        SourceKind: move.source.resource,
+        SourcePath: source ? [parentStackId, ...pathOf(source, holderOf(source))] : undefined,
         SourceLabel: move.source.label,
         SourceId: move.source.id,
         TargetLabel: move.target.label,
       };
-      const guard = new CustomResource(this, `Guard ${move.tenantId}`, {
-        serviceToken: provider.serviceToken,
-        resourceType: 'Custom::DomainMoveGuard',
-        properties: { ...properties, Role: 'guard', Stage: move.stage },
-      });
-      guard.node.addDependency(blockOf(target));
-      if (source) guard.node.addDependency(blockOf(source));
+      const ends = [{ shard: target, holder: holderOf(target, move.tenantId) }, ...(source ? [{ shard: source, holder: holderOf(source) }] : [])];
+      for (const { shard, holder } of ends) {
+        const handback = new CustomResource(shard, `Handback ${move.tenantId}`, {
+          serviceToken: provider.serviceToken,
+          resourceType: 'Custom::DomainMoveHandback',
+          properties: { ...properties, Role: 'handback', Stage: move.stage },
+        });
+        const resource = handback.node.defaultChild as CfnResource;
+        resource.addDependency(holder);
+        HandbacksFirst.of(shard).add(resource);
+      }
+      if (source) runOneAfterTheOther(target, move.target.shard!, source, move.source.shard!);
       if (move.stage !== 'move') continue;
       const domainMove = new CustomResource(this, `Move ${move.tenantId}`, {
         serviceToken: provider.serviceToken,
@@ -99,6 +114,68 @@ export class DomainMoves extends Construct {
       if (source) blockOf(source).node.addDependency(domainMove);
     }
   }
+}
+
+/**
+ * Makes every other resource of a shard wait for its hand-backs, so that nothing of the shard that
+ * can fail runs while its CloudFront resource's update has no hand-back yet. At synthesis (an
+ * aspect), as observability adds alarms and log deliveries to a shard after the moves are made.
+ * What a hand-back itself waits for (its CloudFront resource, and what that waits for) is left
+ * alone, as is every hand-back: ordering those would make a cycle.
+ */
+class HandbacksFirst implements IAspect {
+  public static of(shard: NestedStack): HandbacksFirst {
+    let found = HANDBACKS.get(shard);
+    if (found === undefined) {
+      found = new HandbacksFirst();
+      HANDBACKS.set(shard, found);
+      Aspects.of(shard).add(found);
+    }
+    return found;
+  }
+
+  private readonly handbacks: CfnResource[] = [];
+  private before?: Set<CfnResource>;
+
+  public add(handback: CfnResource): void {
+    this.handbacks.push(handback);
+  }
+
+  public visit(node: IConstruct): void {
+    if (!(node instanceof CfnResource) || Stack.of(node) !== Stack.of(this.handbacks[0])) return;
+    // Computed once, before any of these dependencies is added.
+    this.before = this.before ?? dependencyClosure(this.handbacks);
+    if (this.before.has(node) || node.cfnResourceType === 'Custom::DomainMoveHandback') return;
+    for (const handback of this.handbacks) node.addDependency(handback);
+  }
+}
+
+const HANDBACKS = new WeakMap<NestedStack, HandbacksFirst>();
+
+/** Every resource `from` waits for, directly or not, through DependsOn (in a shard, no resource refers to another before its hand-back). */
+function dependencyClosure(from: readonly CfnResource[]): Set<CfnResource> {
+  const seen = new Set<CfnResource>();
+  const visit = (resource: CfnResource) => {
+    for (const on of resource.obtainDependencies()) {
+      if (on instanceof CfnResource && !seen.has(on)) {
+        seen.add(on);
+        visit(on);
+      }
+    }
+  };
+  from.forEach(visit);
+  return seen;
+}
+
+/**
+ * Orders the target's and the source's shards one after the other (the higher shard after the
+ * lower, as the waves and lanes order them, so no cycle), so neither's CloudFront update is in
+ * flight while the other shard fails: a rollback then finds each hand-back updated with its shard.
+ */
+function runOneAfterTheOther(target: NestedStack, targetIndex: number, source: NestedStack, sourceIndex: number): void {
+  const [first, then] = targetIndex < sourceIndex ? [target, source] : [source, target];
+  if (blockOf(first) === blockOf(then)) then.node.addDependency(first);
+  else blockOf(then).node.addDependency(blockOf(first));
 }
 
 /** The by-design cdk-nag findings of the move's function and of aws-cdk-lib's provider framework. */
@@ -137,16 +214,14 @@ function blockOf(shard: NestedStack): NestedStack {
   return Stack.of(shard.nestedStackResource!) as NestedStack;
 }
 
-/**
- * The gateway's stack, the block's and the shard's logical ids, then the logical id of the
- * resource the tenant's domains attach to: its distribution tenant, else the shard's distribution.
- */
-function targetPath(shard: NestedStack, tenantId: string): string[] {
-  const block = blockOf(shard);
-  const tenant = shard.node.tryFindChild(`Tenant ${tenantId}`);
-  const resource = tenant instanceof CfnResource ? tenant
-    : shard.node.tryFindChild('Distribution')?.node.defaultChild as CfnResource;
-  // Each as its template has it, overrides included (a shard's distribution is "Distribution").
+/** The resource a shard holds the tenant's domains on: its distribution tenant, else the shard's distribution. */
+function holderOf(shard: NestedStack, tenantId?: string): CfnResource {
+  const tenant = tenantId === undefined ? undefined : shard.node.tryFindChild(`Tenant ${tenantId}`);
+  return tenant instanceof CfnResource ? tenant : shard.node.tryFindChild('Distribution')?.node.defaultChild as CfnResource;
+}
+
+/** The logical ids of the block, the shard and the resource, each as its template has it (overrides included). */
+function pathOf(shard: NestedStack, resource: CfnResource): string[] {
   const logicalIdOf = (element: CfnResource) => Stack.of(element).resolve(element.logicalId) as string;
-  return [Aws.STACK_ID, logicalIdOf(block.nestedStackResource!), logicalIdOf(shard.nestedStackResource!), logicalIdOf(resource)];
+  return [logicalIdOf(blockOf(shard).nestedStackResource!), logicalIdOf(shard.nestedStackResource!), logicalIdOf(resource)];
 }
