@@ -26,9 +26,12 @@ describe('onboarding cost', () => {
       expect(blocks).toEqual([expect.stringContaining('Block0')]);
       expect(parent).toHaveLength(1);
 
-      // Up the chain, only the pointer to the changed template changes.
-      for (const p of differences(JSON.parse(before.get(parent[0])!), JSON.parse(after.get(parent[0])!))) {
-        expect(p).toMatch(/^Resources\.GatewayBlock0NestedStackBlock0NestedStackResource[0-9A-F]+\.Properties\.TemplateURL\./);
+      // Up the chain, only the pointer to the changed template changes, and the placement guard's
+      // record (the placement changed), so the guard checks it before the block changes.
+      const parentChanges = differences(JSON.parse(before.get(parent[0])!), JSON.parse(after.get(parent[0])!));
+      expect(parentChanges).toContainEqual(expect.stringMatching(/^Resources\.GatewayPlacementGuard[0-9A-F]+\.Properties\.Key$/));
+      for (const p of parentChanges) {
+        expect(p).toMatch(/^Resources\.(GatewayBlock0NestedStackBlock0NestedStackResource[0-9A-F]+\.Properties\.TemplateURL\.|GatewayPlacementGuard[0-9A-F]+\.Properties\.Key$)/);
       }
       for (const p of differences(JSON.parse(before.get(blocks[0])!), JSON.parse(after.get(blocks[0])!))) {
         expect(p).toMatch(/^Resources\.Shard1NestedStackShard1NestedStackResource[0-9A-F]+\.Properties\.TemplateURL\./);
