@@ -34,6 +34,7 @@ describe('a sharded gateway of two blocks with a move', () => {
       ServiceToken: { 'Fn::GetAtt': [Match.stringLikeRegexp('^GatewayPlacementGuardHandler'), 'Arn'] },
       Bucket: 'cdk-hnb659fds-assets-123456789012-eu-west-1',
       Key: Match.stringLikeRegexp('^[0-9a-f]{64}\\.json$'),
+      ServiceTimeout: '300',
     });
   });
 

@@ -49,6 +49,9 @@ export class PlacementGuard extends Construct {
       serviceToken: this.handler.functionArn,
       resourceType: 'Custom::PlacementGuard',
       properties: { Bucket: this.placement.s3BucketName, Key: this.placement.s3ObjectKey },
+      // The handler answers within its minute; should it never answer (a crash), CloudFormation
+      // gives up after this rather than its default hour.
+      serviceTimeout: Duration.minutes(5),
     });
     acknowledgeGuard(this.handler, nagFinding(Stack.of(this).resolve(this.placement.bucket.arnForObjects('*'))));
   }
