@@ -159,6 +159,28 @@ describe('between shards of sharded distributions', () => {
     expect(moved.unclean).toEqual(new Set([`gap: ${holderPath(move, 'acme.example.com')} failed`, `rollback failed: ${holderPath(before, 'acme.example.com')} failed`]));
   });
 
+  test('another shard deploying beside the move: its failure while a moving distribution\'s update has no hand-back yet is the unprotected case', async () => {
+    const aside = (config?: { [key: string]: string }): TenantProps => ({ id: 'aside', domainNames: ['aside.example.com'], shard: 2, config });
+    const before = model([stays, acme(0), aside()]);
+    const prepare = model([stays, acme(1, 'prepare'), aside()]);
+    // Only shard 2's tenant config changes beside the move.
+    const move = model([stays, acme(1, 'move'), aside({ plan: 'gold' })]);
+    const start = { account: new Account(), answers: new Map<string, string>() };
+    await settle(start.account, start.answers, undefined, before);
+    await settle(start.account, start.answers, before, prepare);
+    const sourceId = start.account.ownerOf('acme.example.com')!;
+    const moved = await replay(start, prepare, move, acme(0).domainNames, () => sourceId, () => {});
+    expect(moved.completed).toBe(moved.orders);
+    // Shard 2's config fails after the target's (or the source's) distribution, before its hand-back:
+    // CloudFormation lets that update finish, then rolls it back first, unprotected.
+    const shard2 = holderPath(move, 'aside.example.com').replace(/\/[^/]+$/, '');
+    const config = `${shard2}/${Object.keys(move.shards.get(shard2)!.resources).find(id => id.startsWith('TenantConfig'))}`;
+    expect(moved.unclean).toEqual(new Set([
+      `gap: ${holderPath(move, 'acme.example.com')} failed`, `rollback failed: ${holderPath(before, 'acme.example.com')} failed`,
+      `gap: ${config} failed`, `rollback failed: ${config} failed`,
+    ]));
+  });
+
   test('without the order of the two shards, a failure in one while the other\'s CloudFront update has no hand-back yet is not clean', async () => {
     const before = model([stays, acme(0)]);
     const prepare = model([stays, acme(1, 'prepare')]);
