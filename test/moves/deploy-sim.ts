@@ -361,9 +361,10 @@ export type DeployEnd = 'complete' | 'rolled back' | 'rollback failed';
  * The orders a rollback may undo `undone` in: what waits for a step is undone before it, as a
  * deletion removes what depends on a resource first ("DependsOn attribute", CloudFormation
  * Template Reference, https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-dependson.html:
- * "Resource A is deleted before resource B"); steps no template orders may go in any order, as
- * CloudFormation works "in parallel to the extent possible" (same page). The reverse of the order
- * they ran in comes first.
+ * "Resource A is deleted before resource B"; AWS writes the order down for deletion, and the model
+ * takes an update rollback to follow the same graph); steps no template orders may go in any
+ * order, as CloudFormation works "in parallel to the extent possible" (same page). The reverse of
+ * the order they ran in comes first.
  */
 export function rollbackOrdersOf(undone: readonly Step[]): Step[][] {
   const dependents = (step: Step) => undone.filter(other => other.after.includes(step.id)).map(other => other.id);

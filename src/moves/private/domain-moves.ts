@@ -4,8 +4,9 @@
 //
 // The order, and why (CloudFormation creates or updates each resource at most once per deploy, a
 // nested stack is ordered as a whole, and a rollback undoes an update only after undoing what
-// depends on it, as a deletion does; what the failed deploy created is deleted last, in its
-// cleanup):
+// depends on it, as a deletion does: "Resource A is deleted before resource B", "DependsOn
+// attribute", https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-dependson.html;
+// what the failed deploy created is deleted last, in its cleanup):
 //
 // - prepare deploy: the target is made or updated without the moving domains (its certificate
 //   covers them); the source keeps serving them. The hand-backs are made, doing nothing.
@@ -18,10 +19,12 @@
 //   before everything else of that shard, does nothing forward; in a rollback it is undone before
 //   that resource and moves the domains back to the source, so the target's rollback (a template
 //   without them) finds them gone and the source's (a template listing them) finds them home.
-// - What no order can protect: the CloudFront resource's own update failing. Nothing is undone
-//   before it then, so the target's rollback drops the domains (the move's rollback gives them back
-//   to the source) and the source's is refused while the target holds them (UPDATE_ROLLBACK_FAILED,
-//   still served). The deploy-model test pins both.
+// - What no order can protect: a CloudFront resource rolled back before its hand-back ran, when its
+//   own update fails, or something else of the deploy (another shard, the gateway's own resources)
+//   fails while that update is in flight. Then the target's rollback drops the domains (the next
+//   hand-back or the move's rollback gives them back to the source) and the source's is refused
+//   while the target holds them (UPDATE_ROLLBACK_FAILED, still served). The deploy-model test pins
+//   these cases.
 // - DNS changes never: the records stay in the source shard's record groups, unchanged, as
 //   CloudFront routes each request by its alias whichever distribution's name DNS resolved.
 import { Aspects, Aws, CfnResource, CustomResource, Duration, IAspect, NestedStack, Stack } from 'aws-cdk-lib';
