@@ -293,33 +293,27 @@ const COMMANDS: { [name: string]: Command } = {
     },
   },
   sync: {
-    usage: 'sync --table <name> --queue-url <url> [--region <region>]',
+    usage: 'sync (--stack-name <stack> | --table <name> --queue-url <url>) [--region <region>]',
     summary: 'send the tenants file to the control plane\'s tenant store and queue the changed tenants (needs AWS credentials)',
     details: 'Checks the file by the same rules as `validate`, writes each new or changed tenant to the store, marks the tenants\n' +
       'the file no longer has as removed, and queues them for the reconciler in pages of 100. Run it on merge, after\n' +
       '`validate` on the pull request. `status` of each tenant is in the store and in its EventBridge events.',
-    flags: ['file', 'table', 'queue-url', 'region', 'help'],
+    flags: ['file', 'stack-name', 'gateway', 'table', 'queue-url', 'region', 'help'],
     checkArgs: noArgs('sync'),
     run: async context => {
-      const table = context.lists.get('table')?.[0];
-      if (table === undefined) throw new UsageError('`sync` needs --table: the tenant store\'s name, from the stack\'s outputs');
-      const plan = await syncFile(context.file, context.source, {
-        table, queueUrl: context.lists.get('queue-url')?.[0], region: context.lists.get('region')?.[0],
-      });
+      const plan = await syncFile(context.file, context.source, await storeLocation(context));
       context.io.out(`${context.source}: ${plan.writes.length} tenants written, ${plan.removals.length} removed, ${plan.pages.length} pages queued`);
       return 0;
     },
   },
   export: {
-    usage: 'export --table <name> [--region <region>]',
+    usage: 'export (--stack-name <stack> | --table <name>) [--region <region>]',
     summary: 'write the control plane\'s tenant store back as the tenants file (needs AWS credentials)',
     details: 'Replaces the file atomically with the store\'s tenants in id order, after checking them by the file\'s rules.',
-    flags: ['file', 'table', 'region', 'help'],
+    flags: ['file', 'stack-name', 'gateway', 'table', 'region', 'help'],
     checkArgs: noArgs('export'),
     run: async context => {
-      const table = context.lists.get('table')?.[0];
-      if (table === undefined) throw new UsageError('`export` needs --table: the tenant store\'s name, from the stack\'s outputs');
-      const count = await exportStore(context.file, context.source, { table, region: context.lists.get('region')?.[0] });
+      const count = await exportStore(context.file, context.source, await storeLocation(context));
       context.io.out(`${context.source}: ${count} tenants exported`);
       return 0;
     },
@@ -554,7 +548,7 @@ function onStore(context: Context): boolean {
   return false;
 }
 
-/** The store of `--store`: named by --table (and --queue-url), or found in the outputs of --stack-name. */
+/** The control plane's store: named by --table (and --queue-url), or found in the outputs of --stack-name. */
 async function storeLocation(context: Context): Promise<StoreLocation> {
   const table = context.lists.get('table')?.[0];
   const region = context.lists.get('region')?.[0];
@@ -563,7 +557,8 @@ async function storeLocation(context: Context): Promise<StoreLocation> {
     return { table, queueUrl: context.lists.get('queue-url')?.[0], region };
   }
   if (!context.lists.has('stack-name')) {
-    throw new Error(`\`${context.command} --store\` needs --stack-name <stack> (the gateway's stack, whose outputs name the store) or --table <name>`);
+    const command = context.booleans.has('store') ? `${context.command} --store` : context.command;
+    throw new Error(`\`${command}\` needs --stack-name <stack> (the gateway's stack, whose outputs name the store) or --table <name>`);
   }
   const outputs = await stackOutputs(context);
   const found = findControlPlane(outputs.document, outputs.source, { gateway: context.lists.get('gateway')?.[0] });

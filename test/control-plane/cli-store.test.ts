@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient, GetItemCommand, ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { cliFolder } from '../cli/cli-harness';
 
@@ -21,6 +21,7 @@ beforeEach(() => {
   cloudFormation.reset();
   dynamo.on(UpdateItemCommand).resolves({});
   sqs.on(SendMessageCommand).resolves({ MessageId: 'm1' });
+  sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
 });
 
 const conditionFailed = () => Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' });
@@ -162,4 +163,22 @@ describe('status --store', () => {
     expect(run.code).toBe(1);
     expect(run.err).toBe('The store Tenants has no tenant "ghost"');
   });
+});
+
+test('`sync` and `export` find the store in the stack outputs too', async () => {
+  cloudFormation.on(DescribeStacksCommand).resolves({
+    Stacks: [{
+      StackName: 'Edge', CreationTime: new Date(), StackStatus: 'UPDATE_COMPLETE',
+      Outputs: [{ OutputKey: 'GatewayControlPlaneTable', OutputValue: 'Edge-Tenants-1' }, { OutputKey: 'GatewayControlPlaneQueueUrl', OutputValue: QUEUE }],
+    }],
+  });
+  dynamo.on(ScanCommand).resolves({ Items: [] });
+  fs.writeFileSync(cli.file('tenants.json'), JSON.stringify({ tenants: [{ id: 'acme', domainNames: ['acme.example.com'] }] }));
+  const sync = await cli.runAsync(undefined, 'sync', '--stack-name', 'Edge');
+  expect(sync.err).toBe('');
+  expect(dynamo.commandCalls(UpdateItemCommand)[0].args[0].input.TableName).toBe('Edge-Tenants-1');
+  expect(sqs.calls()[0].args[0].input).toMatchObject({ QueueUrl: QUEUE });
+  const exported = await cli.runAsync(undefined, 'export', '--stack-name', 'Edge');
+  expect(exported.err).toBe('');
+  expect(dynamo.commandCalls(ScanCommand).map(c => c.args[0].input.TableName)).toEqual(['Edge-Tenants-1', 'Edge-Tenants-1']);
 });

@@ -80,5 +80,5 @@ test('`export` writes the store as the tenants file, and `sync` and `export` nee
   expect(JSON.parse(fs.readFileSync(cli.file('tenants.json'), 'utf8'))).toEqual({ tenants: [acme, shop] });
   const bare = await cli.runAsync(undefined, 'export');
   expect(bare.code).not.toBe(0);
-  expect(bare.err).toContain('`export` needs --table');
+  expect(bare.err).toContain('`export` needs --stack-name <stack> (the gateway\'s stack, whose outputs name the store) or --table <name>');
 });
