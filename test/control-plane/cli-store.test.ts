@@ -168,7 +168,9 @@ describe('status --store', () => {
 test('`sync` and `export` find the store in the stack outputs too', async () => {
   cloudFormation.on(DescribeStacksCommand).resolves({
     Stacks: [{
-      StackName: 'Edge', CreationTime: new Date(), StackStatus: 'UPDATE_COMPLETE',
+      StackName: 'Edge',
+      CreationTime: new Date(),
+      StackStatus: 'UPDATE_COMPLETE',
       Outputs: [{ OutputKey: 'GatewayControlPlaneTable', OutputValue: 'Edge-Tenants-1' }, { OutputKey: 'GatewayControlPlaneQueueUrl', OutputValue: QUEUE }],
     }],
   });
