@@ -47,7 +47,7 @@ describe('a move between shards of one block', () => {
     });
   });
 
-  test('the block of both shards waits for the move, and the target\'s shard for the source\'s (the higher shard after the lower)', () => {
+  test('the block of both shards waits for the move, and the target\'s shard for the source\'s', () => {
     expect(resources[block].DependsOn).toContain(move);
     expect(resources[move].DependsOn ?? []).not.toContain(block);
     const { gateway } = build([stays, mover(1)]);
@@ -107,8 +107,31 @@ describe('stages', () => {
   });
 });
 
+describe('the order of the two shards', () => {
+  const down: TenantProps = { id: 'acme', domainNames: ['acme.example.com'], shard: 0, movedFrom: { shard: 1 } };
+  const blockOf = (overrides = {}) => {
+    const { gateway } = build([{ id: 'stays', domainNames: ['stays.example.com'], shard: 1 }, down], overrides);
+    const resources = Template.fromStack(Stack.of(gateway.shardStacks[0].nestedStackResource!)).toJSON().Resources;
+    const [shard0, shard1] = ['Shard0', 'Shard1'].map(prefix => Object.keys(resources).find(id => id.startsWith(`${prefix}NestedStack`))!);
+    return { resources, shard0, shard1 };
+  };
+
+  test('a move to a lower shard: the target\'s shard waits for the source\'s', () => {
+    const { resources, shard0, shard1 } = blockOf();
+    expect(resources[shard0].DependsOn).toContain(shard1);
+    expect(resources[shard1].DependsOn ?? []).not.toContain(shard0);
+  });
+
+  test('when the waves already order them the other way, that order stays and no cycle is made', () => {
+    // One CloudFront change at a time: each shard of the block waits for the one before it.
+    const { resources, shard0, shard1 } = blockOf({ maxConcurrentEdgeChanges: 1 });
+    expect(resources[shard1].DependsOn).toContain(shard0);
+    expect(resources[shard0].DependsOn ?? []).not.toContain(shard1);
+  });
+});
+
 describe('a move between blocks', () => {
-  test('both blocks wait for the move, and the higher block for the lower', () => {
+  test('both blocks wait for the move, and the target\'s block for the source\'s', () => {
     const template = parent([stays, mover(60)]);
     const resources = template.toJSON().Resources;
     const move = logicalIdOf(template, 'Custom::DomainMove');

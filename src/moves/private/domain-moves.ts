@@ -106,7 +106,7 @@ export class DomainMoves extends Construct {
         resource.addDependency(holder);
         HandbacksFirst.of(shard).add(resource);
       }
-      if (source) runOneAfterTheOther(target, move.target.shard!, source, move.source.shard!);
+      if (source) runOneAfterTheOther(target, source);
       if (move.stage !== 'move') continue;
       const domainMove = new CustomResource(this, `Move ${move.tenantId}`, {
         serviceToken: provider.serviceToken,
@@ -171,14 +171,20 @@ function dependencyClosure(from: readonly CfnResource[]): Set<CfnResource> {
 }
 
 /**
- * Orders the target's and the source's shards one after the other (the higher shard after the
- * lower, as the waves and lanes order them, so no cycle), so neither's CloudFront update is in
- * flight while the other shard fails: a rollback then finds each hand-back updated with its shard.
+ * Orders the target's shard after the source's (between blocks, the target's block after the
+ * source's), so neither's CloudFront update is in flight while the other shard fails, and a failed
+ * target update is followed in the rollback by the source's hand-back, which gives the domains
+ * back at once. When the waves or lanes already order them the other way, that order stays (adding
+ * this one would make a cycle): one after the other is what counts.
  */
-function runOneAfterTheOther(target: NestedStack, targetIndex: number, source: NestedStack, sourceIndex: number): void {
-  const [first, then] = targetIndex < sourceIndex ? [target, source] : [source, target];
-  if (blockOf(first) === blockOf(then)) then.node.addDependency(first);
-  else blockOf(then).node.addDependency(blockOf(first));
+function runOneAfterTheOther(target: NestedStack, source: NestedStack): void {
+  const [first, then] = blockOf(target) === blockOf(source) ? [source, target] : [blockOf(source), blockOf(target)];
+  if (!waitsFor(first, then)) then.node.addDependency(first);
+}
+
+/** `from` waits for `on`, directly or not, through the construct dependencies the gateway adds between shards and blocks. */
+function waitsFor(from: IConstruct, on: IConstruct, seen = new Set<IConstruct>()): boolean {
+  return from.node.dependencies.some(d => d === on || (!seen.has(d) && seen.add(d) && waitsFor(d, on, seen)));
 }
 
 /** The by-design cdk-nag findings of the move's function and of aws-cdk-lib's provider framework. */
