@@ -171,9 +171,11 @@ Promise<{ observed: ObservedState; fresh: Map<string, Fresh> }> {
   const plan = planObservation(notes, toRead > 1 ? await distributionTenantCount(deps) : 0);
   const found = new Map<string, DistributionTenant>();
   const fresh = new Map<string, Fresh>();
+  let unread = plan.reads;
   if (plan.list) {
     const wanted = new Map(plan.reads.map(id => [nameOf(id, deps), id]));
     let marker: string | undefined;
+    let calls = 0;
     do {
       const page = await retrying(() => cf.send(new ListDistributionTenantsCommand({
         AssociationFilter: { DistributionId: deps.env.distributionId }, Marker: marker, MaxItems: LIST_PAGE_SIZE,
@@ -183,16 +185,18 @@ Promise<{ observed: ObservedState; fresh: Map<string, Fresh> }> {
         if (id !== undefined) found.set(id, t as DistributionTenant);
       }
       marker = page.NextMarker;
-    } while (marker);
-  } else {
-    for (const id of plan.reads) {
-      try {
-        const got = await retrying(() => cf.send(new GetDistributionTenantCommand({ Identifier: nameOf(id, deps) })), deps);
-        found.set(id, got.DistributionTenant!);
-        fresh.set(id, { current: got.DistributionTenant!, etag: got.ETag });
-      } catch (e) {
-        if ((e as Error).name !== 'EntityNotFound') throw e;
-      }
+      // The item count is an estimate (stale for hours on a growing store): a list longer than a
+      // read each stops there, and the rest are read one by one, so a pass costs at most twice that.
+    } while (marker && ++calls < plan.reads.length);
+    unread = marker ? plan.reads.filter(id => !found.has(id)) : [];
+  }
+  for (const id of unread) {
+    try {
+      const got = await retrying(() => cf.send(new GetDistributionTenantCommand({ Identifier: nameOf(id, deps) })), deps);
+      found.set(id, got.DistributionTenant!);
+      fresh.set(id, { current: got.DistributionTenant!, etag: got.ETag });
+    } catch (e) {
+      if ((e as Error).name !== 'EntityNotFound') throw e;
     }
   }
   // The customizations' fingerprint is the store's record of what was applied (CloudFront keeps no free-form field for it).

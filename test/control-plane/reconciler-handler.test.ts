@@ -320,6 +320,16 @@ describe('a page read with ListDistributionTenants', () => {
     expect(route53.calls()).toHaveLength(0);
   });
 
+  test('a list longer than the store\'s (stale) item count said stops after as many calls as reads, and reads the rest one by one', async () => {
+    dynamo.on(DescribeTableCommand).resolves({ Table: { ItemCount: 0 } });
+    cloudFront.on(ListDistributionTenantsCommand, { Marker: 'p2' }).resolves({ NextMarker: 'p3', DistributionTenantList: [summary('store-b', 'b.example.com')] });
+    cloudFront.on(ListDistributionTenantsCommand, { Marker: 'p3' }).resolves({ NextMarker: 'p4', DistributionTenantList: [summary('other', 'other.example.com')] });
+    cloudFront.on(GetDistributionTenantCommand).callsFake(input => ({ ETag: 'E1', DistributionTenant: summary(input.Identifier, `${input.Identifier.slice(6)}.example.com`) }));
+    await expect(reconcileMessages(message(ids), deps('store-'))).resolves.toEqual({ batchItemFailures: [] });
+    expect(cloudFront.commandCalls(ListDistributionTenantsCommand).map(c => c.args[0].input.Marker)).toEqual([undefined, 'p2', 'p3']);
+    expect(cloudFront.commandCalls(GetDistributionTenantCommand).map(c => c.args[0].input.Identifier)).toEqual(['store-c']);
+  });
+
   test('on a distribution with many more tenants than the page, one read each instead', async () => {
     dynamo.on(DescribeTableCommand).resolves({ Table: { ItemCount: 100_000 } });
     cloudFront.on(GetDistributionTenantCommand).callsFake(input => ({ ETag: 'E1', DistributionTenant: summary(input.Identifier, `${input.Identifier.slice(6)}.example.com`) }));
