@@ -101,7 +101,8 @@ describe('load balancer access logs', () => {
     parent.resourceCountIs('Custom::VpcRestrictDefaultSG', 1);
     parent.hasResourceProperties('Custom::VpcRestrictDefaultSG', { DefaultSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^GatewayVpc'), 'DefaultSecurityGroup'] } });
     // aws-cdk-lib's function, on a current runtime, its checkov findings skipped on it alone.
-    const [handler] = Object.values(parent.findResources('AWS::Lambda::Function'));
+    const [handler] = Object.entries(parent.findResources('AWS::Lambda::Function'))
+      .filter(([id]) => id.startsWith('CustomVpcRestrictDefaultSGCustomResourceProvider')).map(([, resource]) => resource);
     expect(handler.Properties.Runtime).toBe('nodejs22.x');
     expect(handler.Metadata.checkov.skip.map((k: { id: string }) => k.id)).toEqual(['CKV_AWS_115', 'CKV_AWS_116', 'CKV_AWS_117']);
     templates({ restrictDefaultSecurityGroup: false }).parent.resourceCountIs('Custom::VpcRestrictDefaultSG', 0);
