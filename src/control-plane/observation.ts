@@ -6,7 +6,37 @@
 // read one GetDistributionTenant each, or with ListDistributionTenants when its pages cost fewer
 // calls: a list pages through every distribution tenant of the distribution (AWS filters it by
 // distribution or connection group, not by name), so it pays for a page of tenants only while
-// the distribution holds few more than the page.
+// the distribution holds few more than the page. A tenant served as the store still wants it is
+// not read at all: a change behind the store's back is a sweep's to find.
+import { Action, DesiredTenant, ObservedDistributionTenant, TenantStatus, TenantStatusName } from './reconcile';
+
+/**
+ * What the store wants of a tenant, as one string: the reconciler notes it when the tenant is
+ * served that way (active, or suspended), and does not read the tenant again while it holds.
+ */
+export function settledFingerprint(desired: DesiredTenant): string {
+  return JSON.stringify([desired.suspended ?? false, desired.tenant]);
+}
+
+/** A tenant served as the store still wants it: nothing of it is read or reconciled until the store changes it. */
+export function isSettled(desired: DesiredTenant | undefined, status: TenantStatusName | undefined, settledAs: string | undefined): boolean {
+  return desired !== undefined && (status === 'active' || status === 'suspended') && settledAs === settledFingerprint(desired);
+}
+
+/**
+ * Whether a pass may note a tenant settled: active (or suspended) with nothing of it changed this
+ * pass, holding exactly the domains the store gives it (not one kept for another tenant's move),
+ * enabled as wanted. A settled tenant is left out of later passes, so it must need nothing more.
+ */
+export function mayNoteSettled(status: TenantStatus, desired: DesiredTenant, current: ObservedDistributionTenant | undefined,
+  actions: readonly Action[]): boolean {
+  const id = desired.tenant.id;
+  const domains = new Set(desired.tenant.domainNames);
+  const touched = actions.some(a => (a.kind === 'moveDomain' ? a.from === id || a.to === id
+    : a.kind === 'changeRecords' ? a.changes.some(c => domains.has(c.name)) : a.tenantId === id));
+  return (status.status === 'active' || status.status === 'suspended') && !touched && current !== undefined
+    && current.enabled === !desired.suspended && current.domains.length === domains.size && current.domains.every(d => domains.has(d));
+}
 
 /** A page's tenant, as the store notes it. */
 export interface NotedTenant {

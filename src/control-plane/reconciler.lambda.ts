@@ -13,7 +13,7 @@ import {
 import { BatchGetItemCommand, DeleteItemCommand, DescribeTableCommand, DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { ChangeResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
-import { LIST_PAGE_SIZE, NotedTenant, planObservation } from './observation';
+import { isSettled, LIST_PAGE_SIZE, mayNoteSettled, NotedTenant, planObservation, settledFingerprint } from './observation';
 import { Action, DesiredTenant, ObservedState, reconcile, RecordChange, settingsOf, StatusEvent, TenantStatus } from './reconcile';
 import { retrying } from '../runtime/retrying';
 import { TenantProps } from '../tenants/tenants';
@@ -97,6 +97,8 @@ interface StoreItem {
   readonly created?: boolean;
   /** Its certificate was seen issued for `certificateDomains` (an issued certificate is not read again). */
   readonly certificateIssued?: boolean;
+  /** What the store wanted when the tenant was last seen served so (see settledFingerprint). */
+  readonly settledAs?: string;
 }
 
 /** A distribution tenant as read this pass, with its ETag: the first change to it needs no read of its own. */
@@ -108,8 +110,10 @@ const nameOf = (id: string, deps: ReconcilerDependencies) => `${deps.env.tenantN
 /** One pass over a page of tenants. True when nothing was done and nothing is awaited. */
 export async function reconcilePage(tenantIds: readonly string[], deps: ReconcilerDependencies): Promise<boolean> {
   const store = await readStore(tenantIds, deps);
-  const desired = tenantIds.flatMap(id => store.get(id)?.desired ?? []);
-  const { observed, fresh } = await observe(tenantIds, store, deps);
+  // A tenant served as the store still wants it is neither read nor reconciled again.
+  const open = tenantIds.filter(id => !isSettled(store.get(id)?.desired, store.get(id)?.status?.status, store.get(id)?.settledAs));
+  const desired = open.flatMap(id => store.get(id)?.desired ?? []);
+  const { observed, fresh } = await observe(open, store, deps);
   const result = reconcile(desired, observed, { routingEndpoint: deps.env.routingEndpoint });
   const bySettings = new Map(desired.map(d => [d.tenant.id, d.tenant]));
   const recordedBy = new Map<string, string>(); // name -> the item that lists its CNAME
@@ -118,7 +122,11 @@ export async function reconcilePage(tenantIds: readonly string[], deps: Reconcil
     await execute(action, bySettings, fresh, deps);
     if (action.kind === 'changeRecords') await noteRecords(action.changes, desired, recordedBy, deps);
   }
-  await writeStatuses(result.statuses, result.events, deps);
+  const settled = new Set(result.statuses.filter(s => {
+    const wanted = store.get(s.tenantId)?.desired;
+    return wanted !== undefined && mayNoteSettled(s, wanted, observed.distributionTenants.find(t => t.name === s.tenantId), result.actions);
+  }).map(s => s.tenantId));
+  await writeStatuses(result.statuses, result.events, settled, store, deps);
   // A tenant removed before its distribution tenant was made leaves only its item.
   for (const e of result.events) {
     if (e.to === 'deleted' && !observed.distributionTenants.some(t => t.name === e.tenantId)) {
@@ -151,6 +159,7 @@ async function readStore(ids: readonly string[], deps: ReconcilerDependencies): 
           records: item.records?.SS,
           created: item.created?.BOOL,
           certificateIssued: item.certificateIssued?.BOOL,
+          settledAs: item.settledAs?.S,
         });
       }
       keys = got.UnprocessedKeys?.[deps.env.tableName]?.Keys as typeof keys;
@@ -400,16 +409,21 @@ async function setAttribute(id: string, name: string, value: { S: string } | { S
   })), deps);
 }
 
-async function writeStatuses(statuses: readonly TenantStatus[], events: readonly StatusEvent[], deps: ReconcilerDependencies): Promise<void> {
+/** Writes each changed status, and notes what the store wanted of a tenant now served so. */
+async function writeStatuses(statuses: readonly TenantStatus[], events: readonly StatusEvent[], settled: ReadonlySet<string>,
+  store: Map<string, StoreItem>, deps: ReconcilerDependencies): Promise<void> {
   const changed = new Set(events.map(e => e.tenantId));
   for (const s of statuses) {
-    if (!changed.has(s.tenantId)) continue;
+    const item = store.get(s.tenantId);
+    const settledAs = settled.has(s.tenantId) && item?.desired ? settledFingerprint(item.desired) : undefined;
+    const note = settledAs !== undefined && settledAs !== item?.settledAs;
+    if (!changed.has(s.tenantId) && !note) continue;
     await retrying(() => deps.dynamo.send(new UpdateItemCommand({
       TableName: deps.env.tableName,
       Key: { id: { S: s.tenantId } },
-      UpdateExpression: 'SET #s = :s, #r = :r',
-      ExpressionAttributeNames: { '#s': 'status', '#r': 'reason' },
-      ExpressionAttributeValues: { ':s': { S: s.status }, ':r': { S: s.reason ?? '' } },
+      UpdateExpression: note ? 'SET #s = :s, #r = :r, #f = :f' : 'SET #s = :s, #r = :r',
+      ExpressionAttributeNames: { '#s': 'status', '#r': 'reason', ...(note ? { '#f': 'settledAs' } : {}) },
+      ExpressionAttributeValues: { ':s': { S: s.status }, ':r': { S: s.reason ?? '' }, ...(note ? { ':f': { S: settledAs } } : {}) },
     })), deps);
   }
 }

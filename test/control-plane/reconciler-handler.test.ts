@@ -6,6 +6,7 @@ import { BatchGetItemCommand, DeleteItemCommand, DescribeTableCommand, DynamoDBC
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { mockClient } from 'aws-sdk-client-mock';
+import { settledFingerprint } from '../../src/control-plane/observation';
 import { settingsOf } from '../../src/control-plane/reconcile';
 import { EVENT_SOURCE, reconcileMessages, ReconcilerDependencies } from '../../src/control-plane/reconciler.lambda';
 
@@ -336,5 +337,55 @@ describe('a page read with ListDistributionTenants', () => {
     await expect(reconcileMessages(message(ids), deps('store-'))).resolves.toEqual({ batchItemFailures: [] });
     expect(cloudFront.commandCalls(ListDistributionTenantsCommand)).toHaveLength(0);
     expect(cloudFront.commandCalls(GetDistributionTenantCommand).map(c => c.args[0].input.Identifier)).toEqual(['store-a', 'store-b', 'store-c']);
+  });
+});
+
+test('a tenant served as the store still wants it is not read again; one the store changed since is', async () => {
+  const settled = {
+    id: { S: 'acme' },
+    tenant: { S: JSON.stringify(acme) },
+    status: { S: 'active' },
+    created: { BOOL: true },
+    settledAs: { S: settledFingerprint({ tenant: acme }) },
+  };
+  dynamo.on(BatchGetItemCommand).resolves({ Responses: { [TABLE]: [settled] } });
+  await expect(reconcileMessages(message(['acme']), deps())).resolves.toEqual({ batchItemFailures: [] });
+  expect(cloudFront.calls()).toHaveLength(0);
+  expect(dynamo.commandCalls(UpdateItemCommand)).toHaveLength(0);
+
+  const changed = { ...acme, domainNames: ['acme.example.com', 'www.acme.example.com'] };
+  dynamo.on(BatchGetItemCommand).resolves({ Responses: { [TABLE]: [{ ...settled, tenant: { S: JSON.stringify(changed) } }] } });
+  cloudFront.on(GetDistributionTenantCommand).resolves({
+    ETag: 'E1', DistributionTenant: { Id: 'dt_1', Name: 'acme', Domains: [{ Domain: 'acme.example.com' }], Enabled: true, Status: 'Deployed' },
+  });
+  await reconcileMessages(message(['acme']), deps());
+  expect(cloudFront.commandCalls(UpdateDistributionTenantCommand)[0].args[0].input.Domains).toEqual([{ Domain: 'acme.example.com' }, { Domain: 'www.acme.example.com' }]);
+});
+
+test('reaching active notes what the store wanted, so later passes skip the tenant', async () => {
+  dynamo.on(BatchGetItemCommand).resolves({
+    Responses: {
+      [TABLE]: [{
+        id: { S: 'acme' },
+        tenant: { S: JSON.stringify(acme) },
+        created: { BOOL: true },
+        appliedSettings: { S: settingsOf(acme) },
+        certificateDomains: { SS: ['acme.example.com'] },
+        certificateIssued: { BOOL: true },
+        records: { SS: ['acme.example.com'] },
+        status: { S: 'pending-dns' },
+      }],
+    },
+  });
+  cloudFront.on(GetDistributionTenantCommand).resolves({
+    ETag: 'E1', DistributionTenant: { Id: 'dt_1', Name: 'acme', Domains: [{ Domain: 'acme.example.com' }], Enabled: true, Status: 'Deployed' },
+  });
+  await reconcileMessages(message(['acme']), deps());
+  expect(dynamo.commandCalls(UpdateItemCommand).map(c => c.args[0].input)).toContainEqual({
+    TableName: TABLE,
+    Key: { id: { S: 'acme' } },
+    UpdateExpression: 'SET #s = :s, #r = :r, #f = :f',
+    ExpressionAttributeNames: { '#s': 'status', '#r': 'reason', '#f': 'settledAs' },
+    ExpressionAttributeValues: { ':s': { S: 'active' }, ':r': { S: '' }, ':f': { S: settledFingerprint({ tenant: acme }) } },
   });
 });

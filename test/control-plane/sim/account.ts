@@ -95,8 +95,11 @@ export class SimAccount {
   public readonly settings: SimSettings;
   /** The store's statuses (the DynamoDB table, in AWS). */
   public statuses = new Map<string, TenantStatus>();
-  /** The store's notes: the tenants the reconciler made, and those whose certificate it saw issued (see observation.ts). */
-  public readonly noted = { created: new Set<string>(), issued: new Set<string>() };
+  /**
+   * The store's notes (see observation.ts): the tenants the reconciler made, those whose
+   * certificate it saw issued, and what the store wanted of each tenant when it was last served so.
+   */
+  public readonly noted = { created: new Set<string>(), issued: new Set<string>(), settled: new Map<string, string>() };
   /** Distribution tenants dropped from memory by `forget`: still on the distribution, so still listed. */
   private forgottenTenants = 0;
   private readonly tenants = new Map<string, SimTenant>();
@@ -200,6 +203,7 @@ export class SimAccount {
       this.statuses.delete(id);
       this.noted.created.delete(id);
       this.noted.issued.delete(id);
+      this.noted.settled.delete(id);
     }
     for (const d of domains) { this.records.delete(d); this.holders.delete(d); }
   }

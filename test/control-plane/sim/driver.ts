@@ -3,6 +3,7 @@
 // wait for what is eventually consistent. A crash ends a pass anywhere; the next pass starts over
 // from what the account holds.
 import { SimAccount } from './account';
+import { isSettled, mayNoteSettled, settledFingerprint } from '../../../src/control-plane/observation';
 import { Action, DesiredTenant, reconcile, StatusEvent } from '../../../src/control-plane/reconcile';
 
 export interface RunOptions {
@@ -21,18 +22,30 @@ export interface RunResult {
 /** Reconciles these tenants until nothing is left to do or to wait for. */
 export function run(account: SimAccount, desired: readonly DesiredTenant[], options: RunOptions = {}): RunResult {
   const ids = desired.map(d => d.tenant.id);
+  const byId = new Map(desired.map(d => [d.tenant.id, d]));
   const known = new Set([...ids, ...account.tenantNames()]);
   const domains = [...new Set([...desired.flatMap(d => d.tenant.domainNames), ...account.recordNames()])];
   const events: (StatusEvent & { at: number })[] = [];
   let crashes = 0;
   let idle = 0; // passes in a row with nothing to do and nothing to wait for
   for (let pass = 0; pass < (options.maxPasses ?? 10_000); pass++) {
-    const observed = account.observe([...known], domains, new Set(ids));
-    const result = reconcile(desired, observed, { routingEndpoint: account.routingEndpoint, batchLimits: account.settings.batchLimits });
+    // As the handler: a tenant served as the store still wants it is neither read nor reconciled, nor are its records.
+    const settled = desired.filter(d => isSettled(d, account.statuses.get(d.tenant.id)?.status, account.noted.settled.get(d.tenant.id)));
+    const done = new Set(settled.map(d => d.tenant.id));
+    const doneDomains = new Set(settled.flatMap(d => d.tenant.domainNames));
+    const open = desired.filter(d => !done.has(d.tenant.id));
+    const observed = account.observe([...known].filter(id => !done.has(id)), domains.filter(d => !doneDomains.has(d)), new Set(ids));
+    const result = reconcile(open, observed, { routingEndpoint: account.routingEndpoint, batchLimits: account.settings.batchLimits });
     const last = options.crashAt?.(pass, result.actions.length) ?? result.actions.length;
     for (const action of result.actions.slice(0, last)) execute(account, action, observed.fresh);
     if (last < result.actions.length) { crashes++; continue; }
-    for (const s of result.statuses) account.statuses.set(s.tenantId, s);
+    for (const s of result.statuses) {
+      account.statuses.set(s.tenantId, s);
+      const wanted = byId.get(s.tenantId)!;
+      if (mayNoteSettled(s, wanted, observed.distributionTenants.find(t => t.name === s.tenantId), result.actions)) {
+        account.noted.settled.set(s.tenantId, settledFingerprint(wanted));
+      }
+    }
     for (const e of result.events) if (e.to === 'deleted') account.statuses.delete(e.tenantId);
     events.push(...result.events.map(e => ({ ...e, at: account.now })));
     if (result.actions.length > 0) { idle = 0; continue; }

@@ -83,6 +83,21 @@ describe('the reconciler against the simulated account', () => {
     expect(Object.fromEntries(account.calls)).toEqual({ GetDistributionTenant: 2 });
   });
 
+  test('a tenant served as the store still wants it costs no call on later passes; one the store changes is read again', () => {
+    const account = new SimAccount();
+    const desired = tenants(50);
+    run(account, desired);
+    account.calls.clear();
+    run(account, desired);
+    expect(Object.fromEntries(account.calls)).toEqual({});
+    const changed = [{ tenant: { ...desired[0].tenant, domainNames: ['t0.example.com'] } }, ...desired.slice(1)];
+    run(account, changed);
+    expect(account.calls.get('UpdateDistributionTenant')).toBe(1); // its domains (its certificate still covers the one left)
+    expect(account.domainsOf('t0')).toEqual(['t0.example.com']);
+    expect(account.recordNames()).not.toContain('www.t0.example.com');
+    expect(account.recordNames()).toContain('www.t1.example.com');
+  });
+
   test('the account throttles a client that does not pace itself, as AWS does', () => {
     // CloudFront's control-plane rate is a setting (AWS publishes none); a burst of 10 here.
     const account = new SimAccount();
