@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // The onboarding CLI: `cdk-multi-tenant-gateway init|add|remove|pin|validate|plan|dns|status`. It
 // edits and checks the tenants file without loading aws-cdk-lib or the AWS SDK, so it starts fast in
-// a PR check or on a laptop; `status` and `dns --stack-name` load the SDK when they run.
+// a PR check or on a laptop; the commands that ask AWS (`status`, `dns --stack-name`, `sync`,
+// `export`, and `add`/`remove`/`status` against the control plane's store with `--store`) load the
+// SDK when they run.
 import { promises as dnsPromises } from 'dns';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -369,8 +371,9 @@ const COMMANDS: { [name: string]: Command } = {
 
 /**
  * Runs the CLI on `argv` (the arguments after the program name) and returns the exit code:
- * 0 ok, 1 invalid file or a rule broken, 2 usage error. Commands that ask AWS (`status`, `dns`)
- * return a promise of it; every other command runs synchronously.
+ * 0 ok, 1 invalid file or a rule broken, 2 usage error. Commands that ask AWS (`status`, `dns
+ * --stack-name`, `sync`, `export`, and `add`/`remove` with `--store`) return a promise of it; every
+ * other command runs synchronously.
  */
 export function main(argv: string[], io: CliIo = processIo()): number | Promise<number> {
   const [name, ...rest] = argv;
