@@ -191,7 +191,10 @@ Promise<{ observed: ObservedState; fresh: Map<string, Fresh> }> {
       })), deps);
       for (const t of page.DistributionTenantList ?? []) {
         const id = wanted.get(t.Name!);
-        if (id !== undefined) found.set(id, t as DistributionTenant);
+        if (id === undefined) continue;
+        found.set(id, t as DistributionTenant);
+        // A summary carries all an update sends back but parameters, which the reconciler never sets.
+        fresh.set(id, { current: t as DistributionTenant, etag: t.ETag });
       }
       marker = page.NextMarker;
       // The item count is an estimate (stale for hours on a growing store): a list longer than a

@@ -313,6 +313,16 @@ describe('a page read with ListDistributionTenants', () => {
     expect(cloudFront.commandCalls(GetDistributionTenantCommand)).toHaveLength(0);
   });
 
+  test('a listed tenant\'s first change uses the summary\'s ETag: no read of its own', async () => {
+    dynamo.on(DescribeTableCommand).resolves({ Table: { ItemCount: 150 } });
+    dynamo.on(BatchGetItemCommand).resolves({ Responses: { [TABLE]: [{ ...item('a'), suspended: { BOOL: true } }, item('b'), item('c')] } });
+    await reconcileMessages(message(ids), deps('store-'));
+    expect(cloudFront.commandCalls(UpdateDistributionTenantCommand).map(c => c.args[0].input)).toEqual([
+      expect.objectContaining({ Id: 'dt_store-a', IfMatch: 'E1', Enabled: false, Domains: [{ Domain: 'a.example.com' }] }),
+    ]);
+    expect(cloudFront.commandCalls(GetDistributionTenantCommand)).toHaveLength(0);
+  });
+
   test('distribution tenants of the list that are not the page\'s (a template\'s, another page\'s) are left alone', async () => {
     dynamo.on(DescribeTableCommand).resolves({ Table: { ItemCount: 150 } });
     await reconcileMessages(message(ids), deps('store-'));

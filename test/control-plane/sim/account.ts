@@ -144,7 +144,7 @@ export class SimAccount {
    * ListDistributionTenants pages over every distribution tenant of the distribution when those
    * cost fewer calls; a managed certificate (GetManagedCertificateDetails) only until it is seen
    * issued; the records it wrote come from the store, not from Route 53. Every call costs its
-   * API's tokens. `fresh` holds the tenants read with a get, whose first change needs no read.
+   * API's tokens. `fresh` holds the tenants read (got or listed), whose first change needs no read.
    */
   public observe(tenantIds: readonly string[], domains: readonly string[], desired: ReadonlySet<string> = new Set(tenantIds)):
   ObservedState & { fresh: Set<string> } {
@@ -184,7 +184,7 @@ export class SimAccount {
       certificates,
       records: named.map(name => ({ name, value: this.records.get(name)!.value, inSync: this.now >= this.records.get(name)!.syncAt })),
       statuses: tenantIds.flatMap(id => this.statuses.get(id) ?? []),
-      fresh: new Set(plan.list ? [] : names),
+      fresh: new Set(names),
     };
   }
 
