@@ -8,6 +8,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ReconcilerFunction } from './reconciler-function';
+import { acknowledgeNag } from '../private/nag';
 import { show, throwIfProblems } from '../private/problems';
 
 /** Props of the tenant control plane: the multi-tenant distribution it puts tenants on, and where their records go. */
@@ -146,7 +147,23 @@ export class TenantControlPlane extends Construct {
       actions: ['route53:ChangeResourceRecordSets'],
       resources: [props.hostedZone.hostedZoneArn],
     }));
+    acknowledgeReconciler(this.reconciler);
   }
+}
+
+/** The by-design cdk-nag findings of the reconciler's role. */
+function acknowledgeReconciler(reconciler: lambda.Function): void {
+  acknowledgeNag(reconciler.role!.node.defaultChild!, [{
+    id: 'AwsSolutions-IAM4',
+    reason: 'The reconciler writes only its logs through this role\'s managed policy: AWS\'s basic execution policy is exactly that.',
+    appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'],
+  }]);
+  acknowledgeNag(reconciler.role!.node.findChild('DefaultPolicy').node.defaultChild!, [{
+    id: 'AwsSolutions-IAM5',
+    reason: 'Distribution tenants get their IDs from CloudFront when the reconciler creates them, so they are named by wildcard; ' +
+      'ListDistributionTenants names no resource, so it is granted on "*" (it only reads).',
+    appliesTo: ['Resource::arn:<AWS::Partition>:cloudfront::<AWS::AccountId>:distribution-tenant/*', 'Resource::*'],
+  }]);
 }
 
 function controlPlaneProblems(props: TenantControlPlaneProps, recheckAfter: Duration): string[] {
