@@ -6,6 +6,8 @@ import * as fs from 'fs';
 import type * as DynamoDb from '@aws-sdk/client-dynamodb';
 import type * as Sqs from '@aws-sdk/client-sqs';
 import { writeFileAtomic } from './safe-write';
+import { Claim, releaseClaims, storeOnlyProblems, writeWithClaims } from './store-tenants';
+import { CLAIM_OWNER, isClaimKey } from '../control-plane/domain-claims';
 import { settingsOf } from '../control-plane/reconcile';
 import { TenantProps, Tenants } from '../tenants/tenants';
 
@@ -26,10 +28,20 @@ export interface SyncPlan {
   readonly removals: string[];
   /** The ids to reconcile, in pages; the old and new tenant of a moving domain share a page. */
   readonly pages: string[][];
+  /** Per tenant, the domains whose claim it does not hold yet (with the owner seen, when another). */
+  readonly claims: { readonly [tenantId: string]: Claim[] };
+  /** The claims of domains no tenant of the file has, by owner. */
+  readonly releases: { readonly [owner: string]: string[] };
 }
 
-/** What `sync` changes: pure, so the command's effect is tested without AWS. */
-export function syncPlan(tenants: readonly TenantProps[], stored: readonly StoredTenant[]): SyncPlan {
+/**
+ * What `sync` changes: pure, so the command's effect is tested without AWS. `claims` are the
+ * store's domain claims (domain -> owner): a domain of the file whose claim its tenant does not
+ * hold is claimed (tenants stored before claims existed are claimed so too), a claim on a domain
+ * the file no longer has is released.
+ */
+export function syncPlan(tenants: readonly TenantProps[], stored: readonly StoredTenant[],
+  claims: ReadonlyMap<string, string> = new Map()): SyncPlan {
   const before = new Map(stored.map(s => [s.id, s.tenant]));
   const writes = tenants.filter(t => {
     const old = before.get(t.id);
@@ -38,7 +50,18 @@ export function syncPlan(tenants: readonly TenantProps[], stored: readonly Store
   });
   const kept = new Set(tenants.map(t => t.id));
   const removals = stored.filter(s => s.tenant !== undefined && !kept.has(s.id)).map(s => s.id);
-  return { writes, removals, pages: pagesOf([...writes.map(t => t.id), ...removals], tenants, stored) };
+  const toClaim: { [tenantId: string]: Claim[] } = {};
+  const inFile = new Set<string>();
+  for (const t of tenants) {
+    for (const domain of t.domainNames) {
+      inFile.add(domain);
+      const owner = claims.get(domain);
+      if (owner !== t.id) (toClaim[t.id] ??= []).push(owner === undefined ? { domain } : { domain, was: owner });
+    }
+  }
+  const releases: { [owner: string]: string[] } = {};
+  for (const [domain, owner] of claims) if (!inFile.has(domain)) (releases[owner] ??= []).push(domain);
+  return { writes, removals, pages: pagesOf([...writes.map(t => t.id), ...removals], tenants, stored), claims: toClaim, releases };
 }
 
 /**
@@ -106,50 +129,63 @@ export const load = (name: string, command: string): unknown => {
   }
 };
 
-async function readStore(dynamo: DynamoDb.DynamoDBClient, sdk: typeof DynamoDb, table: string): Promise<StoredTenant[]> {
-  const stored: StoredTenant[] = [];
+/** The store's tenants, and its domain claims (domain -> owner) apart. */
+async function readStore(dynamo: DynamoDb.DynamoDBClient, sdk: typeof DynamoDb, table: string):
+Promise<{ tenants: StoredTenant[]; claims: Map<string, string> }> {
+  const tenants: StoredTenant[] = [];
+  const claims = new Map<string, string>();
   let start: { [key: string]: DynamoDb.AttributeValue } | undefined;
   do {
     const page = await dynamo.send(new sdk.ScanCommand({
-      TableName: table, ProjectionExpression: '#i, #t', ExpressionAttributeNames: { '#i': 'id', '#t': 'tenant' }, ExclusiveStartKey: start,
+      TableName: table, ProjectionExpression: '#i, #t, #o', ExpressionAttributeNames: { '#i': 'id', '#t': 'tenant', '#o': CLAIM_OWNER },
+      ExclusiveStartKey: start,
     }));
     for (const item of page.Items ?? []) {
-      stored.push({ id: item.id.S!, tenant: item.tenant?.S === undefined ? undefined : JSON.parse(item.tenant.S) as TenantProps });
+      const id = item.id.S!;
+      if (isClaimKey(id)) claims.set(id.slice(id.indexOf('#') + 1), item[CLAIM_OWNER]?.S ?? '');
+      else tenants.push({ id, tenant: item.tenant?.S === undefined ? undefined : JSON.parse(item.tenant.S) as TenantProps });
     }
     start = page.LastEvaluatedKey;
   } while (start !== undefined);
-  return stored;
+  return { tenants, claims };
 }
 
 /** `sync`: the file's tenants into the store, the removed ones marked, the changed ones queued. Returns the plan carried out. */
 export async function syncFile(file: string, source: string, where: StoreLocation): Promise<SyncPlan> {
   const tenants = Tenants.fromFile(file).list;
+  const refused = tenants.flatMap(t => storeOnlyProblems(t).map(p => `tenant "${t.id}": ${p}`));
+  if (refused.length > 0) throw new Error(`${source}: the control plane cannot take ${refused.length === 1 ? 'a tenant' : 'tenants'} as the file has them:\n  - ${refused.join('\n  - ')}`);
   if (where.queueUrl === undefined) throw new Error('`sync` needs --queue-url: the reconciler\'s queue, from the stack\'s outputs');
   const ddb = load('@aws-sdk/client-dynamodb', 'sync') as typeof DynamoDb;
   const sqs = load('@aws-sdk/client-sqs', 'sync') as typeof Sqs;
   const dynamo = new ddb.DynamoDBClient({ region: where.region });
   const queue = new sqs.SQSClient({ region: where.region });
   try {
-    const plan = syncPlan(tenants, await readStore(dynamo, ddb, where.table));
-    for (const tenant of plan.writes) {
-      await dynamo.send(new ddb.UpdateItemCommand({
-        TableName: where.table,
-        Key: { id: { S: tenant.id } },
-        UpdateExpression: 'SET #t = :t',
-        ExpressionAttributeNames: { '#t': 'tenant' },
-        ExpressionAttributeValues: { ':t': { S: JSON.stringify(tenant) } },
-      }));
+    const store = await readStore(dynamo, ddb, where.table);
+    const plan = syncPlan(tenants, store.tenants, store.claims);
+    // Each written tenant with the claims of its new domains, in the same transactions: a domain
+    // another store tenant took since the store was read refuses that tenant's write.
+    const problems: string[] = [];
+    const written = new Set(plan.writes.map(t => t.id));
+    for (const tenant of [...plan.writes, ...tenants.filter(t => !written.has(t.id) && plan.claims[t.id] !== undefined)]) {
+      const refusals = await writeWithClaims(ddb, dynamo, where.table, tenant.id, plan.claims[tenant.id] ?? [],
+        written.has(tenant.id) ? { props: tenant } : undefined);
+      problems.push(...refusals.map(p => `tenant "${tenant.id}": ${p}`));
     }
     for (const id of plan.removals) {
       await dynamo.send(new ddb.UpdateItemCommand({
         TableName: where.table, Key: { id: { S: id } }, UpdateExpression: 'REMOVE #t', ExpressionAttributeNames: { '#t': 'tenant' },
       }));
     }
+    for (const [owner, domains] of Object.entries(plan.releases)) await releaseClaims(ddb, dynamo, where.table, owner, domains);
     // SendMessageBatch takes 10 messages a request.
     for (let i = 0; i < plan.pages.length; i += 10) {
       const entries = plan.pages.slice(i, i + 10).map((tenantIds, n) => ({ Id: String(i + n), MessageBody: JSON.stringify({ tenantIds }) }));
       const sent = await queue.send(new sqs.SendMessageBatchCommand({ QueueUrl: where.queueUrl, Entries: entries }));
       if ((sent.Failed ?? []).length > 0) throw new Error(`${source}: SQS refused ${sent.Failed!.length} pages: ${sent.Failed![0].Message}`);
+    }
+    if (problems.length > 0) {
+      throw new Error(`${source}: not every tenant was written (the rest are synced and queued):\n  - ${problems.join('\n  - ')}`);
     }
     return plan;
   } finally {
@@ -163,7 +199,7 @@ export async function exportStore(file: string, source: string, where: StoreLoca
   const ddb = load('@aws-sdk/client-dynamodb', 'export') as typeof DynamoDb;
   const dynamo = new ddb.DynamoDBClient({ region: where.region });
   try {
-    const stored = await readStore(dynamo, ddb, where.table);
+    const stored = (await readStore(dynamo, ddb, where.table)).tenants;
     const text = exportText(stored, source);
     if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') === text) return stored.filter(s => s.tenant).length;
     writeFileAtomic(file, text);

@@ -2,7 +2,7 @@
 // The onboarding CLI: `cdk-multi-tenant-gateway init|add|remove|pin|validate|plan|dns|status`. It
 // edits and checks the tenants file without loading aws-cdk-lib or the AWS SDK, so it starts fast in
 // a PR check or on a laptop; the commands that ask AWS (`status`, `dns --stack-name`, `sync`,
-// `export`, and `add`/`remove`/`status` against the control plane's store with `--store`) load the
+// `export`, and `add`/`remove`/`suspend`/`resume`/`status` against the control plane's store with `--store`) load the
 // SDK when they run.
 import { promises as dnsPromises } from 'dns';
 import * as fs from 'fs';
@@ -21,7 +21,7 @@ import { quotaFlagConflicts } from './quota-flags';
 import { schemaFor } from './registry-file';
 import { withFileLock, writeFileAtomic } from './safe-write';
 import { domainStatuses, EdgeLookup, formatStatuses, Resolver } from './status';
-import { addToStore, formatStoreStatuses, removeFromStore, settled, storeStatuses } from './store-tenants';
+import { addToStore, formatStoreStatuses, removeFromStore, setSuspended, settled, storeStatuses } from './store-tenants';
 import { findControlPlane } from '../control-plane/outputs';
 import { edgeShapeNamed } from '../edge/shape';
 import { closest, didYouMean } from '../private/suggest';
@@ -183,6 +183,8 @@ const COMMANDS: { [name: string]: Command } = {
       });
     },
   },
+  suspend: suspendCommand(true),
+  resume: suspendCommand(false),
   pin: {
     usage: 'pin',
     summary: 'pin every unpinned tenant to the shard it is on now, so that no later edit can move it',
@@ -541,6 +543,31 @@ async function stackOutputs(context: Context): Promise<Outputs> {
   const stackName = context.lists.get('stack-name')![0];
   const aws = context.io.aws ?? defaultAws();
   return { source: `stack ${stackName}`, document: await aws.stackOutputs(stackName, context.command, context.lists.get('region')?.[0]) };
+}
+
+/** `suspend` and `resume`: the store's `suspended` flag, which the reconciler applies (a template tenant has none). */
+function suspendCommand(suspended: boolean): Command {
+  const name = suspended ? 'suspend' : 'resume';
+  return {
+    usage: `${name} <id> --store (--stack-name <stack> | --table <name> --queue-url <url>) [--region <region>]`,
+    summary: suspended
+      ? 'disable a control-plane tenant\'s distribution tenant, keeping its domains, records and certificate (needs AWS credentials)'
+      : 'enable a suspended control-plane tenant again (needs AWS credentials)',
+    details: `Sets the tenant's \`suspended\` flag to ${suspended} in the control plane's store and queues it; the reconciler\n` +
+      `${suspended ? 'disables' : 'enables'} its distribution tenant. \`status <id> --store\` follows it. Works on the store only.`,
+    flags: [...STORE_FLAGS, 'help'],
+    checkArgs: args => {
+      if (args.length !== 1) throw new UsageError(`\`${name}\` needs exactly one tenant id`);
+    },
+    run: async context => {
+      if (!context.booleans.has('store')) throw new UsageError(`\`${name}\` works on the control plane's store: add --store`);
+      const where = await storeLocation(context);
+      await setSuspended(context.args[0], suspended, where);
+      context.io.out(`${suspended ? 'Suspended' : 'Resumed'} tenant "${context.args[0]}" in the store ${where.table} and queued it for the reconciler.`);
+      printNext(context, [{ why: 'Follow it', cli: `status ${context.args[0]} --store ${storeArgs(context)}` }]);
+      return 0;
+    },
+  };
 }
 
 /** Whether the command works on the control plane's store (`--store`); store flags without it are refused. */

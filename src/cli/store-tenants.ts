@@ -1,12 +1,15 @@
-// The CLI's `add`, `remove` and `status` against the control plane's tenant store (`--store`):
-// add and remove write the tenant's desired item, checked by the tenants file's own rules, and
-// queue it as a page for the reconciler; status reads what the reconciler last observed. The
-// AWS SDK is loaded only when they run.
+// The CLI's `add`, `remove`, `suspend`, `resume` and `status` against the control plane's tenant
+// store (`--store`): add writes the tenant's desired item, checked by the tenants file's own rules,
+// with a claim item per domain in the same transactions (see domain-claims.ts); remove, suspend and
+// resume change it; each queues it as a page for the reconciler; status reads what the reconciler
+// last observed. The AWS SDK is loaded only when they run.
 import type * as DynamoDb from '@aws-sdk/client-dynamodb';
 import type * as Sqs from '@aws-sdk/client-sqs';
 import { problemList } from './commands';
 import { load, StoreLocation } from './control-plane';
+import { CLAIM_OWNER, claimKey, claimTransactions, CLAIM_PREFIX, isClaimKey } from '../control-plane/domain-claims';
 import { TENANT_STATUSES } from '../control-plane/reconcile';
+import { show } from '../private/problems';
 import { Quotas, resolveQuotas } from '../quotas/quotas';
 import { TenantProps, tenantProblems } from '../tenants/tenants';
 
@@ -23,9 +26,24 @@ export interface StoreStatus {
   readonly suspended: boolean;
 }
 
-/** Every problem with a tenant the store is asked to take: the tenants file's rules, and the domains a distribution tenant carries. */
+/**
+ * What a store tenant cannot have yet: the reconciler neither sets a distribution tenant's
+ * origin for a cell nor publishes config for the app, so either is refused, not dropped.
+ */
+export function storeOnlyProblems(tenant: TenantProps): string[] {
+  const problems: string[] = [];
+  if (tenant.cell !== undefined) {
+    problems.push(`\`cell\` ${show(tenant.cell)}: store tenants are served by the gateway's own origin (the control plane does not place them in cells yet)`);
+  }
+  if (tenant.config !== undefined) {
+    problems.push(`\`config\` ${show(tenant.config)}: the control plane does not publish store tenants' config for the app yet`);
+  }
+  return problems;
+}
+
+/** Every problem with a tenant the store is asked to take: the tenants file's rules, what a store tenant cannot have, and the domains a distribution tenant carries. */
 export function storeTenantProblems(tenant: TenantProps, overrides: Quotas): string[] {
-  const problems = tenantProblems([tenant]);
+  const problems = [...tenantProblems([tenant]), ...storeOnlyProblems(tenant)];
   const cap = resolveQuotas(overrides).quotas.domainsPerDistribution;
   if (problems.length === 0 && tenant.domainNames.length > cap) {
     problems.push(`it has ${tenant.domainNames.length} \`domainNames\`, more than a distribution tenant takes ` +
@@ -53,45 +71,147 @@ function needsQueue(command: string, where: StoreLocation): string {
   return where.queueUrl;
 }
 
-/** `add --store`: writes a new tenant's desired item (refused when the id is taken) and queues it. */
+/** A domain to claim for a tenant, and the owner the caller saw holding it (sync takes a domain from it). */
+export interface Claim {
+  readonly domain: string;
+  readonly was?: string;
+}
+
+/**
+ * Claims `claims` for tenant `id` and, when `tenant` is given, writes its item in the same
+ * transaction as the last claims: DynamoDB transactions of at most 100 items, each claim on
+ * condition that no other tenant holds it (but `was`). Returns the problems, in the user's terms,
+ * when a condition fails; the claims this call took in an earlier transaction are then released.
+ */
+export async function writeWithClaims(ddb: typeof DynamoDb, dynamo: DynamoDb.DynamoDBClient, table: string, id: string,
+  claims: readonly Claim[], tenant?: { readonly props: TenantProps; readonly condition?: string }): Promise<string[]> {
+  const was = new Map(claims.map(c => [c.domain, c.was]));
+  const taken: string[] = [];
+  const groups = claimTransactions(claims.map(c => c.domain));
+  for (const [n, group] of groups.entries()) {
+    const last = n === groups.length - 1;
+    const items: DynamoDb.TransactWriteItem[] = group.map(domain => ({
+      Put: {
+        TableName: table,
+        Item: { id: { S: claimKey(domain) }, [CLAIM_OWNER]: { S: id } },
+        ConditionExpression: `attribute_not_exists(#i) OR #o = :o${was.get(domain) === undefined ? '' : ' OR #o = :w'}`,
+        ExpressionAttributeNames: { '#i': 'id', '#o': CLAIM_OWNER },
+        ExpressionAttributeValues: { ':o': { S: id }, ...(was.get(domain) === undefined ? {} : { ':w': { S: was.get(domain)! } }) },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      },
+    }));
+    if (last && tenant) {
+      items.push({
+        Update: {
+          TableName: table,
+          Key: { id: { S: id } },
+          UpdateExpression: 'SET #t = :t',
+          ...(tenant.condition === undefined ? {} : { ConditionExpression: tenant.condition }),
+          ExpressionAttributeNames: { '#t': 'tenant' },
+          ExpressionAttributeValues: { ':t': { S: JSON.stringify(tenant.props) } },
+        },
+      });
+    }
+    if (items.length === 0) continue;
+    try {
+      await dynamo.send(new ddb.TransactWriteItemsCommand({ TransactItems: items }));
+      taken.push(...group);
+    } catch (e) {
+      if ((e as Error).name !== 'TransactionCanceledException') throw e;
+      await releaseClaims(ddb, dynamo, table, id, taken);
+      const reasons = (e as DynamoDb.TransactionCanceledException).CancellationReasons ?? [];
+      const problems = reasons.flatMap((reason, i) => {
+        if (reason.Code !== 'ConditionalCheckFailed') return [];
+        if (i >= group.length) return [`the store ${table} has a tenant "${id}" already`];
+        return [`\`domainNames\` "${group[i]}" is held by store tenant "${reason.Item?.[CLAIM_OWNER]?.S ?? 'unknown'}"`];
+      });
+      if (problems.length === 0) throw e;
+      return problems;
+    }
+  }
+  return [];
+}
+
+/** Deletes tenant `id`'s claims on `domains` (a claim another tenant took since is left alone). */
+export async function releaseClaims(ddb: typeof DynamoDb, dynamo: DynamoDb.DynamoDBClient, table: string, id: string,
+  domains: readonly string[]): Promise<void> {
+  for (const domain of domains) {
+    try {
+      await dynamo.send(new ddb.DeleteItemCommand({
+        TableName: table,
+        Key: { id: { S: claimKey(domain) } },
+        ConditionExpression: '#o = :o',
+        ExpressionAttributeNames: { '#o': CLAIM_OWNER },
+        ExpressionAttributeValues: { ':o': { S: id } },
+      }));
+    } catch (e) {
+      if ((e as Error).name !== 'ConditionalCheckFailedException') throw e;
+    }
+  }
+}
+
+/**
+ * `add --store`: claims the tenant's domains and writes its item in DynamoDB transactions, refused
+ * when the id is taken or another store tenant holds a domain; then queues it.
+ */
 export async function addToStore(tenant: TenantProps, overrides: Quotas, where: StoreLocation): Promise<void> {
   const problems = storeTenantProblems(tenant, overrides);
   if (problems.length > 0) throw new Error(`Cannot add tenant "${tenant.id}": ${problemList('it', problems)}`);
   const queueUrl = needsQueue('add', where);
   await withClients('add', where, async (ddb, dynamo, sqs, queue) => {
-    try {
-      await dynamo.send(new ddb.UpdateItemCommand({
-        TableName: where.table,
-        Key: { id: { S: tenant.id } },
-        UpdateExpression: 'SET #t = :t',
-        // A removed tenant whose item the reconciler has not deleted yet may come back; a kept one is a duplicate.
-        ConditionExpression: 'attribute_not_exists(#t)',
-        ExpressionAttributeNames: { '#t': 'tenant' },
-        ExpressionAttributeValues: { ':t': { S: JSON.stringify(tenant) } },
-      }));
-    } catch (e) {
-      if ((e as Error).name !== 'ConditionalCheckFailedException') throw e;
-      throw new Error(`Cannot add tenant "${tenant.id}": the store ${where.table} has a tenant "${tenant.id}" already`);
-    }
+    // A removed tenant whose item the reconciler has not deleted yet may come back; a kept one is a duplicate.
+    const refused = await writeWithClaims(ddb, dynamo, where.table, tenant.id, tenant.domainNames.map(domain => ({ domain })),
+      { props: tenant, condition: 'attribute_not_exists(#t)' });
+    if (refused.length === 1) throw new Error(`Cannot add tenant "${tenant.id}": ${refused[0]}`);
+    if (refused.length > 1) throw new Error(`Cannot add tenant "${tenant.id}": ${problemList('it', refused)}`);
     await queue.send(new sqs.SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ tenantIds: [tenant.id] }) }));
   });
 }
 
-/** `remove --store`: marks the tenant removed (the reconciler deletes its distribution tenant, records and item) and queues it. */
+/**
+ * `remove --store`: marks the tenant removed and releases its domains' claims (the reconciler
+ * deletes its distribution tenant, records and item), then queues it.
+ */
 export async function removeFromStore(id: string, where: StoreLocation): Promise<void> {
   const queueUrl = needsQueue('remove', where);
   await withClients('remove', where, async (ddb, dynamo, sqs, queue) => {
+    let old: TenantProps;
     try {
-      await dynamo.send(new ddb.UpdateItemCommand({
+      const removed = await dynamo.send(new ddb.UpdateItemCommand({
         TableName: where.table,
         Key: { id: { S: id } },
         UpdateExpression: 'REMOVE #t',
         ConditionExpression: 'attribute_exists(#t)',
         ExpressionAttributeNames: { '#t': 'tenant' },
+        ReturnValues: 'ALL_OLD',
       }));
+      old = JSON.parse(removed.Attributes?.tenant?.S ?? '{"domainNames":[]}') as TenantProps;
     } catch (e) {
       if ((e as Error).name !== 'ConditionalCheckFailedException') throw e;
       throw new Error(`Cannot remove tenant "${id}": the store ${where.table} has no tenant "${id}"`);
+    }
+    await releaseClaims(ddb, dynamo, where.table, id, old.domainNames);
+    await queue.send(new sqs.SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ tenantIds: [id] }) }));
+  });
+}
+
+/** `suspend --store` and `resume --store`: sets the tenant's `suspended` flag (refused when the store has no such tenant) and queues it. */
+export async function setSuspended(id: string, suspended: boolean, where: StoreLocation): Promise<void> {
+  const command = suspended ? 'suspend' : 'resume';
+  const queueUrl = needsQueue(command, where);
+  await withClients(command, where, async (ddb, dynamo, sqs, queue) => {
+    try {
+      await dynamo.send(new ddb.UpdateItemCommand({
+        TableName: where.table,
+        Key: { id: { S: id } },
+        UpdateExpression: 'SET #s = :s',
+        ConditionExpression: 'attribute_exists(#t)',
+        ExpressionAttributeNames: { '#s': 'suspended', '#t': 'tenant' },
+        ExpressionAttributeValues: { ':s': { BOOL: suspended } },
+      }));
+    } catch (e) {
+      if ((e as Error).name !== 'ConditionalCheckFailedException') throw e;
+      throw new Error(`Cannot ${command} tenant "${id}": the store ${where.table} has no tenant "${id}"`);
     }
     await queue.send(new sqs.SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ tenantIds: [id] }) }));
   });
@@ -103,6 +223,7 @@ export async function storeStatuses(id: string | undefined, where: StoreLocation
   const dynamo = new ddb.DynamoDBClient({ region: where.region });
   try {
     if (id !== undefined) {
+      if (isClaimKey(id)) throw new Error(`The store ${where.table} has no tenant "${id}"`);
       const got = await dynamo.send(new ddb.GetItemCommand({ TableName: where.table, Key: { id: { S: id } }, ConsistentRead: true }));
       if (got.Item === undefined) throw new Error(`The store ${where.table} has no tenant "${id}"`);
       return [statusOf(got.Item)];
@@ -110,7 +231,14 @@ export async function storeStatuses(id: string | undefined, where: StoreLocation
     const items: StoreStatus[] = [];
     let start: { [key: string]: DynamoDb.AttributeValue } | undefined;
     do {
-      const page = await dynamo.send(new ddb.ScanCommand({ TableName: where.table, ExclusiveStartKey: start }));
+      // The domain claims beside the tenants are no tenants.
+      const page = await dynamo.send(new ddb.ScanCommand({
+        TableName: where.table,
+        ExclusiveStartKey: start,
+        FilterExpression: 'NOT begins_with(#i, :c)',
+        ExpressionAttributeNames: { '#i': 'id' },
+        ExpressionAttributeValues: { ':c': { S: CLAIM_PREFIX } },
+      }));
       items.push(...(page.Items ?? []).map(statusOf));
       start = page.LastEvaluatedKey;
     } while (start !== undefined);

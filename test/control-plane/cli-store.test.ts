@@ -3,7 +3,9 @@
 // --store the same commands edit and read the tenants file as before.
 import * as fs from 'fs';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { DynamoDBClient, GetItemCommand, ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteItemCommand, DynamoDBClient, GetItemCommand, ScanCommand, TransactionCanceledException, TransactWriteItemsCommand, UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { cliFolder } from '../cli/cli-harness';
@@ -20,26 +22,49 @@ beforeEach(() => {
   sqs.reset();
   cloudFormation.reset();
   dynamo.on(UpdateItemCommand).resolves({});
+  dynamo.on(TransactWriteItemsCommand).resolves({});
+  dynamo.on(DeleteItemCommand).resolves({});
   sqs.on(SendMessageCommand).resolves({ MessageId: 'm1' });
   sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
 });
 
 const conditionFailed = () => Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' });
+/** A cancelled transaction, its reasons in the order of its items (undefined: the item's condition held). */
+const cancelled = (...owners: (string | undefined | 'self')[]) => new TransactionCanceledException({
+  message: 'Transaction cancelled',
+  $metadata: {},
+  CancellationReasons: owners.map(o => (o === undefined ? { Code: 'None' }
+    : o === 'self' ? { Code: 'ConditionalCheckFailed' } : { Code: 'ConditionalCheckFailed', Item: { owner: { S: o } } })),
+});
+const claim = (domain: string, owner: string) => ({
+  Put: {
+    TableName: 'Tenants',
+    Item: { id: { S: `domain#${domain}` }, owner: { S: owner } },
+    ConditionExpression: 'attribute_not_exists(#i) OR #o = :o',
+    ExpressionAttributeNames: { '#i': 'id', '#o': 'owner' },
+    ExpressionAttributeValues: { ':o': { S: owner } },
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+  },
+});
 
 describe('add --store', () => {
-  test('writes the tenant as the file would hold it, only if its id is free, and queues it as a page', async () => {
-    const run = await cli.runAsync(undefined, 'add', 'acme', 'acme.example.com', 'www.acme.example.com', '--config', 'plan=gold', ...BY_NAME);
+  test('writes the tenant as the file would hold it with a claim per domain, in one transaction, only if its id and domains are free, and queues it', async () => {
+    const run = await cli.runAsync(undefined, 'add', 'acme', 'acme.example.com', 'www.acme.example.com', '--web-acl', 'none', ...BY_NAME);
     expect(run.err).toBe('');
     expect(run.code).toBe(0);
     expect(run.out).toContain('Added tenant "acme" to the store Tenants and queued it');
     expect(run.out).toContain('status acme --store --table Tenants');
-    expect(dynamo.commandCalls(UpdateItemCommand).map(c => c.args[0].input)).toEqual([{
-      TableName: 'Tenants',
-      Key: { id: { S: 'acme' } },
-      UpdateExpression: 'SET #t = :t',
-      ConditionExpression: 'attribute_not_exists(#t)',
-      ExpressionAttributeNames: { '#t': 'tenant' },
-      ExpressionAttributeValues: { ':t': { S: JSON.stringify({ id: 'acme', domainNames: ['acme.example.com', 'www.acme.example.com'], config: { plan: 'gold' } }) } },
+    expect(dynamo.commandCalls(TransactWriteItemsCommand).map(c => c.args[0].input)).toEqual([{
+      TransactItems: [claim('acme.example.com', 'acme'), claim('www.acme.example.com', 'acme'), {
+        Update: {
+          TableName: 'Tenants',
+          Key: { id: { S: 'acme' } },
+          UpdateExpression: 'SET #t = :t',
+          ConditionExpression: 'attribute_not_exists(#t)',
+          ExpressionAttributeNames: { '#t': 'tenant' },
+          ExpressionAttributeValues: { ':t': { S: JSON.stringify({ id: 'acme', domainNames: ['acme.example.com', 'www.acme.example.com'], webAcl: 'none' }) } },
+        },
+      }],
     }]);
     expect(sqs.commandCalls(SendMessageCommand).map(c => c.args[0].input)).toEqual([{ QueueUrl: QUEUE, MessageBody: '{"tenantIds":["acme"]}' }]);
     expect(fs.existsSync(cli.file('tenants.json'))).toBe(false);
@@ -57,11 +82,48 @@ describe('add --store', () => {
   });
 
   test('refuses an id the store has, and queues nothing', async () => {
-    dynamo.on(UpdateItemCommand).rejects(conditionFailed());
+    dynamo.on(TransactWriteItemsCommand).rejects(cancelled(undefined, 'self'));
     const run = await cli.runAsync(undefined, 'add', 'acme', 'acme.example.com', ...BY_NAME);
     expect(run.code).toBe(1);
     expect(run.err).toBe('Cannot add tenant "acme": the store Tenants has a tenant "acme" already');
     expect(sqs.calls()).toHaveLength(0);
+  });
+
+  test('refuses a domain another store tenant holds, naming it, and queues nothing', async () => {
+    dynamo.on(TransactWriteItemsCommand).rejects(cancelled(undefined, 'shop', 'bazaar', undefined));
+    const run = await cli.runAsync(undefined, 'add', 'acme', 'acme.example.com', 'shop.example.com', 'bazaar.example.com', ...BY_NAME);
+    expect(run.code).toBe(1);
+    expect(run.err).toMatch(/Cannot add tenant "acme": it has 2 problems/);
+    expect(run.err).toMatch(/`domainNames` "shop.example.com" is held by store tenant "shop"/);
+    expect(run.err).toMatch(/`domainNames` "bazaar.example.com" is held by store tenant "bazaar"/);
+    expect(dynamo.commandCalls(DeleteItemCommand)).toHaveLength(0);
+    expect(sqs.calls()).toHaveLength(0);
+  });
+
+  // TransactWriteItems groups up to 100 actions ("TransactWriteItems", Amazon DynamoDB API
+  // Reference, https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html).
+  test('a tenant of 100 domains is written in two transactions of at most 100 items, its item in the last; a refusal in the last releases the first\'s claims', async () => {
+    const domains = Array.from({ length: 100 }, (_, i) => `d${i}.acme.example.com`);
+    const ok = await cli.runAsync(undefined, 'add', 'acme', ...domains, ...BY_NAME);
+    expect(ok.err).toBe('');
+    const sent = dynamo.commandCalls(TransactWriteItemsCommand).map(c => c.args[0].input.TransactItems!);
+    expect(sent.map(items => items.length)).toEqual([1, 100]);
+    expect(sent.flat().map(i => i.Put?.Item!.id.S ?? i.Update!.Key!.id.S)).toEqual([...domains.map(d => `domain#${d}`), 'acme']);
+
+    dynamo.reset();
+    dynamo.on(TransactWriteItemsCommand).resolvesOnce({}).rejects(cancelled(...Array.from({ length: 98 }, () => undefined), 'shop'));
+    dynamo.on(DeleteItemCommand).resolves({});
+    const refused = await cli.runAsync(undefined, 'add', 'acme', ...domains, ...BY_NAME);
+    expect(refused.err).toBe('Cannot add tenant "acme": `domainNames` "d99.acme.example.com" is held by store tenant "shop"');
+    expect(dynamo.commandCalls(DeleteItemCommand).map(c => c.args[0].input.Key!.id.S)).toEqual(['domain#d0.acme.example.com']);
+  });
+
+  test('refuses `cell` and `config`, which the control plane does not apply to store tenants yet, before any write', async () => {
+    const run = await cli.runAsync(undefined, 'add', 'acme', 'acme.example.com', '--config', 'plan=gold', '--cell', 'eu', ...BY_NAME);
+    expect(run.code).toBe(1);
+    expect(run.err).toMatch(/`cell` "eu": store tenants are served by the gateway's own origin/);
+    expect(run.err).toMatch(/`config` \{"plan":"gold"\}: the control plane does not publish store tenants' config/);
+    expect(dynamo.calls()).toHaveLength(0);
   });
 
   test('finds the table and the queue in the gateway\'s stack outputs (--stack-name)', async () => {
@@ -79,7 +141,7 @@ describe('add --store', () => {
     });
     const run = await cli.runAsync(undefined, 'add', 'acme', 'acme.example.com', '--store', '--stack-name', 'Edge', '--region', 'us-east-1');
     expect(run.err).toBe('');
-    expect(dynamo.commandCalls(UpdateItemCommand)[0].args[0].input.TableName).toBe('Edge-Tenants-1');
+    expect(dynamo.commandCalls(TransactWriteItemsCommand)[0].args[0].input.TransactItems![0].Put!.TableName).toBe('Edge-Tenants-1');
     expect(sqs.commandCalls(SendMessageCommand)[0].args[0].input.QueueUrl).toBe(QUEUE);
   });
 
@@ -103,7 +165,9 @@ describe('add --store', () => {
 });
 
 describe('remove --store', () => {
-  test('marks the tenant removed, only if the store has it, and queues it', async () => {
+  test('marks the tenant removed, only if the store has it, releases its domains\' claims, and queues it', async () => {
+    dynamo.on(UpdateItemCommand).resolves({ Attributes: { id: { S: 'acme' }, tenant: { S: JSON.stringify({ id: 'acme', domainNames: ['acme.example.com', 'www.acme.example.com'] }) } } });
+    dynamo.on(DeleteItemCommand, { Key: { id: { S: 'domain#www.acme.example.com' } } }).rejects(conditionFailed());
     const run = await cli.runAsync(undefined, 'remove', 'acme', ...BY_NAME);
     expect(run.err).toBe('');
     expect(dynamo.commandCalls(UpdateItemCommand).map(c => c.args[0].input)).toEqual([{
@@ -112,7 +176,16 @@ describe('remove --store', () => {
       UpdateExpression: 'REMOVE #t',
       ConditionExpression: 'attribute_exists(#t)',
       ExpressionAttributeNames: { '#t': 'tenant' },
+      ReturnValues: 'ALL_OLD',
     }]);
+    // A claim is released only by its owner: one another tenant took since is left alone.
+    expect(dynamo.commandCalls(DeleteItemCommand).map(c => c.args[0].input)).toEqual(['acme.example.com', 'www.acme.example.com'].map(d => ({
+      TableName: 'Tenants',
+      Key: { id: { S: `domain#${d}` } },
+      ConditionExpression: '#o = :o',
+      ExpressionAttributeNames: { '#o': 'owner' },
+      ExpressionAttributeValues: { ':o': { S: 'acme' } },
+    })));
     expect(sqs.commandCalls(SendMessageCommand).map(c => c.args[0].input.MessageBody)).toEqual(['{"tenantIds":["acme"]}']);
   });
 
@@ -126,6 +199,39 @@ describe('remove --store', () => {
   test('needs the queue', async () => {
     const run = await cli.runAsync(undefined, 'remove', 'acme', '--store', '--table', 'Tenants');
     expect(run.err).toMatch(/`remove --store` needs --queue-url/);
+    expect(dynamo.calls()).toHaveLength(0);
+  });
+});
+
+describe('suspend and resume --store', () => {
+  test.each([['suspend', true], ['resume', false]] as const)('%s sets the store\'s suspended flag, only on a tenant it has, and queues it', async (command, flag) => {
+    const run = await cli.runAsync(undefined, command, 'acme', ...BY_NAME);
+    expect(run.err).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.out).toContain(`${command === 'suspend' ? 'Suspended' : 'Resumed'} tenant "acme" in the store Tenants and queued it`);
+    expect(dynamo.commandCalls(UpdateItemCommand).map(c => c.args[0].input)).toEqual([{
+      TableName: 'Tenants',
+      Key: { id: { S: 'acme' } },
+      UpdateExpression: 'SET #s = :s',
+      ConditionExpression: 'attribute_exists(#t)',
+      ExpressionAttributeNames: { '#s': 'suspended', '#t': 'tenant' },
+      ExpressionAttributeValues: { ':s': { BOOL: flag } },
+    }]);
+    expect(sqs.commandCalls(SendMessageCommand).map(c => c.args[0].input)).toEqual([{ QueueUrl: QUEUE, MessageBody: '{"tenantIds":["acme"]}' }]);
+  });
+
+  test('a tenant the store does not have is an error, and nothing is queued', async () => {
+    dynamo.on(UpdateItemCommand).rejects(conditionFailed());
+    const run = await cli.runAsync(undefined, 'suspend', 'ghost', ...BY_NAME);
+    expect(run.code).toBe(1);
+    expect(run.err).toBe('Cannot suspend tenant "ghost": the store Tenants has no tenant "ghost"');
+    expect(sqs.calls()).toHaveLength(0);
+  });
+
+  test('work on the store only', async () => {
+    const run = await cli.runAsync(undefined, 'resume', 'acme');
+    expect(run.code).not.toBe(0);
+    expect(run.err).toMatch(/`resume` works on the control plane's store: add --store/);
     expect(dynamo.calls()).toHaveLength(0);
   });
 });
@@ -155,6 +261,10 @@ describe('status --store', () => {
       'shop: failed (its certificate failed: CAA) — shop.example.com',
     ]);
     expect(dynamo.commandCalls(ScanCommand)[1].args[0].input.ExclusiveStartKey).toEqual({ id: { S: 'new' } });
+    // The domain claims beside the tenants are filtered out by the scan itself.
+    expect(dynamo.commandCalls(ScanCommand)[0].args[0].input).toMatchObject({
+      FilterExpression: 'NOT begins_with(#i, :c)', ExpressionAttributeNames: { '#i': 'id' }, ExpressionAttributeValues: { ':c': { S: 'domain#' } },
+    });
   });
 
   test('a tenant the store does not have is an error', async () => {
@@ -178,7 +288,7 @@ test('`sync` and `export` find the store in the stack outputs too', async () => 
   fs.writeFileSync(cli.file('tenants.json'), JSON.stringify({ tenants: [{ id: 'acme', domainNames: ['acme.example.com'] }] }));
   const sync = await cli.runAsync(undefined, 'sync', '--stack-name', 'Edge');
   expect(sync.err).toBe('');
-  expect(dynamo.commandCalls(UpdateItemCommand)[0].args[0].input.TableName).toBe('Edge-Tenants-1');
+  expect(dynamo.commandCalls(TransactWriteItemsCommand)[0].args[0].input.TransactItems![1].Update!.TableName).toBe('Edge-Tenants-1');
   expect(sqs.calls()[0].args[0].input).toMatchObject({ QueueUrl: QUEUE });
   const exported = await cli.runAsync(undefined, 'export', '--stack-name', 'Edge');
   expect(exported.err).toBe('');

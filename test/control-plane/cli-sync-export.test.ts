@@ -1,5 +1,7 @@
 import * as fs from 'fs';
-import { DynamoDBClient, ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteItemCommand, DynamoDBClient, ScanCommand, TransactionCanceledException, TransactWriteItemsCommand, UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { exportText, PAGE_SIZE, syncPlan } from '../../src/cli/control-plane';
@@ -15,6 +17,8 @@ beforeEach(() => {
   dynamo.reset();
   sqs.reset();
   sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+  dynamo.on(TransactWriteItemsCommand).resolves({});
+  dynamo.on(DeleteItemCommand).resolves({});
 });
 
 describe('syncPlan', () => {
@@ -31,7 +35,17 @@ describe('syncPlan', () => {
 
   test('new and changed tenants are written, removed ones marked, unchanged ones left alone; all queued in pages', () => {
     const plan = syncPlan([{ ...acme, webAcl: 'none' }, shop], [{ id: 'acme', tenant: acme }, { id: 'shop', tenant: shop }, { id: 'old', tenant: { id: 'old', domainNames: ['old.example.com'] } }, { id: 'gone' }]);
-    expect(plan).toEqual({ writes: [{ ...acme, webAcl: 'none' }], removals: ['old'], pages: [['acme', 'old']] });
+    expect(plan).toMatchObject({ writes: [{ ...acme, webAcl: 'none' }], removals: ['old'], pages: [['acme', 'old']] });
+  });
+
+  test('claims each domain of the file its tenant does not hold (saying who held it), and releases the claims on domains the file no longer has', () => {
+    const claims = new Map([['acme.example.com', 'acme'], ['moving.example.com', 'old'], ['old.example.com', 'old']]);
+    const plan = syncPlan([acme, shop, { id: 'new', domainNames: ['moving.example.com'] }],
+      [{ id: 'acme', tenant: acme }, { id: 'shop', tenant: shop }, { id: 'old', tenant: { id: 'old', domainNames: ['moving.example.com', 'old.example.com'] } }], claims);
+    // shop was stored before claims existed: it is claimed now, though unchanged.
+    expect(plan.claims).toEqual({ shop: [{ domain: 'shop.example.com' }], new: [{ domain: 'moving.example.com', was: 'old' }] });
+    expect(plan.releases).toEqual({ old: ['old.example.com'] });
+    expect(plan.writes).toEqual([{ id: 'new', domainNames: ['moving.example.com'] }]);
   });
 
   test(`pages hold ${PAGE_SIZE} tenants`, () => {
@@ -53,13 +67,25 @@ test('`sync` writes the file\'s changes to the table and sends the pages to the 
   expect(run.err).toBe('');
   expect(run.code).toBe(0);
   expect(run.out).toContain('1 tenants written, 0 removed, 1 pages queued');
-  expect(dynamo.commandCalls(UpdateItemCommand).map(c => c.args[0].input)).toEqual([{
-    TableName: 'Tenants',
-    Key: { id: { S: 'shop' } },
-    UpdateExpression: 'SET #t = :t',
-    ExpressionAttributeNames: { '#t': 'tenant' },
-    ExpressionAttributeValues: { ':t': { S: JSON.stringify(shop) } },
-  }]);
+  expect(dynamo.commandCalls(TransactWriteItemsCommand).map(c => c.args[0].input.TransactItems)).toEqual([[{
+    Put: {
+      TableName: 'Tenants',
+      Item: { id: { S: 'domain#shop.example.com' }, owner: { S: 'shop' } },
+      ConditionExpression: 'attribute_not_exists(#i) OR #o = :o',
+      ExpressionAttributeNames: { '#i': 'id', '#o': 'owner' },
+      ExpressionAttributeValues: { ':o': { S: 'shop' } },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    },
+  }, {
+    Update: {
+      TableName: 'Tenants',
+      Key: { id: { S: 'shop' } },
+      UpdateExpression: 'SET #t = :t',
+      ExpressionAttributeNames: { '#t': 'tenant' },
+      ExpressionAttributeValues: { ':t': { S: JSON.stringify(shop) } },
+    },
+  }], [expect.objectContaining({ Put: expect.objectContaining({ Item: { id: { S: 'domain#acme.example.com' }, owner: { S: 'acme' } } }) })]]);
+  expect(dynamo.commandCalls(UpdateItemCommand)).toHaveLength(0);
   expect(sqs.commandCalls(SendMessageBatchCommand)[0].args[0].input).toEqual({
     QueueUrl: 'https://sqs.us-east-1.amazonaws.com/1/Pages', Entries: [{ Id: '0', MessageBody: JSON.stringify({ tenantIds: ['shop'] }) }],
   });
@@ -74,11 +100,43 @@ test('`sync` refuses a file the tenants-file rules refuse, before it writes anyt
 });
 
 test('`export` writes the store as the tenants file, and `sync` and `export` need --table', async () => {
-  dynamo.on(ScanCommand).resolves({ Items: [{ id: { S: 'shop' }, tenant: { S: JSON.stringify(shop) } }, { id: { S: 'acme' }, tenant: { S: JSON.stringify(acme) } }] });
+  // The domain claims beside the tenants are not exported.
+  dynamo.on(ScanCommand).resolves({
+    Items: [{ id: { S: 'shop' }, tenant: { S: JSON.stringify(shop) } }, { id: { S: 'domain#shop.example.com' }, owner: { S: 'shop' } },
+      { id: { S: 'acme' }, tenant: { S: JSON.stringify(acme) } }],
+  });
   const run = await cli.runAsync(undefined, 'export', '--table', 'Tenants', '--region', 'us-east-1');
   expect(run.code).toBe(0);
   expect(JSON.parse(fs.readFileSync(cli.file('tenants.json'), 'utf8'))).toEqual({ tenants: [acme, shop] });
   const bare = await cli.runAsync(undefined, 'export');
   expect(bare.code).not.toBe(0);
   expect(bare.err).toContain('`export` needs --stack-name <stack> (the gateway\'s stack, whose outputs name the store) or --table <name>');
+});
+
+test('`sync` takes a moving domain\'s claim from its old owner only, and a domain another store tenant took since the read refuses that tenant alone', async () => {
+  fs.writeFileSync(cli.file('tenants.json'), JSON.stringify({ tenants: [acme, { id: 'new', domainNames: ['moving.example.com'] }] }));
+  dynamo.on(ScanCommand).resolves({
+    Items: [{ id: { S: 'acme' }, tenant: { S: JSON.stringify(acme) } }, { id: { S: 'domain#acme.example.com' }, owner: { S: 'acme' } },
+      { id: { S: 'old' }, tenant: { S: JSON.stringify({ id: 'old', domainNames: ['moving.example.com'] }) } }, { id: { S: 'domain#moving.example.com' }, owner: { S: 'old' } }],
+  });
+  dynamo.on(TransactWriteItemsCommand).rejects(new TransactionCanceledException({
+    message: 'cancelled', $metadata: {}, CancellationReasons: [{ Code: 'ConditionalCheckFailed', Item: { owner: { S: 'intruder' } } }, { Code: 'None' }],
+  }));
+  const run = await cli.runAsync(undefined, 'sync', '--table', 'Tenants', '--queue-url', 'https://sqs/1/Pages');
+  expect(run.code).toBe(1);
+  expect(run.err).toMatch(/not every tenant was written[\s\S]*tenant "new": `domainNames` "moving.example.com" is held by store tenant "intruder"/);
+  const put = dynamo.commandCalls(TransactWriteItemsCommand)[0].args[0].input.TransactItems![0].Put!;
+  expect(put.ConditionExpression).toBe('attribute_not_exists(#i) OR #o = :o OR #o = :w');
+  expect(put.ExpressionAttributeValues).toEqual({ ':o': { S: 'new' }, ':w': { S: 'old' } });
+  // The rest is synced and queued all the same.
+  expect(dynamo.commandCalls(UpdateItemCommand).map(c => c.args[0].input.Key!.id.S)).toEqual(['old']);
+  expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(1);
+});
+
+test('`sync` refuses `cell` and `config`, which the control plane does not apply yet, before it writes anything', async () => {
+  fs.writeFileSync(cli.file('tenants.json'), JSON.stringify({ tenants: [{ ...acme, config: { plan: 'gold' } }, { ...shop, cell: 'eu' }] }));
+  const run = await cli.runAsync(undefined, 'sync', '--table', 'Tenants', '--queue-url', 'https://sqs/1/Pages');
+  expect(run.code).toBe(1);
+  expect(run.err).toMatch(/tenant "acme": `config`[\s\S]*tenant "shop": `cell` "eu"/);
+  expect(dynamo.calls()).toHaveLength(0);
 });
