@@ -25,6 +25,18 @@ export interface ControlPlaneOptions {
   readonly recheckAfter?: Duration;
 
   /**
+   * How often the drift sweep queues every store tenant for a full pass, which reads each
+   * distribution tenant and certificate again instead of trusting what the store noted: it finds
+   * a change made behind the store's back (in the console, by another tool) and a page lost to
+   * the dead-letter queue. It goes through the reconciler's queue, one chunk of the table at a
+   * time, so it stays within the API rates and never overlaps itself; a large store's sweep takes
+   * as long as an import of it (see docs/control-plane.md). `Duration.seconds(0)` turns it off.
+   *
+   * @default Duration.hours(6)
+   */
+  readonly sweepEvery?: Duration;
+
+  /**
    * What happens to the tenant store when the control plane is removed from the app.
    *
    * @default RemovalPolicy.RETAIN

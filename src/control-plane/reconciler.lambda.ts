@@ -4,15 +4,21 @@
 // statuses and publishes an EventBridge event per status change. A message whose tenants are not
 // settled yet (an action ran, or something is deploying or validating) is handed back to SQS,
 // which delivers it again after the queue's visibility timeout: the wait needs no scheduler.
+// A sweep message (from the drift sweep's schedule) walks the table a chunk at a time and queues
+// every tenant again for a full pass, which reads everything instead of trusting the store's notes.
 // AWS SDK v3 only (the Lambda runtime ships it); no aws-cdk-lib.
 import {
   CloudFrontClient, CreateDistributionTenantCommand, Customizations, DeleteDistributionTenantCommand, DistributionTenant,
   GetDistributionTenantCommand, GetManagedCertificateDetailsCommand, ListDistributionTenantsCommand, UpdateDistributionTenantCommand,
   UpdateDomainAssociationCommand,
 } from '@aws-sdk/client-cloudfront';
-import { BatchGetItemCommand, DeleteItemCommand, DescribeTableCommand, DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  AttributeValue, BatchGetItemCommand, DeleteItemCommand, DescribeTableCommand, DynamoDBClient, PutItemCommand, ScanCommand, UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { ChangeResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { isClaimKey } from './domain-claims';
 import { isSettled, LIST_PAGE_SIZE, mayNoteSettled, NotedTenant, planObservation, settledFingerprint } from './observation';
 import { Action, DesiredTenant, ObservedState, reconcile, RecordChange, settingsOf, StatusEvent, TenantStatus } from './reconcile';
 import { retrying } from '../runtime/retrying';
@@ -28,6 +34,8 @@ export interface ReconcilerEnvironment {
   readonly eventBusName: string;
   /** Put before a tenant's id to name its distribution tenant. */
   readonly tenantNamePrefix?: string;
+  /** The queue of pages: a sweep queues every tenant on it. */
+  readonly queueUrl?: string;
 }
 
 export interface ReconcilerDependencies {
@@ -35,6 +43,8 @@ export interface ReconcilerDependencies {
   readonly route53: Route53Client;
   readonly dynamo: DynamoDBClient;
   readonly events: EventBridgeClient;
+  /** For the drift sweep, which queues pages. */
+  readonly sqs?: SQSClient;
   readonly env: ReconcilerEnvironment;
   sleep(ms: number): Promise<void>;
 }
@@ -61,6 +71,7 @@ export async function handler(event: ReconcilerEvent): Promise<ReconcilerRespons
     route53: new Route53Client({ maxAttempts: 5 }),
     dynamo: new DynamoDBClient({}),
     events: new EventBridgeClient({}),
+    sqs: new SQSClient({}),
     env: {
       tableName: env.TABLE_NAME!,
       distributionId: env.DISTRIBUTION_ID!,
@@ -69,20 +80,97 @@ export async function handler(event: ReconcilerEvent): Promise<ReconcilerRespons
       hostedZoneId: env.HOSTED_ZONE_ID!,
       eventBusName: env.EVENT_BUS_NAME ?? 'default',
       tenantNamePrefix: env.TENANT_NAME_PREFIX ?? '',
+      queueUrl: env.QUEUE_URL,
     },
     sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
   });
 }
 
+/**
+ * A queue message: a page of tenants (`full` from a sweep: read everything, trust no note), or a
+ * step of the drift sweep (`start`: where its scan of the table resumes; absent on the first).
+ */
+export type ReconcilerMessage =
+  | { readonly tenantIds: string[]; readonly full?: boolean }
+  | { readonly sweep: { readonly start?: { [key: string]: AttributeValue } } };
+
 /** One pass per message; a message not settled yet goes back to the queue. */
 export async function reconcileMessages(event: ReconcilerEvent, deps: ReconcilerDependencies): Promise<ReconcilerResponse> {
   const batchItemFailures: { itemIdentifier: string }[] = [];
   for (const record of event.Records) {
-    const { tenantIds } = JSON.parse(record.body) as { tenantIds: string[] };
-    const settled = await reconcilePage(tenantIds, deps);
+    const message = JSON.parse(record.body) as ReconcilerMessage;
+    if ('sweep' in message) {
+      await sweepStep(message.sweep.start, deps);
+      continue;
+    }
+    // The domain claims beside the tenants are no tenants, whoever queued them.
+    const settled = await reconcilePage(message.tenantIds.filter(id => !isClaimKey(id)), deps, message.full ?? false);
     if (!settled) batchItemFailures.push({ itemIdentifier: record.messageId });
   }
   return { batchItemFailures };
+}
+
+/** The drift sweep's item in the table: present while a sweep walks it, so two never overlap. */
+export const SWEEP_KEY = 'sweep#running';
+/** Tenant ids a sweep step queues (in pages of SWEEP_PAGE) before it queues the next step behind them. */
+export const SWEEP_CHUNK = 2_000;
+/** Tenants per page a sweep queues: as `sync` pages. */
+export const SWEEP_PAGE = 100;
+/** A sweep item older than this belongs to a sweep that died (its step went to the dead-letter queue). */
+const SWEEP_STALE_MS = 14 * 24 * 3600 * 1000;
+
+/**
+ * One step of the drift sweep: queues the next SWEEP_CHUNK tenants of the table as full pages,
+ * then itself behind them, so the sweep goes at the pace the reconciler works through the queue
+ * (one at a time, within the API rates) and never floods it. The first step is refused while
+ * another sweep is under way; the last removes the sweep's item.
+ */
+export async function sweepStep(start: { [key: string]: AttributeValue } | undefined, deps: ReconcilerDependencies): Promise<void> {
+  const { tableName, queueUrl } = deps.env;
+  if (deps.sqs === undefined || queueUrl === undefined) throw new Error('the drift sweep needs the queue (QUEUE_URL)');
+  if (start === undefined) {
+    const now = Date.now();
+    try {
+      await retrying(() => deps.dynamo.send(new PutItemCommand({
+        TableName: tableName,
+        Item: { id: { S: SWEEP_KEY }, startedAt: { N: String(now) } },
+        ConditionExpression: 'attribute_not_exists(#i) OR #a < :stale',
+        ExpressionAttributeNames: { '#i': 'id', '#a': 'startedAt' },
+        ExpressionAttributeValues: { ':stale': { N: String(now - SWEEP_STALE_MS) } },
+      })), deps);
+    } catch (e) {
+      if ((e as Error).name !== 'ConditionalCheckFailedException') throw e;
+      console.log('A drift sweep is under way: this one is skipped.');
+      return;
+    }
+  }
+  const ids: string[] = [];
+  let next = start;
+  do {
+    // Tenant ids hold no "#": the domain claims and the sweep's own item do.
+    const page = await retrying(() => deps.dynamo.send(new ScanCommand({
+      TableName: tableName,
+      ExclusiveStartKey: next,
+      ProjectionExpression: '#i',
+      FilterExpression: 'NOT contains(#i, :h)',
+      ExpressionAttributeNames: { '#i': 'id' },
+      ExpressionAttributeValues: { ':h': { S: '#' } },
+    })), deps, ['ProvisionedThroughputExceededException']);
+    ids.push(...(page.Items ?? []).map(item => item.id.S!));
+    next = page.LastEvaluatedKey;
+  } while (next !== undefined && ids.length < SWEEP_CHUNK);
+  const messages: ReconcilerMessage[] = [];
+  for (let i = 0; i < ids.length; i += SWEEP_PAGE) messages.push({ tenantIds: ids.slice(i, i + SWEEP_PAGE), full: true });
+  if (next !== undefined) messages.push({ sweep: { start: next } });
+  // SendMessageBatch takes 10 messages a request; the next step goes last, behind this chunk's pages.
+  for (let i = 0; i < messages.length; i += 10) {
+    const entries = messages.slice(i, i + 10).map((m, n) => ({ Id: String(i + n), MessageBody: JSON.stringify(m) }));
+    const sent = await retrying(() => deps.sqs!.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries })), deps);
+    if ((sent.Failed ?? []).length > 0) throw new Error(`SQS refused ${sent.Failed!.length} of the sweep's messages: ${sent.Failed![0].Message}`);
+  }
+  if (next === undefined) {
+    await retrying(() => deps.dynamo.send(new DeleteItemCommand({ TableName: tableName, Key: { id: { S: SWEEP_KEY } } })), deps);
+  }
 }
 
 /** What the store holds for a tenant: desired state, and what the reconciler last applied. */
@@ -107,13 +195,17 @@ interface Fresh { readonly current: DistributionTenant; readonly etag?: string }
 /** A tenant's distribution tenant name. */
 const nameOf = (id: string, deps: ReconcilerDependencies) => `${deps.env.tenantNamePrefix ?? ''}${id}`;
 
-/** One pass over a page of tenants. True when nothing was done and nothing is awaited. */
-export async function reconcilePage(tenantIds: readonly string[], deps: ReconcilerDependencies): Promise<boolean> {
+/**
+ * One pass over a page of tenants. True when nothing was done and nothing is awaited. A full pass
+ * (a sweep's) trusts none of the store's notes: it reads every tenant and certificate, settled or not.
+ */
+export async function reconcilePage(tenantIds: readonly string[], deps: ReconcilerDependencies, full = false): Promise<boolean> {
   const store = await readStore(tenantIds, deps);
-  // A tenant served as the store still wants it is neither read nor reconciled again.
-  const open = tenantIds.filter(id => !isSettled(store.get(id)?.desired, store.get(id)?.status?.status, store.get(id)?.settledAs));
+  // A tenant served as the store still wants it is neither read nor reconciled again (but by a sweep).
+  const open = full ? [...tenantIds]
+    : tenantIds.filter(id => !isSettled(store.get(id)?.desired, store.get(id)?.status?.status, store.get(id)?.settledAs));
   const desired = open.flatMap(id => store.get(id)?.desired ?? []);
-  const { observed, fresh } = await observe(open, store, deps);
+  const { observed, fresh } = await observe(open, store, deps, full);
   const result = reconcile(desired, observed, { routingEndpoint: deps.env.routingEndpoint });
   const bySettings = new Map(desired.map(d => [d.tenant.id, d.tenant]));
   const recordedBy = new Map<string, string>(); // name -> the item that lists its CNAME
@@ -126,7 +218,7 @@ export async function reconcilePage(tenantIds: readonly string[], deps: Reconcil
     const wanted = store.get(s.tenantId)?.desired;
     return wanted !== undefined && mayNoteSettled(s, wanted, observed.distributionTenants.find(t => t.name === s.tenantId), result.actions);
   }).map(s => s.tenantId));
-  await writeStatuses(result.statuses, result.events, settled, store, deps);
+  await writeStatuses(result.statuses, result.events, settled, store, deps, full);
   // A tenant removed before its distribution tenant was made leaves only its item.
   for (const e of result.events) {
     if (e.to === 'deleted' && !observed.distributionTenants.some(t => t.name === e.tenantId)) {
@@ -168,13 +260,14 @@ async function readStore(ids: readonly string[], deps: ReconcilerDependencies): 
   return items;
 }
 
-async function observe(ids: readonly string[], store: Map<string, StoreItem>, deps: ReconcilerDependencies):
+async function observe(ids: readonly string[], store: Map<string, StoreItem>, deps: ReconcilerDependencies, full: boolean):
 Promise<{ observed: ObservedState; fresh: Map<string, Fresh> }> {
   const cf = deps.cloudFront;
+  // A full pass takes every tenant as made, and every certificate as not seen issued: all are read.
   const notes = ids.map((id): NotedTenant => {
     const item = store.get(id);
-    const certificate = item?.certificateDomains === undefined ? 'none' : item.certificateIssued ? 'issued' : 'requested';
-    return { id, desired: item?.desired !== undefined, created: item?.created ?? false, certificate };
+    const certificate = item?.certificateDomains === undefined ? 'none' : item.certificateIssued && !full ? 'issued' : 'requested';
+    return { id, desired: item?.desired !== undefined, created: full || (item?.created ?? false), certificate };
   });
   const toRead = notes.filter(t => t.created || !t.desired).length;
   const plan = planObservation(notes, toRead > 1 ? await distributionTenantCount(deps) : 0);
@@ -236,8 +329,11 @@ Promise<{ observed: ObservedState; fresh: Map<string, Fresh> }> {
       state: status === 'issued' ? 'issued' : status === 'pending-validation' || status === undefined ? 'pending' : 'failed',
       ...(status !== 'issued' && status !== 'pending-validation' && status !== undefined ? { reason: `the managed certificate is ${status}` } : {}),
     });
-    if (status === 'issued') await setAttribute(id, 'certificateIssued', { BOOL: true }, deps);
+    if (status === 'issued' && !store.get(id)?.certificateIssued) await setAttribute(id, 'certificateIssued', { BOOL: true }, deps);
+    if (status !== 'issued' && store.get(id)?.certificateIssued) await setAttribute(id, 'certificateIssued', { BOOL: false }, deps);
   }
+  // A sweep notes a distribution tenant it found made that the store did not know of.
+  for (const id of found.keys()) if (full && store.get(id)?.desired !== undefined && !store.get(id)?.created) await setAttribute(id, 'created', { BOOL: true }, deps);
   // The records are those the store says were written: a record written is taken as INSYNC (the
   // certificate's validation waits for propagation anyway); one changed behind the store's back is
   // not seen here. Listing them (ListResourceRecordSets, 300 a call in name order) would page
@@ -412,20 +508,24 @@ async function setAttribute(id: string, name: string, value: { S: string } | { S
   })), deps);
 }
 
-/** Writes each changed status, and notes what the store wanted of a tenant now served so. */
+/**
+ * Writes each changed status, and notes what the store wanted of a tenant now served so. A full
+ * pass that finds a noted tenant no longer so (drift) drops the note, so later passes read it.
+ */
 async function writeStatuses(statuses: readonly TenantStatus[], events: readonly StatusEvent[], settled: ReadonlySet<string>,
-  store: Map<string, StoreItem>, deps: ReconcilerDependencies): Promise<void> {
+  store: Map<string, StoreItem>, deps: ReconcilerDependencies, full: boolean): Promise<void> {
   const changed = new Set(events.map(e => e.tenantId));
   for (const s of statuses) {
     const item = store.get(s.tenantId);
     const settledAs = settled.has(s.tenantId) && item?.desired ? settledFingerprint(item.desired) : undefined;
     const note = settledAs !== undefined && settledAs !== item?.settledAs;
-    if (!changed.has(s.tenantId) && !note) continue;
+    const unnote = full && settledAs === undefined && item?.settledAs !== undefined;
+    if (!changed.has(s.tenantId) && !note && !unnote) continue;
     await retrying(() => deps.dynamo.send(new UpdateItemCommand({
       TableName: deps.env.tableName,
       Key: { id: { S: s.tenantId } },
-      UpdateExpression: note ? 'SET #s = :s, #r = :r, #f = :f' : 'SET #s = :s, #r = :r',
-      ExpressionAttributeNames: { '#s': 'status', '#r': 'reason', ...(note ? { '#f': 'settledAs' } : {}) },
+      UpdateExpression: note ? 'SET #s = :s, #r = :r, #f = :f' : unnote ? 'SET #s = :s, #r = :r REMOVE #f' : 'SET #s = :s, #r = :r',
+      ExpressionAttributeNames: { '#s': 'status', '#r': 'reason', ...(note || unnote ? { '#f': 'settledAs' } : {}) },
       ExpressionAttributeValues: { ':s': { S: s.status }, ':r': { S: s.reason ?? '' }, ...(note ? { ':f': { S: settledAs } } : {}) },
     })), deps);
   }

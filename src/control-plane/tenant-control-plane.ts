@@ -1,6 +1,7 @@
 import { Aws, Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -43,6 +44,18 @@ export interface TenantControlPlaneProps {
   readonly recheckAfter?: Duration;
 
   /**
+   * How often the drift sweep queues every store tenant for a full pass, which reads each
+   * distribution tenant and certificate again instead of trusting what the store noted: it finds
+   * a change made behind the store's back (in the console, by another tool) and a page lost to
+   * the dead-letter queue. It goes through the reconciler's queue, one chunk of the table at a
+   * time, so it stays within the API rates and never overlaps itself; a large store's sweep takes
+   * as long as an import of it (see docs/control-plane.md). `Duration.seconds(0)` turns it off.
+   *
+   * @default Duration.hours(6)
+   */
+  readonly sweepEvery?: Duration;
+
+  /**
    * What happens to the tenant store when the control plane is removed from the app.
    *
    * @default RemovalPolicy.RETAIN
@@ -83,10 +96,14 @@ export class TenantControlPlane extends Construct {
   /** The reconciler. */
   public readonly reconciler: lambda.Function;
 
+  /** The drift sweep's schedule (undefined when `sweepEvery` is zero). */
+  public readonly sweepSchedule?: events.Rule;
+
   constructor(scope: Construct, id: string, props: TenantControlPlaneProps) {
     super(scope, id);
     const recheckAfter = props.recheckAfter ?? Duration.minutes(2);
-    throwIfProblems('TenantControlPlane', controlPlaneProblems(props, recheckAfter));
+    const sweepEvery = props.sweepEvery ?? Duration.hours(6);
+    throwIfProblems('TenantControlPlane', controlPlaneProblems(props, recheckAfter, sweepEvery));
 
     this.table = new dynamodb.Table(this, 'Tenants', {
       partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
@@ -123,9 +140,20 @@ export class TenantControlPlane extends Construct {
         HOSTED_ZONE_ID: props.hostedZone.hostedZoneId,
         EVENT_BUS_NAME: bus.eventBusName,
         TENANT_NAME_PREFIX: props.tenantNamePrefix ?? '',
+        QUEUE_URL: this.queue.queueUrl,
       },
     });
     this.reconciler.addEventSource(new SqsEventSource(this.queue, { batchSize: 1, reportBatchItemFailures: true }));
+    // The sweep is a message on the reconciler's own queue: it waits its turn behind the pages,
+    // and each step queues the next behind the pages it queued (see reconciler.lambda.ts).
+    this.queue.grantSendMessages(this.reconciler);
+    if (sweepEvery.toSeconds() > 0) {
+      this.sweepSchedule = new events.Rule(this, 'Sweep', {
+        description: 'cdk-multi-tenant-gateway: queues the drift sweep of the tenant store',
+        schedule: events.Schedule.rate(sweepEvery),
+        targets: [new targets.SqsQueue(this.queue, { message: events.RuleTargetInput.fromObject({ sweep: {} }) })],
+      });
+    }
     this.table.grantReadWriteData(this.reconciler);
     bus.grantPutEventsTo(this.reconciler);
 
@@ -166,7 +194,7 @@ function acknowledgeReconciler(reconciler: lambda.Function): void {
   }]);
 }
 
-function controlPlaneProblems(props: TenantControlPlaneProps, recheckAfter: Duration): string[] {
+function controlPlaneProblems(props: TenantControlPlaneProps, recheckAfter: Duration, sweepEvery: Duration): string[] {
   const problems: string[] = [];
   for (const key of ['distributionId', 'connectionGroupId', 'routingEndpoint'] as const) {
     const value: unknown = props[key];
@@ -183,6 +211,16 @@ function controlPlaneProblems(props: TenantControlPlaneProps, recheckAfter: Dura
     if (seconds < RECONCILER_TIMEOUT.toSeconds() || seconds > 12 * 3600) {
       problems.push(`\`recheckAfter\` ${recheckAfter.toHumanString()} must be from 1 minute (the reconciler's timeout; SQS needs the ` +
         'visibility timeout at least as long) to 12 hours (SQS\'s maximum visibility timeout)');
+    }
+  }
+  if (!Token.isUnresolved(sweepEvery.toSeconds())) {
+    const seconds = sweepEvery.toSeconds();
+    // An EventBridge rate is a positive whole number of minutes, hours or days ("Rate expressions
+    // reference", https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rate-expressions.html);
+    // a sweep re-reads every tenant, so more often than hourly would only keep the queue full.
+    if (seconds !== 0 && (seconds < 3600 || seconds % 60 !== 0)) {
+      problems.push(`\`sweepEvery\` ${sweepEvery.toHumanString()} must be whole minutes, at least 1 hour (a sweep reads every tenant again), ` +
+        'or Duration.seconds(0) to turn the sweep off');
     }
   }
   return problems;

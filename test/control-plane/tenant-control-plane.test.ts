@@ -70,3 +70,37 @@ test('bad props are one error listing every problem', () => {
   expect(() => synth({ distributionId: '', recheckAfter: Duration.seconds(30) })).toThrow(
     /TenantControlPlane has 2 problems:\n {2}- `distributionId` must be a non-empty string, got ""\n {2}- `recheckAfter` 30 seconds must be from 1 minute/);
 });
+
+describe('drift sweep', () => {
+  test('every 6 hours by default, an EventBridge rule puts a sweep message on the reconciler\'s own queue, which the reconciler may send to', () => {
+    const { template, controlPlane } = synth();
+    const queue = Stack.of(controlPlane).getLogicalId(controlPlane.queue.node.defaultChild as never);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(6 hours)',
+      State: 'ENABLED',
+      Targets: [{ Arn: { 'Fn::GetAtt': [queue, 'Arn'] }, Id: Match.anyValue(), Input: '{"sweep":{}}' }],
+    });
+    // EventBridge may send to the queue (the queue's policy), and so may the reconciler (for the sweep's steps).
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Allow', Action: Match.arrayWith(['sqs:SendMessage']), Principal: { Service: 'events.amazonaws.com' } })]) },
+    });
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(p => p.Properties.PolicyDocument.Statement);
+    expect(statements).toContainEqual(expect.objectContaining({ Action: expect.arrayContaining(['sqs:SendMessage']), Resource: { 'Fn::GetAtt': [queue, 'Arn'] } }));
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ QUEUE_URL: { Ref: queue } }) },
+    });
+  });
+
+  test('sweepEvery sets the rate; zero turns the sweep off', () => {
+    synth({ sweepEvery: Duration.days(1) }).template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 day)' });
+    const off = synth({ sweepEvery: Duration.seconds(0) });
+    off.template.resourceCountIs('AWS::Events::Rule', 0);
+    expect(off.controlPlane.sweepSchedule).toBeUndefined();
+  });
+
+  // EventBridge rates are whole minutes, hours or days ("Rate expressions reference",
+  // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rate-expressions.html).
+  test.each([Duration.minutes(30), Duration.seconds(5430)])('a sweep more often than hourly, or not in whole minutes, is refused: %s', every => {
+    expect(() => synth({ sweepEvery: every })).toThrow(/`sweepEvery` .* must be whole minutes, at least 1 hour \(a sweep reads every tenant again\), or Duration.seconds\(0\) to turn the sweep off/);
+  });
+});
