@@ -9,6 +9,7 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { EdgeMode, Fleet, GatewayCertificates, MultiTenantGateway, OriginAccess, TenantProps, Tenants } from '../src';
+import { addControlPlaneFixture } from './lint-fixture-control-plane';
 
 const outdir = process.argv[2];
 if (!outdir) {
@@ -58,6 +59,9 @@ new MultiTenantGateway(regional, 'Gateway', {
   webAclId: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/gateway/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111',
   loadBalancerDeletionProtection: true,
 });
+
+// A gateway with a control plane (tenant store, queues, reconciler, drift sweep).
+addControlPlaneFixture(app);
 
 const assembly = app.synth();
 console.log(`Synthesized the secret-header, multi-tenant and regional-certificate gateways into ${path.relative(process.cwd(), assembly.directory)}`);

@@ -9,7 +9,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ReconcilerFunction } from './reconciler-function';
-import { acknowledgeNag } from '../private/nag';
+import { acknowledgeCheckov, acknowledgeNag } from '../private/nag';
 import { show, throwIfProblems } from '../private/problems';
 
 /** Props of the tenant control plane: the multi-tenant distribution it puts tenants on, and where their records go. */
@@ -176,6 +176,17 @@ export class TenantControlPlane extends Construct {
       resources: [props.hostedZone.hostedZoneArn],
     }));
     acknowledgeReconciler(this.reconciler);
+    acknowledgeStore(this.table, [this.queue, this.deadLetterQueue]);
+  }
+}
+
+/** The by-design checkov findings of the store and its queues. */
+function acknowledgeStore(table: dynamodb.Table, queues: sqs.Queue[]): void {
+  acknowledgeCheckov(table, 'CKV_AWS_119', 'Encrypted at rest with the AWS managed key: the store holds tenant ids, domain names and ' +
+    'statuses, no secret, and a customer managed key would add a key policy every reader of the store must be granted.');
+  for (const queue of queues) {
+    acknowledgeCheckov(queue, 'CKV_AWS_27', 'Encrypted at rest with SQS managed keys (SqsManagedSseEnabled), which the check does not read; ' +
+      'a KMS key would have to let EventBridge use it for the drift sweep\'s messages.');
   }
 }
 
@@ -192,6 +203,10 @@ function acknowledgeReconciler(reconciler: lambda.Function): void {
       'ListDistributionTenants names no resource, so it is granted on "*" (it only reads).',
     appliesTo: ['Resource::arn:<AWS::Partition>:cloudfront::<AWS::AccountId>:distribution-tenant/*', 'Resource::*'],
   }]);
+  acknowledgeCheckov(reconciler, 'CKV_AWS_116', 'Fed by SQS only: a page it fails goes back to the queue and, after 60 deliveries, to the ' +
+    'queue\'s dead-letter queue; a function dead-letter queue serves asynchronous invocations, which it has none of.');
+  acknowledgeCheckov(reconciler, 'CKV_AWS_117', 'It calls only AWS APIs (CloudFront, Route 53, DynamoDB, SQS, EventBridge), so it needs no VPC.');
+  acknowledgeCheckov(reconciler, 'CKV_AWS_173', 'Its environment holds resource names and ids only (table, queue, distribution, connection group, zone), no secret.');
 }
 
 function controlPlaneProblems(props: TenantControlPlaneProps, recheckAfter: Duration, sweepEvery: Duration): string[] {

@@ -104,3 +104,12 @@ describe('drift sweep', () => {
     expect(() => synth({ sweepEvery: every })).toThrow(/`sweepEvery` .* must be whole minutes, at least 1 hour \(a sweep reads every tenant again\), or Duration.seconds\(0\) to turn the sweep off/);
   });
 });
+
+test('the by-design checkov findings are acknowledged on their own resources, each with its reason', () => {
+  const { template } = synth();
+  const skips = (type: string) => Object.values(template.findResources(type))
+    .map(r => (r.Metadata?.checkov?.skip ?? []).map((k: { id: string; comment: string }) => (k.comment.length > 20 ? k.id : `${k.id} without a reason`)));
+  expect(skips('AWS::DynamoDB::Table')).toEqual([['CKV_AWS_119']]);
+  expect(skips('AWS::SQS::Queue')).toEqual([['CKV_AWS_27'], ['CKV_AWS_27']]);
+  expect(skips('AWS::Lambda::Function')).toEqual([['CKV_AWS_116', 'CKV_AWS_117', 'CKV_AWS_173']]);
+});

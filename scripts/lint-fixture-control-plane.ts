@@ -1,0 +1,19 @@
+// A gateway with a control plane, for the template linters: the multi-tenant distribution with a
+// few template tenants beside the tenant store, its queues, the reconciler and the drift sweep's
+// schedule. scripts/synth-fixture.ts adds it to the fixtures' app.
+import { App, Stack } from 'aws-cdk-lib';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { EdgeMode, GatewayCertificates, MultiTenantGateway, Tenants } from '../src';
+
+/** Adds the stack `LintFixtureControlPlane` to `app`. */
+export function addControlPlaneFixture(app: App): Stack {
+  const stack = new Stack(app, 'LintFixtureControlPlane', { env: { account: '123456789012', region: 'us-east-1' } });
+  new MultiTenantGateway(stack, 'Gateway', {
+    tenants: Tenants.fromList(Array.from({ length: 3 }, (_, i) => ({ id: `template-${i}`, domainNames: [`template-${i}.example.com`] }))),
+    hostedZone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789EXAMPLE', zoneName: 'example.com' }),
+    certificates: GatewayCertificates.dnsValidated(),
+    edge: EdgeMode.multiTenantDistribution({ controlPlane: {} }),
+    webAclId: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/gateway/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111',
+  });
+  return stack;
+}
