@@ -54,32 +54,39 @@ beforeEach(() => {
 });
 
 describe('a sweep step', () => {
-  test(`the first marks the sweep under way, queues the table's next ${SWEEP_CHUNK} tenants as full pages of ${SWEEP_PAGE}, then itself behind them`, async () => {
+  test(`the first marks the sweep under way, queues the tenants among the table's next ${SWEEP_CHUNK} items as full pages of ${SWEEP_PAGE}, then itself behind them`, async () => {
     dynamo.on(PutItemCommand).resolves({});
-    dynamo.on(ScanCommand).resolvesOnce({ Items: ids(0, 1500), LastEvaluatedKey: { id: { S: 't1499' } } })
-      .resolvesOnce({ Items: ids(1500, 600), LastEvaluatedKey: { id: { S: 't2099' } } });
+    dynamo.on(ScanCommand).resolves({ Items: ids(0, 150), LastEvaluatedKey: { id: { S: 't149' } } });
     await expect(reconcileMessages(message({ sweep: {} }), deps())).resolves.toEqual({ batchItemFailures: [] });
 
     const put = dynamo.commandCalls(PutItemCommand)[0].args[0].input;
     expect(put).toMatchObject({ TableName: TABLE, Item: { id: { S: SWEEP_KEY } }, ConditionExpression: 'attribute_not_exists(#i) OR #a < :stale' });
     // Tenant ids hold no "#": the scan leaves out the domain claims and the sweep's own item.
-    expect(dynamo.commandCalls(ScanCommand).map(c => c.args[0].input)).toEqual([undefined, { id: { S: 't1499' } }].map(start => ({
+    expect(dynamo.commandCalls(ScanCommand).map(c => c.args[0].input)).toEqual([{
       TableName: TABLE,
-      ExclusiveStartKey: start,
+      ExclusiveStartKey: undefined,
+      Limit: SWEEP_CHUNK,
       ProjectionExpression: '#i',
       FilterExpression: 'NOT contains(#i, :h)',
       ExpressionAttributeNames: { '#i': 'id' },
       ExpressionAttributeValues: { ':h': { S: '#' } },
-    })));
-    const bodies = sentBodies();
-    expect(bodies).toHaveLength(22);
-    expect(bodies.slice(0, 21).every(b => b.full === true && b.tenantIds.length <= SWEEP_PAGE)).toBe(true);
-    expect(bodies.slice(0, 21).flatMap(b => b.tenantIds)).toEqual(Array.from({ length: 2100 }, (_, i) => `t${i}`));
+    }]);
     // The next step goes last, so the sweep moves at the pace the queue is worked through.
-    expect(bodies[21]).toEqual({ sweep: { start: { id: { S: 't2099' } } } });
-    const batches = sqs.commandCalls(SendMessageBatchCommand).map(c => c.args[0].input);
-    expect(batches.every(b => b.QueueUrl === QUEUE && b.Entries!.length <= 10)).toBe(true);
+    expect(sentBodies()).toEqual([
+      { tenantIds: Array.from({ length: 100 }, (_, i) => `t${i}`), full: true },
+      { tenantIds: Array.from({ length: 50 }, (_, i) => `t${100 + i}`), full: true },
+      { sweep: { start: { id: { S: 't149' } } } },
+    ]);
+    expect(sqs.commandCalls(SendMessageBatchCommand)[0].args[0].input.QueueUrl).toBe(QUEUE);
     expect(dynamo.commandCalls(DeleteItemCommand)).toHaveLength(0);
+  });
+
+  test('a step of more than ten messages sends them in batches of ten, the next step last', async () => {
+    dynamo.on(PutItemCommand).resolves({});
+    dynamo.on(ScanCommand).resolves({ Items: ids(0, 1050), LastEvaluatedKey: { id: { S: 't1049' } } });
+    await reconcileMessages(message({ sweep: {} }), deps());
+    expect(sqs.commandCalls(SendMessageBatchCommand).map(c => c.args[0].input.Entries!.length)).toEqual([10, 2]);
+    expect(sentBodies()[11]).toEqual({ sweep: { start: { id: { S: 't1049' } } } });
   });
 
   test('the last resumes where the previous stopped, and ends the sweep', async () => {
