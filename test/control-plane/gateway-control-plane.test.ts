@@ -135,3 +135,9 @@ describe('cdk-nag 2 AwsSolutions', () => {
     expect(findings.filter(f => f.id.startsWith(`/${gateway.controlPlane!.node.path}`)).map(f => `${f.id}: ${f.entry.data}`)).toEqual([]);
   });
 });
+
+test('the gateway\'s control plane sweeps for drift every 6 hours unless `sweepEvery` says otherwise', () => {
+  build(tenants(1)).template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(6 hours)', Targets: [Match.objectLike({ Input: '{"sweep":{}}' })] });
+  build(tenants(1), { sweepEvery: Duration.hours(24) }).template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 day)' });
+  build(tenants(1), { sweepEvery: Duration.seconds(0) }).template.resourceCountIs('AWS::Events::Rule', 0);
+});
