@@ -286,6 +286,17 @@ describe('shard contents while a move is declared', () => {
       .toEqual([{ id: 'acme', domainNames: ['acme-move.example.com'] }]);
     expect(shardContents(1, [tenant], [move('acme', 0, 1, 'move', 'acme-move.example.com')], all).tenants).toEqual([tenant]);
   });
+
+  test('only a move out of a shard departs from it: a shard neither end of a move keeps its own contents', () => {
+    const [acme, other] = [{ id: 'acme', domainNames: ['acme.example.com'] }, { id: 'other', domainNames: ['other.example.com'] }];
+    const all = new Map([['acme', acme], ['other', other]]);
+    for (const stage of ['prepare', 'move'] as const) {
+      expect(shardContents(2, [other], [move('acme', 0, 1, stage)], all)).toEqual({
+        tenants: [other], departing: [], domainNames: ['other.example.com'], zoneDomainNames: ['other.example.com'],
+      });
+      expect(shardContents(0, [], [move('acme', 0, 1, stage)], all).departing).toEqual([acme]);
+    }
+  });
 });
 
 describe('movedFrom and adoptFrom, field by field', () => {
