@@ -100,10 +100,13 @@ describe('a sweep step', () => {
   });
 
   test('a sweep while another is under way is skipped', async () => {
+    const log = jest.spyOn(console, 'log').mockImplementation(() => {});
     dynamo.on(PutItemCommand).rejects(Object.assign(new Error('conditional'), { name: 'ConditionalCheckFailedException' }));
     await expect(reconcileMessages(message({ sweep: {} }), deps())).resolves.toEqual({ batchItemFailures: [] });
     expect(dynamo.commandCalls(ScanCommand)).toHaveLength(0);
     expect(sqs.calls()).toHaveLength(0);
+    expect(log).toHaveBeenCalledWith('A drift sweep is under way: this one is skipped.');
+    log.mockRestore();
   });
 });
 
