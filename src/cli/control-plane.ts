@@ -137,7 +137,9 @@ Promise<{ tenants: StoredTenant[]; claims: Map<string, string> }> {
   let start: { [key: string]: DynamoDb.AttributeValue } | undefined;
   do {
     const page = await dynamo.send(new sdk.ScanCommand({
-      TableName: table, ProjectionExpression: '#i, #t, #o', ExpressionAttributeNames: { '#i': 'id', '#t': 'tenant', '#o': CLAIM_OWNER },
+      TableName: table,
+      ProjectionExpression: '#i, #t, #o',
+      ExpressionAttributeNames: { '#i': 'id', '#t': 'tenant', '#o': CLAIM_OWNER },
       ExclusiveStartKey: start,
     }));
     for (const item of page.Items ?? []) {
