@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Lints every template the gateway synthesizes: cfn-lint with no error or warning, checkov with no
-# failed check beyond checkov-skips.yaml. Five gateways cover both origin and both edge modes: the
+# failed check beyond checkov-skips.yaml. Six gateways cover both origin and both edge modes: the
 # TypeScript examples (VPC origins; two cells besides the gateway's own fleet) and the fixtures (secret header with WAF and CloudFront logging;
 # multi-tenant distribution with DNS-validated certificates; DNS-validated certificates requested
-# from eu-west-1, with the app on ECS Fargate).
+# from eu-west-1, with the app on ECS Fargate; a multi-tenant distribution with a tenant control plane).
 # Ignored cfn-lint rules live in .cfnlintrc.yaml; both files give a reason for every entry.
 #
 #   bash scripts/lint-templates.sh                      # synthesize the example and fixtures, lint them
