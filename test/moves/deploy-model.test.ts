@@ -142,6 +142,32 @@ describe('between shards of sharded distributions', () => {
     });
   }
 
+  test('shard 1 → 0 (the target before the source in shard order): prepare, then move; served at every step and rollback', async () => {
+    const down = (shard: number, stage?: string): TenantProps => ({
+      id: 'acme', domainNames: ['acme.example.com', 'example.com'], shard, ...(stage ? { movedFrom: { shard: 1, stage } } : {}),
+    });
+    const before = model([stays, down(1)]);
+    const prepare = model([stays, down(0, 'prepare')]);
+    const move = model([stays, down(0, 'move')]);
+    const start = { account: new Account(), answers: new Map<string, string>() };
+    await settle(start.account, start.answers, undefined, before);
+    const sourceId = start.account.ownerOf('acme.example.com')!;
+    const prepared = await replay(start, before, prepare, down(1).domainNames, () => sourceId, account => {
+      expect(account.ownerOf('acme.example.com')).toBe(sourceId);
+    });
+    expect(prepared.completed).toBe(prepared.orders);
+    await settle(start.account, start.answers, before, prepare);
+    const targetId = start.account.physical.get(holderPath(move, 'acme.example.com'))!;
+    expect(targetId).not.toBe(sourceId);
+    const moved = await replay(start, prepare, move, down(1).domainNames, () => sourceId, account => {
+      expect(account.ownerOf('acme.example.com')).toBe(targetId);
+      expect(account.ownerOf('example.com')).toBe(targetId);
+    });
+    expect(moved.completed).toBe(moved.orders);
+    // The same two cases no order can protect, whichever shard comes first.
+    expect(moved.unclean).toEqual(new Set([`gap: ${holderPath(move, 'acme.example.com')} failed`, `rollback failed: ${holderPath(before, 'acme.example.com')} failed`]));
+  });
+
   test('a move deploy that changes more of both shards: a failure of their other resources or hand-backs rolls back clean', async () => {
     const joiner = (id: string, shard: number): TenantProps => ({ id, domainNames: [`${id}.example.com`], shard });
     const before = model([stays, acme(0)]);
