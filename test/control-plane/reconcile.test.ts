@@ -343,6 +343,38 @@ describe('reconcile, one pass from a given state', () => {
     expect(events([{ tenantId: 'acme', status: 'failed', reason: 'its certificate failed: CAA' }], { state: 'failed', reason: 'DNS' }))
       .toEqual([{ tenantId: 'acme', from: 'failed', to: 'failed', reason: 'its certificate failed: DNS' }]);
   });
+
+  test('a record that names another value is not ready: the tenant waits, pending-dns, for its upsert', () => {
+    const observed = { ...state(), records: [record('acme.example.com', true, 'elsewhere.example.net'), record('www.acme.example.com')] };
+    expect(statusOf(reconcile([{ tenant: acme }], observed, CONTEXT))).toEqual(['pending-dns']);
+  });
+
+  test('a failed certificate that misses a newly wanted domain is replaced, not reported: the tenant validates again', () => {
+    const result = reconcile([{ tenant: acme }], state({}, { state: 'failed', domains: ['acme.example.com'] }), CONTEXT);
+    expect(result.actions).toEqual([expect.objectContaining({ kind: 'requestCertificate', domains: acme.domainNames })]);
+    expect(statusOf(result)).toEqual(['validating']);
+  });
+
+  test('a distribution tenant is never updated to carry no domain: its wanted domains wait on their holder', () => {
+    // acme holds only a domain no one wants now, and wants one that shop holds.
+    const observed = {
+      ...state({ domains: ['old.example.com'] }),
+      distributionTenants: [
+        { name: 'acme', domains: ['old.example.com'], enabled: true, deployed: true, settings: '' },
+        { name: 'shop', domains: ['shop.example.com'], enabled: true, deployed: true, settings: '' },
+      ],
+    };
+    const actions = reconcile([{ tenant: { id: 'acme', domainNames: ['shop.example.com'] } }], observed, CONTEXT).actions;
+    expect(actions.filter(a => a.kind === 'updateTenant')).toEqual([]);
+  });
+
+  test('the record changes are split by the batch limits the context gives', () => {
+    const tenants = [{ tenant: { id: 'a', domainNames: ['a.example.com', 'b.example.com', 'c.example.com'] } }];
+    const empty = { distributionTenants: [], certificates: [], records: [], statuses: [] };
+    const batches = reconcile(tenants, empty, { ...CONTEXT, batchLimits: { resourceRecords: 4, valueCharacters: 1_000 } })
+      .actions.filter(a => a.kind === 'changeRecords');
+    expect(batches.map(b => b.kind === 'changeRecords' && b.changes.length)).toEqual([2, 1]);
+  });
 });
 
 describe('settingsOf', () => {
