@@ -115,6 +115,8 @@ export interface StoreLocation {
   readonly table: string;
   readonly queueUrl?: string;
   readonly region?: string;
+  /** The names the load balancer's certificates cover (from the stack's outputs); unknown, domains are not checked against them. */
+  readonly loadBalancerNames?: readonly string[];
 }
 
 /** An AWS SDK client package, loaded when a command runs; a clear error when it is not installed. */
@@ -155,7 +157,7 @@ Promise<{ tenants: StoredTenant[]; claims: Map<string, string> }> {
 /** `sync`: the file's tenants into the store, the removed ones marked, the changed ones queued. Returns the plan carried out. */
 export async function syncFile(file: string, source: string, where: StoreLocation): Promise<SyncPlan> {
   const tenants = Tenants.fromFile(file).list;
-  const refused = tenants.flatMap(t => storeOnlyProblems(t).map(p => `tenant "${t.id}": ${p}`));
+  const refused = tenants.flatMap(t => storeOnlyProblems(t, where.loadBalancerNames).map(p => `tenant "${t.id}": ${p}`));
   if (refused.length > 0) throw new Error(`${source}: the control plane cannot take ${refused.length === 1 ? 'a tenant' : 'tenants'} as the file has them:\n  - ${refused.join('\n  - ')}`);
   if (where.queueUrl === undefined) throw new Error('`sync` needs --queue-url: the reconciler\'s queue, from the stack\'s outputs');
   const ddb = load('@aws-sdk/client-dynamodb', 'sync') as typeof DynamoDb;

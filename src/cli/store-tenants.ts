@@ -8,6 +8,7 @@ import type * as Sqs from '@aws-sdk/client-sqs';
 import { problemList } from './commands';
 import { load, StoreLocation } from './control-plane';
 import { CLAIM_OWNER, claimKey, claimTransactions, CLAIM_PREFIX, isClaimKey } from '../control-plane/domain-claims';
+import { notCoveredProblem, uncoveredDomains } from '../control-plane/load-balancer-names';
 import { TENANT_STATUSES } from '../control-plane/reconcile';
 import { show } from '../private/problems';
 import { Quotas, resolveQuotas } from '../quotas/quotas';
@@ -27,11 +28,15 @@ export interface StoreStatus {
 }
 
 /**
- * What a store tenant cannot have yet: the reconciler neither sets a distribution tenant's
- * origin for a cell nor publishes config for the app, so either is refused, not dropped.
+ * What a store tenant cannot have: a domain the load balancer's certificates do not cover, when
+ * their names are known (viewers would get 502); and, not yet, a cell or config (the reconciler
+ * neither sets a distribution tenant's origin for a cell nor publishes config for the app), which
+ * are refused, not dropped.
  */
-export function storeOnlyProblems(tenant: TenantProps): string[] {
+export function storeOnlyProblems(tenant: TenantProps, loadBalancerNames?: readonly string[]): string[] {
   const problems: string[] = [];
+  const uncovered = loadBalancerNames === undefined ? [] : uncoveredDomains(tenant.domainNames ?? [], loadBalancerNames);
+  if (uncovered.length > 0) problems.push(notCoveredProblem(uncovered, loadBalancerNames!));
   if (tenant.cell !== undefined) {
     problems.push(`\`cell\` ${show(tenant.cell)}: store tenants are served by the gateway's own origin (the control plane does not place them in cells yet)`);
   }
@@ -42,8 +47,8 @@ export function storeOnlyProblems(tenant: TenantProps): string[] {
 }
 
 /** Every problem with a tenant the store is asked to take: the tenants file's rules, what a store tenant cannot have, and the domains a distribution tenant carries. */
-export function storeTenantProblems(tenant: TenantProps, overrides: Quotas): string[] {
-  const problems = [...tenantProblems([tenant]), ...storeOnlyProblems(tenant)];
+export function storeTenantProblems(tenant: TenantProps, overrides: Quotas, loadBalancerNames?: readonly string[]): string[] {
+  const problems = [...tenantProblems([tenant]), ...storeOnlyProblems(tenant, loadBalancerNames)];
   const cap = resolveQuotas(overrides).quotas.domainsPerDistribution;
   if (problems.length === 0 && tenant.domainNames.length > cap) {
     problems.push(`it has ${tenant.domainNames.length} \`domainNames\`, more than a distribution tenant takes ` +
@@ -155,7 +160,7 @@ export async function releaseClaims(ddb: typeof DynamoDb, dynamo: DynamoDb.Dynam
  * when the id is taken or another store tenant holds a domain; then queues it.
  */
 export async function addToStore(tenant: TenantProps, overrides: Quotas, where: StoreLocation): Promise<void> {
-  const problems = storeTenantProblems(tenant, overrides);
+  const problems = storeTenantProblems(tenant, overrides, where.loadBalancerNames);
   if (problems.length > 0) throw new Error(`Cannot add tenant "${tenant.id}": ${problemList('it', problems)}`);
   const queueUrl = needsQueue('add', where);
   await withClients('add', where, async (ddb, dynamo, sqs, queue) => {

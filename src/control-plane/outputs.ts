@@ -2,11 +2,13 @@
 // the reconciler queue's URL in its stack, and the CLI's store commands read them back (from
 // CloudFormation with --stack-name). Ids follow the DNS-target outputs: `<gateway>ControlPlaneTable`
 // and `<gateway>ControlPlaneQueueUrl`, `<gateway>` being the gateway's path in its stack,
-// alphanumerics only. Pure: no aws-cdk-lib.
+// alphanumerics only; `<gateway>ControlPlaneLoadBalancerNames` (the names the load balancer's
+// certificates cover, comma-separated) when the gateway knows them. Pure: no aws-cdk-lib.
+import { decodeLoadBalancerNames } from './load-balancer-names';
 
 /** The output ids of the gateway whose output id prefix is `prefix`. */
-export function controlPlaneOutputIds(prefix: string): { readonly table: string; readonly queueUrl: string } {
-  return { table: `${prefix}ControlPlaneTable`, queueUrl: `${prefix}ControlPlaneQueueUrl` };
+export function controlPlaneOutputIds(prefix: string): { readonly table: string; readonly queueUrl: string; readonly loadBalancerNames: string } {
+  return { table: `${prefix}ControlPlaneTable`, queueUrl: `${prefix}ControlPlaneQueueUrl`, loadBalancerNames: `${prefix}ControlPlaneLoadBalancerNames` };
 }
 
 const TABLE_KEY = /^([A-Za-z0-9]*)ControlPlaneTable$/;
@@ -17,6 +19,8 @@ export interface ControlPlaneLocation {
   readonly gateway: string;
   readonly table: string;
   readonly queueUrl: string;
+  /** The names the load balancer's certificates cover; undefined when the gateway did not know them. */
+  readonly loadBalancerNames?: string[];
 }
 
 /**
@@ -30,7 +34,11 @@ export function findControlPlane(document: unknown, source: string, select: { st
     for (const [key, table] of Object.entries(outputs)) {
       const match = TABLE_KEY.exec(key);
       const queueUrl = match && outputs[controlPlaneOutputIds(match[1]).queueUrl];
-      if (match && typeof table === 'string' && typeof queueUrl === 'string') found.push({ stack, gateway: match[1], table, queueUrl });
+      if (match && typeof table === 'string' && typeof queueUrl === 'string') {
+        const names = outputs[controlPlaneOutputIds(match[1]).loadBalancerNames];
+        const loadBalancerNames = decodeLoadBalancerNames(typeof names === 'string' ? names : undefined);
+        found.push({ stack, gateway: match[1], table, queueUrl, ...(loadBalancerNames === undefined ? {} : { loadBalancerNames }) });
+      }
     }
   }
   const chosen = found.filter(f => (select.stack === undefined || f.stack === select.stack)

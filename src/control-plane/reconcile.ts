@@ -3,6 +3,7 @@
 // the next actions and each tenant's status. Pure: no AWS SDK, no aws-cdk-lib. Every action is
 // derived from state, never from what an earlier run did, and carries the whole target state of
 // what it changes (not a delta), so running it twice, or after a crash, changes nothing more.
+import { notCoveredProblem, uncoveredDomains } from './load-balancer-names';
 import { throwIfProblems } from '../private/problems';
 import { TenantProps, tenantProblems } from '../tenants/tenants';
 
@@ -101,6 +102,11 @@ export interface ReconcileContext {
   readonly routingEndpoint: string;
   /** The Route 53 limits of one change batch; AWS's by default. */
   readonly batchLimits?: BatchLimits;
+  /**
+   * The names the load balancer's certificates cover: a tenant with a domain none covers fails
+   * (viewers would get 502) and nothing is done for it. Unknown, nothing is checked.
+   */
+  readonly loadBalancerNames?: readonly string[];
 }
 
 /**
@@ -162,6 +168,11 @@ export function reconcile(desired: readonly DesiredTenant[], observed: ObservedS
     const elsewhere = want.filter(d => held.has(d) && held.get(d) !== id);
     const status = (s: TenantStatusName, reason?: string) =>
       statuses.push(reason === undefined ? { tenantId: id, status: s } : { tenantId: id, status: s, reason });
+    const uncovered = context.loadBalancerNames === undefined ? [] : uncoveredDomains(want, context.loadBalancerNames);
+    if (uncovered.length > 0) {
+      status('failed', notCoveredProblem(uncovered, context.loadBalancerNames!));
+      continue;
+    }
 
     if (!tenant.externalDns) {
       for (const name of want) {

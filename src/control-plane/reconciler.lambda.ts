@@ -19,6 +19,7 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { ChangeResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { isClaimKey } from './domain-claims';
+import { decodeLoadBalancerNames, LOAD_BALANCER_NAMES_VARIABLE } from './load-balancer-names';
 import { isSettled, LIST_PAGE_SIZE, mayNoteSettled, NotedTenant, planObservation, settledFingerprint } from './observation';
 import { Action, DesiredTenant, ObservedState, reconcile, RecordChange, settingsOf, StatusEvent, TenantStatus } from './reconcile';
 import { retrying } from '../runtime/retrying';
@@ -36,6 +37,8 @@ export interface ReconcilerEnvironment {
   readonly tenantNamePrefix?: string;
   /** The queue of pages: a sweep queues every tenant on it. */
   readonly queueUrl?: string;
+  /** The names the load balancer's certificates cover (a tenant with a domain none covers fails); unknown when undefined. */
+  readonly loadBalancerNames?: readonly string[];
 }
 
 export interface ReconcilerDependencies {
@@ -81,6 +84,7 @@ export async function handler(event: ReconcilerEvent): Promise<ReconcilerRespons
       eventBusName: env.EVENT_BUS_NAME ?? 'default',
       tenantNamePrefix: env.TENANT_NAME_PREFIX ?? '',
       queueUrl: env.QUEUE_URL,
+      loadBalancerNames: decodeLoadBalancerNames(env[LOAD_BALANCER_NAMES_VARIABLE]),
     },
     sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
   });
@@ -207,7 +211,7 @@ export async function reconcilePage(tenantIds: readonly string[], deps: Reconcil
     : tenantIds.filter(id => !isSettled(store.get(id)?.desired, store.get(id)?.status?.status, store.get(id)?.settledAs));
   const desired = open.flatMap(id => store.get(id)?.desired ?? []);
   const { observed, fresh } = await observe(open, store, deps, full);
-  const result = reconcile(desired, observed, { routingEndpoint: deps.env.routingEndpoint });
+  const result = reconcile(desired, observed, { routingEndpoint: deps.env.routingEndpoint, loadBalancerNames: deps.env.loadBalancerNames });
   const bySettings = new Map(desired.map(d => [d.tenant.id, d.tenant]));
   const recordedBy = new Map<string, string>(); // name -> the item that lists its CNAME
   for (const id of tenantIds) for (const name of store.get(id)?.records ?? []) recordedBy.set(name, id);

@@ -8,6 +8,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { encodeLoadBalancerNames, LOAD_BALANCER_NAMES_VARIABLE } from './load-balancer-names';
 import { ReconcilerFunction } from './reconciler-function';
 import { acknowledgeCheckov, acknowledgeNag } from '../private/nag';
 import { show, throwIfProblems } from '../private/problems';
@@ -69,12 +70,30 @@ export interface TenantControlPlaneProps {
    * @default "" (the tenant id alone)
    */
   readonly tenantNamePrefix?: string;
+
+  /**
+   * The names the load balancer's certificates cover (exact names and one-level wildcards, as ACM
+   * matches them). CloudFront forwards the viewer's Host to the load balancer over HTTPS and
+   * viewers get 502 unless it presents a certificate matching it, so the reconciler marks a
+   * tenant with a domain none of these covers `failed` instead of making its distribution tenant.
+   * The gateway passes the names of the certificates it knows.
+   *
+   * @default - not known: tenant domains are not checked against the load balancer's certificates
+   */
+  readonly loadBalancerNames?: string[];
 }
 
 /** The reconciler's own timeout: one pass over a page. */
 const RECONCILER_TIMEOUT = Duration.minutes(1);
 /** Deliveries of one page before it goes to the dead-letter queue (a page waits on deploys and certificates). */
 const MAX_RECEIVES = 60;
+/**
+ * How long a queued page is kept: SQS's maximum, 1,209,600 seconds (its default is 4 days), as a
+ * 1,000,000-tenant import takes about 11 days ("Amazon SQS quotas", Amazon SQS Developer Guide,
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-limits.html;
+ * "CreateQueue", MessageRetentionPeriod, Amazon SQS API Reference).
+ */
+const RETENTION = Duration.days(14);
 
 /**
  * Tenants as data: a DynamoDB table of desired and observed state, an SQS queue of pages of
@@ -113,12 +132,13 @@ export class TenantControlPlane extends Construct {
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
-      retentionPeriod: Duration.days(14),
+      retentionPeriod: RETENTION,
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
     });
     this.queue = new sqs.Queue(this, 'Pages', {
       visibilityTimeout: recheckAfter,
+      retentionPeriod: RETENTION,
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: MAX_RECEIVES },
@@ -141,6 +161,7 @@ export class TenantControlPlane extends Construct {
         EVENT_BUS_NAME: bus.eventBusName,
         TENANT_NAME_PREFIX: props.tenantNamePrefix ?? '',
         QUEUE_URL: this.queue.queueUrl,
+        ...(props.loadBalancerNames === undefined ? {} : { [LOAD_BALANCER_NAMES_VARIABLE]: encodeLoadBalancerNames(props.loadBalancerNames) }),
       },
     });
     this.reconciler.addEventSource(new SqsEventSource(this.queue, { batchSize: 1, reportBatchItemFailures: true }));

@@ -48,6 +48,26 @@ test('pages come from an encrypted queue whose visibility timeout is the recheck
   });
 });
 
+// SQS keeps a message 4 days unless told otherwise, and at most 1,209,600 seconds (14 days)
+// ("Amazon SQS quotas", Amazon SQS Developer Guide,
+// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-limits.html;
+// "CreateQueue", MessageRetentionPeriod, Amazon SQS API Reference,
+// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html).
+// A 1,000,000-tenant import takes about 11 days at CloudFront's rate: its last pages must not expire.
+test('the queue and its dead-letter queue keep pages for SQS\'s maximum, 14 days, not the default 4', () => {
+  const { template } = synth();
+  const queues = Object.values(template.findResources('AWS::SQS::Queue'));
+  expect(queues).toHaveLength(2);
+  expect(queues.map(q => q.Properties.MessageRetentionPeriod)).toEqual([1_209_600, 1_209_600]);
+});
+
+test('the load balancer\'s names, when given, are in the reconciler\'s environment; absent, the variable is too', () => {
+  const named = synth({ loadBalancerNames: ['*.example.com', 'example.com'] }).template;
+  named.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ LOAD_BALANCER_NAMES: '*.example.com,example.com' }) } });
+  const variables = Object.values(synth().template.findResources('AWS::Lambda::Function')).map(f => f.Properties.Environment.Variables);
+  expect(variables.filter(v => 'LOAD_BALANCER_NAMES' in v)).toEqual([]);
+});
+
 test('the reconciler may change distribution tenants, the gateway\'s distribution and connection group, the zone\'s records and the table, and put events; nothing else', () => {
   const { template } = synth();
   const policies = Object.values(template.findResources('AWS::IAM::Policy'));

@@ -84,7 +84,7 @@ export function ownProblems(gateway: Construct, own: FromCertificatesOptions, ch
 }
 
 /** The names of a certificate made in this app with `acm.Certificate`, read from its CloudFormation resource. */
-function knownNames(certificate: acm.ICertificate): string[] | undefined {
+export function knownNames(certificate: acm.ICertificate): string[] | undefined {
   const resource = certificate.node.defaultChild;
   if (!(resource instanceof acm.CfnCertificate)) return undefined;
   const names = [resource.domainName, ...(resource.subjectAlternativeNames ?? [])];

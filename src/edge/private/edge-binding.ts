@@ -64,6 +64,8 @@ export interface EdgeContext {
   readonly hostedZone: route53.IHostedZone;
   /** The origin domain parameter of a multi-tenant distribution; none without cells or with a distribution per shard. */
   readonly originDomain?: OriginDomainParameter;
+  /** The names the default cell's load balancer certificates cover; undefined when any is unknown (imported by ARN). */
+  readonly loadBalancerNames?: readonly string[];
   /**
    * The settings of distribution n (policies, origin and certificate differ by block and shard),
    * whose origin is that of `cell` (the default cell when undefined).

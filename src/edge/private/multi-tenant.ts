@@ -1,4 +1,4 @@
-import { CfnOutput, Names, Stack } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Names, Stack } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import { Construct } from 'constructs';
 import { DistributionHome } from './distribution-home';
@@ -8,6 +8,7 @@ import { TenantCertificateBinding } from './tenant-certificate-binding';
 import { tenantCustomizations } from './tenant-customizations';
 import { distributionProps } from './viewer';
 import { ControlPlaneOptions } from '../../control-plane/control-plane-options';
+import { encodeLoadBalancerNames } from '../../control-plane/load-balancer-names';
 import { controlPlaneOutputIds } from '../../control-plane/outputs';
 import { TenantControlPlane } from '../../control-plane/tenant-control-plane';
 import { ShardPlan } from '../../gateway/plan';
@@ -194,6 +195,7 @@ function makeControlPlane(scope: Construct, options: ControlPlaneOptions,
     routingEndpoint: made.endpoint,
     hostedZone: made.context.hostedZone,
     tenantNamePrefix: options.tenantNamePrefix ?? STORE_TENANT_NAME_PREFIX,
+    loadBalancerNames: made.context.loadBalancerNames && [...made.context.loadBalancerNames],
   });
   const prefix = dnsOutputPrefix(scope.node.path.slice(Stack.of(scope).node.path.length + 1));
   const ids = controlPlaneOutputIds(prefix);
@@ -201,6 +203,17 @@ function makeControlPlane(scope: Construct, options: ControlPlaneOptions,
     [ids.table, controlPlane.table.tableName, 'the tenant store (DynamoDB table)'],
     [ids.queueUrl, controlPlane.queue.queueUrl, 'the reconciler\'s queue of pages of tenant ids'],
   ];
+  // Store tenants are not in the template, so their domains are checked against the load
+  // balancer's certificates by the CLI and the reconciler, when the names are known here.
+  const names = made.context.loadBalancerNames;
+  if (names !== undefined) {
+    outputs.push([ids.loadBalancerNames, encodeLoadBalancerNames(names), 'the names the load balancer\'s certificates cover, comma-separated']);
+  } else {
+    Annotations.of(scope).addWarningV2('cdk-multi-tenant-gateway:control-plane-coverage-unchecked',
+      'The control plane cannot check store tenants\' domains against the load balancer\'s certificates: their names are not known ' +
+      'at synth time (imported by ARN, or not made with acm.Certificate in this app). `add --store`, `sync` and the reconciler take ' +
+      'any domain; make sure the load balancer\'s certificates cover every store tenant\'s domain, else viewers get 502.');
+  }
   for (const [id, value, what] of outputs) {
     const output = new CfnOutput(scope, id.slice(prefix.length), { value, description: `cdk-multi-tenant-gateway: ${what}, read by the CLI's store commands` });
     output.overrideLogicalId(id);

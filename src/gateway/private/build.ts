@@ -8,6 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { chainInWaves, changeWaves } from './waves';
+import { knownNames } from '../../certificates/private/certificate-builders';
 import { TenantControlPlane } from '../../control-plane/tenant-control-plane';
 import { addDnsTargetOutputs } from '../../edge/private/dns-target-outputs';
 import { ORIGIN_DOMAIN_PARAMETER, OriginDomainParameter, PathSettings, ShardEdge } from '../../edge/private/edge-binding';
@@ -93,9 +94,11 @@ export function buildGateway(gateway: Construct, config: GatewayConfig, plan: Ga
   const sharedAssets = config.cache.sharedPaths.length > 0 && config.cache.sharedPathsOrigin.bucket
     ? new SharedAssets(gateway, 'SharedPaths', config.cache.sharedPathsOrigin, config.originShieldRegion)
     : undefined;
+  const loadBalancerNames = certificates.loadBalancerCertificates.map(knownNames);
   const edge = config.edge.bind(gateway, {
     hostedZone: config.hostedZone,
     originDomain,
+    loadBalancerNames: loadBalancerNames.every(names => names !== undefined) ? loadBalancerNames.flatMap(names => names!) : undefined,
     settingsFor: (distribution, cell) => {
       const appOrigin = originDomain ? origin.access.originTo(`{{${originDomain.name}}}`)!
         : cellOf.get(cell ?? DEFAULT_CELL)!.originFor(distribution);
