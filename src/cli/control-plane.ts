@@ -8,6 +8,7 @@ import type * as Sqs from '@aws-sdk/client-sqs';
 import { writeFileAtomic } from './safe-write';
 import { Claim, releaseClaims, storeOnlyProblems, writeWithClaims } from './store-tenants';
 import { CLAIM_OWNER, isClaimKey } from '../control-plane/domain-claims';
+import { pageExpired, QUEUED_AT } from '../control-plane/page-retention';
 import { settingsOf } from '../control-plane/reconcile';
 import { TenantProps, Tenants } from '../tenants/tenants';
 
@@ -19,6 +20,10 @@ export interface StoredTenant {
   readonly id: string;
   /** Absent once the tenant is removed (the reconciler deletes the item after the distribution tenant). */
   readonly tenant?: TenantProps;
+  /** What the reconciler last wrote; absent before its first pass over the tenant. */
+  readonly status?: string;
+  /** When the tenant was last queued (milliseconds since the epoch), when known. */
+  readonly queuedAt?: number;
 }
 
 export interface SyncPlan {
@@ -26,6 +31,11 @@ export interface SyncPlan {
   readonly writes: TenantProps[];
   /** Tenants in the store that the file no longer has. */
   readonly removals: string[];
+  /**
+   * Tenants the reconciler never passed whose page is older than the queue keeps (SQS dropped it):
+   * queued again, so a second `sync` resumes an import longer than the queue's retention.
+   */
+  readonly requeued: string[];
   /** The ids to reconcile, in pages; the old and new tenant of a moving domain share a page. */
   readonly pages: string[][];
   /** Per tenant, the domains whose claim it does not hold yet (with the owner seen, when another). */
@@ -41,7 +51,7 @@ export interface SyncPlan {
  * the file no longer has is released.
  */
 export function syncPlan(tenants: readonly TenantProps[], stored: readonly StoredTenant[],
-  claims: ReadonlyMap<string, string> = new Map()): SyncPlan {
+  claims: ReadonlyMap<string, string> = new Map(), now = Date.now()): SyncPlan {
   const before = new Map(stored.map(s => [s.id, s.tenant]));
   const writes = tenants.filter(t => {
     const old = before.get(t.id);
@@ -50,6 +60,8 @@ export function syncPlan(tenants: readonly TenantProps[], stored: readonly Store
   });
   const kept = new Set(tenants.map(t => t.id));
   const removals = stored.filter(s => s.tenant !== undefined && !kept.has(s.id)).map(s => s.id);
+  const changed = new Set([...writes.map(t => t.id), ...removals]);
+  const requeued = stored.filter(s => !changed.has(s.id) && s.status === undefined && pageExpired(s.queuedAt, now)).map(s => s.id);
   const toClaim: { [tenantId: string]: Claim[] } = {};
   const inFile = new Set<string>();
   for (const t of tenants) {
@@ -61,7 +73,9 @@ export function syncPlan(tenants: readonly TenantProps[], stored: readonly Store
   }
   const releases: { [owner: string]: string[] } = {};
   for (const [domain, owner] of claims) if (!inFile.has(domain)) (releases[owner] ??= []).push(domain);
-  return { writes, removals, pages: pagesOf([...writes.map(t => t.id), ...removals], tenants, stored), claims: toClaim, releases };
+  return {
+    writes, removals, requeued, pages: pagesOf([...writes.map(t => t.id), ...removals, ...requeued], tenants, stored), claims: toClaim, releases,
+  };
 }
 
 /**
@@ -140,14 +154,20 @@ Promise<{ tenants: StoredTenant[]; claims: Map<string, string> }> {
   do {
     const page = await dynamo.send(new sdk.ScanCommand({
       TableName: table,
-      ProjectionExpression: '#i, #t, #o',
-      ExpressionAttributeNames: { '#i': 'id', '#t': 'tenant', '#o': CLAIM_OWNER },
+      ProjectionExpression: '#i, #t, #o, #s, #q',
+      ExpressionAttributeNames: { '#i': 'id', '#t': 'tenant', '#o': CLAIM_OWNER, '#s': 'status', '#q': QUEUED_AT },
       ExclusiveStartKey: start,
     }));
     for (const item of page.Items ?? []) {
       const id = item.id.S!;
-      if (isClaimKey(id)) claims.set(id.slice(id.indexOf('#') + 1), item[CLAIM_OWNER]?.S ?? '');
-      else tenants.push({ id, tenant: item.tenant?.S === undefined ? undefined : JSON.parse(item.tenant.S) as TenantProps });
+      if (isClaimKey(id)) {claims.set(id.slice(id.indexOf('#') + 1), item[CLAIM_OWNER]?.S ?? '');} else {
+        tenants.push({
+          id,
+          tenant: item.tenant?.S === undefined ? undefined : JSON.parse(item.tenant.S) as TenantProps,
+          ...(item.status?.S === undefined ? {} : { status: item.status.S }),
+          ...(item[QUEUED_AT]?.N === undefined ? {} : { queuedAt: Number(item[QUEUED_AT].N) }),
+        });
+      }
     }
     start = page.LastEvaluatedKey;
   } while (start !== undefined);
@@ -166,20 +186,40 @@ export async function syncFile(file: string, source: string, where: StoreLocatio
   const queue = new sqs.SQSClient({ region: where.region });
   try {
     const store = await readStore(dynamo, ddb, where.table);
-    const plan = syncPlan(tenants, store.tenants, store.claims);
+    const now = Date.now();
+    const plan = syncPlan(tenants, store.tenants, store.claims, now);
     // Each written tenant with the claims of its new domains, in the same transactions: a domain
     // another store tenant took since the store was read refuses that tenant's write.
     const problems: string[] = [];
     const written = new Set(plan.writes.map(t => t.id));
     for (const tenant of [...plan.writes, ...tenants.filter(t => !written.has(t.id) && plan.claims[t.id] !== undefined)]) {
       const refusals = await writeWithClaims(ddb, dynamo, where.table, tenant.id, plan.claims[tenant.id] ?? [],
-        written.has(tenant.id) ? { props: tenant } : undefined);
+        written.has(tenant.id) ? { props: tenant, queuedAt: now } : undefined);
       problems.push(...refusals.map(p => `tenant "${tenant.id}": ${p}`));
     }
     for (const id of plan.removals) {
       await dynamo.send(new ddb.UpdateItemCommand({
-        TableName: where.table, Key: { id: { S: id } }, UpdateExpression: 'REMOVE #t', ExpressionAttributeNames: { '#t': 'tenant' },
+        TableName: where.table,
+        Key: { id: { S: id } },
+        UpdateExpression: 'SET #q = :q REMOVE #t',
+        ExpressionAttributeNames: { '#t': 'tenant', '#q': QUEUED_AT },
+        ExpressionAttributeValues: { ':q': { N: String(now) } },
       }));
+    }
+    for (const id of plan.requeued) {
+      try {
+        await dynamo.send(new ddb.UpdateItemCommand({
+          TableName: where.table,
+          Key: { id: { S: id } },
+          UpdateExpression: 'SET #q = :q',
+          // An item the reconciler deleted since (its removal done) is not made again.
+          ConditionExpression: 'attribute_exists(#i)',
+          ExpressionAttributeNames: { '#q': QUEUED_AT, '#i': 'id' },
+          ExpressionAttributeValues: { ':q': { N: String(now) } },
+        }));
+      } catch (e) {
+        if ((e as Error).name !== 'ConditionalCheckFailedException') throw e;
+      }
     }
     for (const [owner, domains] of Object.entries(plan.releases)) await releaseClaims(ddb, dynamo, where.table, owner, domains);
     // SendMessageBatch takes 10 messages a request.

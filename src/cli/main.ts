@@ -306,7 +306,8 @@ const COMMANDS: { [name: string]: Command } = {
     checkArgs: noArgs('sync'),
     run: async context => {
       const plan = await syncFile(context.file, context.source, await storeLocation(context));
-      context.io.out(`${context.source}: ${plan.writes.length} tenants written, ${plan.removals.length} removed, ${plan.pages.length} pages queued`);
+      context.io.out(`${context.source}: ${plan.writes.length} tenants written, ${plan.removals.length} removed, ${plan.pages.length} pages queued` +
+        (plan.requeued.length > 0 ? ` (${plan.requeued.length} tenants queued again: the queue had dropped their pages, older than 14 days)` : ''));
       return 0;
     },
   },

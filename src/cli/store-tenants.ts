@@ -9,6 +9,7 @@ import { problemList } from './commands';
 import { load, StoreLocation } from './control-plane';
 import { CLAIM_OWNER, claimKey, claimTransactions, CLAIM_PREFIX, isClaimKey } from '../control-plane/domain-claims';
 import { notCoveredProblem, uncoveredDomains } from '../control-plane/load-balancer-names';
+import { QUEUED_AT } from '../control-plane/page-retention';
 import { TENANT_STATUSES } from '../control-plane/reconcile';
 import { show } from '../private/problems';
 import { Quotas, resolveQuotas } from '../quotas/quotas';
@@ -89,7 +90,7 @@ export interface Claim {
  * when a condition fails; the claims this call took in an earlier transaction are then released.
  */
 export async function writeWithClaims(ddb: typeof DynamoDb, dynamo: DynamoDb.DynamoDBClient, table: string, id: string,
-  claims: readonly Claim[], tenant?: { readonly props: TenantProps; readonly condition?: string }): Promise<string[]> {
+  claims: readonly Claim[], tenant?: { readonly props: TenantProps; readonly condition?: string; readonly queuedAt?: number }): Promise<string[]> {
   const was = new Map(claims.map(c => [c.domain, c.was]));
   const taken: string[] = [];
   const groups = claimTransactions(claims.map(c => c.domain));
@@ -110,10 +111,11 @@ export async function writeWithClaims(ddb: typeof DynamoDb, dynamo: DynamoDb.Dyn
         Update: {
           TableName: table,
           Key: { id: { S: id } },
-          UpdateExpression: 'SET #t = :t',
+          // When it was queued: `sync` queues it again once SQS has dropped a page that old (see page-retention.ts).
+          UpdateExpression: tenant.queuedAt === undefined ? 'SET #t = :t' : 'SET #t = :t, #q = :q',
           ...(tenant.condition === undefined ? {} : { ConditionExpression: tenant.condition }),
-          ExpressionAttributeNames: { '#t': 'tenant' },
-          ExpressionAttributeValues: { ':t': { S: JSON.stringify(tenant.props) } },
+          ExpressionAttributeNames: { '#t': 'tenant', ...(tenant.queuedAt === undefined ? {} : { '#q': QUEUED_AT }) },
+          ExpressionAttributeValues: { ':t': { S: JSON.stringify(tenant.props) }, ...(tenant.queuedAt === undefined ? {} : { ':q': { N: String(tenant.queuedAt) } }) },
         },
       });
     }
@@ -166,7 +168,7 @@ export async function addToStore(tenant: TenantProps, overrides: Quotas, where: 
   await withClients('add', where, async (ddb, dynamo, sqs, queue) => {
     // A removed tenant whose item the reconciler has not deleted yet may come back; a kept one is a duplicate.
     const refused = await writeWithClaims(ddb, dynamo, where.table, tenant.id, tenant.domainNames.map(domain => ({ domain })),
-      { props: tenant, condition: 'attribute_not_exists(#t)' });
+      { props: tenant, condition: 'attribute_not_exists(#t)', queuedAt: Date.now() });
     if (refused.length === 1) throw new Error(`Cannot add tenant "${tenant.id}": ${refused[0]}`);
     if (refused.length > 1) throw new Error(`Cannot add tenant "${tenant.id}": ${problemList('it', refused)}`);
     await queue.send(new sqs.SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ tenantIds: [tenant.id] }) }));

@@ -9,6 +9,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { encodeLoadBalancerNames, LOAD_BALANCER_NAMES_VARIABLE } from './load-balancer-names';
+import { PAGE_RETENTION_SECONDS } from './page-retention';
 import { ReconcilerFunction } from './reconciler-function';
 import { acknowledgeCheckov, acknowledgeNag } from '../private/nag';
 import { show, throwIfProblems } from '../private/problems';
@@ -87,13 +88,8 @@ export interface TenantControlPlaneProps {
 const RECONCILER_TIMEOUT = Duration.minutes(1);
 /** Deliveries of one page before it goes to the dead-letter queue (a page waits on deploys and certificates). */
 const MAX_RECEIVES = 60;
-/**
- * How long a queued page is kept: SQS's maximum, 1,209,600 seconds (its default is 4 days), as a
- * 1,000,000-tenant import takes about 11 days ("Amazon SQS quotas", Amazon SQS Developer Guide,
- * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-limits.html;
- * "CreateQueue", MessageRetentionPeriod, Amazon SQS API Reference).
- */
-const RETENTION = Duration.days(14);
+/** How long a queued page is kept: SQS's maximum (its default is 4 days), as a 1,000,000-tenant import takes about 11 days. */
+const RETENTION = Duration.seconds(PAGE_RETENTION_SECONDS);
 
 /**
  * Tenants as data: a DynamoDB table of desired and observed state, an SQS queue of pages of

@@ -59,10 +59,14 @@ describe('add --store', () => {
         Update: {
           TableName: 'Tenants',
           Key: { id: { S: 'acme' } },
-          UpdateExpression: 'SET #t = :t',
+          // When it was queued: `sync` queues it again once the queue has dropped a page that old.
+          UpdateExpression: 'SET #t = :t, #q = :q',
           ConditionExpression: 'attribute_not_exists(#t)',
-          ExpressionAttributeNames: { '#t': 'tenant' },
-          ExpressionAttributeValues: { ':t': { S: JSON.stringify({ id: 'acme', domainNames: ['acme.example.com', 'www.acme.example.com'], webAcl: 'none' }) } },
+          ExpressionAttributeNames: { '#t': 'tenant', '#q': 'queuedAt' },
+          ExpressionAttributeValues: {
+            ':t': { S: JSON.stringify({ id: 'acme', domainNames: ['acme.example.com', 'www.acme.example.com'], webAcl: 'none' }) },
+            ':q': { N: expect.stringMatching(/^\d+$/) },
+          },
         },
       }],
     }]);

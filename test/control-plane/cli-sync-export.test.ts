@@ -80,9 +80,9 @@ test('`sync` writes the file\'s changes to the table and sends the pages to the 
     Update: {
       TableName: 'Tenants',
       Key: { id: { S: 'shop' } },
-      UpdateExpression: 'SET #t = :t',
-      ExpressionAttributeNames: { '#t': 'tenant' },
-      ExpressionAttributeValues: { ':t': { S: JSON.stringify(shop) } },
+      UpdateExpression: 'SET #t = :t, #q = :q',
+      ExpressionAttributeNames: { '#t': 'tenant', '#q': 'queuedAt' },
+      ExpressionAttributeValues: { ':t': { S: JSON.stringify(shop) }, ':q': { N: expect.stringMatching(/^\d+$/) } },
     },
   }], [expect.objectContaining({ Put: expect.objectContaining({ Item: { id: { S: 'domain#acme.example.com' }, owner: { S: 'acme' } } }) })]]);
   expect(dynamo.commandCalls(UpdateItemCommand)).toHaveLength(0);
