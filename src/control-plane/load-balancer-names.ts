@@ -10,6 +10,26 @@ import { certificateCovers } from '../certificates/certificate-plan';
 /** The reconciler's environment variable holding the names. */
 export const LOAD_BALANCER_NAMES_VARIABLE = 'LOAD_BALANCER_NAMES';
 
+/**
+ * The longest encoded names the reconciler's environment takes: Lambda holds at most 4 KB of
+ * environment variables in all ("Lambda quotas", AWS Lambda Developer Guide,
+ * https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html), and the others (table,
+ * queue, distribution, zone) take the rest.
+ */
+export const MAX_ENCODED_NAMES = 2_048;
+
+/** Every problem with names given to the control plane. */
+export function loadBalancerNamesProblems(names: readonly string[]): string[] {
+  const problems = names.filter(name => name.trim() === '' || name.includes(',')).map(name =>
+    `\`loadBalancerNames\` ${JSON.stringify(name)} must be a certificate name (a DNS name or a wildcard), without a comma`);
+  const length = encodeLoadBalancerNames(names).length;
+  if (length > MAX_ENCODED_NAMES) {
+    problems.push(`\`loadBalancerNames\` come to ${length} characters, more than the ${MAX_ENCODED_NAMES} the reconciler's environment ` +
+      'has room for (Lambda takes 4 KB of environment variables); leave them out (nothing is checked) or pass fewer, wider names');
+  }
+  return problems;
+}
+
 /** At most this many names are listed in a message; the rest are counted. */
 const MAX_LISTED = 10;
 

@@ -8,7 +8,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { encodeLoadBalancerNames, LOAD_BALANCER_NAMES_VARIABLE } from './load-balancer-names';
+import { encodeLoadBalancerNames, LOAD_BALANCER_NAMES_VARIABLE, loadBalancerNamesProblems } from './load-balancer-names';
 import { PAGE_RETENTION_SECONDS } from './page-retention';
 import { ReconcilerFunction } from './reconciler-function';
 import { acknowledgeCheckov, acknowledgeNag } from '../private/nag';
@@ -234,6 +234,7 @@ function controlPlaneProblems(props: TenantControlPlaneProps, recheckAfter: Dura
       problems.push(`\`${key}\` must be a non-empty string, got ${show(value)}`);
     }
   }
+  problems.push(...loadBalancerNamesProblems(props.loadBalancerNames ?? []));
   const prefix = props.tenantNamePrefix ?? '';
   if (prefix !== '' && !/^[a-zA-Z0-9][a-zA-Z0-9-.]{0,60}$/.test(prefix)) {
     problems.push(`\`tenantNamePrefix\` ${show(prefix)} must be up to 61 letters, digits, hyphens or dots, starting with a letter or digit`);

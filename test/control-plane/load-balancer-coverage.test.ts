@@ -178,6 +178,18 @@ describe('the gateway', () => {
     expect(reconcilerVariables(Template.fromStack(stack)).LOAD_BALANCER_NAMES).toBe('*.example.com,example.com,shop.deep.example.com');
   });
 
+  test('names too many for the reconciler\'s environment are not passed on: no output, and the warning says why', () => {
+    const app = new App();
+    const certificates = new Stack(app, 'Certificates', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const names = Array.from({ length: 100 }, (_, i) => `tenant-with-a-long-name-${i}.example.com`);
+    const loadBalancerCertificates = [0, 1, 2].map(n => new acm.Certificate(certificates, `C${n}`, {
+      domainName: names[n * 33], subjectAlternativeNames: names.slice(n * 33 + 1, n * 33 + 33),
+    }));
+    const { stack } = build([{ id: 'first', domainNames: [names[0]] }], { ...controlPlane, loadBalancerCertificates }, app);
+    expect(reconcilerVariables(Template.fromStack(stack)).LOAD_BALANCER_NAMES).toBeUndefined();
+    Annotations.fromStack(stack).hasWarning('/Stack/Gateway', Match.stringLikeRegexp('their 99 names are more than the reconciler\'s environment holds'));
+  });
+
   test('certificates imported by ARN: no names, no output, and a warning that store tenants\' domains go unchecked', () => {
     const { stack } = build(tenants(1), controlPlane);
     const template = Template.fromStack(stack);

@@ -68,6 +68,15 @@ test('the load balancer\'s names, when given, are in the reconciler\'s environme
   expect(variables.filter(v => 'LOAD_BALANCER_NAMES' in v)).toEqual([]);
 });
 
+// Lambda holds at most 4 KB of environment variables ("Lambda quotas", AWS Lambda Developer Guide,
+// https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html): the names get 2,048 characters of it.
+test('load balancer names with a comma, empty, or too many for the reconciler\'s environment are refused in one error', () => {
+  expect(() => synth({ loadBalancerNames: ['a.example.com,b.example.com', ' '] })).toThrow(
+    /`loadBalancerNames` "a.example.com,b.example.com" must be a certificate name[\s\S]*`loadBalancerNames` " " must be/);
+  const many = Array.from({ length: 100 }, (_, i) => `tenant-with-a-long-name-${i}.example.com`);
+  expect(() => synth({ loadBalancerNames: many })).toThrow(/`loadBalancerNames` come to \d+ characters, more than the 2048 the reconciler's environment has room for/);
+});
+
 test('the reconciler may change distribution tenants, the gateway\'s distribution and connection group, the zone\'s records and the table, and put events; nothing else', () => {
   const { template } = synth();
   const policies = Object.values(template.findResources('AWS::IAM::Policy'));

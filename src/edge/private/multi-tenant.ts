@@ -8,7 +8,7 @@ import { TenantCertificateBinding } from './tenant-certificate-binding';
 import { tenantCustomizations } from './tenant-customizations';
 import { distributionProps } from './viewer';
 import { ControlPlaneOptions } from '../../control-plane/control-plane-options';
-import { encodeLoadBalancerNames } from '../../control-plane/load-balancer-names';
+import { encodeLoadBalancerNames, loadBalancerNamesProblems } from '../../control-plane/load-balancer-names';
 import { controlPlaneOutputIds } from '../../control-plane/outputs';
 import { TenantControlPlane } from '../../control-plane/tenant-control-plane';
 import { ShardPlan } from '../../gateway/plan';
@@ -188,6 +188,9 @@ export class MultiTenantEdge implements EdgeBinding {
  */
 function makeControlPlane(scope: Construct, options: ControlPlaneOptions,
   made: { distributionId: string; groupId: string; endpoint: string; context: EdgeContext }): TenantControlPlane {
+  // Names too many for the reconciler's environment are not passed on: as unknown, nothing is checked.
+  const known = made.context.loadBalancerNames;
+  const names = known && loadBalancerNamesProblems(known).length === 0 ? known : undefined;
   const controlPlane = new TenantControlPlane(scope, 'ControlPlane', {
     ...options,
     distributionId: made.distributionId,
@@ -195,7 +198,7 @@ function makeControlPlane(scope: Construct, options: ControlPlaneOptions,
     routingEndpoint: made.endpoint,
     hostedZone: made.context.hostedZone,
     tenantNamePrefix: options.tenantNamePrefix ?? STORE_TENANT_NAME_PREFIX,
-    loadBalancerNames: made.context.loadBalancerNames && [...made.context.loadBalancerNames],
+    loadBalancerNames: names && [...names],
   });
   const prefix = dnsOutputPrefix(scope.node.path.slice(Stack.of(scope).node.path.length + 1));
   const ids = controlPlaneOutputIds(prefix);
@@ -205,13 +208,13 @@ function makeControlPlane(scope: Construct, options: ControlPlaneOptions,
   ];
   // Store tenants are not in the template, so their domains are checked against the load
   // balancer's certificates by the CLI and the reconciler, when the names are known here.
-  const names = made.context.loadBalancerNames;
   if (names !== undefined) {
     outputs.push([ids.loadBalancerNames, encodeLoadBalancerNames(names), 'the names the load balancer\'s certificates cover, comma-separated']);
   } else {
     Annotations.of(scope).addWarningV2('cdk-multi-tenant-gateway:control-plane-coverage-unchecked',
-      'The control plane cannot check store tenants\' domains against the load balancer\'s certificates: their names are not known ' +
-      'at synth time (imported by ARN, or not made with acm.Certificate in this app). `add --store`, `sync` and the reconciler take ' +
+      'The control plane cannot check store tenants\' domains against the load balancer\'s certificates: ' + (known === undefined
+        ? 'their names are not known at synth time (imported by ARN, or not made with acm.Certificate in this app). '
+        : `their ${known.length} names are more than the reconciler's environment holds. `) + '`add --store`, `sync` and the reconciler take ' +
       'any domain; make sure the load balancer\'s certificates cover every store tenant\'s domain, else viewers get 502.');
   }
   for (const [id, value, what] of outputs) {
