@@ -123,6 +123,9 @@ export function planCertificates(zoneName: string, tenants: readonly Certificate
         'but every one of its names is longer; add a shorter domain to a tenant of that shard, or bring your own certificates');
     }
   }
+  // One distribution whose tenants all live in a control plane's store still needs its one
+  // certificate: the zone's wildcard, the one its first template tenant would keep.
+  if (oneCertificate && tenants.length === 0) wildcard = { names: orderNames([...pair]), shards: [] };
   if (wildcard) certificates.unshift({ key: 'wildcard', names: wildcard.names, shards: wildcard.shards });
   if (oneCertificate && certificates.length > 0 && !(certificates.length === 1 && wildcard)) {
     // One distribution serves every shard and takes one certificate, which must keep covering

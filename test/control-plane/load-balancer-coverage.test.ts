@@ -166,6 +166,15 @@ describe('the gateway', () => {
     expect(findControlPlane(document, 'outputs').loadBalancerNames).toEqual(WILDCARD);
   });
 
+  test('DNS-validated with every tenant in the store (none in the template): the gateway still plans the zone\'s wildcard pair and passes it on', () => {
+    const { stack } = build([], {
+      ...controlPlane, distributionCertificate: undefined, loadBalancerCertificates: undefined, certificates: GatewayCertificates.dnsValidated(),
+    });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::CertificateManager::Certificate', { DomainName: '*.example.com', SubjectAlternativeNames: ['example.com'] });
+    expect(reconcilerVariables(template).LOAD_BALANCER_NAMES).toBe('*.example.com,example.com');
+  });
+
   test('brought certificates made in the app with acm.Certificate: every name of every load balancer certificate', () => {
     const app = new App();
     const certificates = new Stack(app, 'Certificates', { env: { account: '123456789012', region: 'eu-west-1' } });
