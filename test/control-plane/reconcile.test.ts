@@ -376,6 +376,15 @@ describe('reconcile, one pass from a given state', () => {
       .actions.filter(a => a.kind === 'changeRecords');
     expect(batches.map(b => b.kind === 'changeRecords' && b.changes.length)).toEqual([2, 1]);
   });
+
+  test('a tenant with a domain the load balancer\'s names do not cover fails and nothing is done for it; names unknown, nothing is checked', () => {
+    const empty = { distributionTenants: [], certificates: [], records: [], statuses: [] };
+    const tenants = [{ tenant: acme }, { tenant: { id: 'shop', domainNames: ['shop.example.org'] } }];
+    const checked = reconcile(tenants, empty, { ...CONTEXT, loadBalancerNames: ['*.acme.example.com', 'acme.example.com'] });
+    expect(checked.statuses.map(s => [s.tenantId, s.status])).toEqual([['acme', 'pending-dns'], ['shop', 'failed']]);
+    expect(checked.actions.filter(a => JSON.stringify(a).includes('shop'))).toEqual([]);
+    expect(statusOf(reconcile(tenants, empty, CONTEXT))).toEqual(['pending-dns', 'pending-dns']);
+  });
 });
 
 describe('settingsOf', () => {
