@@ -24,6 +24,7 @@ const NEWEST_SUITES = [
   // the newest CfnRecordSetGroup renders, key order included.
   'test/edge/record-groups.test.ts',
   'test/private/nag.test.ts',
+  'test/private/node-runtime.test.ts',
   'test/cdk-version.test.ts',
 ];
 

@@ -12,6 +12,7 @@ import { encodeLoadBalancerNames, LOAD_BALANCER_NAMES_VARIABLE, loadBalancerName
 import { PAGE_RETENTION_SECONDS } from './page-retention';
 import { ReconcilerFunction } from './reconciler-function';
 import { acknowledgeCheckov, acknowledgeNag } from '../private/nag';
+import { newestNodeRuntime } from '../private/node-runtime';
 import { show, throwIfProblems } from '../private/problems';
 
 /** Props of the tenant control plane: the multi-tenant distribution it puts tenants on, and where their records go. */
@@ -143,7 +144,7 @@ export class TenantControlPlane extends Construct {
     const bus = props.eventBus ?? events.EventBus.fromEventBusName(this, 'DefaultBus', 'default');
     this.reconciler = new ReconcilerFunction(this, 'Reconciler', {
       description: 'cdk-multi-tenant-gateway: reconciles distribution tenants and their records with the tenant store',
-      runtime: lambda.Runtime.NODEJS_22_X,
+      runtime: newestNodeRuntime(),
       timeout: RECONCILER_TIMEOUT,
       memorySize: 512,
       // One pass at a time: the API rates are per account, so parallel passes would only be throttled.

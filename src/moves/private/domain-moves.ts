@@ -33,6 +33,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
 import { acknowledgeNag } from '../../private/nag';
+import { newestNodeRuntime } from '../../private/node-runtime';
 import { DomainMoveFunction } from '../../runtime/domain-move-function';
 import { TenantMove } from '../move-plan';
 
@@ -51,7 +52,7 @@ export class DomainMoves extends Construct {
     super(scope, id);
     this.handler = new DomainMoveFunction(this, 'Handler', {
       description: 'cdk-multi-tenant-gateway: moves tenant domains between distributions with UpdateDomainAssociation',
-      runtime: lambda.Runtime.NODEJS_22_X,
+      runtime: newestNodeRuntime(),
       // A target takes minutes to deploy; the handler answers a minute before this, and the
       // provider framework retries nothing itself.
       timeout: Duration.minutes(15),
@@ -214,7 +215,7 @@ function acknowledgeMoves(handler: lambda.Function, provider: cr.Provider): void
   }]);
   acknowledgeNag(framework, [{
     id: 'AwsSolutions-L1',
-    reason: 'aws-cdk-lib\'s provider framework picks its own runtime; the move\'s function runs on Node.js 22.',
+    reason: 'aws-cdk-lib\'s provider framework picks its own runtime; the move\'s function runs on the newest Node.js runtime aws-cdk-lib knows.',
   }]);
 }
 

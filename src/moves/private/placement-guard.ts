@@ -13,6 +13,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
 import { acknowledgeCheckov, acknowledgeNag } from '../../private/nag';
+import { newestNodeRuntime } from '../../private/node-runtime';
 import { PlacementGuardFunction } from '../../runtime/placement-guard-function';
 import { encodePlacement, PlacementRecord } from '../placement-record';
 
@@ -30,7 +31,7 @@ export class PlacementGuard extends Construct {
     this.placement = new Asset(this, 'Placement', { path: writeRecord(encodePlacement(record)) });
     this.handler = new PlacementGuardFunction(this, 'Handler', {
       description: 'cdk-multi-tenant-gateway: refuses a deploy that would move a tenant domain between distributions without a declared move',
-      runtime: lambda.Runtime.NODEJS_22_X,
+      runtime: newestNodeRuntime(),
       // Two S3 reads and a DescribeStacks; CloudFormation waits for the answer.
       timeout: Duration.minutes(1),
       memorySize: 256,
