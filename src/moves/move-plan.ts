@@ -90,7 +90,7 @@ export function planMoves(input: MovePlanInput): MovePlan {
     const declared = tenant.movedFrom ?? tenant.adoptFrom;
     if (declared === undefined) return;
     const result = planTenantMove(tenant, input.shards[i], input, declared);
-    if (typeof result === 'string' || Array.isArray(result)) problems.push(...[result].flat());
+    if (Array.isArray(result)) problems.push(...result);
     else moves.push(result);
   });
   return { moves, problems };
