@@ -7,7 +7,7 @@ import type * as DynamoDb from '@aws-sdk/client-dynamodb';
 import type * as Sqs from '@aws-sdk/client-sqs';
 import { writeFileAtomic } from './safe-write';
 import { Claim, releaseClaims, storeOnlyProblems, writeWithClaims } from './store-tenants';
-import { CLAIM_OWNER, isClaimKey } from '../control-plane/domain-claims';
+import { CLAIM_OWNER, claimedDomain, isClaimKey, isTenantKey } from '../control-plane/domain-claims';
 import { pageExpired, QUEUED_AT } from '../control-plane/page-retention';
 import { settingsOf } from '../control-plane/reconcile';
 import { TenantProps, Tenants } from '../tenants/tenants';
@@ -160,7 +160,7 @@ Promise<{ tenants: StoredTenant[]; claims: Map<string, string> }> {
     }));
     for (const item of page.Items ?? []) {
       const id = item.id.S!;
-      if (isClaimKey(id)) {claims.set(id.slice(id.indexOf('#') + 1), item[CLAIM_OWNER]?.S ?? '');} else {
+      if (isClaimKey(id)) {claims.set(claimedDomain(id), item[CLAIM_OWNER]?.S ?? '');} else if (isTenantKey(id)) {
         tenants.push({
           id,
           tenant: item.tenant?.S === undefined ? undefined : JSON.parse(item.tenant.S) as TenantProps,

@@ -7,7 +7,7 @@ import type * as DynamoDb from '@aws-sdk/client-dynamodb';
 import type * as Sqs from '@aws-sdk/client-sqs';
 import { problemList } from './commands';
 import { load, StoreLocation } from './control-plane';
-import { CLAIM_OWNER, claimKey, claimTransactions, CLAIM_PREFIX, isClaimKey } from '../control-plane/domain-claims';
+import { CLAIM_OWNER, claimKey, claimTransactions, isTenantKey, TENANT_ITEMS_ONLY } from '../control-plane/domain-claims';
 import { notCoveredProblem, uncoveredDomains } from '../control-plane/load-balancer-names';
 import { QUEUED_AT } from '../control-plane/page-retention';
 import { TENANT_STATUSES } from '../control-plane/reconcile';
@@ -230,7 +230,7 @@ export async function storeStatuses(id: string | undefined, where: StoreLocation
   const dynamo = new ddb.DynamoDBClient({ region: where.region });
   try {
     if (id !== undefined) {
-      if (isClaimKey(id)) throw new Error(`The store ${where.table} has no tenant "${id}"`);
+      if (!isTenantKey(id)) throw new Error(`The store ${where.table} has no tenant "${id}"`);
       const got = await dynamo.send(new ddb.GetItemCommand({ TableName: where.table, Key: { id: { S: id } }, ConsistentRead: true }));
       if (got.Item === undefined) throw new Error(`The store ${where.table} has no tenant "${id}"`);
       return [statusOf(got.Item)];
@@ -238,14 +238,8 @@ export async function storeStatuses(id: string | undefined, where: StoreLocation
     const items: StoreStatus[] = [];
     let start: { [key: string]: DynamoDb.AttributeValue } | undefined;
     do {
-      // The domain claims beside the tenants are no tenants.
-      const page = await dynamo.send(new ddb.ScanCommand({
-        TableName: where.table,
-        ExclusiveStartKey: start,
-        FilterExpression: 'NOT begins_with(#i, :c)',
-        ExpressionAttributeNames: { '#i': 'id' },
-        ExpressionAttributeValues: { ':c': { S: CLAIM_PREFIX } },
-      }));
+      // The domain claims and the sweep's marker beside the tenants are no tenants.
+      const page = await dynamo.send(new ddb.ScanCommand({ TableName: where.table, ExclusiveStartKey: start, ...TENANT_ITEMS_ONLY }));
       items.push(...(page.Items ?? []).map(statusOf));
       start = page.LastEvaluatedKey;
     } while (start !== undefined);

@@ -18,6 +18,26 @@ export function isClaimKey(key: string): boolean {
   return key.startsWith(CLAIM_PREFIX);
 }
 
+/** The domain a claim item's key names. */
+export function claimedDomain(key: string): string {
+  return key.slice(CLAIM_PREFIX.length);
+}
+
+/**
+ * Whether a store key is a tenant's. Tenant ids hold no "#"; every other item of the store does:
+ * the domain claims and the drift sweep's marker.
+ */
+export function isTenantKey(key: string): boolean {
+  return !key.includes('#');
+}
+
+/** A DynamoDB Scan's filter that keeps the tenants' items only (see `isTenantKey`). */
+export const TENANT_ITEMS_ONLY = {
+  FilterExpression: 'NOT contains(#i, :h)',
+  ExpressionAttributeNames: { '#i': 'id' },
+  ExpressionAttributeValues: { ':h': { S: '#' } },
+};
+
 /** The claim item's attribute naming the tenant that holds the domain. */
 export const CLAIM_OWNER = 'owner';
 

@@ -18,7 +18,7 @@ import {
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { ChangeResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { isClaimKey } from './domain-claims';
+import { isTenantKey, TENANT_ITEMS_ONLY } from './domain-claims';
 import { decodeLoadBalancerNames, LOAD_BALANCER_NAMES_VARIABLE } from './load-balancer-names';
 import { isSettled, LIST_PAGE_SIZE, mayNoteSettled, NotedTenant, planObservation, settledFingerprint } from './observation';
 import { Action, DesiredTenant, ObservedState, reconcile, RecordChange, settingsOf, StatusEvent, TenantStatus } from './reconcile';
@@ -108,7 +108,7 @@ export async function reconcileMessages(event: ReconcilerEvent, deps: Reconciler
       continue;
     }
     // The domain claims beside the tenants are no tenants, whoever queued them.
-    const settled = await reconcilePage(message.tenantIds.filter(id => !isClaimKey(id)), deps, message.full ?? false);
+    const settled = await reconcilePage(message.tenantIds.filter(isTenantKey), deps, message.full ?? false);
     if (!settled) batchItemFailures.push({ itemIdentifier: record.messageId });
   }
   return { batchItemFailures };
@@ -152,15 +152,12 @@ export async function sweepStep(start: { [key: string]: AttributeValue } | undef
       return;
     }
   }
-  // Tenant ids hold no "#": the domain claims and the sweep's own item do.
   const scanned = await retrying(() => deps.dynamo.send(new ScanCommand({
     TableName: tableName,
     ExclusiveStartKey: start,
     Limit: SWEEP_CHUNK,
     ProjectionExpression: '#i',
-    FilterExpression: 'NOT contains(#i, :h)',
-    ExpressionAttributeNames: { '#i': 'id' },
-    ExpressionAttributeValues: { ':h': { S: '#' } },
+    ...TENANT_ITEMS_ONLY,
   })), deps, ['ProvisionedThroughputExceededException']);
   const ids = (scanned.Items ?? []).map(item => item.id.S!);
   const next = scanned.LastEvaluatedKey;

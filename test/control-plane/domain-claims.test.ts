@@ -1,7 +1,8 @@
 // A store tenant's write in DynamoDB transactions: its domain claims in order, no transaction over
 // the limit, and room for the tenant's own item in the last.
 import * as fc from 'fast-check';
-import { claimKey, claimTransactions, isClaimKey, TRANSACTION_ITEMS } from '../../src/control-plane/domain-claims';
+import { claimedDomain, claimKey, claimTransactions, isClaimKey, isTenantKey, TRANSACTION_ITEMS } from '../../src/control-plane/domain-claims';
+import { SWEEP_KEY } from '../../src/control-plane/reconciler.lambda';
 import { tenantProblems } from '../../src/tenants/tenants';
 
 // TransactWriteItems groups up to 100 actions ("TransactWriteItems", Amazon DynamoDB API
@@ -24,4 +25,11 @@ test('a claim\'s key is never a tenant\'s: the tenants file refuses an id that l
   expect(isClaimKey(claimKey('acme.example.com'))).toBe(true);
   expect(isClaimKey('acme')).toBe(false);
   expect(tenantProblems([{ id: claimKey('acme.example.com'), domainNames: ['acme.example.com'] }]).join()).toMatch(/`id` "domain#acme.example.com"/);
+});
+
+test('a tenant key holds no "#"; a claim\'s and the sweep marker\'s do, and a claim names its domain', () => {
+  expect(isTenantKey('acme')).toBe(true);
+  expect(isTenantKey(claimKey('acme.example.com'))).toBe(false);
+  expect(isTenantKey(SWEEP_KEY)).toBe(false);
+  expect(claimedDomain(claimKey('acme.example.com'))).toBe('acme.example.com');
 });
