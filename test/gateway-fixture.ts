@@ -32,3 +32,11 @@ export function recordsOf(template: Template): any[] {
   return Object.values(template.findResources('AWS::Route53::RecordSetGroup'))
     .flatMap(group => group.Properties.RecordSets.map((record: object) => ({ HostedZoneId: group.Properties.HostedZoneId, ...record })));
 }
+
+/** The one resource of a type in a template (it fails unless there is exactly one): its logical id and properties. */
+export function only(template: Template, type: string): { id: string; properties: any } {
+  const found = template.findResources(type);
+  expect(Object.keys(found)).toHaveLength(1);
+  const [id] = Object.keys(found);
+  return { id, properties: found[id].Properties };
+}

@@ -7,19 +7,11 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { ControlPlaneOptions, EdgeMode, MultiTenantDistributionOptions, TenantProps } from '../../src';
 import { controlPlaneOutputIds, findControlPlane } from '../../src/control-plane/outputs';
 import { errorOf } from '../errors';
-import { build as buildGateway, ENV, tenants } from '../gateway-fixture';
+import { build as buildGateway, ENV, only, tenants } from '../gateway-fixture';
 
 function build(list: TenantProps[], controlPlane: ControlPlaneOptions | 'none' = {}, options: MultiTenantDistributionOptions = {}) {
   const built = buildGateway(list, { edge: EdgeMode.multiTenantDistribution({ ...options, controlPlane: controlPlane === 'none' ? undefined : controlPlane }) });
   return { ...built, template: Template.fromStack(built.stack) };
-}
-
-/** The one resource of a type, its logical id and properties. */
-function only(template: Template, type: string): { id: string; properties: any } {
-  const found = template.findResources(type);
-  expect(Object.keys(found)).toHaveLength(1);
-  const [id] = Object.keys(found);
-  return { id, properties: found[id].Properties };
 }
 
 test('the reconciler works on the gateway\'s distribution, connection group and zone, naming its tenants with the store prefix', () => {

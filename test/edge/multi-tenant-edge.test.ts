@@ -9,20 +9,13 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import { EdgeMode, MultiTenantDistributionOptions, MultiTenantGateway, MultiTenantGatewayProps, TenantCertificate, TenantProps, Tenants } from '../../src';
 import { resolveQuotas } from '../../src/quotas/quotas';
 import { errorOf } from '../errors';
-import { build as buildGateway, EDGE_CERT, ENV, recordsOf, tenants } from '../gateway-fixture';
+import { build as buildGateway, EDGE_CERT, ENV, only, recordsOf, tenants } from '../gateway-fixture';
 
 const TENANT_CERT = 'arn:aws:acm:us-east-1:123456789012:certificate/tenants';
 
 function build(list: TenantProps[], options: MultiTenantDistributionOptions = {}, overrides: Partial<MultiTenantGatewayProps> = {}) {
   const built = buildGateway(list, { edge: EdgeMode.multiTenantDistribution(options), ...overrides });
   return { ...built, template: Template.fromStack(built.stack) };
-}
-
-function only(template: Template, type: string): { id: string; properties: any } {
-  const found = template.findResources(type);
-  expect(Object.keys(found)).toHaveLength(1);
-  const [id] = Object.keys(found);
-  return { id, properties: found[id].Properties };
 }
 
 /**
