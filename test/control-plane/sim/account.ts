@@ -1,8 +1,8 @@
 // A simulated AWS account for the control plane: CloudFront SaaS Manager (distribution tenants,
 // managed certificates, UpdateDomainAssociation), Route 53 (change batches, PENDING then INSYNC)
 // on a simulated clock, refusing what AWS refuses and throttling as AWS documents.
-import { LIST_PAGE_SIZE, NotedTenant, planObservation } from '../../../src/control-plane/observation';
-import { Action, BatchLimits, ObservedState, ROUTE53_BATCH_LIMITS, TenantStatus } from '../../../src/control-plane/reconcile';
+import { LIST_PAGE_SIZE, NotedTenant, planObservation, settledFingerprint } from '../../../src/control-plane/observation';
+import { Action, BatchLimits, DesiredTenant, ObservedState, ROUTE53_BATCH_LIMITS, settingsOf, TenantStatus } from '../../../src/control-plane/reconcile';
 
 /** A token bucket: `burst` tokens at most, refilled at `rate` a second. */
 export interface Bucket { readonly rate: number; readonly burst: number }
@@ -145,14 +145,16 @@ export class SimAccount {
    * cost fewer calls; a managed certificate (GetManagedCertificateDetails) only until it is seen
    * issued; the records it wrote come from the store, not from Route 53. Every call costs its
    * API's tokens. `fresh` holds the tenants read (got or listed), whose first change needs no read.
+   * A `full` pass (a sweep's) trusts no note: every tenant is taken as made and every certificate
+   * as not seen issued, so all are read.
    */
-  public observe(tenantIds: readonly string[], domains: readonly string[], desired: ReadonlySet<string> = new Set(tenantIds)):
+  public observe(tenantIds: readonly string[], domains: readonly string[], desired: ReadonlySet<string> = new Set(tenantIds), full = false):
   ObservedState & { fresh: Set<string> } {
     const notes = tenantIds.map((id): NotedTenant => ({
       id,
       desired: desired.has(id),
-      created: this.noted.created.has(id),
-      certificate: !this.certificates.has(id) ? 'none' : this.noted.issued.has(id) ? 'issued' : 'requested',
+      created: full || this.noted.created.has(id),
+      certificate: !this.certificates.has(id) ? 'none' : this.noted.issued.has(id) && !full ? 'issued' : 'requested',
     }));
     const listed = this.tenants.size + this.forgottenTenants;
     const plan = planObservation(notes, listed, this.settings.listPageSize);
@@ -162,18 +164,21 @@ export class SimAccount {
       for (let i = 0; i < plan.reads.length; i++) this.paced('cloudFront', 'GetDistributionTenant');
     }
     const names = plan.reads.filter(id => this.tenants.has(id));
+    // A sweep notes a distribution tenant it found made that the store did not know of.
+    if (full) for (const id of names) if (desired.has(id)) this.noted.created.add(id);
     const named = domains.filter(d => this.records.has(d));
     const certificates = [];
     for (const id of names) {
       const c = this.certificates.get(id);
       if (c === undefined) continue;
-      if (this.noted.issued.has(id)) {
+      if (this.noted.issued.has(id) && !full) {
         certificates.push({ tenantId: id, domains: [...c.domains], state: 'issued' as const });
         continue;
       }
       const state = this.certificateState(c);
       this.paced('cloudFront', 'GetManagedCertificateDetails');
       if (state === 'issued') this.noted.issued.add(id);
+      else this.noted.issued.delete(id);
       certificates.push({ tenantId: id, domains: [...c.domains], state, ...(state === 'failed' ? { reason: 'the validation token was not found' } : {}) });
     }
     return {
@@ -206,6 +211,42 @@ export class SimAccount {
       this.noted.settled.delete(id);
     }
     for (const d of domains) { this.records.delete(d); this.holders.delete(d); }
+  }
+
+  /**
+   * Holds these tenants again as a run that made them active leaves them (distribution tenant
+   * deployed and enabled, certificate issued, records INSYNC, status and notes written), for
+   * tenants neither suspended nor with external DNS: the benchmark's sweep brings back, a page at
+   * a time, a store too large to hold. A forgotten tenant is listed once still. No call, no time.
+   */
+  public restore(desired: readonly DesiredTenant[]): void {
+    const past = this.now - this.settings.certificateSeconds;
+    for (const d of desired) {
+      const { id, domainNames, certificateValidation } = d.tenant;
+      if (!this.tenants.has(id) && this.forgottenTenants > 0) this.forgottenTenants--;
+      this.tenants.set(id, { domains: [...domainNames], enabled: true, settings: settingsOf(d.tenant, d.origin), readyAt: past });
+      this.certificates.set(id, { domains: [...domainNames], validation: certificateValidation ?? 'cloudfront', requestedAt: past });
+      for (const name of domainNames) {
+        this.holders.set(name, id);
+        this.records.set(name, { value: this.routingEndpoint, syncAt: past });
+      }
+      this.statuses.set(id, { tenantId: id, status: 'active' });
+      this.noted.created.add(id);
+      this.noted.issued.add(id);
+      this.noted.settled.set(id, settledFingerprint(d));
+    }
+  }
+
+  /** A distribution tenant disabled behind the store's back (in the console, say): for the drift sweep's tests. */
+  public disableBehindTheStore(name: string): void {
+    this.get(name).enabled = false;
+  }
+
+  /** A distribution tenant deleted behind the store's back (its certificate goes with it): for the drift sweep's tests. */
+  public deleteBehindTheStore(name: string): void {
+    for (const d of this.get(name).domains) this.holders.delete(d);
+    this.tenants.delete(name);
+    this.certificates.delete(name);
   }
 
   /**

@@ -10,50 +10,71 @@ export interface RunOptions {
   /** How many of a pass's actions run before the process crashes (all: no crash). */
   readonly crashAt?: (pass: number, actions: number) => number;
   readonly maxPasses?: number;
+  /**
+   * A page of the drift sweep (the handler's `full` pass, on every delivery of its message): only
+   * the page's tenants and records are read, all of them, no note trusted; a settled note is
+   * dropped when its tenant is found no longer served as the store wants it, and written again once it is.
+   */
+  readonly full?: boolean;
 }
 
 export interface RunResult {
   readonly passes: number;
   readonly crashes: number;
+  /** The actions carried out (a crashed pass's too). */
+  readonly actions: number;
   /** Each event, with the simulated second it was published at. */
   readonly events: (StatusEvent & { readonly at: number })[];
 }
 
 /** Reconciles these tenants until nothing is left to do or to wait for. */
 export function run(account: SimAccount, desired: readonly DesiredTenant[], options: RunOptions = {}): RunResult {
+  const full = options.full ?? false;
   const ids = desired.map(d => d.tenant.id);
   const byId = new Map(desired.map(d => [d.tenant.id, d]));
-  const known = new Set([...ids, ...account.tenantNames()]);
-  const domains = [...new Set([...desired.flatMap(d => d.tenant.domainNames), ...account.recordNames()])];
+  // A page of the import also reads what the account holds beyond it (the tenants it removes); a sweep's page reads itself only, as the handler does.
+  const known = new Set(full ? ids : [...ids, ...account.tenantNames()]);
+  const domains = [...new Set([...desired.flatMap(d => d.tenant.domainNames), ...(full ? [] : account.recordNames())])];
   const events: (StatusEvent & { at: number })[] = [];
   let crashes = 0;
+  let actions = 0;
   let idle = 0; // passes in a row with nothing to do and nothing to wait for
   for (let pass = 0; pass < (options.maxPasses ?? 10_000); pass++) {
-    // As the handler: a tenant served as the store still wants it is neither read nor reconciled, nor are its records.
-    const settled = desired.filter(d => isSettled(d, account.statuses.get(d.tenant.id)?.status, account.noted.settled.get(d.tenant.id)));
+    // As the handler: a tenant served as the store still wants it is neither read nor reconciled, nor are its records (but by a sweep).
+    const settled = full ? [] : desired.filter(d => isSettled(d, account.statuses.get(d.tenant.id)?.status, account.noted.settled.get(d.tenant.id)));
     const done = new Set(settled.map(d => d.tenant.id));
     const doneDomains = new Set(settled.flatMap(d => d.tenant.domainNames));
     const open = desired.filter(d => !done.has(d.tenant.id));
-    const observed = account.observe([...known].filter(id => !done.has(id)), domains.filter(d => !doneDomains.has(d)), new Set(ids));
+    const observed = account.observe([...known].filter(id => !done.has(id)), domains.filter(d => !doneDomains.has(d)), new Set(ids), full);
     const result = reconcile(open, observed, { routingEndpoint: account.routingEndpoint, batchLimits: account.settings.batchLimits });
     const last = options.crashAt?.(pass, result.actions.length) ?? result.actions.length;
     for (const action of result.actions.slice(0, last)) execute(account, action, observed.fresh);
+    actions += Math.min(last, result.actions.length);
     if (last < result.actions.length) { crashes++; continue; }
     for (const s of result.statuses) {
       account.statuses.set(s.tenantId, s);
       const wanted = byId.get(s.tenantId)!;
       if (mayNoteSettled(s, wanted, observed.distributionTenants.find(t => t.name === s.tenantId), result.actions)) {
         account.noted.settled.set(s.tenantId, settledFingerprint(wanted));
+      } else if (full) {
+        account.noted.settled.delete(s.tenantId);
       }
     }
     for (const e of result.events) if (e.to === 'deleted') account.statuses.delete(e.tenantId);
     events.push(...result.events.map(e => ({ ...e, at: account.now })));
     if (result.actions.length > 0) { idle = 0; continue; }
+    // A sweep's page ends as the handler's message does: once a pass did nothing, awaits no status
+    // and saw every distribution tenant deployed (one pass over a settled page). Other runs go on to
+    // the fixpoint: that rule ends a page early while a suspended tenant (its status hides a
+    // certificate still validating) awaits a move.
+    const awaiting = result.statuses.some(s => s.status === 'pending-dns' || s.status === 'validating')
+      || observed.distributionTenants.some(t => !t.deployed);
+    if (full && !awaiting) return { passes: pass + 1, crashes, actions, events };
     // Nothing to do: wait for what is in flight (a deploy, a change batch, a certificate). Reading takes time too: what settled while it read is seen by one more pass. A tenant that
     // waits on its partner (its DNS elsewhere) waits for ever here, and the run ends.
     const next = account.nextSettle();
     if (next === undefined) {
-      if (++idle >= 2) return { passes: pass + 1, crashes, events };
+      if (++idle >= 2) return { passes: pass + 1, crashes, actions, events };
     } else {
       idle = 0;
       account.sleep(next - account.now);

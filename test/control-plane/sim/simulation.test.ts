@@ -1,6 +1,7 @@
 import * as fc from 'fast-check';
 import { AwsError, SimAccount } from './account';
 import { run } from './driver';
+import { SWEEP_PAGE } from '../../../src/control-plane/reconciler.lambda';
 import { DesiredTenant } from '../../../src/control-plane/reconcile';
 
 const tenants = (n: number, from = 0): DesiredTenant[] => Array.from({ length: n }, (_, i) => ({
@@ -14,6 +15,24 @@ function holdings(account: SimAccount) {
     records: account.recordNames().sort(),
     certificates: account.certificateCount(),
   };
+}
+
+/** Holdings, the store's statuses and its notes, comparable with toEqual. */
+function snapshot(account: SimAccount) {
+  return {
+    ...holdings(account),
+    statuses: [...account.statuses.values()].sort((a, b) => a.tenantId.localeCompare(b.tenantId)),
+    created: [...account.noted.created].sort(),
+    issued: [...account.noted.issued].sort(),
+    settled: [...account.noted.settled].sort(),
+  };
+}
+
+/** The drift sweep over these tenants: full passes over pages of 100 (the handler's SWEEP_PAGE), in store order. */
+function sweep(account: SimAccount, desired: readonly DesiredTenant[]) {
+  const runs = [];
+  for (let i = 0; i < desired.length; i += SWEEP_PAGE) runs.push(run(account, desired.slice(i, i + SWEEP_PAGE), { full: true }));
+  return { actions: runs.reduce((n, r) => n + r.actions, 0), events: runs.flatMap(r => r.events) };
 }
 
 /** Every refusal but "already exists" (a create retried after a crash) is a reconciler bug. */
@@ -96,6 +115,59 @@ describe('the reconciler against the simulated account', () => {
     expect(account.domainsOf('t0')).toEqual(['t0.example.com']);
     expect(account.recordNames()).not.toContain('www.t0.example.com');
     expect(account.recordNames()).toContain('www.t1.example.com');
+  });
+
+  test('the drift sweep over a settled store reads every tenant and certificate and changes nothing: no action, no event, no note', () => {
+    for (const listPageSize of [100, 2]) {
+      const account = new SimAccount({ listPageSize });
+      const desired = tenants(250);
+      run(account, desired);
+      const settled = snapshot(account);
+      account.calls.clear();
+      expect(sweep(account, desired)).toEqual({ actions: 0, events: [] });
+      expect(snapshot(account)).toEqual(settled);
+      // No note trusted: each certificate is read, and each distribution tenant, by the list's pages
+      // while they cost fewer calls than a get each (3 pages of 100 for each page of the sweep), else one by one.
+      expect(Object.fromEntries(account.calls)).toEqual(listPageSize === 100
+        ? { ListDistributionTenants: 9, GetManagedCertificateDetails: 250 }
+        : { GetDistributionTenant: 250, GetManagedCertificateDetails: 250 });
+    }
+  });
+
+  test('the drift sweep finds a distribution tenant disabled or deleted behind the store\'s back, which passes that trust the store do not, and repairs it', () => {
+    const account = new SimAccount();
+    const desired = tenants(20);
+    run(account, desired);
+    account.disableBehindTheStore('t3');
+    account.deleteBehindTheStore('t7');
+    expect(run(account, desired).actions).toBe(0);
+    expect([account.enabled('t3'), account.domainsOf('t7')]).toEqual([false, undefined]);
+
+    const found = sweep(account, desired);
+    expect(bugs(account)).toEqual([]);
+    expect(account.enabled('t3')).toBe(true);
+    expect(account.domainsOf('t7')).toEqual(['t7.example.com', 'www.t7.example.com']);
+    expect(account.certificateCount()).toBe(20);
+    expect(found.events.map(e => `${e.tenantId} ${e.to}`)).toEqual(['t3 pending-dns', 't7 pending-dns', 't3 active', 't7 validating', 't7 active']);
+    expect([...account.statuses.values()].every(s => s.status === 'active')).toBe(true);
+    // Served again as the store wants them, they are noted settled again: a later pass reads nothing.
+    account.calls.clear();
+    expect(run(account, desired).actions).toBe(0);
+    expect(Object.fromEntries(account.calls)).toEqual({});
+  });
+
+  test('the benchmark restores a forgotten page as the import left it: the same holdings, statuses and notes, and a sweep finds nothing to do', () => {
+    const account = new SimAccount();
+    const desired = tenants(30);
+    run(account, desired);
+    const imported = snapshot(account);
+    account.forget(desired.map(d => d.tenant.id), desired.flatMap(d => d.tenant.domainNames));
+    expect(holdings(account)).toEqual({ tenants: [], records: [], certificates: 0 });
+    account.restore(desired);
+    expect(snapshot(account)).toEqual(imported);
+    account.calls.clear();
+    expect(sweep(account, desired)).toEqual({ actions: 0, events: [] });
+    expect(account.calls.get('ListDistributionTenants')).toBe(1); // the 30 are listed once, not twice
   });
 
   test('the account throttles a client that does not pace itself, as AWS does', () => {
