@@ -1,8 +1,8 @@
 import * as fc from 'fast-check';
 import { AwsError, SimAccount } from './account';
 import { run } from './driver';
-import { SWEEP_PAGE } from '../../../src/control-plane/reconciler.lambda';
 import { DesiredTenant } from '../../../src/control-plane/reconcile';
+import { SWEEP_PAGE } from '../../../src/control-plane/reconciler.lambda';
 
 const tenants = (n: number, from = 0): DesiredTenant[] => Array.from({ length: n }, (_, i) => ({
   tenant: { id: `t${from + i}`, domainNames: [`t${from + i}.example.com`, `www.t${from + i}.example.com`] },
