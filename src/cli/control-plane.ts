@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import type * as DynamoDb from '@aws-sdk/client-dynamodb';
 import type * as Sqs from '@aws-sdk/client-sqs';
 import { writeFileAtomic } from './safe-write';
-import { Claim, releaseClaims, storeOnlyProblems, writeWithClaims } from './store-tenants';
+import { Claim, releaseClaims, StoreGateway, storeOnlyProblems, writeWithClaims } from './store-tenants';
 import { CLAIM_OWNER, claimedDomain, isClaimKey, isTenantKey } from '../control-plane/domain-claims';
 import { pageExpired, QUEUED_AT } from '../control-plane/page-retention';
 import { settingsOf } from '../control-plane/reconcile';
@@ -56,7 +56,7 @@ export function syncPlan(tenants: readonly TenantProps[], stored: readonly Store
   const writes = tenants.filter(t => {
     const old = before.get(t.id);
     return old === undefined || JSON.stringify(old.domainNames) !== JSON.stringify(t.domainNames) || settingsOf(old) !== settingsOf(t)
-      || old.externalDns !== t.externalDns || old.certificateValidation !== t.certificateValidation;
+      || old.externalDns !== t.externalDns || old.certificateValidation !== t.certificateValidation || !sameConfig(old.config, t.config);
   });
   const kept = new Set(tenants.map(t => t.id));
   const removals = stored.filter(s => s.tenant !== undefined && !kept.has(s.id)).map(s => s.id);
@@ -124,13 +124,17 @@ export function exportText(stored: readonly StoredTenant[], source: string): str
   return text;
 }
 
-/** Where the store is. */
-export interface StoreLocation {
+/** Whether two tenants' `config` hold the same settings, in any key order. */
+function sameConfig(a: TenantProps['config'], b: TenantProps['config']): boolean {
+  const sorted = (c: TenantProps['config']) => JSON.stringify(Object.entries(c ?? {}).sort(([x], [y]) => (x < y ? -1 : 1)));
+  return sorted(a) === sorted(b);
+}
+
+/** Where the store is, and what the CLI knows of its gateway (from the stack's outputs). */
+export interface StoreLocation extends StoreGateway {
   readonly table: string;
   readonly queueUrl?: string;
   readonly region?: string;
-  /** The names the load balancer's certificates cover (from the stack's outputs); unknown, domains are not checked against them. */
-  readonly loadBalancerNames?: readonly string[];
 }
 
 /** An AWS SDK client package, loaded when a command runs; a clear error when it is not installed. */
@@ -177,7 +181,7 @@ Promise<{ tenants: StoredTenant[]; claims: Map<string, string> }> {
 /** `sync`: the file's tenants into the store, the removed ones marked, the changed ones queued. Returns the plan carried out. */
 export async function syncFile(file: string, source: string, where: StoreLocation): Promise<SyncPlan> {
   const tenants = Tenants.fromFile(file).list;
-  const refused = tenants.flatMap(t => storeOnlyProblems(t, where.loadBalancerNames).map(p => `tenant "${t.id}": ${p}`));
+  const refused = tenants.flatMap(t => storeOnlyProblems(t, where).map(p => `tenant "${t.id}": ${p}`));
   if (refused.length > 0) throw new Error(`${source}: the control plane cannot take ${refused.length === 1 ? 'a tenant' : 'tenants'} as the file has them:\n  - ${refused.join('\n  - ')}`);
   if (where.queueUrl === undefined) throw new Error('`sync` needs --queue-url: the reconciler\'s queue, from the stack\'s outputs');
   const ddb = load('@aws-sdk/client-dynamodb', 'sync') as typeof DynamoDb;

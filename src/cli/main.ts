@@ -593,7 +593,7 @@ async function storeLocation(context: Context): Promise<StoreLocation> {
   }
   const outputs = await stackOutputs(context);
   const found = findControlPlane(outputs.document, outputs.source, { gateway: context.lists.get('gateway')?.[0] });
-  return { table: found.table, queueUrl: found.queueUrl, region, loadBalancerNames: found.loadBalancerNames };
+  return { table: found.table, queueUrl: found.queueUrl, region, loadBalancerNames: found.loadBalancerNames, cells: found.cells };
 }
 
 /** How the command line named the store, to repeat it in a next step. */

@@ -7,12 +7,13 @@ import type * as DynamoDb from '@aws-sdk/client-dynamodb';
 import type * as Sqs from '@aws-sdk/client-sqs';
 import { problemList } from './commands';
 import { load, StoreLocation } from './control-plane';
+import { knowsCell, unknownCellProblem } from '../control-plane/cell-origins';
 import { CLAIM_OWNER, claimKey, claimTransactions, isTenantKey, TENANT_ITEMS_ONLY } from '../control-plane/domain-claims';
 import { notCoveredProblem, uncoveredDomains } from '../control-plane/load-balancer-names';
 import { QUEUED_AT } from '../control-plane/page-retention';
 import { TENANT_STATUSES } from '../control-plane/reconcile';
-import { show } from '../private/problems';
 import { Quotas, resolveQuotas } from '../quotas/quotas';
+import { tenantConfigProblems } from '../tenants/tenant-config';
 import { TenantProps, tenantProblems } from '../tenants/tenants';
 
 /** A tenant's state in the store, as `status --store` prints it. */
@@ -28,28 +29,33 @@ export interface StoreStatus {
   readonly suspended: boolean;
 }
 
+/** What the CLI knows of the gateway a store serves (from its stack's outputs); unknown, nothing is checked. */
+export interface StoreGateway {
+  /** The names the load balancer's certificates cover. */
+  readonly loadBalancerNames?: readonly string[];
+  /** The cells besides "default". */
+  readonly cells?: readonly string[];
+}
+
 /**
- * What a store tenant cannot have: a domain the load balancer's certificates do not cover, when
- * their names are known (viewers would get 502); and, not yet, a cell or config (the reconciler
- * neither sets a distribution tenant's origin for a cell nor publishes config for the app), which
- * are refused, not dropped.
+ * What a store tenant cannot have, when the gateway is known: a domain the load balancer's
+ * certificates do not cover (viewers would get 502), a cell the gateway does not have. And, as a
+ * template tenant, a `config` larger than one host's entry in SSM holds, so that `export` gives a
+ * file the gateway takes.
  */
-export function storeOnlyProblems(tenant: TenantProps, loadBalancerNames?: readonly string[]): string[] {
+export function storeOnlyProblems(tenant: TenantProps, gateway: StoreGateway = {}): string[] {
+  const { loadBalancerNames, cells } = gateway;
   const problems: string[] = [];
   const uncovered = loadBalancerNames === undefined ? [] : uncoveredDomains(tenant.domainNames ?? [], loadBalancerNames);
   if (uncovered.length > 0) problems.push(notCoveredProblem(uncovered, loadBalancerNames!));
-  if (tenant.cell !== undefined) {
-    problems.push(`\`cell\` ${show(tenant.cell)}: store tenants are served by the gateway's own origin (the control plane does not place them in cells yet)`);
-  }
-  if (tenant.config !== undefined) {
-    problems.push(`\`config\` ${show(tenant.config)}: the control plane does not publish store tenants' config for the app yet`);
-  }
+  if (cells !== undefined && !knowsCell(tenant.cell, cells)) problems.push(unknownCellProblem(tenant.cell!, cells));
+  problems.push(...tenantConfigProblems([tenant]).map(p => p.replace(`tenant "${tenant.id}": `, '')));
   return problems;
 }
 
 /** Every problem with a tenant the store is asked to take: the tenants file's rules, what a store tenant cannot have, and the domains a distribution tenant carries. */
-export function storeTenantProblems(tenant: TenantProps, overrides: Quotas, loadBalancerNames?: readonly string[]): string[] {
-  const problems = [...tenantProblems([tenant]), ...storeOnlyProblems(tenant, loadBalancerNames)];
+export function storeTenantProblems(tenant: TenantProps, overrides: Quotas, gateway: StoreGateway = {}): string[] {
+  const problems = [...tenantProblems([tenant]), ...storeOnlyProblems(tenant, gateway)];
   const cap = resolveQuotas(overrides).quotas.domainsPerDistribution;
   if (problems.length === 0 && tenant.domainNames.length > cap) {
     problems.push(`it has ${tenant.domainNames.length} \`domainNames\`, more than a distribution tenant takes ` +
@@ -162,7 +168,7 @@ export async function releaseClaims(ddb: typeof DynamoDb, dynamo: DynamoDb.Dynam
  * when the id is taken or another store tenant holds a domain; then queues it.
  */
 export async function addToStore(tenant: TenantProps, overrides: Quotas, where: StoreLocation): Promise<void> {
-  const problems = storeTenantProblems(tenant, overrides, where.loadBalancerNames);
+  const problems = storeTenantProblems(tenant, overrides, where);
   if (problems.length > 0) throw new Error(`Cannot add tenant "${tenant.id}": ${problemList('it', problems)}`);
   const queueUrl = needsQueue('add', where);
   await withClients('add', where, async (ddb, dynamo, sqs, queue) => {

@@ -15,7 +15,9 @@ import { Action, DesiredTenant, ObservedDistributionTenant, TenantStatus, Tenant
  * served that way (active, or suspended), and does not read the tenant again while it holds.
  */
 export function settledFingerprint(desired: DesiredTenant): string {
-  return JSON.stringify([desired.suspended ?? false, desired.tenant]);
+  const { suspended, tenant, origin } = desired;
+  // A cell's origin that changed (its load balancer replaced) unsettles its tenants.
+  return JSON.stringify(origin === undefined ? [suspended ?? false, tenant] : [suspended ?? false, tenant, origin]);
 }
 
 /** A tenant served as the store still wants it: nothing of it is read or reconciled until the store changes it. */

@@ -3,12 +3,27 @@
 // CloudFormation with --stack-name). Ids follow the DNS-target outputs: `<gateway>ControlPlaneTable`
 // and `<gateway>ControlPlaneQueueUrl`, `<gateway>` being the gateway's path in its stack,
 // alphanumerics only; `<gateway>ControlPlaneLoadBalancerNames` (the names the load balancer's
-// certificates cover, comma-separated) when the gateway knows them. Pure: no aws-cdk-lib.
+// certificates cover, comma-separated) when the gateway knows them; `<gateway>ControlPlaneCells`
+// (the cells besides "default", comma-separated) when it has cells. Pure: no aws-cdk-lib.
+import { decodeCellNames } from './cell-origins';
 import { decodeLoadBalancerNames } from './load-balancer-names';
 
+/** The control plane's output ids. */
+export interface ControlPlaneOutputIds {
+  readonly table: string;
+  readonly queueUrl: string;
+  readonly loadBalancerNames: string;
+  readonly cells: string;
+}
+
 /** The output ids of the gateway whose output id prefix is `prefix`. */
-export function controlPlaneOutputIds(prefix: string): { readonly table: string; readonly queueUrl: string; readonly loadBalancerNames: string } {
-  return { table: `${prefix}ControlPlaneTable`, queueUrl: `${prefix}ControlPlaneQueueUrl`, loadBalancerNames: `${prefix}ControlPlaneLoadBalancerNames` };
+export function controlPlaneOutputIds(prefix: string): ControlPlaneOutputIds {
+  return {
+    table: `${prefix}ControlPlaneTable`,
+    queueUrl: `${prefix}ControlPlaneQueueUrl`,
+    loadBalancerNames: `${prefix}ControlPlaneLoadBalancerNames`,
+    cells: `${prefix}ControlPlaneCells`,
+  };
 }
 
 const TABLE_KEY = /^([A-Za-z0-9]*)ControlPlaneTable$/;
@@ -21,6 +36,8 @@ export interface ControlPlaneLocation {
   readonly queueUrl: string;
   /** The names the load balancer's certificates cover; undefined when the gateway did not know them. */
   readonly loadBalancerNames?: string[];
+  /** The cells a store tenant may name besides "default" (none when the gateway has no cells). */
+  readonly cells: string[];
 }
 
 /**
@@ -35,9 +52,11 @@ export function findControlPlane(document: unknown, source: string, select: { st
       const match = TABLE_KEY.exec(key);
       const queueUrl = match && outputs[controlPlaneOutputIds(match[1]).queueUrl];
       if (match && typeof table === 'string' && typeof queueUrl === 'string') {
-        const names = outputs[controlPlaneOutputIds(match[1]).loadBalancerNames];
+        const ids = controlPlaneOutputIds(match[1]);
+        const names = outputs[ids.loadBalancerNames];
         const loadBalancerNames = decodeLoadBalancerNames(typeof names === 'string' ? names : undefined);
-        found.push({ stack, gateway: match[1], table, queueUrl, ...(loadBalancerNames === undefined ? {} : { loadBalancerNames }) });
+        const cells = decodeCellNames(typeof outputs[ids.cells] === 'string' ? outputs[ids.cells] as string : undefined);
+        found.push({ stack, gateway: match[1], table, queueUrl, cells, ...(loadBalancerNames === undefined ? {} : { loadBalancerNames }) });
       }
     }
   }

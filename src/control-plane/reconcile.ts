@@ -3,6 +3,7 @@
 // the next actions and each tenant's status. Pure: no AWS SDK, no aws-cdk-lib. Every action is
 // derived from state, never from what an earlier run did, and carries the whole target state of
 // what it changes (not a delta), so running it twice, or after a crash, changes nothing more.
+import { knowsCell, unknownCellProblem } from './cell-origins';
 import { notCoveredProblem, uncoveredDomains } from './load-balancer-names';
 import { throwIfProblems } from '../private/problems';
 import { TenantProps, tenantProblems } from '../tenants/tenants';
@@ -12,6 +13,11 @@ export interface DesiredTenant {
   readonly tenant: TenantProps;
   /** A suspended tenant's distribution tenant stays, disabled; its records and certificate stay. */
   readonly suspended?: boolean;
+  /**
+   * The origin domain of its cell, which its distribution tenant's origin parameter is set to;
+   * undefined for the default cell (the distribution's own origin).
+   */
+  readonly origin?: string;
 }
 
 /** A distribution tenant as CloudFront reports it; the control plane names it by the tenant's id. */
@@ -107,6 +113,8 @@ export interface ReconcileContext {
    * (viewers would get 502) and nothing is done for it. Unknown, nothing is checked.
    */
   readonly loadBalancerNames?: readonly string[];
+  /** The cells besides the default one a tenant may name; a tenant of another cell fails. None by default. */
+  readonly cells?: readonly string[];
 }
 
 /**
@@ -120,11 +128,13 @@ export interface BatchLimits {
 }
 export const ROUTE53_BATCH_LIMITS: BatchLimits = { resourceRecords: 1_000, valueCharacters: 32_000 };
 
-/** The fingerprint of what a distribution tenant carries besides its domains. */
-export function settingsOf(tenant: TenantProps): string {
-  const { webAcl, geoRestriction, cell, config } = tenant;
-  const sortedConfig = config && Object.fromEntries(Object.entries(config).sort(([a], [b]) => (a < b ? -1 : 1)));
-  return JSON.stringify([webAcl ?? null, geoRestriction ?? null, cell ?? null, sortedConfig ?? null]);
+/**
+ * The fingerprint of what a distribution tenant carries besides its domains: its customizations
+ * and its cell's origin. A tenant's `config` is not CloudFront's (the app reads it from the store).
+ */
+export function settingsOf(tenant: TenantProps, origin?: string): string {
+  const { webAcl, geoRestriction, cell } = tenant;
+  return JSON.stringify([webAcl ?? null, geoRestriction ?? null, cell ?? null, origin ?? null]);
 }
 
 /** Every problem with the store's tenants: the tenants file's rules, word for word. */
@@ -159,15 +169,19 @@ export function reconcile(desired: readonly DesiredTenant[], observed: ObservedS
   const recordChanges: RecordChange[] = [];
   const statuses: TenantStatus[] = [];
 
-  for (const { tenant, suspended } of desired) {
+  for (const { tenant, suspended, origin } of desired) {
     const id = tenant.id;
     const want = tenant.domainNames;
     const current = onCloudFront.get(id);
-    const settings = settingsOf(tenant);
+    const settings = settingsOf(tenant, origin);
     const free = want.filter(d => !held.has(d));
     const elsewhere = want.filter(d => held.has(d) && held.get(d) !== id);
     const status = (s: TenantStatusName, reason?: string) =>
       statuses.push(reason === undefined ? { tenantId: id, status: s } : { tenantId: id, status: s, reason });
+    if (!knowsCell(tenant.cell, context.cells ?? [])) {
+      status('failed', unknownCellProblem(tenant.cell!, context.cells ?? []));
+      continue;
+    }
     const uncovered = context.loadBalancerNames === undefined ? [] : uncoveredDomains(want, context.loadBalancerNames);
     if (uncovered.length > 0) {
       status('failed', notCoveredProblem(uncovered, context.loadBalancerNames!));

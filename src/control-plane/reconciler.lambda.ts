@@ -9,7 +9,7 @@
 // AWS SDK v3 only (the Lambda runtime ships it); no aws-cdk-lib.
 import {
   CloudFrontClient, CreateDistributionTenantCommand, Customizations, DeleteDistributionTenantCommand, DistributionTenant,
-  GetDistributionTenantCommand, GetManagedCertificateDetailsCommand, ListDistributionTenantsCommand, UpdateDistributionTenantCommand,
+  GetDistributionTenantCommand, GetManagedCertificateDetailsCommand, ListDistributionTenantsCommand, Parameter, UpdateDistributionTenantCommand,
   UpdateDomainAssociationCommand,
 } from '@aws-sdk/client-cloudfront';
 import {
@@ -18,10 +18,11 @@ import {
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { ChangeResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CELL_ORIGINS_VARIABLE, cellOrigin, decodeCellOrigins, DEFAULT_ORIGIN_PARAMETER, ORIGIN_PARAMETER_VARIABLE } from './cell-origins';
 import { isTenantKey, TENANT_ITEMS_ONLY } from './domain-claims';
 import { decodeLoadBalancerNames, LOAD_BALANCER_NAMES_VARIABLE } from './load-balancer-names';
 import { isSettled, LIST_PAGE_SIZE, mayNoteSettled, NotedTenant, planObservation, settledFingerprint } from './observation';
-import { Action, DesiredTenant, ObservedState, reconcile, RecordChange, settingsOf, StatusEvent, TenantStatus } from './reconcile';
+import { Action, DesiredTenant, ObservedState, reconcile, RecordChange, StatusEvent, TenantStatus } from './reconcile';
 import { retrying } from '../runtime/retrying';
 import { TenantProps } from '../tenants/tenants';
 
@@ -39,6 +40,10 @@ export interface ReconcilerEnvironment {
   readonly queueUrl?: string;
   /** The names the load balancer's certificates cover (a tenant with a domain none covers fails); unknown when undefined. */
   readonly loadBalancerNames?: readonly string[];
+  /** The origin domain of each cell besides the default; a tenant of another cell fails. None when undefined. */
+  readonly cellOrigins?: { readonly [cell: string]: string };
+  /** The distribution's origin domain parameter, which a cell's distribution tenant sets. */
+  readonly originParameter?: string;
 }
 
 export interface ReconcilerDependencies {
@@ -85,6 +90,8 @@ export async function handler(event: ReconcilerEvent): Promise<ReconcilerRespons
       tenantNamePrefix: env.TENANT_NAME_PREFIX ?? '',
       queueUrl: env.QUEUE_URL,
       loadBalancerNames: decodeLoadBalancerNames(env[LOAD_BALANCER_NAMES_VARIABLE]),
+      cellOrigins: decodeCellOrigins(env[CELL_ORIGINS_VARIABLE]),
+      originParameter: env[ORIGIN_PARAMETER_VARIABLE],
     },
     sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
   });
@@ -208,12 +215,14 @@ export async function reconcilePage(tenantIds: readonly string[], deps: Reconcil
     : tenantIds.filter(id => !isSettled(store.get(id)?.desired, store.get(id)?.status?.status, store.get(id)?.settledAs));
   const desired = open.flatMap(id => store.get(id)?.desired ?? []);
   const { observed, fresh } = await observe(open, store, deps, full);
-  const result = reconcile(desired, observed, { routingEndpoint: deps.env.routingEndpoint, loadBalancerNames: deps.env.loadBalancerNames });
-  const bySettings = new Map(desired.map(d => [d.tenant.id, d.tenant]));
+  const result = reconcile(desired, observed, {
+    routingEndpoint: deps.env.routingEndpoint, loadBalancerNames: deps.env.loadBalancerNames, cells: Object.keys(deps.env.cellOrigins ?? {}),
+  });
+  const byId = new Map(desired.map(d => [d.tenant.id, d]));
   const recordedBy = new Map<string, string>(); // name -> the item that lists its CNAME
   for (const id of tenantIds) for (const name of store.get(id)?.records ?? []) recordedBy.set(name, id);
   for (const action of result.actions) {
-    await execute(action, bySettings, fresh, deps);
+    await execute(action, byId, fresh, deps);
     if (action.kind === 'changeRecords') await noteRecords(action.changes, desired, recordedBy, deps);
   }
   const settled = new Set(result.statuses.filter(s => {
@@ -244,8 +253,9 @@ async function readStore(ids: readonly string[], deps: ReconcilerDependencies): 
       for (const item of got.Responses?.[deps.env.tableName] ?? []) {
         const id = item.id.S!;
         const tenant = item.tenant?.S === undefined ? undefined : JSON.parse(item.tenant.S) as TenantProps;
+        const origin = tenant && cellOrigin(tenant.cell, deps.env.cellOrigins ?? {});
         items.set(id, {
-          desired: tenant && { tenant, suspended: item.suspended?.BOOL ?? false },
+          desired: tenant && { tenant, suspended: item.suspended?.BOOL ?? false, ...(origin === undefined ? {} : { origin }) },
           status: item.status?.S === undefined ? undefined
             : { tenantId: id, status: item.status.S as TenantStatus['status'], ...(item.reason?.S ? { reason: item.reason.S } : {}) },
           appliedSettings: item.appliedSettings?.S,
@@ -288,7 +298,8 @@ Promise<{ observed: ObservedState; fresh: Map<string, Fresh> }> {
         const id = wanted.get(t.Name!);
         if (id === undefined) continue;
         found.set(id, t as DistributionTenant);
-        // A summary carries all an update sends back but parameters, which the reconciler never sets.
+        // A summary carries all an update sends back but parameters, which an update of a store
+        // tenant takes from the store (its cell), not from the read.
         fresh.set(id, { current: t as DistributionTenant, etag: t.ETag });
       }
       marker = page.NextMarker;
@@ -368,7 +379,16 @@ export function customizationsOf(tenant: TenantProps): Customizations | undefine
   return Object.keys(c).length === 0 ? undefined : c;
 }
 
-async function execute(action: Action, tenants: Map<string, TenantProps>, fresh: Map<string, Fresh>, deps: ReconcilerDependencies): Promise<void> {
+/**
+ * The parameters of a store tenant's distribution tenant: its cell's origin domain, or none (the
+ * distribution's default, the default cell's origin). An update replaces the distribution tenant
+ * whole (a PUT with the read's ETag), so every update of a store tenant sends them.
+ */
+export function parametersOf(desired: DesiredTenant, deps: ReconcilerDependencies): Parameter[] | undefined {
+  return desired.origin === undefined ? undefined : [{ Name: deps.env.originParameter ?? DEFAULT_ORIGIN_PARAMETER, Value: desired.origin }];
+}
+
+async function execute(action: Action, tenants: Map<string, DesiredTenant>, fresh: Map<string, Fresh>, deps: ReconcilerDependencies): Promise<void> {
   const cf = deps.cloudFront;
   // The first change to a tenant read this pass uses that read; any later one, or a retry after a
   // stale ETag (PreconditionFailed), reads it afresh.
@@ -381,7 +401,7 @@ async function execute(action: Action, tenants: Map<string, TenantProps>, fresh:
   };
   switch (action.kind) {
     case 'createTenant': {
-      const tenant = tenants.get(action.tenantId)!;
+      const desired = tenants.get(action.tenantId)!;
       try {
         await retrying(() => cf.send(new CreateDistributionTenantCommand({
           DistributionId: deps.env.distributionId,
@@ -389,13 +409,14 @@ async function execute(action: Action, tenants: Map<string, TenantProps>, fresh:
           Name: nameOf(action.tenantId, deps),
           Domains: action.domains.map(Domain => ({ Domain })),
           Enabled: action.enabled,
-          Customizations: customizationsOf(tenant),
+          Customizations: customizationsOf(desired.tenant),
+          Parameters: parametersOf(desired, deps),
         })), deps);
       } catch (e) {
         // Made by a pass that crashed before it recorded it: the name is the tenant's id, so it is the same one.
         if ((e as Error).name !== 'EntityAlreadyExists') throw e;
       }
-      await setAttribute(action.tenantId, 'appliedSettings', { S: settingsOf(tenant) }, deps);
+      await setAttribute(action.tenantId, 'appliedSettings', { S: action.settings }, deps);
       await setAttribute(action.tenantId, 'created', { BOOL: true }, deps);
       return;
     }
@@ -403,7 +424,7 @@ async function execute(action: Action, tenants: Map<string, TenantProps>, fresh:
     case 'requestCertificate':
     case 'enableTenant':
     case 'disableTenant': {
-      const tenant = tenants.get(action.tenantId);
+      const desired = tenants.get(action.tenantId);
       await retrying(async () => {
         const { current, etag } = await get(action.tenantId);
         const certificate = action.kind === 'requestCertificate' ? {
@@ -418,13 +439,13 @@ async function execute(action: Action, tenants: Map<string, TenantProps>, fresh:
           DistributionId: current.DistributionId,
           ConnectionGroupId: current.ConnectionGroupId,
           Domains: (action.kind === 'updateTenant' ? action.domains : (current.Domains ?? []).map(d => d.Domain!)).map(Domain => ({ Domain })),
-          Customizations: action.kind === 'updateTenant' && tenant ? customizationsOf(tenant) : current.Customizations,
-          Parameters: current.Parameters,
+          Customizations: action.kind === 'updateTenant' && desired ? customizationsOf(desired.tenant) : current.Customizations,
+          Parameters: desired ? parametersOf(desired, deps) : current.Parameters,
           Enabled: action.kind === 'enableTenant' ? true : action.kind === 'disableTenant' ? false : current.Enabled,
           ...certificate,
         }));
       }, deps, ['PreconditionFailed']);
-      if (action.kind === 'updateTenant' && tenant) await setAttribute(action.tenantId, 'appliedSettings', { S: settingsOf(tenant) }, deps);
+      if (action.kind === 'updateTenant') await setAttribute(action.tenantId, 'appliedSettings', { S: action.settings }, deps);
       if (action.kind === 'requestCertificate') {
         await setAttribute(action.tenantId, 'certificateDomains', { SS: [...action.domains] }, deps);
         await setAttribute(action.tenantId, 'certificateIssued', { BOOL: false }, deps);

@@ -1,4 +1,4 @@
-import { Aws, Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -8,6 +8,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { CELL_ORIGINS_VARIABLE, cellOriginsProblems, DEFAULT_ORIGIN_PARAMETER, ORIGIN_PARAMETER_VARIABLE } from './cell-origins';
 import { encodeLoadBalancerNames, LOAD_BALANCER_NAMES_VARIABLE, loadBalancerNamesProblems } from './load-balancer-names';
 import { PAGE_RETENTION_SECONDS } from './page-retention';
 import { ReconcilerFunction } from './reconciler-function';
@@ -83,6 +84,23 @@ export interface TenantControlPlaneProps {
    * @default - not known: tenant domains are not checked against the load balancer's certificates
    */
   readonly loadBalancerNames?: string[];
+
+  /**
+   * The origin domain of each cell besides the default one, by cell name. A store tenant whose
+   * `cell` is one of these gets its distribution tenant's `originParameter` set to that cell's
+   * origin domain, so the distribution (whose origin domain must be `{{<originParameter>}}`, the
+   * default cell's by default value) sends its requests to that cell. The gateway passes its cells.
+   *
+   * @default - no cells: a store tenant that names a cell other than "default" fails
+   */
+  readonly cellOrigins?: { [cell: string]: string };
+
+  /**
+   * The name of the distribution's parameter that holds the origin domain (see `cellOrigins`).
+   *
+   * @default "originDomain" (the gateway's)
+   */
+  readonly originParameter?: string;
 }
 
 /** The reconciler's own timeout: one pass over a page. */
@@ -120,6 +138,7 @@ export class TenantControlPlane extends Construct {
     const recheckAfter = props.recheckAfter ?? Duration.minutes(2);
     const sweepEvery = props.sweepEvery ?? Duration.hours(6);
     throwIfProblems('TenantControlPlane', controlPlaneProblems(props, recheckAfter, sweepEvery));
+    const cells = Object.keys(props.cellOrigins ?? {});
 
     this.table = new dynamodb.Table(this, 'Tenants', {
       partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
@@ -159,6 +178,11 @@ export class TenantControlPlane extends Construct {
         TENANT_NAME_PREFIX: props.tenantNamePrefix ?? '',
         QUEUE_URL: this.queue.queueUrl,
         ...(props.loadBalancerNames === undefined ? {} : { [LOAD_BALANCER_NAMES_VARIABLE]: encodeLoadBalancerNames(props.loadBalancerNames) }),
+        // The origin domains are deploy-time values (the cells' load balancers): JSON of tokens.
+        ...(cells.length === 0 ? {} : {
+          [CELL_ORIGINS_VARIABLE]: Stack.of(this).toJsonString(props.cellOrigins),
+          [ORIGIN_PARAMETER_VARIABLE]: props.originParameter ?? DEFAULT_ORIGIN_PARAMETER,
+        }),
       },
     });
     this.reconciler.addEventSource(new SqsEventSource(this.queue, { batchSize: 1, reportBatchItemFailures: true }));
@@ -236,6 +260,12 @@ function controlPlaneProblems(props: TenantControlPlaneProps, recheckAfter: Dura
     }
   }
   problems.push(...loadBalancerNamesProblems(props.loadBalancerNames ?? []));
+  problems.push(...cellOriginsProblems(props.cellOrigins ?? {}));
+  const parameter = props.originParameter ?? DEFAULT_ORIGIN_PARAMETER;
+  // "Parameter", CloudFront API Reference (https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_Parameter.html).
+  if (!Token.isUnresolved(parameter) && !/^[a-zA-Z0-9_-]{1,128}$/.test(parameter)) {
+    problems.push(`\`originParameter\` ${show(parameter)} must be a distribution parameter's name: 1-128 letters, digits, hyphens or underscores`);
+  }
   const prefix = props.tenantNamePrefix ?? '';
   if (prefix !== '' && !/^[a-zA-Z0-9][a-zA-Z0-9-.]{0,60}$/.test(prefix)) {
     problems.push(`\`tenantNamePrefix\` ${show(prefix)} must be up to 61 letters, digits, hyphens or dots, starting with a letter or digit`);

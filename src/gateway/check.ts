@@ -7,6 +7,7 @@ import { GatewayPlan } from './plan';
 import { claimDomains } from './private/claimed-domains';
 import { claimTenantConfigPath } from './private/claimed-paths';
 import { GatewayConfig } from './resolve';
+import { cellRoomProblems } from '../control-plane/cell-origins';
 import { cacheProblems, shadowedPathPatterns } from '../edge/cache';
 import { originShieldRegionProblem } from '../edge/origin-shield-regions';
 import { isWebAclArn, WEB_ACL_ARN_SHAPE } from '../edge/web-acl-arn';
@@ -83,6 +84,7 @@ function cellProblems(config: GatewayConfig): string[] {
     problems.push('`cells` with a multi-tenant distribution need `originAccess: OriginAccess.secretHeader()`: a distribution tenant routes ' +
       'to its cell by an origin domain parameter, and a VPC origin (OriginAccess.vpcOrigin(), the default) is bound by its id, not by a domain name');
   }
+  if (config.edge.storesTenants) problems.push(...cellRoomProblems(config.cells.map(cell => cell.name), '`cells`'));
   return problems;
 }
 

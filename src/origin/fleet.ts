@@ -228,9 +228,11 @@ export interface EcsServiceFleetOptions extends FleetOptions {
 /** Options for `Fleet.targets`. */
 export interface TargetsFleetOptions extends FleetOptions {
   /**
-   * Who is granted read of the tenant config parameters, e.g. the Lambda function of a
-   * `LambdaTarget`. The gateway cannot tell who serves behind arbitrary targets.
-   * @default - nobody: grant `ssm:GetParametersByPath` on `gateway.tenantConfigPath` yourself
+   * Who is granted read of the tenant config parameters (and, with a control plane, lookups in
+   * its tenant store), e.g. the Lambda function of a `LambdaTarget`. The gateway cannot tell who
+   * serves behind arbitrary targets.
+   * @default - nobody: grant `ssm:GetParametersByPath` on `gateway.tenantConfigPath` (and
+   * `dynamodb:GetItem` on `gateway.controlPlane.table`) yourself
    */
   readonly grantee?: iam.IGrantable;
 }
@@ -238,7 +240,7 @@ export interface TargetsFleetOptions extends FleetOptions {
 /**
  * The app behind the load balancer: what the gateway's one target group sends every tenant's
  * requests to. Whatever the fleet, the gateway grants it read of the tenant config parameters
- * (except `targets` without a `grantee`), and its security group admits the load balancer only,
+ * and, with a control plane, lookups in its tenant store (except `targets` without a `grantee`), and its security group admits the load balancer only,
  * on the app's port.
  */
 export abstract class Fleet {

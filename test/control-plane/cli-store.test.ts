@@ -122,12 +122,46 @@ describe('add --store', () => {
     expect(dynamo.commandCalls(DeleteItemCommand).map(c => c.args[0].input.Key!.id.S)).toEqual(['domain#d0.acme.example.com']);
   });
 
-  test('refuses `cell` and `config`, which the control plane does not apply to store tenants yet, before any write', async () => {
+  test('keeps `cell` and `config` in the tenant\'s item, as the file would hold them', async () => {
     const run = await cli.runAsync(undefined, 'add', 'acme', 'acme.example.com', '--config', 'plan=gold', '--cell', 'eu', ...BY_NAME);
+    expect(run.err).toBe('');
+    const written = dynamo.commandCalls(TransactWriteItemsCommand)[0].args[0].input.TransactItems!.at(-1)!.Update!;
+    expect(JSON.parse(written.ExpressionAttributeValues![':t'].S!)).toEqual({ id: 'acme', domainNames: ['acme.example.com'], config: { plan: 'gold' }, cell: 'eu' });
+  });
+
+  test('refuses a `config` larger than a template tenant\'s may be (so `export` gives a file the gateway takes), before any write', async () => {
+    const run = await cli.runAsync(undefined, 'add', 'acme', 'acme.example.com', '--config', `blob=${'x'.repeat(5000)}`, ...BY_NAME);
     expect(run.code).toBe(1);
-    expect(run.err).toMatch(/`cell` "eu": store tenants are served by the gateway's own origin/);
-    expect(run.err).toMatch(/`config` \{"plan":"gold"\}: the control plane does not publish store tenants' config/);
+    expect(run.err).toMatch(/its `config` makes \d+ bytes per host, more than the 4096 bytes a standard SSM parameter holds \(the largest value is `config.blob`/);
     expect(dynamo.calls()).toHaveLength(0);
+  });
+
+  test('refuses a `cell` the gateway\'s stack outputs do not list, naming the cells it has, before any write', async () => {
+    const outputs = (cells?: string) => cloudFormation.on(DescribeStacksCommand, { StackName: 'Edge' }).resolves({
+      Stacks: [{
+        StackName: 'Edge',
+        CreationTime: new Date(),
+        StackStatus: 'UPDATE_COMPLETE',
+        Outputs: [
+          { OutputKey: 'GatewayControlPlaneTable', OutputValue: 'Edge-Tenants-1' },
+          { OutputKey: 'GatewayControlPlaneQueueUrl', OutputValue: QUEUE },
+          ...(cells === undefined ? [] : [{ OutputKey: 'GatewayControlPlaneCells', OutputValue: cells }]),
+        ],
+      }],
+    });
+    const add = (cell: string) => cli.runAsync(undefined, 'add', 'acme', 'acme.example.com', '--cell', cell, '--store', '--stack-name', 'Edge', '--region', 'us-east-1');
+    outputs('eu,us');
+    let run = await add('ap');
+    expect(run.code).toBe(1);
+    expect(run.err).toContain('`cell` "ap" is not one of the gateway\'s cells ("default", "eu", "us")');
+    expect(dynamo.calls()).toHaveLength(0);
+    run = await add('us');
+    expect(run.err).toBe('');
+    expect(dynamo.commandCalls(TransactWriteItemsCommand)).toHaveLength(1);
+    // A gateway without cells writes no such output: only "default" is taken.
+    outputs();
+    run = await add('eu');
+    expect(run.err).toContain('`cell` "eu" is not one of the gateway\'s cells ("default")');
   });
 
   test('finds the table and the queue in the gateway\'s stack outputs (--stack-name)', async () => {

@@ -1,10 +1,10 @@
 // The control plane made by the gateway: bound to its multi-tenant distribution, connection group
 // and zone, with the outputs the CLI reads, beside the template tenants.
-import { App, Aspects, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, Aspects, CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { ControlPlaneOptions, EdgeMode, MultiTenantDistributionOptions, TenantProps } from '../../src';
+import { Cell, ControlPlaneOptions, EdgeMode, Fleet, MultiTenantDistributionOptions, OriginAccess, TenantProps } from '../../src';
 import { controlPlaneOutputIds, findControlPlane } from '../../src/control-plane/outputs';
 import { errorOf } from '../errors';
 import { build as buildGateway, ENV, only, tenants } from '../gateway-fixture';
@@ -55,7 +55,7 @@ test('the store\'s table name and the queue\'s URL are outputs of documented ids
   template.hasOutput(ids.table, { Value: { Ref: table } });
   template.hasOutput(ids.queueUrl, { Value: { Ref: queue } });
   const document = { Stack: { [ids.table]: 'the-table', [ids.queueUrl]: 'https://sqs/the-queue', GatewayDnsTargets0: '{}' } };
-  expect(findControlPlane(document, 'outputs')).toEqual({ stack: 'Stack', gateway: 'Gateway', table: 'the-table', queueUrl: 'https://sqs/the-queue' });
+  expect(findControlPlane(document, 'outputs')).toEqual({ stack: 'Stack', gateway: 'Gateway', table: 'the-table', queueUrl: 'https://sqs/the-queue', cells: [] });
 });
 
 test('its options reach the control plane: event bus, recheck delay, removal policy, prefix', () => {
@@ -132,4 +132,56 @@ test('the gateway\'s control plane sweeps for drift every 6 hours unless `sweepE
   build(tenants(1)).template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(6 hours)', Targets: [Match.objectLike({ Input: '{"sweep":{}}' })] });
   build(tenants(1), { sweepEvery: Duration.hours(24) }).template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 day)' });
   build(tenants(1), { sweepEvery: Duration.seconds(0) }).template.resourceCountIs('AWS::Events::Rule', 0);
+});
+
+describe('with cells', () => {
+  const withCells = (controlPlane: ControlPlaneOptions | undefined) => {
+    const built = buildGateway([{ id: 'eu-template', domainNames: ['eu-template.example.com'], cell: 'eu' }], {
+      edge: EdgeMode.multiTenantDistribution({ controlPlane }),
+      originAccess: OriginAccess.secretHeader(),
+      cells: [Cell.withFleet('eu', { fleet: Fleet.autoScaling() }), Cell.fromHttpsOrigin('us', { domainName: 'us.origin.example.net' })],
+    });
+    return { ...built, template: Template.fromStack(built.stack) };
+  };
+
+  test('the reconciler gets every cell\'s origin domain and the distribution\'s parameter; the CLI gets the cells\' names', () => {
+    const { template, stack, gateway } = withCells({});
+    const reconciler = stack.resolve((gateway.controlPlane!.reconciler.node.defaultChild as CfnResource).logicalId);
+    const variables = template.toJSON().Resources[reconciler].Properties.Environment.Variables;
+    expect(variables.ORIGIN_PARAMETER).toBe('originDomain');
+    // The origin domains are deploy-time values: the eu cell's load balancer's DNS name, resolved into the JSON.
+    const [, parts] = stack.resolve(variables.CELL_ORIGINS)['Fn::Join'];
+    const text = parts.map((p: string | { 'Fn::GetAtt': string[] }) => (typeof p === 'string' ? p : `<${p['Fn::GetAtt'].join('.')}>`)).join('');
+    expect(JSON.parse(text)).toEqual({ eu: expect.stringMatching(/^<GatewayCellseuOriginLoadBalancer\w+\.DNSName>$/), us: 'us.origin.example.net' });
+    // The distribution's parameter is the one the reconciler sets.
+    const distribution = only(template, 'AWS::CloudFront::Distribution').properties;
+    expect(distribution.DistributionConfig.TenantConfig.ParameterDefinitions.map((p: { Name: string }) => p.Name)).toEqual(['originDomain']);
+    template.hasOutput(controlPlaneOutputIds('Gateway').cells, { Value: 'eu,us' });
+    expect(findControlPlane({ Stack: { GatewayControlPlaneTable: 't', GatewayControlPlaneQueueUrl: 'q', GatewayControlPlaneCells: 'eu,us' } }, 'outputs').cells)
+      .toEqual(['eu', 'us']);
+  });
+
+  test('each cell\'s app servers may look store tenants up in the store (GetItem, nothing else); without a control plane, no such grant', () => {
+    const { template } = withCells({});
+    const table = only(template, 'AWS::DynamoDB::Table').id;
+    const lookups = Object.values(template.findResources('AWS::IAM::ManagedPolicy'))
+      .filter(p => p.Properties.Description === 'Gateway app servers: look store tenants up by host');
+    // The default cell's fleet and the eu cell's (the us cell is an origin of its own, with no fleet here).
+    expect(lookups).toHaveLength(2);
+    for (const policy of lookups) {
+      expect(policy.Properties.PolicyDocument.Statement).toEqual([{ Action: 'dynamodb:GetItem', Effect: 'Allow', Resource: { 'Fn::GetAtt': [table, 'Arn'] } }]);
+      expect(policy.Properties.Roles).toHaveLength(1);
+    }
+    expect(Object.values(withCells(undefined).template.findResources('AWS::IAM::ManagedPolicy'))
+      .filter(p => p.Properties.Description === 'Gateway app servers: look store tenants up by host')).toEqual([]);
+  });
+
+  test('more cells than the reconciler\'s environment holds are refused in the gateway\'s one list of problems; without a control plane they are not', () => {
+    const cells = Array.from({ length: 12 }, (_, i) => Cell.fromHttpsOrigin(`cell-${i}`, { domainName: `cell-${i}.origin.example.net` }));
+    const make = (controlPlane?: ControlPlaneOptions) => buildGateway(tenants(1), {
+      edge: EdgeMode.multiTenantDistribution({ controlPlane }), originAccess: OriginAccess.secretHeader(), cells,
+    });
+    expect(errorOf(() => make({}))).toMatch(/MultiTenantGateway[\s\S]*- `cells` has 12 cells, more than the control plane's reconciler has room for/);
+    expect(() => make(undefined)).not.toThrow();
+  });
 });

@@ -7,7 +7,8 @@ import {
 import { TenantProps } from '../../src/tenants/tenants';
 
 const ENDPOINT = 'd111111abcdef8.cloudfront.net';
-const CONTEXT = { routingEndpoint: ENDPOINT };
+const CONTEXT = { routingEndpoint: ENDPOINT, cells: ['eu'] };
+const EU_ORIGIN = 'eu-origin.example.com';
 const DOMAINS = ['a.example.com', 'b.example.com', 'c.example.com', 'd.example.com', 'e.example.com', 'f.example.com'];
 const IDS = ['t0', 't1', 't2', 't3'];
 
@@ -19,7 +20,7 @@ const store = fc.tuple(
   const domainNames = DOMAINS.filter((_, d) => owners[d] === i);
   if (domainNames.length === 0) return [];
   const { suspended, externalDns, cell } = flags[i];
-  return [{ tenant: { id, domainNames, externalDns, ...(cell ? { cell } : {}) }, suspended }];
+  return [{ tenant: { id, domainNames, externalDns, ...(cell ? { cell } : {}) }, suspended, ...(cell ? { origin: EU_ORIGIN } : {}) }];
 }));
 
 /** Runs passes until no action is left; `crashAt(pass, count)` says how many of a pass's actions run before a crash. */
@@ -41,12 +42,12 @@ function converge(account: InstantAccount, desired: DesiredTenant[], crashAt: (p
 function expectServed(account: InstantAccount, desired: DesiredTenant[], result: Reconciliation) {
   const failed = new Set(result.statuses.filter(s => s.status === 'failed').map(s => s.tenantId));
   const wantedBy = new Map(desired.flatMap(d => d.tenant.domainNames.map(n => [n, d.tenant.id] as const)));
-  for (const { tenant, suspended } of desired) {
+  for (const { tenant, suspended, origin } of desired) {
     if (failed.has(tenant.id)) continue;
     const held = account.tenants.get(tenant.id)!;
     expect(held.domains).toEqual(expect.arrayContaining(tenant.domainNames));
     expect(held.enabled).toBe(!suspended);
-    expect(held.settings).toBe(settingsOf(tenant));
+    expect(held.settings).toBe(settingsOf(tenant, origin));
     expect(result.statuses.find(s => s.tenantId === tenant.id)!.status).toBe(suspended ? 'suspended' : 'active');
   }
   // A domain stays where the store does not put it only while a failed tenant waits for it.
@@ -296,6 +297,23 @@ describe('reconcile, one pass from a given state', () => {
     expect(updates(acme, { domains: ['acme.example.com'] })).toEqual([{ kind: 'updateTenant', tenantId: 'acme', domains: acme.domainNames, settings: settingsOf(acme) }]);
     expect(updates(acme, { domains: [...acme.domainNames, 'old.acme.example.com'] })).toEqual([expect.objectContaining({ domains: acme.domainNames })]);
     expect(updates({ ...acme, cell: 'eu' }, {})).toEqual([expect.objectContaining({ settings: settingsOf({ ...acme, cell: 'eu' }) })]);
+    expect(updates({ ...acme, config: { plan: 'gold' } }, {})).toEqual([]);
+  });
+
+  test('a cell\'s origin is part of the settings: a tenant follows its cell\'s new origin (a load balancer replaced)', () => {
+    const eu = { ...acme, cell: 'eu' };
+    const applied = state({ settings: settingsOf(eu, EU_ORIGIN) });
+    expect(reconcile([{ tenant: eu, origin: EU_ORIGIN }], applied, CONTEXT).actions).toEqual([]);
+    expect(reconcile([{ tenant: eu, origin: 'new-eu-origin.example.com' }], applied, CONTEXT).actions)
+      .toEqual([{ kind: 'updateTenant', tenantId: 'acme', domains: acme.domainNames, settings: settingsOf(eu, 'new-eu-origin.example.com') }]);
+  });
+
+  test('a tenant of a cell the control plane does not know fails, naming the cells it knows, and nothing is done for it', () => {
+    const result = reconcile([{ tenant: { ...acme, cell: 'mars' } }], { ...state(), distributionTenants: [], records: [] }, CONTEXT);
+    expect(result.statuses).toEqual([{ tenantId: 'acme', status: 'failed', reason: expect.stringContaining('`cell` "mars" is not one of the gateway\'s cells ("default", "eu")') }]);
+    expect(result.actions).toEqual([]);
+    expect(statusOf(reconcile([{ tenant: { ...acme, cell: 'eu' } }], state(), { routingEndpoint: ENDPOINT }))).toEqual(['failed']);
+    expect(statusOf(reconcile([{ tenant: { ...acme, cell: 'default' } }], state(), { routingEndpoint: ENDPOINT }))).toEqual(['active']);
   });
 
   test('a removed tenant is deleted once disabled and deployed; while it holds a domain an existing tenant wants, it stays', () => {
@@ -392,11 +410,12 @@ describe('settingsOf', () => {
 
   // The fingerprint is stored with each distribution tenant: a change of its form would update every
   // tenant once after an upgrade, so its form is a release promise.
-  test('a fixed tenant has a fixed fingerprint; the order of its config keys does not count', () => {
+  test('a fixed tenant has a fixed fingerprint: its customizations, cell and cell\'s origin; its config is not CloudFront\'s', () => {
     expect(settingsOf(base)).toBe('[null,null,null,null]');
     const full = { ...base, webAcl: 'none', geoRestriction: { allow: ['DE'] }, cell: 'eu', config: { b: '2', a: '1' } };
-    expect(settingsOf(full)).toBe('["none",{"allow":["DE"]},"eu",{"a":"1","b":"2"}]');
-    expect(settingsOf({ ...full, config: { a: '1', b: '2' } })).toBe(settingsOf(full));
+    expect(settingsOf(full, EU_ORIGIN)).toBe(`["none",{"allow":["DE"]},"eu","${EU_ORIGIN}"]`);
+    expect(settingsOf({ ...full, config: { plan: 'gold' } }, EU_ORIGIN)).toBe(settingsOf(full, EU_ORIGIN));
+    expect(settingsOf(full, 'new-eu-origin.example.com')).not.toBe(settingsOf(full, EU_ORIGIN));
   });
 });
 

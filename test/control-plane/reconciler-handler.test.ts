@@ -18,13 +18,16 @@ const ENDPOINT = 'd111111abcdef8.cloudfront.net';
 const TABLE = 'Tenants';
 const acme = { id: 'acme', domainNames: ['acme.example.com'], webAcl: 'none' };
 
-function deps(tenantNamePrefix?: string): ReconcilerDependencies {
+const EU_ORIGIN = 'eu-alb-123.eu-west-1.elb.amazonaws.com';
+const CELLS = { cellOrigins: { eu: EU_ORIGIN }, originParameter: 'originDomain' };
+
+function deps(tenantNamePrefix?: string, cells: Partial<ReconcilerDependencies['env']> = {}): ReconcilerDependencies {
   return {
     cloudFront: new CloudFrontClient({}),
     route53: new Route53Client({}),
     dynamo: new DynamoDBClient({}),
     events: new EventBridgeClient({}),
-    env: { tableName: TABLE, distributionId: 'EDFDVBD6EXAMPLE', connectionGroupId: 'cg_1', routingEndpoint: ENDPOINT, hostedZoneId: 'Z1', eventBusName: 'default', tenantNamePrefix },
+    env: { tableName: TABLE, distributionId: 'EDFDVBD6EXAMPLE', connectionGroupId: 'cg_1', routingEndpoint: ENDPOINT, hostedZoneId: 'Z1', eventBusName: 'default', tenantNamePrefix, ...cells },
     sleep: async () => {},
   };
 }
@@ -76,6 +79,28 @@ test('a new tenant: its distribution tenant is created under its id on the gatew
   expect(published).toEqual([expect.objectContaining({ Source: EVENT_SOURCE, EventBusName: 'default' })]);
   expect(JSON.parse(published[0].Detail!)).toEqual({ tenantId: 'acme', to: 'pending-dns', reason: 'creating its distribution tenant' });
   expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'm1' }] });
+});
+
+test('a tenant of a cell is created with the distribution\'s origin parameter set to its cell\'s origin; one of the default cell with none', async () => {
+  const eu = { id: 'eu1', domainNames: ['eu1.example.com'], cell: 'eu' };
+  const home = { id: 'home', domainNames: ['home.example.com'], cell: 'default' };
+  dynamo.on(BatchGetItemCommand).resolves({ Responses: { [TABLE]: [eu, home].map(t => ({ id: { S: t.id }, tenant: { S: JSON.stringify(t) } })) } });
+  await reconcileMessages(message(['eu1', 'home']), deps(undefined, CELLS));
+  const created = cloudFront.commandCalls(CreateDistributionTenantCommand).map(c => c.args[0].input);
+  expect(created.map(c => [c.Name, c.Parameters])).toEqual([['eu1', [{ Name: 'originDomain', Value: EU_ORIGIN }]], ['home', undefined]]);
+  // What was applied is noted with the origin, so a new origin for the cell (its load balancer replaced) updates the tenant.
+  expect(dynamo.commandCalls(UpdateItemCommand).map(c => c.args[0].input)).toContainEqual(expect.objectContaining({
+    Key: { id: { S: 'eu1' } }, ExpressionAttributeNames: { '#a': 'appliedSettings' }, ExpressionAttributeValues: { ':v': { S: settingsOf(eu, EU_ORIGIN) } },
+  }));
+});
+
+test('a tenant of a cell the reconciler does not know fails with the reason, and nothing is made for it', async () => {
+  dynamo.on(BatchGetItemCommand).resolves({ Responses: { [TABLE]: [{ id: { S: 'ap1' }, tenant: { S: JSON.stringify({ id: 'ap1', domainNames: ['ap1.example.com'], cell: 'ap' }) } }] } });
+  await reconcileMessages(message(['ap1']), deps(undefined, CELLS));
+  expect(cloudFront.commandCalls(CreateDistributionTenantCommand)).toHaveLength(0);
+  expect(route53.calls()).toHaveLength(0);
+  expect(JSON.parse(events.commandCalls(PutEventsCommand)[0].args[0].input.Entries![0].Detail!))
+    .toEqual({ tenantId: 'ap1', to: 'failed', reason: expect.stringContaining('`cell` "ap" is not one of the gateway\'s cells ("default", "eu")') });
 });
 
 test('a create retried after a crash ("already exists") is done, not a failure', async () => {
@@ -321,6 +346,18 @@ describe('a page read with ListDistributionTenants', () => {
       expect.objectContaining({ Id: 'dt_store-a', IfMatch: 'E1', Enabled: false, Domains: [{ Domain: 'a.example.com' }] }),
     ]);
     expect(cloudFront.commandCalls(GetDistributionTenantCommand)).toHaveLength(0);
+  });
+
+  test('a listed tenant of a cell keeps its cell\'s origin when changed: a summary carries no parameters, the store gives them', async () => {
+    dynamo.on(DescribeTableCommand).resolves({ Table: { ItemCount: 150 } });
+    const a = { id: 'a', domainNames: ['a.example.com'], cell: 'eu' };
+    dynamo.on(BatchGetItemCommand).resolves({
+      Responses: { [TABLE]: [{ ...item('a'), tenant: { S: JSON.stringify(a) }, appliedSettings: { S: settingsOf(a, EU_ORIGIN) }, suspended: { BOOL: true } }, item('b'), item('c')] },
+    });
+    await reconcileMessages(message(ids), deps('store-', CELLS));
+    expect(cloudFront.commandCalls(UpdateDistributionTenantCommand).map(c => c.args[0].input)).toEqual([
+      expect.objectContaining({ Id: 'dt_store-a', Enabled: false, Parameters: [{ Name: 'originDomain', Value: EU_ORIGIN }] }),
+    ]);
   });
 
   test('distribution tenants of the list that are not the page\'s (a template\'s, another page\'s) are left alone', async () => {

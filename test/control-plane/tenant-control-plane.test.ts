@@ -77,6 +77,25 @@ test('load balancer names with a comma, empty, or too many for the reconciler\'s
   expect(() => synth({ loadBalancerNames: many })).toThrow(/`loadBalancerNames` come to \d+ characters, more than the 2048 the reconciler's environment has room for/);
 });
 
+test('the cells\' origin domains, when given, are in the reconciler\'s environment as JSON, with the parameter\'s name; absent, neither is', () => {
+  const { template } = synth({ cellOrigins: { eu: 'eu.origin.example.net' }, originParameter: 'cellOrigin' });
+  template.hasResourceProperties('AWS::Lambda::Function', {
+    Environment: { Variables: Match.objectLike({ CELL_ORIGINS: '{"eu":"eu.origin.example.net"}', ORIGIN_PARAMETER: 'cellOrigin' }) },
+  });
+  const variables = Object.values(synth().template.findResources('AWS::Lambda::Function')).map(f => f.Properties.Environment.Variables);
+  expect(variables.filter(v => 'CELL_ORIGINS' in v || 'ORIGIN_PARAMETER' in v)).toEqual([]);
+});
+
+// A parameter's name: 1-128 of [a-zA-Z0-9-_] ("Parameter", CloudFront API Reference,
+// https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_Parameter.html); the environment takes 4 KB in all.
+test('cells named as the tenants file could not name them, the default cell, too many cells, or a bad parameter name are refused in one error', () => {
+  expect(() => synth({ cellOrigins: { EU: 'eu.example.net', default: 'x.example.net' }, originParameter: 'origin domain' })).toThrow(
+    /has 3 problems:\n {2}- `cellOrigins` key "EU" must be 1-32 lower-case letters[\s\S]*`cellOrigins` "default": the default cell's origin is the distribution's own[\s\S]*`originParameter` "origin domain" must be a distribution parameter's name/);
+  const many = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`cell-${i}`, `cell-${i}.example.net`]));
+  expect(() => synth({ cellOrigins: many })).toThrow(/`cellOrigins` has 12 cells, more than the control plane's reconciler has room for/);
+  expect(() => synth({ cellOrigins: Object.fromEntries(Object.entries(many).slice(0, 8)) })).not.toThrow();
+});
+
 test('the reconciler may change distribution tenants, the gateway\'s distribution and connection group, the zone\'s records and the table, and put events; nothing else', () => {
   const { template } = synth();
   const policies = Object.values(template.findResources('AWS::IAM::Policy'));

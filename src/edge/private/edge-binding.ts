@@ -47,14 +47,13 @@ export interface EdgeCheck {
   readonly distributionLogging: boolean;
 }
 
-/** The name of the multi-tenant distribution's origin domain parameter, when the gateway has cells. */
-export const ORIGIN_DOMAIN_PARAMETER = 'originDomain';
-
 /** A multi-tenant distribution's origin domain as a parameter its distribution tenants set (cells). */
 export interface OriginDomainParameter {
   readonly name: string;
   /** The default cell's origin domain, which tenants of the default cell keep. */
   readonly defaultValue: string;
+  /** The origin domain of each cell besides the default, by name (what the control plane sets for store tenants). */
+  readonly cellOrigins: { readonly [cell: string]: string };
   /** The origin domain of a tenant of this cell; undefined for the default cell. */
   valueFor(cell: string | undefined): string | undefined;
 }

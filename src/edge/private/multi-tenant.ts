@@ -7,6 +7,7 @@ import { EdgeBinding, EdgeCheck, EdgeContext, ShardEdge, ShardEdgeResult } from 
 import { TenantCertificateBinding } from './tenant-certificate-binding';
 import { tenantCustomizations } from './tenant-customizations';
 import { distributionProps } from './viewer';
+import { encodeCellNames } from '../../control-plane/cell-origins';
 import { ControlPlaneOptions } from '../../control-plane/control-plane-options';
 import { encodeLoadBalancerNames, loadBalancerNamesProblems } from '../../control-plane/load-balancer-names';
 import { controlPlaneOutputIds } from '../../control-plane/outputs';
@@ -199,6 +200,9 @@ function makeControlPlane(scope: Construct, options: ControlPlaneOptions,
     hostedZone: made.context.hostedZone,
     tenantNamePrefix: options.tenantNamePrefix ?? STORE_TENANT_NAME_PREFIX,
     loadBalancerNames: names && [...names],
+    // Store tenants of a cell get their distribution tenant's origin parameter set, as template tenants do.
+    cellOrigins: made.context.originDomain && { ...made.context.originDomain.cellOrigins },
+    originParameter: made.context.originDomain?.name,
   });
   const prefix = dnsOutputPrefix(scope.node.path.slice(Stack.of(scope).node.path.length + 1));
   const ids = controlPlaneOutputIds(prefix);
@@ -206,6 +210,8 @@ function makeControlPlane(scope: Construct, options: ControlPlaneOptions,
     [ids.table, controlPlane.table.tableName, 'the tenant store (DynamoDB table)'],
     [ids.queueUrl, controlPlane.queue.queueUrl, 'the reconciler\'s queue of pages of tenant ids'],
   ];
+  const cells = Object.keys(made.context.originDomain?.cellOrigins ?? {});
+  if (cells.length > 0) outputs.push([ids.cells, encodeCellNames(cells), 'the cells a store tenant may name besides "default", comma-separated']);
   // Store tenants are not in the template, so their domains are checked against the load
   // balancer's certificates by the CLI and the reconciler, when the names are known here.
   if (names !== undefined) {

@@ -9,9 +9,10 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { chainInWaves, changeWaves } from './waves';
 import { knownNames } from '../../certificates/private/certificate-builders';
+import { DEFAULT_ORIGIN_PARAMETER } from '../../control-plane/cell-origins';
 import { TenantControlPlane } from '../../control-plane/tenant-control-plane';
 import { addDnsTargetOutputs } from '../../edge/private/dns-target-outputs';
-import { ORIGIN_DOMAIN_PARAMETER, OriginDomainParameter, PathSettings, ShardEdge } from '../../edge/private/edge-binding';
+import { OriginDomainParameter, PathSettings, ShardEdge } from '../../edge/private/edge-binding';
 import { EdgePolicies } from '../../edge/private/policies';
 import { SharedAssets } from '../../edge/private/shared-assets';
 import { TenantShard } from '../../edge/private/tenant-shard';
@@ -85,9 +86,10 @@ export function buildGateway(gateway: Construct, config: GatewayConfig, plan: Ga
   // domain parameter, the default cell's domain unless it sets it (secret-header access only).
   const parameterized = config.cells.length > 0 && config.edge.shape.oneDistribution;
   const originDomain: OriginDomainParameter | undefined = parameterized ? {
-    name: ORIGIN_DOMAIN_PARAMETER,
+    name: DEFAULT_ORIGIN_PARAMETER,
     defaultValue: home.domainName,
     valueFor: cell => (cell === undefined || cell === DEFAULT_CELL ? undefined : cellOf.get(cell)!.domainName),
+    cellOrigins: Object.fromEntries(config.cells.map(cell => [cell.name, cellOf.get(cell.name)!.domainName])),
   } : undefined;
 
   const policies = new EdgePolicies(gateway, 'Policies', config.cache, config.quotas, config.responseHeadersPolicy);
@@ -130,7 +132,16 @@ export function buildGateway(gateway: Construct, config: GatewayConfig, plan: Ga
     })),
   });
   for (const cell of cells.filter(c => c.fleet)) {
-    grantTenantConfigRead(gateway, cell.fleet!, config.tenantConfigPath, cell.name === DEFAULT_CELL ? '' : `-${cell.name}`);
+    const idSuffix = cell.name === DEFAULT_CELL ? '' : `-${cell.name}`;
+    grantFleet(gateway, cell.fleet!, `TenantConfigReadPolicy${idSuffix}`, 'Gateway app servers: read the tenant config parameters', new iam.PolicyStatement({
+      actions: ['ssm:GetParametersByPath'],
+      resources: [Arn.format({ service: 'ssm', resource: 'parameter', resourceName: config.tenantConfigPath.slice(1) }, Stack.of(gateway))],
+    }));
+    // Store tenants' config is in the tenant store: the app looks a host up there.
+    if (edge.controlPlane) {
+      grantFleet(gateway, cell.fleet!, `TenantStoreLookupPolicy${idSuffix}`, 'Gateway app servers: look store tenants up by host',
+        new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [edge.controlPlane.table.tableArn] }));
+    }
   }
   // A development gateway goes whole with its stack: keys, secrets and the rest are deleted too.
   if (config.destroyOnRemoval) RemovalPolicies.of(gateway).destroy();
@@ -300,21 +311,13 @@ function acknowledgeVpc(vpc: ec2.Vpc): void {
 }
 
 /**
- * Lets the app read every shard's map with one GetParametersByPath on the path: a managed policy
- * on the role the gateway made (instance or task role), else a statement on the principal you
- * brought (your group's or service's role, or the `grantee` of targets).
+ * Grants the app servers what looking a tenant up takes: a managed policy on the role the gateway
+ * made (instance or task role), else a statement on the principal you brought (your group's or
+ * service's role, or the `grantee` of targets).
  */
-function grantTenantConfigRead(scope: Construct, fleet: BuiltFleet, path: string, idSuffix: string): void {
-  const statement = new iam.PolicyStatement({
-    actions: ['ssm:GetParametersByPath'],
-    resources: [Arn.format({ service: 'ssm', resource: 'parameter', resourceName: path.slice(1) }, Stack.of(scope))],
-  });
+function grantFleet(scope: Construct, fleet: BuiltFleet, id: string, description: string, statement: iam.PolicyStatement): void {
   if (fleet.role) {
-    new iam.ManagedPolicy(scope, `TenantConfigReadPolicy${idSuffix}`, {
-      description: 'Gateway app servers: read the tenant config parameters',
-      statements: [statement],
-      roles: [fleet.role],
-    });
+    new iam.ManagedPolicy(scope, id, { description, statements: [statement], roles: [fleet.role] });
   } else {
     fleet.grantee?.grantPrincipal.addToPrincipalPolicy(statement);
   }
