@@ -285,7 +285,7 @@ function main() {
       `$${c.importCost.toFixed(2)} | $${c.monthly.toFixed(2)} | ${m.maxRssMb.toFixed(0)} MB |`,
     `    import calls: ${Object.entries(m.calls).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     sweepRows.push(`| ${size} | ${duration(m.sweep.seconds)} | ${duration(m.sweep.impliedSeconds)} | ${(sweepCalls / n).toFixed(2)} | ` +
-      `${m.sweep.seconds > SWEEP_EVERY_SECONDS ? 'no: back to back' : 'yes'} | ${c.sweeps.toFixed(1)} | $${c.perSweep.toFixed(2)} |`,
+      `${m.sweep.seconds > SWEEP_EVERY_SECONDS ? 'no: back to back' : 'yes'} | ${c.sweeps.toFixed(1)} | $${c.perSweep.toFixed(3)} |`,
     `    sweep calls: ${Object.entries(m.sweep.calls).map(([k, v]) => `${k} ${v}`).join(', ')}; ${m.sweep.steps} steps, ${m.sweep.pages} pages`);
   }
   console.log('| tenants | import, simulated | limits imply | API calls / tenant | import cost | control plane / month | max RSS |');
