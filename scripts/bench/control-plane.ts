@@ -6,6 +6,8 @@
 // `npm run bench:control-plane` (all sizes) or `npm run bench:control-plane -- 100000`.
 import { spawnSync } from 'child_process';
 import { CLAIM_OWNER, claimKey } from '../../src/control-plane/domain-claims';
+import { QUICK_RECHECK_SECONDS } from '../../src/control-plane/observation';
+import { CONCURRENT_PASSES, DEFAULT_CLOUDFRONT_PER_SECOND, reconcilerTimeoutSeconds } from '../../src/control-plane/pacing';
 import { DesiredTenant } from '../../src/control-plane/reconcile';
 import { SWEEP_CHUNK, SWEEP_PAGE } from '../../src/control-plane/reconciler.lambda';
 import { DEFAULT_SETTINGS, SimAccount } from '../../test/control-plane/sim/account';
@@ -30,8 +32,12 @@ const PRICE = {
   sqsPerMillion: 0.4,
   eventBridgePerMillion: 1.0,
 };
-/** The reconciler function's memory, and the size of a tenant's item (desired + observed + status). */
-const LAMBDA_GB = 0.5;
+/**
+ * The reconciler's memory billed while it works: CONCURRENT_PASSES passes of 256 MB, each at its
+ * share of the pace (the simulation runs one at the whole pace: the same calls, the same time).
+ * And the size of a tenant's item (desired + observed + status).
+ */
+const LAMBDA_GB = CONCURRENT_PASSES * 0.25;
 const ITEM_KB = 1;
 /** The drift sweep's schedule: `sweepEvery`'s default (src/control-plane/tenant-control-plane.ts). */
 const SWEEP_EVERY_SECONDS = 6 * 3600;
@@ -194,11 +200,15 @@ function measure(total: number): Measured {
   };
 }
 
-/** From `add` to routed (distribution tenant deployed, records INSYNC), and to the certificate issued, on a quiet account. */
-function onboarding(validation: string): { routed: number; active: number } {
+/**
+ * From `add` to routed (distribution tenant deployed, records INSYNC), and to the certificate
+ * issued, on a quiet account: passes wait as the handler's queue makes them (`recheckAfterSeconds`),
+ * or, unset, exactly until what is in flight settles (the least the account allows).
+ */
+function onboarding(validation: string, recheckAfterSeconds?: number): { routed: number; active: number } {
   const account = new SimAccount();
   const tenant = { id: 'acme', domainNames: ['acme.example.com'], certificateValidation: validation };
-  const events = run(account, [{ tenant }]).events;
+  const events = run(account, [{ tenant }], { recheckAfterSeconds }).events;
   const at = (status: string) => events.find(e => e.to === status)?.at ?? NaN;
   return { routed: Math.min(at('validating'), at('active')) || at('active'), active: at('active') };
 }
@@ -262,9 +272,13 @@ function main() {
   console.log('Control plane, simulated account (CloudFront API %d/s burst %d [a setting: unpublished]; Route 53 %d req/s burst %d; %d record changes/s [a setting]; ' +
     'tenant deploy %d s, DNS INSYNC %d s, certificate %d s [settings])', s.cloudFrontRequests.rate, s.cloudFrontRequests.burst,
   s.route53Requests.rate, s.route53Requests.burst, s.route53Changes.rate, s.tenantDeploySeconds, s.dnsPropagationSeconds, s.certificateSeconds);
+  const recheckAfter = Math.max(120, reconcilerTimeoutSeconds(DEFAULT_CLOUDFRONT_PER_SECOND));
   for (const validation of ['cloudfront', 'self-hosted']) {
-    const o = onboarding(validation);
-    console.log(`add -> routed (deployed, records INSYNC; certificate apart), ${validation} validation: ${duration(o.routed)}; -> active (certificate issued): ${duration(o.active)}`);
+    const least = onboarding(validation);
+    const queued = onboarding(validation, recheckAfter);
+    console.log(`add -> routed (deployed, records INSYNC; certificate apart), ${validation} validation: ${duration(queued.routed)} ` +
+      `(the account's least ${duration(least.routed)}); -> active (certificate issued): ${duration(queued.active)} (least ${duration(least.active)}); ` +
+      `passes ${QUICK_RECHECK_SECONDS} s apart while deploys and DNS settle, ${recheckAfter} s (recheckAfter's default) while only a certificate validates`);
   }
   console.log('Cost: us-east-1 prices; import with each tenant\'s item and its domain claims written in one transaction (2 write units an item); ' +
     'control plane / month = storage (tenant items and claims) + drift sweeps every %d h (sweepEvery\'s default): %d a month, or, when a sweep ' +

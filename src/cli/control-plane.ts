@@ -8,12 +8,13 @@ import type * as Sqs from '@aws-sdk/client-sqs';
 import { writeFileAtomic } from './safe-write';
 import { Claim, releaseClaims, StoreGateway, storeOnlyProblems, writeWithClaims } from './store-tenants';
 import { CLAIM_OWNER, claimedDomain, isClaimKey, isTenantKey } from '../control-plane/domain-claims';
+import { PAGE_TENANTS } from '../control-plane/pacing';
 import { pageExpired, QUEUED_AT } from '../control-plane/page-retention';
 import { settingsOf } from '../control-plane/reconcile';
 import { TenantProps, Tenants } from '../tenants/tenants';
 
 /** Tenant ids per queue message: a page the reconciler works through in one pass. */
-export const PAGE_SIZE = 100;
+export const PAGE_SIZE = PAGE_TENANTS;
 
 /** A tenant as the store holds it (only what `sync` and `export` read). */
 export interface StoredTenant {

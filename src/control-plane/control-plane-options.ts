@@ -16,11 +16,12 @@ export interface ControlPlaneOptions {
   readonly eventBus?: events.IEventBus;
 
   /**
-   * How long a page of tenants that is deploying or validating waits before it is reconciled
-   * again: the queue's visibility timeout. From 1 minute (the reconciler's timeout) to 12 hours
-   * (SQS's maximum).
+   * How long a page of tenants whose certificates validate waits before it is reconciled again:
+   * the queue's visibility timeout. A page that acted, or awaits a deploy or DNS, comes back after
+   * 30 seconds instead. From the reconciler's timeout (a full pass over a page at its share of
+   * `cloudFrontCallsPerSecond`: 160 seconds at the default pace) to 12 hours (SQS's maximum).
    *
-   * @default Duration.minutes(2)
+   * @default - the reconciler's timeout, at least 2 minutes (160 seconds at the default pace)
    */
   readonly recheckAfter?: Duration;
 
@@ -35,6 +36,25 @@ export interface ControlPlaneOptions {
    * @default Duration.hours(6)
    */
   readonly sweepEvery?: Duration;
+
+  /**
+   * The reconciler's pace on CloudFront's API (calls a second, a burst of two seconds' worth; a
+   * retried call counts again). AWS publishes no rate for CloudFront's control-plane API, so this
+   * is a setting: raise it when AWS has told you your account's rate, lower it when other tools
+   * share it. Import and sweep times scale with it (docs/control-plane.md).
+   *
+   * @default 5
+   */
+  readonly cloudFrontCallsPerSecond?: number;
+
+  /**
+   * The reconciler's pace on Route 53's API (calls a second, a burst of two seconds' worth).
+   * Route 53 allows 10 requests a second for the whole account, shared with CloudFormation and
+   * every other tool; a pass makes one change request per 500 records.
+   *
+   * @default 5 (half the account's rate)
+   */
+  readonly route53CallsPerSecond?: number;
 
   /**
    * What happens to the tenant store when the control plane is removed from the app.

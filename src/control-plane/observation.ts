@@ -8,7 +8,7 @@
 // distribution or connection group, not by name), so it pays for a page of tenants only while
 // the distribution holds few more than the page. A tenant served as the store still wants it is
 // not read at all: a change behind the store's back is a sweep's to find.
-import { Action, DesiredTenant, ObservedDistributionTenant, TenantStatus, TenantStatusName } from './reconcile';
+import { Action, DesiredTenant, ObservedDistributionTenant, Reconciliation, TenantStatus, TenantStatusName } from './reconcile';
 
 /**
  * What the store wants of a tenant, as one string: the reconciler notes it when the tenant is
@@ -78,4 +78,34 @@ export function planObservation(page: readonly NotedTenant[], distributionTenant
     reads,
     certificateReads: page.filter(t => t.created && t.certificate === 'requested').map(t => t.id),
   };
+}
+
+/**
+ * Whether a page is done after a pass (its message deleted, not handed back): nothing was done,
+ * nothing is awaited (no status `pending-dns` or `validating`, every distribution tenant read is
+ * deployed) and every tenant but a failed one holds every domain the store gives it. The last
+ * catches a suspended tenant whose status hides a certificate still validating before a domain
+ * moves in: its page waits for the move, and the removal of the tenant the domain leaves.
+ */
+export function pageDone(result: Reconciliation, desired: readonly DesiredTenant[], observed: readonly ObservedDistributionTenant[]): boolean {
+  if (result.actions.length > 0 || observed.some(t => !t.deployed)) return false;
+  if (result.statuses.some(s => s.status === 'pending-dns' || s.status === 'validating')) return false;
+  const failed = new Set(result.statuses.filter(s => s.status === 'failed').map(s => s.tenantId));
+  const held = new Map(observed.map(t => [t.name, new Set(t.domains)]));
+  return desired.every(d => failed.has(d.tenant.id) || d.tenant.domainNames.every(name => held.get(d.tenant.id)?.has(name)));
+}
+
+/**
+ * How soon a page that is not done is reconciled again (the queue's message made visible by the
+ * reconciler; SQS counts a new visibility timeout from when it is set, "ChangeMessageVisibility",
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ChangeMessageVisibility.html):
+ * a distribution tenant deploys and a change batch goes INSYNC within about a minute, so a page that
+ * acted or awaits them is seen again after this; one that awaits only certificates, after the
+ * queue's `recheckAfter`.
+ */
+export const QUICK_RECHECK_SECONDS = 30;
+
+/** Whether a page not done awaits what comes within about a minute (see QUICK_RECHECK_SECONDS). */
+export function recheckSoon(result: Reconciliation, observed: readonly ObservedDistributionTenant[]): boolean {
+  return result.actions.length > 0 || observed.some(t => !t.deployed) || result.statuses.some(s => s.status === 'pending-dns');
 }

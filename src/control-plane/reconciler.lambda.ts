@@ -17,11 +17,14 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { ChangeResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
-import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { CELL_ORIGINS_VARIABLE, cellOrigin, decodeCellOrigins, DEFAULT_ORIGIN_PARAMETER, ORIGIN_PARAMETER_VARIABLE } from './cell-origins';
 import { isTenantKey, TENANT_ITEMS_ONLY } from './domain-claims';
 import { decodeLoadBalancerNames, LOAD_BALANCER_NAMES_VARIABLE } from './load-balancer-names';
-import { isSettled, LIST_PAGE_SIZE, mayNoteSettled, NotedTenant, planObservation, settledFingerprint } from './observation';
+import {
+  isSettled, LIST_PAGE_SIZE, mayNoteSettled, NotedTenant, pageDone, planObservation, QUICK_RECHECK_SECONDS, recheckSoon, settledFingerprint,
+} from './observation';
+import { CLOUDFRONT_RATE_VARIABLE, DEFAULT_CLOUDFRONT_PER_SECOND, DEFAULT_ROUTE53_PER_SECOND, Pacer, PAGE_TENANTS, passRate, ROUTE53_RATE_VARIABLE } from './pacing';
 import { Action, DesiredTenant, ObservedState, reconcile, RecordChange, StatusEvent, TenantStatus } from './reconcile';
 import { retrying } from '../runtime/retrying';
 import { TenantProps } from '../tenants/tenants';
@@ -51,15 +54,19 @@ export interface ReconcilerDependencies {
   readonly route53: Route53Client;
   readonly dynamo: DynamoDBClient;
   readonly events: EventBridgeClient;
-  /** For the drift sweep, which queues pages. */
+  /** For the drift sweep, which queues pages, and to bring a page back sooner than the queue would. */
   readonly sqs?: SQSClient;
+  /** The pace of CloudFront's and Route 53's calls (none: as fast as they answer). */
+  readonly pacers?: { readonly cloudFront: Pacer; readonly route53: Pacer };
   readonly env: ReconcilerEnvironment;
+  /** The time left before the function's timeout, in ms (none: no limit). */
+  remainingMs?(): number;
   sleep(ms: number): Promise<void>;
 }
 
 /** The SQS event, as much of it as the handler reads. */
 export interface ReconcilerEvent {
-  readonly Records: readonly { readonly messageId: string; readonly body: string }[];
+  readonly Records: readonly { readonly messageId: string; readonly body: string; readonly receiptHandle?: string }[];
 }
 
 /** Partial batch response: the messages SQS delivers again. */
@@ -71,10 +78,20 @@ export interface ReconcilerResponse {
 export const EVENT_SOURCE = 'cdk-multi-tenant-gateway.control-plane';
 export const EVENT_DETAIL_TYPE = 'Tenant status changed';
 
+const clock = { now: () => Date.now(), sleep: (ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms)) };
+/** Kept while the function's environment is warm: each of the passes that run at once paces its share. */
+let pacers: ReconcilerDependencies['pacers'];
+
 /** The Lambda entry point. */
-export async function handler(event: ReconcilerEvent): Promise<ReconcilerResponse> {
+export async function handler(event: ReconcilerEvent, context?: { getRemainingTimeInMillis(): number }): Promise<ReconcilerResponse> {
   const env = process.env;
+  pacers ??= {
+    cloudFront: new Pacer(passRate(env[CLOUDFRONT_RATE_VARIABLE], DEFAULT_CLOUDFRONT_PER_SECOND), clock),
+    route53: new Pacer(passRate(env[ROUTE53_RATE_VARIABLE], DEFAULT_ROUTE53_PER_SECOND), clock),
+  };
   return reconcileMessages(event, {
+    pacers,
+    remainingMs: context && (() => context.getRemainingTimeInMillis()),
     cloudFront: new CloudFrontClient({ maxAttempts: 5 }),
     route53: new Route53Client({ maxAttempts: 5 }),
     dynamo: new DynamoDBClient({}),
@@ -93,8 +110,18 @@ export async function handler(event: ReconcilerEvent): Promise<ReconcilerRespons
       cellOrigins: decodeCellOrigins(env[CELL_ORIGINS_VARIABLE]),
       originParameter: env[ORIGIN_PARAMETER_VARIABLE],
     },
-    sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
+    sleep: clock.sleep,
   });
+}
+
+/** A client whose every call (each retry too) waits for its turn at the pace. */
+export function paced<C extends { send(command: never): Promise<unknown> }>(client: C, pacer: Pacer | undefined): Pick<C, 'send'> {
+  if (pacer === undefined) return client;
+  const send = async (command: never) => {
+    await pacer.take();
+    return client.send(command);
+  };
+  return { send: send as C['send'] };
 }
 
 /**
@@ -115,29 +142,44 @@ export async function reconcileMessages(event: ReconcilerEvent, deps: Reconciler
       continue;
     }
     // The domain claims beside the tenants are no tenants, whoever queued them.
-    const settled = await reconcilePage(message.tenantIds.filter(isTenantKey), deps, message.full ?? false);
-    if (!settled) batchItemFailures.push({ itemIdentifier: record.messageId });
+    const outcome = await reconcilePage(message.tenantIds.filter(isTenantKey), deps, message.full ?? false);
+    if (outcome.done) continue;
+    batchItemFailures.push({ itemIdentifier: record.messageId });
+    // Handed back, the message comes again after the queue's visibility timeout (`recheckAfter`), or sooner when told.
+    if (outcome.recheckSeconds !== undefined && deps.sqs && deps.env.queueUrl && record.receiptHandle) {
+      await retrying(() => deps.sqs!.send(new ChangeMessageVisibilityCommand({
+        QueueUrl: deps.env.queueUrl, ReceiptHandle: record.receiptHandle, VisibilityTimeout: outcome.recheckSeconds,
+      })), deps);
+    }
   }
   return { batchItemFailures };
 }
 
+/**
+ * Time a pass keeps for its next action and the writes after the last: an action is one or two
+ * paced calls (a retry backs off up to 20 s), the statuses and events a page's worth of writes.
+ */
+export const ACTION_MARGIN_MS = 20_000;
+
 /** The drift sweep's item in the table: present while a sweep walks it, so two never overlap. */
 export const SWEEP_KEY = 'sweep#running';
 /**
- * Store items a sweep step reads (DynamoDB Scan's Limit); it queues their tenants in pages of
- * SWEEP_PAGE, then the next step behind them. A page queued meanwhile (an `add`) waits behind at
- * most one step: about 2 CloudFront calls a tenant, 80 s at 5 calls a second.
+ * Store items a sweep step reads (DynamoDB Scan's Limit, which counts the items read before the
+ * filter: the domain claims too, so a step of tenants of two domains holds about 67 of them); it
+ * queues their tenants in pages of SWEEP_PAGE, then the next step behind them. A page queued
+ * meanwhile (an `add`) waits behind at most one step: about 2 CloudFront calls a tenant, under
+ * 30 s at 5 calls a second.
  */
 export const SWEEP_CHUNK = 200;
 /** Tenants per page a sweep queues: as `sync` pages. */
-export const SWEEP_PAGE = 100;
+export const SWEEP_PAGE = PAGE_TENANTS;
 /** A sweep item older than this belongs to a sweep that died (its step went to the dead-letter queue). */
 const SWEEP_STALE_MS = 14 * 24 * 3600 * 1000;
 
 /**
  * One step of the drift sweep: queues the next SWEEP_CHUNK tenants of the table as full pages,
  * then itself behind them, so the sweep goes at the pace the reconciler works through the queue
- * (one at a time, within the API rates) and never floods it. The first step is refused while
+ * (within the API rates) and never floods it. The first step is refused while
  * another sweep is under way; the last removes the sweep's item.
  */
 export async function sweepStep(start: { [key: string]: AttributeValue } | undefined, deps: ReconcilerDependencies): Promise<void> {
@@ -204,11 +246,18 @@ interface Fresh { readonly current: DistributionTenant; readonly etag?: string }
 /** A tenant's distribution tenant name. */
 const nameOf = (id: string, deps: ReconcilerDependencies) => `${deps.env.tenantNamePrefix ?? ''}${id}`;
 
+/** What a pass leaves of its page: done (the message deleted), or to be seen again, in `recheckSeconds` when sooner than the queue's. */
+export interface PassOutcome {
+  readonly done: boolean;
+  readonly recheckSeconds?: number;
+}
+
 /**
- * One pass over a page of tenants. True when nothing was done and nothing is awaited. A full pass
- * (a sweep's) trusts none of the store's notes: it reads every tenant and certificate, settled or not.
+ * One pass over a page of tenants. Done when nothing was done, nothing is awaited and every tenant
+ * holds its domains (see pageDone). A full pass (a sweep's) trusts none of the store's notes: it
+ * reads every tenant and certificate, settled or not.
  */
-export async function reconcilePage(tenantIds: readonly string[], deps: ReconcilerDependencies, full = false): Promise<boolean> {
+export async function reconcilePage(tenantIds: readonly string[], deps: ReconcilerDependencies, full = false): Promise<PassOutcome> {
   const store = await readStore(tenantIds, deps);
   // A tenant served as the store still wants it is neither read nor reconciled again (but by a sweep).
   const open = full ? [...tenantIds]
@@ -222,6 +271,12 @@ export async function reconcilePage(tenantIds: readonly string[], deps: Reconcil
   const recordedBy = new Map<string, string>(); // name -> the item that lists its CNAME
   for (const id of tenantIds) for (const name of store.get(id)?.records ?? []) recordedBy.set(name, id);
   for (const action of result.actions) {
+    // Stop short of the function's timeout as a crash would, before the statuses: the next
+    // delivery goes on from what AWS holds.
+    if ((deps.remainingMs?.() ?? Infinity) < ACTION_MARGIN_MS) {
+      console.log(`Out of time after ${result.actions.indexOf(action)} of ${result.actions.length} actions: the page goes back to the queue.`);
+      return { done: false, recheckSeconds: 0 };
+    }
     await execute(action, byId, fresh, deps);
     if (action.kind === 'changeRecords') await noteRecords(action.changes, desired, recordedBy, deps);
   }
@@ -237,8 +292,8 @@ export async function reconcilePage(tenantIds: readonly string[], deps: Reconcil
     }
   }
   await publish(result.events, deps);
-  const waiting = result.statuses.some(s => s.status === 'pending-dns' || s.status === 'validating');
-  return result.actions.length === 0 && !waiting && observed.distributionTenants.every(t => t.deployed);
+  if (pageDone(result, desired, observed.distributionTenants)) return { done: true };
+  return recheckSoon(result, observed.distributionTenants) ? { done: false, recheckSeconds: QUICK_RECHECK_SECONDS } : { done: false };
 }
 
 async function readStore(ids: readonly string[], deps: ReconcilerDependencies): Promise<Map<string, StoreItem>> {
@@ -274,7 +329,7 @@ async function readStore(ids: readonly string[], deps: ReconcilerDependencies): 
 
 async function observe(ids: readonly string[], store: Map<string, StoreItem>, deps: ReconcilerDependencies, full: boolean):
 Promise<{ observed: ObservedState; fresh: Map<string, Fresh> }> {
-  const cf = deps.cloudFront;
+  const cf = paced(deps.cloudFront, deps.pacers?.cloudFront);
   // A full pass takes every tenant as made, and every certificate as not seen issued: all are read.
   const notes = ids.map((id): NotedTenant => {
     const item = store.get(id);
@@ -389,7 +444,7 @@ export function parametersOf(desired: DesiredTenant, deps: ReconcilerDependencie
 }
 
 async function execute(action: Action, tenants: Map<string, DesiredTenant>, fresh: Map<string, Fresh>, deps: ReconcilerDependencies): Promise<void> {
-  const cf = deps.cloudFront;
+  const cf = paced(deps.cloudFront, deps.pacers?.cloudFront);
   // The first change to a tenant read this pass uses that read; any later one, or a retry after a
   // stale ETag (PreconditionFailed), reads it afresh.
   const get = async (id: string): Promise<Fresh> => {
@@ -471,7 +526,7 @@ async function execute(action: Action, tenants: Map<string, DesiredTenant>, fres
       return;
     }
     case 'changeRecords':
-      await retrying(() => deps.route53.send(new ChangeResourceRecordSetsCommand({
+      await retrying(() => paced(deps.route53, deps.pacers?.route53).send(new ChangeResourceRecordSetsCommand({
         HostedZoneId: deps.env.hostedZoneId,
         ChangeBatch: {
           Changes: action.changes.map(c => ({

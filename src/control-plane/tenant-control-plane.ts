@@ -10,6 +10,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CELL_ORIGINS_VARIABLE, cellOriginsProblems, DEFAULT_ORIGIN_PARAMETER, ORIGIN_PARAMETER_VARIABLE } from './cell-origins';
 import { encodeLoadBalancerNames, LOAD_BALANCER_NAMES_VARIABLE, loadBalancerNamesProblems } from './load-balancer-names';
+import { CLOUDFRONT_RATE_VARIABLE, CONCURRENT_PASSES, DEFAULT_CLOUDFRONT_PER_SECOND, DEFAULT_ROUTE53_PER_SECOND, rateProblems, reconcilerTimeoutSeconds, ROUTE53_RATE_VARIABLE } from './pacing';
 import { PAGE_RETENTION_SECONDS } from './page-retention';
 import { ReconcilerFunction } from './reconciler-function';
 import { acknowledgeCheckov, acknowledgeNag } from '../private/nag';
@@ -39,11 +40,12 @@ export interface TenantControlPlaneProps {
   readonly eventBus?: events.IEventBus;
 
   /**
-   * How long a page of tenants that is deploying or validating waits before it is reconciled
-   * again: the queue's visibility timeout. At least the reconciler's timeout (1 minute), at most
-   * 12 hours (SQS's maximum).
+   * How long a page of tenants whose certificates validate waits before it is reconciled again:
+   * the queue's visibility timeout. A page that acted, or awaits a deploy or DNS, comes back after
+   * 30 seconds instead. From the reconciler's timeout (a full pass over a page at its share of
+   * `cloudFrontCallsPerSecond`: 160 seconds at the default pace) to 12 hours (SQS's maximum).
    *
-   * @default Duration.minutes(2)
+   * @default - the reconciler's timeout, at least 2 minutes (160 seconds at the default pace)
    */
   readonly recheckAfter?: Duration;
 
@@ -58,6 +60,25 @@ export interface TenantControlPlaneProps {
    * @default Duration.hours(6)
    */
   readonly sweepEvery?: Duration;
+
+  /**
+   * The reconciler's pace on CloudFront's API (calls a second, a burst of two seconds' worth; a
+   * retried call counts again). AWS publishes no rate for CloudFront's control-plane API, so this
+   * is a setting: raise it when AWS has told you your account's rate, lower it when other tools
+   * share it. Import and sweep times scale with it (docs/control-plane.md).
+   *
+   * @default 5
+   */
+  readonly cloudFrontCallsPerSecond?: number;
+
+  /**
+   * The reconciler's pace on Route 53's API (calls a second, a burst of two seconds' worth).
+   * Route 53 allows 10 requests a second for the whole account, shared with CloudFormation and
+   * every other tool; a pass makes one change request per 500 records.
+   *
+   * @default 5 (half the account's rate)
+   */
+  readonly route53CallsPerSecond?: number;
 
   /**
    * What happens to the tenant store when the control plane is removed from the app.
@@ -103,8 +124,6 @@ export interface TenantControlPlaneProps {
   readonly originParameter?: string;
 }
 
-/** The reconciler's own timeout: one pass over a page. */
-const RECONCILER_TIMEOUT = Duration.minutes(1);
 /** Deliveries of one page before it goes to the dead-letter queue (a page waits on deploys and certificates). */
 const MAX_RECEIVES = 60;
 /** How long a queued page is kept: SQS's maximum (its default is 4 days), as a 1,000,000-tenant import takes about 11 days. */
@@ -112,7 +131,7 @@ const RETENTION = Duration.seconds(PAGE_RETENTION_SECONDS);
 
 /**
  * Tenants as data: a DynamoDB table of desired and observed state, an SQS queue of pages of
- * tenants to reconcile, and the reconciler (a Lambda function, one at a time so that its calls
+ * tenants to reconcile, and the reconciler (a Lambda function, two passes at most at once, paced so that its calls
  * stay within CloudFront's and Route 53's API rates) that makes CloudFront SaaS Manager and
  * Route 53 match the table, with an EventBridge event per status change. Tenants are not
  * resources of any template. See docs/control-plane.md.
@@ -135,9 +154,12 @@ export class TenantControlPlane extends Construct {
 
   constructor(scope: Construct, id: string, props: TenantControlPlaneProps) {
     super(scope, id);
-    const recheckAfter = props.recheckAfter ?? Duration.minutes(2);
+    // One pass over a page at the pace, and the queue's visibility timeout at least that (SQS's rule for a function's queue).
+    const cloudFrontPace = props.cloudFrontCallsPerSecond ?? DEFAULT_CLOUDFRONT_PER_SECOND;
+    const timeout = Duration.seconds(Token.isUnresolved(cloudFrontPace) ? 900 : reconcilerTimeoutSeconds(cloudFrontPace));
+    const recheckAfter = props.recheckAfter ?? Duration.seconds(Math.max(120, timeout.toSeconds()));
     const sweepEvery = props.sweepEvery ?? Duration.hours(6);
-    throwIfProblems('TenantControlPlane', controlPlaneProblems(props, recheckAfter, sweepEvery));
+    throwIfProblems('TenantControlPlane', controlPlaneProblems(props, { recheckAfter, sweepEvery, timeout }));
     const cells = Object.keys(props.cellOrigins ?? {});
 
     this.table = new dynamodb.Table(this, 'Tenants', {
@@ -164,10 +186,11 @@ export class TenantControlPlane extends Construct {
     this.reconciler = new ReconcilerFunction(this, 'Reconciler', {
       description: 'cdk-multi-tenant-gateway: reconciles distribution tenants and their records with the tenant store',
       runtime: newestNodeRuntime(),
-      timeout: RECONCILER_TIMEOUT,
-      memorySize: 512,
-      // One pass at a time: the API rates are per account, so parallel passes would only be throttled.
-      reservedConcurrentExecutions: 1,
+      timeout,
+      // A pass holds a page of tenants and waits on its pace most of the time: two of 256 MB cost what one of 512 MB would.
+      memorySize: 256,
+      // The API rates are per account: the passes share them, at most CONCURRENT_PASSES at once.
+      reservedConcurrentExecutions: CONCURRENT_PASSES,
       environment: {
         TABLE_NAME: this.table.tableName,
         DISTRIBUTION_ID: props.distributionId,
@@ -177,6 +200,8 @@ export class TenantControlPlane extends Construct {
         EVENT_BUS_NAME: bus.eventBusName,
         TENANT_NAME_PREFIX: props.tenantNamePrefix ?? '',
         QUEUE_URL: this.queue.queueUrl,
+        [CLOUDFRONT_RATE_VARIABLE]: String(cloudFrontPace),
+        [ROUTE53_RATE_VARIABLE]: String(props.route53CallsPerSecond ?? DEFAULT_ROUTE53_PER_SECOND),
         ...(props.loadBalancerNames === undefined ? {} : { [LOAD_BALANCER_NAMES_VARIABLE]: encodeLoadBalancerNames(props.loadBalancerNames) }),
         // The origin domains are deploy-time values (the cells' load balancers): JSON of tokens.
         ...(cells.length === 0 ? {} : {
@@ -185,7 +210,9 @@ export class TenantControlPlane extends Construct {
         }),
       },
     });
-    this.reconciler.addEventSource(new SqsEventSource(this.queue, { batchSize: 1, reportBatchItemFailures: true }));
+    this.reconciler.addEventSource(new SqsEventSource(this.queue, {
+      batchSize: 1, reportBatchItemFailures: true, maxConcurrency: CONCURRENT_PASSES,
+    }));
     // The sweep is a message on the reconciler's own queue: it waits its turn behind the pages,
     // and each step queues the next behind the pages it queued (see reconciler.lambda.ts).
     this.queue.grantSendMessages(this.reconciler);
@@ -251,7 +278,8 @@ function acknowledgeReconciler(reconciler: lambda.Function): void {
   acknowledgeCheckov(reconciler, 'CKV_AWS_173', 'Its environment holds resource names and ids only (table, queue, distribution, connection group, zone), no secret.');
 }
 
-function controlPlaneProblems(props: TenantControlPlaneProps, recheckAfter: Duration, sweepEvery: Duration): string[] {
+function controlPlaneProblems(props: TenantControlPlaneProps, { recheckAfter, sweepEvery, timeout }:
+{ recheckAfter: Duration; sweepEvery: Duration; timeout: Duration }): string[] {
   const problems: string[] = [];
   for (const key of ['distributionId', 'connectionGroupId', 'routingEndpoint'] as const) {
     const value: unknown = props[key];
@@ -261,6 +289,9 @@ function controlPlaneProblems(props: TenantControlPlaneProps, recheckAfter: Dura
   }
   problems.push(...loadBalancerNamesProblems(props.loadBalancerNames ?? []));
   problems.push(...cellOriginsProblems(props.cellOrigins ?? {}));
+  for (const prop of ['cloudFrontCallsPerSecond', 'route53CallsPerSecond'] as const) {
+    if (!Token.isUnresolved(props[prop])) problems.push(...rateProblems(props[prop], prop));
+  }
   const parameter = props.originParameter ?? DEFAULT_ORIGIN_PARAMETER;
   // "Parameter", CloudFront API Reference (https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_Parameter.html).
   if (!Token.isUnresolved(parameter) && !/^[a-zA-Z0-9_-]{1,128}$/.test(parameter)) {
@@ -272,9 +303,9 @@ function controlPlaneProblems(props: TenantControlPlaneProps, recheckAfter: Dura
   }
   if (!Token.isUnresolved(recheckAfter.toSeconds())) {
     const seconds = recheckAfter.toSeconds();
-    if (seconds < RECONCILER_TIMEOUT.toSeconds() || seconds > 12 * 3600) {
-      problems.push(`\`recheckAfter\` ${recheckAfter.toHumanString()} must be from 1 minute (the reconciler's timeout; SQS needs the ` +
-        'visibility timeout at least as long) to 12 hours (SQS\'s maximum visibility timeout)');
+    if (seconds < timeout.toSeconds() || seconds > 12 * 3600) {
+      problems.push(`\`recheckAfter\` ${recheckAfter.toHumanString()} must be from ${timeout.toHumanString()} (the reconciler's timeout at its ` +
+        'CloudFront pace; SQS needs the visibility timeout at least as long) to 12 hours (SQS\'s maximum visibility timeout)');
     }
   }
   if (!Token.isUnresolved(sweepEvery.toSeconds())) {

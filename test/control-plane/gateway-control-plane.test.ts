@@ -58,12 +58,18 @@ test('the store\'s table name and the queue\'s URL are outputs of documented ids
   expect(findControlPlane(document, 'outputs')).toEqual({ stack: 'Stack', gateway: 'Gateway', table: 'the-table', queueUrl: 'https://sqs/the-queue', cells: [] });
 });
 
-test('its options reach the control plane: event bus, recheck delay, removal policy, prefix', () => {
-  const built = buildGateway(tenants(1), { edge: EdgeMode.multiTenantDistribution({ controlPlane: { recheckAfter: Duration.minutes(5), removalPolicy: RemovalPolicy.DESTROY, tenantNamePrefix: 'cp-' } }) });
+test('its options reach the control plane: event bus, recheck delay, removal policy, prefix, pace', () => {
+  const built = buildGateway(tenants(1), {
+    edge: EdgeMode.multiTenantDistribution({
+      controlPlane: { recheckAfter: Duration.minutes(5), removalPolicy: RemovalPolicy.DESTROY, tenantNamePrefix: 'cp-', cloudFrontCallsPerSecond: 20, route53CallsPerSecond: 2 },
+    }),
+  });
   const template = Template.fromStack(built.stack);
   template.hasResourceProperties('AWS::SQS::Queue', { VisibilityTimeout: 300, RedrivePolicy: Match.anyValue() });
   template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete' });
-  template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ TENANT_NAME_PREFIX: 'cp-' }) } });
+  template.hasResourceProperties('AWS::Lambda::Function', {
+    Environment: { Variables: Match.objectLike({ TENANT_NAME_PREFIX: 'cp-', CLOUDFRONT_PER_SECOND: '20', ROUTE53_PER_SECOND: '2' }) },
+  });
 
   const app = new App();
   const bus = new events.EventBus(new Stack(app, 'Buses', { env: ENV }), 'Bus');

@@ -5,10 +5,12 @@ import {
 import { BatchGetItemCommand, DeleteItemCommand, DescribeTableCommand, DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
+import { ChangeMessageVisibilityCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { settledFingerprint } from '../../src/control-plane/observation';
+import { Pacer } from '../../src/control-plane/pacing';
 import { settingsOf } from '../../src/control-plane/reconcile';
-import { EVENT_SOURCE, reconcileMessages, ReconcilerDependencies } from '../../src/control-plane/reconciler.lambda';
+import { EVENT_SOURCE, paced, reconcileMessages, ReconcilerDependencies } from '../../src/control-plane/reconciler.lambda';
 
 const cloudFront = mockClient(CloudFrontClient);
 const route53 = mockClient(Route53Client);
@@ -79,6 +81,26 @@ test('a new tenant: its distribution tenant is created under its id on the gatew
   expect(published).toEqual([expect.objectContaining({ Source: EVENT_SOURCE, EventBusName: 'default' })]);
   expect(JSON.parse(published[0].Detail!)).toEqual({ tenantId: 'acme', to: 'pending-dns', reason: 'creating its distribution tenant' });
   expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'm1' }] });
+});
+
+test('with pacers, every CloudFront and Route 53 call, a retried one too, waits its turn at the pace', async () => {
+  let now = 0;
+  const clock = { now: () => now, sleep: async (ms: number) => { now += ms; } };
+  const one = { perSecond: 1, burst: 1 };
+  dynamo.on(BatchGetItemCommand).resolves({ Responses: { [TABLE]: [{ id: { S: 'acme' }, tenant: { S: JSON.stringify(acme) } }] } });
+  // The create is throttled once, then made: two CloudFront calls; then one Route 53 call.
+  cloudFront.on(CreateDistributionTenantCommand).rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'Throttling' })).resolves({});
+  await reconcileMessages(message(['acme']), { ...deps(), sleep: clock.sleep, pacers: { cloudFront: new Pacer(one, clock), route53: new Pacer(one, clock) } });
+  expect(cloudFront.commandCalls(CreateDistributionTenantCommand)).toHaveLength(2);
+  expect(route53.commandCalls(ChangeResourceRecordSetsCommand)).toHaveLength(1);
+  // The retry's own backoff (1 s) leaves the bucket refilled: the second call waits for nothing more; Route 53's first call neither.
+  expect(now).toBe(1000);
+  // A bucket of one a second: three CloudFront calls in a row take two seconds of waiting.
+  now = 0;
+  const cf = paced(new CloudFrontClient({}), new Pacer(one, clock));
+  cloudFront.on(GetDistributionTenantCommand).resolves({});
+  for (let i = 0; i < 3; i++) await cf.send(new GetDistributionTenantCommand({ Identifier: 'acme' }));
+  expect(now).toBe(2000);
 });
 
 test('a tenant of a cell is created with the distribution\'s origin parameter set to its cell\'s origin; one of the default cell with none', async () => {
@@ -248,6 +270,67 @@ test('a tenant removed from the store: disabled first; once disabled and deploye
   await reconcileMessages(message(['acme']), deps());
   expect(cloudFront.commandCalls(DeleteDistributionTenantCommand).map(c => c.args[0].input)).toEqual([{ Id: 'dt_1', IfMatch: 'E9' }]);
   expect(dynamo.commandCalls(DeleteItemCommand).map(c => c.args[0].input)).toContainEqual({ TableName: TABLE, Key: { id: { S: 'acme' } } });
+});
+
+describe('when a page that is not done comes again', () => {
+  const sqs = mockClient(SQSClient);
+  const QUEUE = 'https://sqs.us-east-1.amazonaws.com/111111111111/Pages';
+  const withQueue = (over: Partial<ReconcilerDependencies> = {}): ReconcilerDependencies =>
+    ({ ...deps(), sqs: new SQSClient({}), env: { ...deps().env, queueUrl: QUEUE }, ...over });
+  const received = { Records: [{ messageId: 'm1', receiptHandle: 'rh-1', body: JSON.stringify({ tenantIds: ['acme'] }) }] };
+  const issuedItem = (certificateIssued: boolean) => ({
+    id: { S: 'acme' },
+    tenant: { S: JSON.stringify(acme) },
+    created: { BOOL: true },
+    status: { S: 'validating' },
+    appliedSettings: { S: settingsOf(acme) },
+    certificateDomains: { SS: ['acme.example.com'] },
+    certificateIssued: { BOOL: certificateIssued },
+    records: { SS: ['acme.example.com'] },
+  });
+  const deployed = {
+    ETag: 'E1',
+    DistributionTenant: { Id: 'dt_1', Name: 'acme', Domains: [{ Domain: 'acme.example.com' }], Enabled: true, Status: 'Deployed', Customizations: { WebAcl: { Action: 'disable' as const } } },
+  };
+
+  beforeEach(() => {
+    sqs.reset();
+    sqs.on(ChangeMessageVisibilityCommand).resolves({});
+  });
+
+  test('after an action (a deploy and DNS follow within about a minute): in 30 s, not after the queue\'s recheckAfter', async () => {
+    dynamo.on(BatchGetItemCommand).resolves({ Responses: { [TABLE]: [{ id: { S: 'acme' }, tenant: { S: JSON.stringify(acme) } }] } });
+    await expect(reconcileMessages(received, withQueue())).resolves.toEqual({ batchItemFailures: [{ itemIdentifier: 'm1' }] });
+    expect(sqs.commandCalls(ChangeMessageVisibilityCommand).map(c => c.args[0].input)).toEqual([{ QueueUrl: QUEUE, ReceiptHandle: 'rh-1', VisibilityTimeout: 30 }]);
+  });
+
+  test('awaiting only a certificate: after the queue\'s recheckAfter (its visibility timeout is left as it is)', async () => {
+    dynamo.on(BatchGetItemCommand).resolves({ Responses: { [TABLE]: [issuedItem(false)] } });
+    cloudFront.on(GetDistributionTenantCommand).resolves(deployed);
+    cloudFront.on(GetManagedCertificateDetailsCommand).resolves({ ManagedCertificateDetails: { CertificateStatus: 'pending-validation' } });
+    await expect(reconcileMessages(received, withQueue())).resolves.toEqual({ batchItemFailures: [{ itemIdentifier: 'm1' }] });
+    expect(sqs.commandCalls(ChangeMessageVisibilityCommand)).toHaveLength(0);
+  });
+
+  test('out of time before an action: it stops as a crash would (no status written) and the page comes again at once', async () => {
+    dynamo.on(BatchGetItemCommand).resolves({ Responses: { [TABLE]: [{ id: { S: 'acme' }, tenant: { S: JSON.stringify(acme) } }] } });
+    await reconcileMessages(received, withQueue({ remainingMs: () => 19_000 }));
+    expect(cloudFront.commandCalls(CreateDistributionTenantCommand)).toHaveLength(0);
+    expect(dynamo.commandCalls(UpdateItemCommand)).toHaveLength(0);
+    expect(events.commandCalls(PutEventsCommand)).toHaveLength(0);
+    expect(sqs.commandCalls(ChangeMessageVisibilityCommand).map(c => c.args[0].input.VisibilityTimeout)).toEqual([0]);
+    // With time left, the same pass acts.
+    sqs.reset();
+    await reconcileMessages(received, withQueue({ remainingMs: () => 21_000 }));
+    expect(cloudFront.commandCalls(CreateDistributionTenantCommand)).toHaveLength(1);
+  });
+
+  test('a done page is deleted: no failure, no visibility change', async () => {
+    dynamo.on(BatchGetItemCommand).resolves({ Responses: { [TABLE]: [issuedItem(true)] } });
+    cloudFront.on(GetDistributionTenantCommand).resolves(deployed);
+    await expect(reconcileMessages(received, withQueue())).resolves.toEqual({ batchItemFailures: [] });
+    expect(sqs.commandCalls(ChangeMessageVisibilityCommand)).toHaveLength(0);
+  });
 });
 
 test('distribution tenants are named with the prefix: created, read and certificate-read by that name', async () => {

@@ -24,18 +24,19 @@ test('the store is an on-demand table keyed by tenant id, with point-in-time rec
   });
 });
 
-test('pages come from an encrypted queue whose visibility timeout is the recheck delay, with a dead-letter queue; one reconciler at a time, reporting partial batch failures', () => {
+test('pages come from an encrypted queue whose visibility timeout is the recheck delay, with a dead-letter queue; two passes at most at once, reporting partial batch failures', () => {
   const { template } = synth({ recheckAfter: Duration.minutes(5) });
   template.hasResourceProperties('AWS::SQS::Queue', {
     VisibilityTimeout: 300,
     SqsManagedSseEnabled: true,
     RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 60 },
   });
-  template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: 1, FunctionResponseTypes: ['ReportBatchItemFailures'] });
+  // At most two passes at once, by the event source's maximum concurrency (2 is its least): never more messages received than passes run.
+  template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: 1, FunctionResponseTypes: ['ReportBatchItemFailures'], ScalingConfig: { MaximumConcurrency: 2 } });
   template.hasResourceProperties('AWS::Lambda::Function', {
     Handler: 'index.handler',
-    Timeout: 60,
-    ReservedConcurrentExecutions: 1,
+    Timeout: 160,
+    ReservedConcurrentExecutions: 2,
     Environment: {
       Variables: Match.objectLike({
         DISTRIBUTION_ID: 'EDFDVBD6EXAMPLE',
@@ -96,6 +97,34 @@ test('cells named as the tenants file could not name them, the default cell, too
   expect(() => synth({ cellOrigins: Object.fromEntries(Object.entries(many).slice(0, 8)) })).not.toThrow();
 });
 
+test('the reconciler\'s pace is in its environment: 5 CloudFront and 5 Route 53 calls a second unless set; a pace of 0 or above 100 is refused', () => {
+  synth().template.hasResourceProperties('AWS::Lambda::Function', {
+    Environment: { Variables: Match.objectLike({ CLOUDFRONT_PER_SECOND: '5', ROUTE53_PER_SECOND: '5' }) },
+  });
+  synth({ cloudFrontCallsPerSecond: 12.5 }).template.hasResourceProperties('AWS::Lambda::Function', {
+    Environment: { Variables: Match.objectLike({ CLOUDFRONT_PER_SECOND: '12.5' }) },
+  });
+  expect(() => synth({ cloudFrontCallsPerSecond: 0, route53CallsPerSecond: 500 })).toThrow(
+    /has 2 problems:\n {2}- `cloudFrontCallsPerSecond` 0 must be from 1 to 100 calls a second[^\n]*\n {2}- `route53CallsPerSecond` 500 must be from 1 to 100/);
+});
+
+// Lambda runs a function 15 minutes at most ("Lambda quotas"); an SQS event source needs the
+// queue's visibility timeout at least the function's ("Using Lambda with Amazon SQS", AWS Lambda
+// Developer Guide, https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html).
+test('the reconciler\'s timeout fits a full pass over a page at its CloudFront pace, and the recheck delay is at least that', () => {
+  const timeout = (over: Partial<TenantControlPlaneProps>) => {
+    const functions = Object.values(synth(over).template.findResources('AWS::Lambda::Function'));
+    const queues = Object.values(synth(over).template.findResources('AWS::SQS::Queue')).filter(q => q.Properties.RedrivePolicy);
+    return [functions[0].Properties.Timeout, queues[0].Properties.VisibilityTimeout];
+  };
+  expect(timeout({})).toEqual([160, 160]);
+  expect(timeout({ cloudFrontCallsPerSecond: 2 })).toEqual([400, 400]);
+  expect(timeout({ cloudFrontCallsPerSecond: 1 })).toEqual([800, 800]);
+  expect(timeout({ cloudFrontCallsPerSecond: 50 })).toEqual([60, 120]);
+  expect(() => synth({ cloudFrontCallsPerSecond: 2, recheckAfter: Duration.minutes(5) })).toThrow(
+    /`recheckAfter` 5 minutes must be from 6 minutes 40 seconds \(the reconciler's timeout at its CloudFront pace/);
+});
+
 test('the reconciler may change distribution tenants, the gateway\'s distribution and connection group, the zone\'s records and the table, and put events; nothing else', () => {
   const { template } = synth();
   const policies = Object.values(template.findResources('AWS::IAM::Policy'));
@@ -116,7 +145,7 @@ test('the reconciler may change distribution tenants, the gateway\'s distributio
 
 test('bad props are one error listing every problem', () => {
   expect(() => synth({ distributionId: '', recheckAfter: Duration.seconds(30) })).toThrow(
-    /TenantControlPlane has 2 problems:\n {2}- `distributionId` must be a non-empty string, got ""\n {2}- `recheckAfter` 30 seconds must be from 1 minute/);
+    /TenantControlPlane has 2 problems:\n {2}- `distributionId` must be a non-empty string, got ""\n {2}- `recheckAfter` 30 seconds must be from 2 minutes 40 seconds \(the reconciler's timeout/);
 });
 
 describe('drift sweep', () => {

@@ -3,7 +3,7 @@
 // wait for what is eventually consistent. A crash ends a pass anywhere; the next pass starts over
 // from what the account holds.
 import { SimAccount } from './account';
-import { isSettled, mayNoteSettled, settledFingerprint } from '../../../src/control-plane/observation';
+import { isSettled, mayNoteSettled, pageDone, QUICK_RECHECK_SECONDS, recheckSoon, settledFingerprint } from '../../../src/control-plane/observation';
 import { Action, DesiredTenant, reconcile, StatusEvent } from '../../../src/control-plane/reconcile';
 
 export interface RunOptions {
@@ -16,6 +16,13 @@ export interface RunOptions {
    * dropped when its tenant is found no longer served as the store wants it, and written again once it is.
    */
   readonly full?: boolean;
+  /**
+   * Wait between passes as the handler's queue does: a page not done comes again after
+   * QUICK_RECHECK_SECONDS when it acted or awaits a deploy or DNS, else after this (the queue's
+   * recheckAfter). Unset, a run waits exactly until the next thing in flight settles: the
+   * reconciler is then always busy with some page, as in an import of many pages.
+   */
+  readonly recheckAfterSeconds?: number;
 }
 
 export interface RunResult {
@@ -62,14 +69,14 @@ export function run(account: SimAccount, desired: readonly DesiredTenant[], opti
     }
     for (const e of result.events) if (e.to === 'deleted') account.statuses.delete(e.tenantId);
     events.push(...result.events.map(e => ({ ...e, at: account.now })));
+    // A page ends as the handler's message does (pageDone): a run that ended so while anything was
+    // left to do would leave the fixpoint the tests compare against unreached.
+    if (pageDone(result, open, observed.distributionTenants)) return { passes: pass + 1, crashes, actions, events };
+    if (options.recheckAfterSeconds !== undefined) {
+      account.sleep(recheckSoon(result, observed.distributionTenants) ? QUICK_RECHECK_SECONDS : options.recheckAfterSeconds);
+      continue;
+    }
     if (result.actions.length > 0) { idle = 0; continue; }
-    // A sweep's page ends as the handler's message does: once a pass did nothing, awaits no status
-    // and saw every distribution tenant deployed (one pass over a settled page). Other runs go on to
-    // the fixpoint: that rule ends a page early while a suspended tenant (its status hides a
-    // certificate still validating) awaits a move.
-    const awaiting = result.statuses.some(s => s.status === 'pending-dns' || s.status === 'validating')
-      || observed.distributionTenants.some(t => !t.deployed);
-    if (full && !awaiting) return { passes: pass + 1, crashes, actions, events };
     // Nothing to do: wait for what is in flight (a deploy, a change batch, a certificate). Reading takes time too: what settled while it read is seen by one more pass. A tenant that
     // waits on its partner (its DNS elsewhere) waits for ever here, and the run ends.
     const next = account.nextSettle();
