@@ -1,9 +1,10 @@
 // A gateway with a control plane, for the template linters: the multi-tenant distribution with a
 // few template tenants beside the tenant store, its queues, the reconciler and the drift sweep's
-// schedule. scripts/synth-fixture.ts adds it to the fixtures' app.
+// schedule, and a second cell (the cells' origin domains in the reconciler's environment).
+// scripts/synth-fixture.ts adds it to the fixtures' app.
 import { App, Stack } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { EdgeMode, GatewayCertificates, MultiTenantGateway, Tenants } from '../src';
+import { Cell, EdgeMode, GatewayCertificates, MultiTenantGateway, OriginAccess, Tenants } from '../src';
 
 /** Adds the stack `LintFixtureControlPlane` to `app`. */
 export function addControlPlaneFixture(app: App): Stack {
@@ -13,6 +14,8 @@ export function addControlPlaneFixture(app: App): Stack {
     hostedZone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789EXAMPLE', zoneName: 'example.com' }),
     certificates: GatewayCertificates.dnsValidated(),
     edge: EdgeMode.multiTenantDistribution({ controlPlane: {} }),
+    originAccess: OriginAccess.secretHeader(),
+    cells: [Cell.fromHttpsOrigin('eu', { domainName: 'eu.origin.example.net' })],
     webAclId: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/gateway/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111',
   });
   return stack;
