@@ -1,9 +1,8 @@
 // The control plane made by the gateway: bound to its multi-tenant distribution, connection group
 // and zone, with the outputs the CLI reads, beside the template tenants.
-import { App, Aspects, CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { App, CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import { Cell, ControlPlaneOptions, EdgeMode, Fleet, MultiTenantDistributionOptions, OriginAccess, TenantProps } from '../../src';
 import { controlPlaneOutputIds, findControlPlane } from '../../src/control-plane/outputs';
 import { errorOf } from '../errors';
@@ -121,17 +120,6 @@ test('with a control plane the template may have no tenants (they all live in th
   only(template, 'AWS::CloudFront::Distribution');
   only(template, 'AWS::DynamoDB::Table');
   expect(() => build([], 'none')).toThrow(/has no tenants; a gateway needs at least one/);
-});
-
-describe('cdk-nag 2 AwsSolutions', () => {
-  test('a gateway with a control plane has no unacknowledged finding of the control plane: each by-design one is acknowledged with its reason', () => {
-    const { app, stack, gateway } = buildGateway(tenants(1), { edge: EdgeMode.multiTenantDistribution({ controlPlane: {} }) });
-    Aspects.of(app).add(new AwsSolutionsChecks());
-    app.synth();
-    const findings = [...Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*')),
-      ...Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*'))];
-    expect(findings.filter(f => f.id.startsWith(`/${gateway.controlPlane!.node.path}`)).map(f => `${f.id}: ${f.entry.data}`)).toEqual([]);
-  });
 });
 
 test('the gateway\'s control plane sweeps for drift every 6 hours unless `sweepEvery` says otherwise', () => {

@@ -34,6 +34,13 @@ interface Pack {
   readonly checks: unknown;
   readonly name: string;
 }
+/** A gateway whose tenants are kept as data, with two cells, behind WAF. */
+const CONTROL_PLANE: Partial<MultiTenantGatewayProps> = {
+  edge: EdgeMode.multiTenantDistribution({ controlPlane: {} }),
+  originAccess: OriginAccess.secretHeader(),
+  cells: [Cell.fromHttpsOrigin('eu', { domainName: 'eu.origin.example.net' })],
+  webAclId: WEB_ACL_ARN,
+};
 const AWS_SOLUTIONS: Pack = { checks: nag.AwsSolutionsChecks, name: 'AwsSolutions' };
 const NIST_800_53_R5: Pack = { checks: nag.NIST80053R5Checks, name: 'NIST.800.53.R5' };
 
@@ -143,6 +150,10 @@ describe(`cdk-nag ${NAG_IS_PLUGIN ? '3' : '2'} AwsSolutions`, () => {
     ]);
   });
 
+  test('a control plane (a second cell too), with WAF, has no unsuppressed finding', () => {
+    expect(nagFindings(CONTROL_PLANE)).toEqual([]);
+  });
+
   test('a multi-tenant distribution at defaults: only WAF', () => {
     expect(nagFindings({ edge: EdgeMode.multiTenantDistribution() })).toEqual([
       '/Test/Gateway/MultiTenantDistribution/Resource: AwsSolutions-CFR2',
@@ -155,6 +166,7 @@ describe(`cdk-nag ${NAG_IS_PLUGIN ? '3' : '2'} NIST 800-53 rev 5`, () => {
     ['defaults', {}],
     ['secret header', { originAccess: OriginAccess.secretHeader() }],
     ['multi-tenant distribution', { edge: EdgeMode.multiTenantDistribution() }],
+    ['control plane', CONTROL_PLANE],
   ])('a gateway at %s has no unsuppressed finding', (_, props) => {
     expect(nagFindings(props, 'us-east-1', NIST_800_53_R5)).toEqual([]);
   });
