@@ -137,6 +137,18 @@ export function settingsOf(tenant: TenantProps, origin?: string): string {
   return JSON.stringify([webAcl ?? null, geoRestriction ?? null, cell ?? null, origin ?? null]);
 }
 
+/**
+ * Why the store cannot take a tenant's declared move (`movedFrom`, `adoptFrom`): the reconciler
+ * sees only the store's distribution tenants, so it cannot take domains from one a template or a
+ * hand-built distribution holds (docs/control-plane.md, "Between the template path and the control
+ * plane"). Undefined when the tenant declares none.
+ */
+export function storeMoveProblem(tenant: TenantProps): string | undefined {
+  const key = tenant.adoptFrom !== undefined ? 'adoptFrom' : tenant.movedFrom !== undefined ? 'movedFrom' : undefined;
+  return key && `\`${key}\`: the control plane does not take domains from a distribution or distribution tenant outside the store; ` +
+    'add the tenant without it once its domains are free (see "Between the template path and the control plane" in docs/control-plane.md)';
+}
+
 /** Every problem with the store's tenants: the tenants file's rules, word for word. */
 export function desiredProblems(desired: readonly DesiredTenant[]): string[] {
   return tenantProblems(desired.map(d => d.tenant));
@@ -178,6 +190,11 @@ export function reconcile(desired: readonly DesiredTenant[], observed: ObservedS
     const elsewhere = want.filter(d => held.has(d) && held.get(d) !== id);
     const status = (s: TenantStatusName, reason?: string) =>
       statuses.push(reason === undefined ? { tenantId: id, status: s } : { tenantId: id, status: s, reason });
+    const move = storeMoveProblem(tenant);
+    if (move !== undefined) {
+      status('failed', move);
+      continue;
+    }
     if (!knowsCell(tenant.cell, context.cells ?? [])) {
       status('failed', unknownCellProblem(tenant.cell!, context.cells ?? []));
       continue;

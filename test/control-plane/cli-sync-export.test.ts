@@ -141,6 +141,14 @@ test('`sync` takes a moving domain\'s claim from its old owner only, and a domai
   expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(1);
 });
 
+test('`sync` refuses a tenant that declares a move, which the reconciler cannot carry out, before it writes anything', async () => {
+  fs.writeFileSync(cli.file('tenants.json'), JSON.stringify({ tenants: [{ ...acme, adoptFrom: { distributionId: 'E2QWRUHEXAMPLE' } }, shop] }));
+  const run = await cli.runAsync(undefined, 'sync', '--table', 'Tenants', '--queue-url', 'https://sqs/1/Pages');
+  expect(run.code).toBe(1);
+  expect(run.err).toContain('tenant "acme": `adoptFrom`: the control plane does not take domains from a distribution or distribution tenant outside the store');
+  expect(dynamo.calls()).toHaveLength(0);
+});
+
 test('`sync` refuses a tenant whose `config` a template tenant could not have, naming it, before it writes anything', async () => {
   fs.writeFileSync(cli.file('tenants.json'), JSON.stringify({ tenants: [{ ...acme, config: { blob: 'x'.repeat(5000) } }, { ...shop, cell: 'eu' }] }));
   const run = await cli.runAsync(undefined, 'sync', '--table', 'Tenants', '--queue-url', 'https://sqs/1/Pages');

@@ -308,6 +308,14 @@ describe('reconcile, one pass from a given state', () => {
       .toEqual([{ kind: 'updateTenant', tenantId: 'acme', domains: acme.domainNames, settings: settingsOf(eu, 'new-eu-origin.example.com') }]);
   });
 
+  test('a tenant that declares a move from outside the store fails, saying why, and nothing is done for it', () => {
+    const adopting = { ...acme, adoptFrom: { distributionTenantId: 'dt_2abcDEF0123456789' } };
+    const result = reconcile([{ tenant: adopting }], { ...state(), distributionTenants: [], records: [] }, CONTEXT);
+    expect(result.statuses).toEqual([{ tenantId: 'acme', status: 'failed', reason: expect.stringMatching(/^`adoptFrom`: the control plane does not take domains from/) }]);
+    expect(result.actions).toEqual([]);
+    expect(statusOf(reconcile([{ tenant: { ...acme, movedFrom: { shard: 0 } } }], state(), CONTEXT))).toEqual(['failed']);
+  });
+
   test('a tenant of a cell the control plane does not know fails, naming the cells it knows, and nothing is done for it', () => {
     const result = reconcile([{ tenant: { ...acme, cell: 'mars' } }], { ...state(), distributionTenants: [], records: [] }, CONTEXT);
     expect(result.statuses).toEqual([{ tenantId: 'acme', status: 'failed', reason: expect.stringContaining('`cell` "mars" is not one of the gateway\'s cells ("default", "eu")') }]);
