@@ -17,6 +17,9 @@ export const MUTATED = [
   'src/moves/move-plan.ts',
   'src/moves/move-shards.ts',
   'src/control-plane/reconcile.ts',
+  'src/control-plane/observation.ts',
+  'src/control-plane/pacing.ts',
+  'src/control-plane/cell-origins.ts',
 ];
 
 /**
@@ -36,6 +39,14 @@ const SUITES = [
   'test/cli/safe-write.test.ts',
   'test/moves/move-plan.test.ts',
   'test/control-plane/reconcile.test.ts',
+  'test/control-plane/page-done.test.ts',
+  'test/control-plane/observation.test.ts',
+  // The control plane's construct: the environment's variable names the reconciler reads.
+  'test/control-plane/tenant-control-plane.test.ts',
+  'test/control-plane/pacing.test.ts',
+  'test/control-plane/cell-origins.test.ts',
+  // The reconciler's handler against mocked clients: what it reads (observation.ts) and its pace.
+  'test/control-plane/reconciler-handler.test.ts',
   // The simulated account runs the reconciler against time and AWS's limits in about a second.
   'test/control-plane/sim/simulation.test.ts',
 ];

@@ -42,7 +42,7 @@ export const CONCURRENT_PASSES = 2;
 
 /** One pass's pace: its share of the rate from the environment variable (the default when absent). */
 export function passRate(value: string | undefined, fallback: number): Rate {
-  const perSecond = value === undefined || value === '' ? fallback : Number(value);
+  const perSecond = Number(value); // NaN when absent, 0 when empty: both fall back
   return rateOf((Number.isFinite(perSecond) && perSecond > 0 ? perSecond : fallback) / CONCURRENT_PASSES);
 }
 
@@ -86,14 +86,11 @@ export class Pacer {
     this.at = clock.now();
   }
 
-  /** Waits until a token is there, then takes it. */
+  /** Takes a token, waiting while the bucket is in debt for it (the wait pays the debt off). */
   public async take(): Promise<void> {
     this.refill();
-    if (this.tokens < 1) {
-      await this.clock.sleep(Math.ceil((1 - this.tokens) / this.rate.perSecond * 1000));
-      this.refill();
-    }
     this.tokens -= 1;
+    if (this.tokens < 0) await this.clock.sleep(Math.ceil(-this.tokens / this.rate.perSecond * 1000));
   }
 
   private refill(): void {

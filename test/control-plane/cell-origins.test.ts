@@ -1,5 +1,7 @@
 import * as fc from 'fast-check';
-import { cellOrigin, decodeCellNames, decodeCellOrigins, encodeCellNames, knowsCell } from '../../src/control-plane/cell-origins';
+import {
+  cellOrigin, cellOriginsProblems, cellRoomProblems, decodeCellNames, decodeCellOrigins, encodeCellNames, knowsCell, MAX_ENCODED_CELLS,
+} from '../../src/control-plane/cell-origins';
 
 const CELLS = { eu: 'eu.origin.example.net', us: 'us.origin.example.net' };
 
@@ -10,6 +12,33 @@ test('a tenant of the default cell, or of none, keeps the distribution\'s own or
   // Only the cells given: no name reaches the object's own properties.
   expect(cellOrigin('ap', CELLS)).toBeUndefined();
   expect(cellOrigin('constructor', CELLS)).toBeUndefined();
+  // A "default" key (the construct refuses one; an environment edited by hand may hold it) never moves the default cell.
+  expect(cellOrigin('default', { ...CELLS, default: 'elsewhere.example.net' })).toBeUndefined();
+  expect(cellOrigin(undefined, { ...CELLS, undefined: 'elsewhere.example.net' })).toBeUndefined();
+});
+
+test('the cells given to the control plane: named as the tenants file names cells, not "default", each key checked', () => {
+  expect(cellOriginsProblems(CELLS)).toEqual([]);
+  expect(cellOriginsProblems({})).toEqual([]);
+  expect(cellOriginsProblems({ EU: 'x', default: 'y', us: 'z' })).toEqual([
+    expect.stringMatching(/^`cellOrigins` key "EU" must be 1-32 lower-case letters/),
+    expect.stringMatching(/^`cellOrigins` "default": the default cell's origin is the distribution's own/),
+  ]);
+});
+
+test('cells fit the reconciler\'s environment while each name and 100 characters for its origin stay within its room', () => {
+  const names = (count: number, length: number) => Array.from({ length: count }, (_, i) => `c${i}`.padEnd(length, 'x'));
+  // 2 for the braces, 6 for a cell's quotes, colon and comma, 100 for its origin.
+  const fits = (ns: string[]) => ns.reduce((n, name) => n + name.length + 6 + 100, 2) <= MAX_ENCODED_CELLS;
+  fc.assert(fc.property(fc.integer({ min: 0, max: 12 }), fc.integer({ min: 2, max: 32 }), (count, length) => {
+    const ns = names(count, length);
+    expect(cellRoomProblems(ns, '`cells`')).toEqual(fits(ns) ? [] : [expect.stringMatching(new RegExp(`^\`cells\` has ${count} cells, more than`))]);
+  }));
+  // At the edge: 9 cells of 8 characters take 2 + 9 * 114 = 1,028 characters, 8 take 914.
+  expect(cellRoomProblems(names(8, 8), 'x')).toEqual([]);
+  expect(cellRoomProblems(names(9, 8), 'x')).toHaveLength(1);
+  expect(cellRoomProblems(names(9, 7), 'x')).toEqual([]); // 2 + 9 * 113 = 1,019
+  expect(cellOriginsProblems(Object.fromEntries(names(9, 8).map(n => [n, 'o'])))).toEqual([expect.stringMatching(/^`cellOrigins` has 9 cells/)]);
 });
 
 test('the default cell and no cell are always known; another cell only when listed', () => {

@@ -32,6 +32,18 @@ describe('Pacer', () => {
     expect(clock.slept).toBe(200);
   });
 
+  test('a call waits only for the part of a token the bucket lacks, and the wait counts toward the next', async () => {
+    const clock = new FakeClock();
+    const pacer = new Pacer(rateOf(1), clock);
+    await pacer.take();
+    await pacer.take();
+    clock.at += 500;
+    await pacer.take();
+    expect(clock.slept).toBe(500);
+    await pacer.take();
+    expect(clock.slept).toBe(1500);
+  });
+
   test('a clock set back refills nothing', async () => {
     const clock = new FakeClock();
     clock.at = 10_000;
@@ -88,6 +100,7 @@ test('a rate prop must be from 1 to 100 calls a second', () => {
   expect(rateProblems(undefined, 'cloudFrontCallsPerSecond')).toEqual([]);
   expect(rateProblems(2.5, 'cloudFrontCallsPerSecond')).toEqual([]);
   expect(rateProblems(1, 'cloudFrontCallsPerSecond')).toEqual([]);
+  expect(rateProblems(100, 'cloudFrontCallsPerSecond')).toEqual([]);
   expect(rateProblems(0.9, 'cloudFrontCallsPerSecond')).toEqual([expect.stringMatching(/^`cloudFrontCallsPerSecond` 0.9 must be from 1 to 100 calls a second/)]);
   expect(rateProblems(101, 'route53CallsPerSecond')).toHaveLength(1);
   expect(rateProblems(NaN, 'route53CallsPerSecond')).toHaveLength(1);

@@ -26,6 +26,10 @@ test('a suspended tenant that still awaits a domain held by a removed tenant kee
   expect(pageDone(passed(['suspended']), [{ tenant: acme, suspended: true }], observed)).toBe(false);
 });
 
+test('a tenant whose distribution tenant was not read (not made yet) keeps the page', () => {
+  expect(pageDone(passed(['suspended']), [{ tenant: acme, suspended: true }], [])).toBe(false);
+});
+
 test('a failed tenant waits for the store or the drift sweep, not for its page', () => {
   expect(pageDone(passed(['failed']), [{ tenant: acme }], [])).toBe(true);
 });

@@ -21,7 +21,8 @@ const TABLE = 'Tenants';
 const acme = { id: 'acme', domainNames: ['acme.example.com'], webAcl: 'none' };
 
 const EU_ORIGIN = 'eu-alb-123.eu-west-1.elb.amazonaws.com';
-const CELLS = { cellOrigins: { eu: EU_ORIGIN }, originParameter: 'originDomain' };
+// The gateway's parameter name is the default: the environment names it only for a distribution made elsewhere.
+const CELLS = { cellOrigins: { eu: EU_ORIGIN } };
 
 function deps(tenantNamePrefix?: string, cells: Partial<ReconcilerDependencies['env']> = {}): ReconcilerDependencies {
   return {
@@ -110,6 +111,9 @@ test('a tenant of a cell is created with the distribution\'s origin parameter se
   await reconcileMessages(message(['eu1', 'home']), deps(undefined, CELLS));
   const created = cloudFront.commandCalls(CreateDistributionTenantCommand).map(c => c.args[0].input);
   expect(created.map(c => [c.Name, c.Parameters])).toEqual([['eu1', [{ Name: 'originDomain', Value: EU_ORIGIN }]], ['home', undefined]]);
+  cloudFront.reset();
+  await reconcileMessages(message(['eu1']), deps(undefined, { ...CELLS, originParameter: 'cellOrigin' }));
+  expect(cloudFront.commandCalls(CreateDistributionTenantCommand)[0].args[0].input.Parameters).toEqual([{ Name: 'cellOrigin', Value: EU_ORIGIN }]);
   // What was applied is noted with the origin, so a new origin for the cell (its load balancer replaced) updates the tenant.
   expect(dynamo.commandCalls(UpdateItemCommand).map(c => c.args[0].input)).toContainEqual(expect.objectContaining({
     Key: { id: { S: 'eu1' } }, ExpressionAttributeNames: { '#a': 'appliedSettings' }, ExpressionAttributeValues: { ':v': { S: settingsOf(eu, EU_ORIGIN) } },
