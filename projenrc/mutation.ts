@@ -97,10 +97,11 @@ export function addMutationTesting(project: TypeScriptProject): Task {
       thresholds: { high: 95, low: 90, break: null },
       concurrency: 2,
       timeoutMS: 20_000,
-      // The sandbox takes only what the suites read (not virtualenvs, packages or build output).
+      // The sandbox takes only what the suites read (not virtualenvs, packages or build output but
+      // the functions' bundles, which the control plane's construct suite synthesizes).
       ignorePatterns: [
         '/*', '!/src/', '!/test/', '/test/consumers/', '/test/python/', '/test/integ/',
-        '!/package.json', '!/tsconfig.dev.json', '!/tenants.schema.json', '!/examples/',
+        '!/package.json', '!/tsconfig.dev.json', '!/tenants.schema.json', '!/examples/', '!/assets/',
       ],
       tempDirName: '.stryker-tmp',
       cleanTempDir: 'always',
