@@ -131,8 +131,8 @@ const RETENTION = Duration.seconds(PAGE_RETENTION_SECONDS);
 
 /**
  * Tenants as data: a DynamoDB table of desired and observed state, an SQS queue of pages of
- * tenants to reconcile, and the reconciler (a Lambda function, two passes at most at once, paced so that its calls
- * stay within CloudFront's and Route 53's API rates) that makes CloudFront SaaS Manager and
+ * tenants to reconcile, and the reconciler (a Lambda function, at most two passes at once, paced
+ * to stay within CloudFront's and Route 53's API rates) that makes CloudFront SaaS Manager and
  * Route 53 match the table, with an EventBridge event per status change. Tenants are not
  * resources of any template. See docs/control-plane.md.
  */
