@@ -38,6 +38,8 @@ test('cells fit the reconciler\'s environment while each name and 100 characters
   expect(cellRoomProblems(names(8, 8), 'x')).toEqual([]);
   expect(cellRoomProblems(names(9, 8), 'x')).toHaveLength(1);
   expect(cellRoomProblems(names(9, 7), 'x')).toEqual([]); // 2 + 9 * 113 = 1,019
+  expect(cellRoomProblems(['x'.repeat(MAX_ENCODED_CELLS - 108)], 'x')).toEqual([]); // exactly the room
+  expect(cellRoomProblems(['x'.repeat(MAX_ENCODED_CELLS - 107)], 'x')).toHaveLength(1);
   expect(cellOriginsProblems(Object.fromEntries(names(9, 8).map(n => [n, 'o'])))).toEqual([expect.stringMatching(/^`cellOrigins` has 9 cells/)]);
 });
 

@@ -62,6 +62,8 @@ describe('mayNoteSettled', () => {
       { kind: 'moveDomain', domain: 'www.acme.example.com', from: 'acme', to: 'shop' },
       { kind: 'moveDomain', domain: 'x.example.com', from: 'shop', to: 'acme' },
       record('www.acme.example.com'),
+      // One batch of several tenants' records.
+      { kind: 'changeRecords', changes: [{ action: 'UPSERT', name: 'shop.example.com', value: 'd' }, { action: 'DELETE', name: 'acme.example.com', value: 'd' }] },
     ];
     for (const action of touching) expect(mayNoteSettled(status('active'), desired, held(), [action])).toBe(false);
     const others: Action[] = [
