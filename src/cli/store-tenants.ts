@@ -13,7 +13,7 @@ import { notCoveredProblem, uncoveredDomains } from '../control-plane/load-balan
 import { QUEUED_AT } from '../control-plane/page-retention';
 import { storeMoveProblem, TENANT_STATUSES } from '../control-plane/reconcile';
 import { Quotas, resolveQuotas } from '../quotas/quotas';
-import { tenantConfigProblems } from '../tenants/tenant-config';
+import { configSizeProblem } from '../tenants/tenant-config';
 import { TenantProps, tenantProblems } from '../tenants/tenants';
 
 /** A tenant's state in the store, as `status --store` prints it. */
@@ -52,7 +52,8 @@ export function storeOnlyProblems(tenant: TenantProps, gateway: StoreGateway = {
   if (cells !== undefined && !knowsCell(tenant.cell, cells)) problems.push(unknownCellProblem(tenant.cell!, cells));
   const move = storeMoveProblem(tenant);
   if (move !== undefined) problems.push(move);
-  problems.push(...tenantConfigProblems([tenant]).map(p => p.replace(`tenant "${tenant.id}": `, '')));
+  const config = configSizeProblem(tenant);
+  if (config !== undefined) problems.push(config);
   return problems;
 }
 

@@ -49,17 +49,21 @@ export function tenantConfigParts(tenants: readonly ConfigTenant[]): string[] {
 
 /** Hosts whose entry alone outgrows a parameter, naming the tenant and its largest `config` key. */
 export function tenantConfigProblems(tenants: readonly ConfigTenant[]): string[] {
-  const problems: string[] = [];
-  for (const tenant of tenants) {
-    const host = tenant.domainNames[0];
-    const entry = { tenantId: tenant.id, config: tenant.config ?? {} };
-    const size = entryBytes(host, entry) + 2;
-    if (size <= MAX_PART_BYTES) continue;
-    const [key, value] = Object.entries(entry.config).sort(([, a], [, b]) => Buffer.byteLength(b) - Buffer.byteLength(a))[0] ?? ['', ''];
-    problems.push(`tenant "${tenant.id}": its \`config\` makes ${size} bytes per host, more than the ${MAX_PART_BYTES} bytes a standard SSM ` +
-      `parameter holds (the largest value is \`config.${key}\`, ${Buffer.byteLength(value, 'utf8')} bytes); keep large settings elsewhere and put a reference in \`config\``);
-  }
-  return problems;
+  return tenants.flatMap(tenant => {
+    const problem = configSizeProblem(tenant);
+    return problem === undefined ? [] : [`tenant "${tenant.id}": ${problem}`];
+  });
+}
+
+/** Why one tenant's `config` outgrows a parameter, naming its largest key; undefined when it fits. */
+export function configSizeProblem(tenant: ConfigTenant): string | undefined {
+  const host = tenant.domainNames[0];
+  const entry = { tenantId: tenant.id, config: tenant.config ?? {} };
+  const size = entryBytes(host, entry) + 2;
+  if (size <= MAX_PART_BYTES) return undefined;
+  const [key, value] = Object.entries(entry.config).sort(([, a], [, b]) => Buffer.byteLength(b) - Buffer.byteLength(a))[0] ?? ['', ''];
+  return `its \`config\` makes ${size} bytes per host, more than the ${MAX_PART_BYTES} bytes a standard SSM ` +
+    `parameter holds (the largest value is \`config.${key}\`, ${Buffer.byteLength(value, 'utf8')} bytes); keep large settings elsewhere and put a reference in \`config\``;
 }
 
 /** The problems with a parameter path SSM would refuse. */
