@@ -11,6 +11,7 @@ import { CLAIM_OWNER, claimedDomain, isClaimKey, isTenantKey } from '../control-
 import { PAGE_TENANTS } from '../control-plane/pacing';
 import { pageExpired, QUEUED_AT } from '../control-plane/page-retention';
 import { settingsOf } from '../control-plane/reconcile';
+import { sendBatches } from '../control-plane/send-batches';
 import { TenantProps, Tenants } from '../tenants/tenants';
 
 /** Tenant ids per queue message: a page the reconciler works through in one pass. */
@@ -227,9 +228,7 @@ export async function syncFile(file: string, source: string, where: StoreLocatio
       }
     }
     for (const [owner, domains] of Object.entries(plan.releases)) await releaseClaims(ddb, dynamo, where.table, owner, domains);
-    // SendMessageBatch takes 10 messages a request.
-    for (let i = 0; i < plan.pages.length; i += 10) {
-      const entries = plan.pages.slice(i, i + 10).map((tenantIds, n) => ({ Id: String(i + n), MessageBody: JSON.stringify({ tenantIds }) }));
+    for (const entries of sendBatches(plan.pages.map(tenantIds => ({ tenantIds })))) {
       const sent = await queue.send(new sqs.SendMessageBatchCommand({ QueueUrl: where.queueUrl, Entries: entries }));
       if ((sent.Failed ?? []).length > 0) throw new Error(`${source}: SQS refused ${sent.Failed!.length} pages: ${sent.Failed![0].Message}`);
     }

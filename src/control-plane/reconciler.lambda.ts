@@ -26,6 +26,7 @@ import {
 } from './observation';
 import { CLOUDFRONT_RATE_VARIABLE, DEFAULT_CLOUDFRONT_PER_SECOND, DEFAULT_ROUTE53_PER_SECOND, Pacer, PAGE_TENANTS, passRate, ROUTE53_RATE_VARIABLE } from './pacing';
 import { Action, DesiredTenant, ObservedState, reconcile, RecordChange, StatusEvent, TenantStatus } from './reconcile';
+import { sendBatches } from './send-batches';
 import { retrying } from '../runtime/retrying';
 import { TenantProps } from '../tenants/tenants';
 
@@ -213,9 +214,8 @@ export async function sweepStep(start: { [key: string]: AttributeValue } | undef
   const messages: ReconcilerMessage[] = [];
   for (let i = 0; i < ids.length; i += SWEEP_PAGE) messages.push({ tenantIds: ids.slice(i, i + SWEEP_PAGE), full: true });
   if (next !== undefined) messages.push({ sweep: { start: next } });
-  // SendMessageBatch takes 10 messages a request; the next step goes last, behind this chunk's pages.
-  for (let i = 0; i < messages.length; i += 10) {
-    const entries = messages.slice(i, i + 10).map((m, n) => ({ Id: String(i + n), MessageBody: JSON.stringify(m) }));
+  // The next step goes last, behind this chunk's pages.
+  for (const entries of sendBatches(messages)) {
     const sent = await retrying(() => deps.sqs!.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries })), deps);
     if ((sent.Failed ?? []).length > 0) throw new Error(`SQS refused ${sent.Failed!.length} of the sweep's messages: ${sent.Failed![0].Message}`);
   }
