@@ -28,6 +28,19 @@ beforeEach(() => {
   sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
 });
 
+/** The gateway's stack "Edge" with its control plane's outputs (table Edge-Tenants-1, the queue) and `extra`. */
+const edgeStack = (...extra: { OutputKey: string; OutputValue: string }[]) => cloudFormation.on(DescribeStacksCommand, { StackName: 'Edge' }).resolves({
+  Stacks: [{
+    StackName: 'Edge',
+    CreationTime: new Date(),
+    StackStatus: 'UPDATE_COMPLETE',
+    Outputs: [
+      { OutputKey: 'GatewayControlPlaneTable', OutputValue: 'Edge-Tenants-1' },
+      { OutputKey: 'GatewayControlPlaneQueueUrl', OutputValue: QUEUE },
+      ...extra,
+    ],
+  }],
+});
 const conditionFailed = () => Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' });
 /** A cancelled transaction, its reasons in the order of its items (undefined: the item's condition held). */
 const cancelled = (...owners: (string | undefined | 'self')[]) => new TransactionCanceledException({
@@ -137,20 +150,8 @@ describe('add --store', () => {
   });
 
   test('refuses a `cell` the gateway\'s stack outputs do not list, naming the cells it has, before any write', async () => {
-    const outputs = (cells?: string) => cloudFormation.on(DescribeStacksCommand, { StackName: 'Edge' }).resolves({
-      Stacks: [{
-        StackName: 'Edge',
-        CreationTime: new Date(),
-        StackStatus: 'UPDATE_COMPLETE',
-        Outputs: [
-          { OutputKey: 'GatewayControlPlaneTable', OutputValue: 'Edge-Tenants-1' },
-          { OutputKey: 'GatewayControlPlaneQueueUrl', OutputValue: QUEUE },
-          ...(cells === undefined ? [] : [{ OutputKey: 'GatewayControlPlaneCells', OutputValue: cells }]),
-        ],
-      }],
-    });
     const add = (cell: string) => cli.runAsync(undefined, 'add', 'acme', 'acme.example.com', '--cell', cell, '--store', '--stack-name', 'Edge', '--region', 'us-east-1');
-    outputs('eu,us');
+    edgeStack({ OutputKey: 'GatewayControlPlaneCells', OutputValue: 'eu,us' });
     let run = await add('ap');
     expect(run.code).toBe(1);
     expect(run.err).toContain('`cell` "ap" is not one of the gateway\'s cells ("default", "eu", "us")');
@@ -159,24 +160,13 @@ describe('add --store', () => {
     expect(run.err).toBe('');
     expect(dynamo.commandCalls(TransactWriteItemsCommand)).toHaveLength(1);
     // A gateway without cells writes no such output: only "default" is taken.
-    outputs();
+    edgeStack();
     run = await add('eu');
     expect(run.err).toContain('`cell` "eu" is not one of the gateway\'s cells ("default")');
   });
 
   test('finds the table and the queue in the gateway\'s stack outputs (--stack-name)', async () => {
-    cloudFormation.on(DescribeStacksCommand, { StackName: 'Edge' }).resolves({
-      Stacks: [{
-        StackName: 'Edge',
-        CreationTime: new Date(),
-        StackStatus: 'UPDATE_COMPLETE',
-        Outputs: [
-          { OutputKey: 'GatewayControlPlaneTable', OutputValue: 'Edge-Tenants-1' },
-          { OutputKey: 'GatewayControlPlaneQueueUrl', OutputValue: QUEUE },
-          { OutputKey: 'GatewayDnsTargets0', OutputValue: '{"edge":"multiTenantDistribution","shards":{}}' },
-        ],
-      }],
-    });
+    edgeStack({ OutputKey: 'GatewayDnsTargets0', OutputValue: '{"edge":"multiTenantDistribution","shards":{}}' });
     const run = await cli.runAsync(undefined, 'add', 'acme', 'acme.example.com', '--store', '--stack-name', 'Edge', '--region', 'us-east-1');
     expect(run.err).toBe('');
     expect(dynamo.commandCalls(TransactWriteItemsCommand)[0].args[0].input.TransactItems![0].Put!.TableName).toBe('Edge-Tenants-1');
@@ -314,14 +304,7 @@ describe('status --store', () => {
 });
 
 test('`sync` and `export` find the store in the stack outputs too', async () => {
-  cloudFormation.on(DescribeStacksCommand).resolves({
-    Stacks: [{
-      StackName: 'Edge',
-      CreationTime: new Date(),
-      StackStatus: 'UPDATE_COMPLETE',
-      Outputs: [{ OutputKey: 'GatewayControlPlaneTable', OutputValue: 'Edge-Tenants-1' }, { OutputKey: 'GatewayControlPlaneQueueUrl', OutputValue: QUEUE }],
-    }],
-  });
+  edgeStack();
   dynamo.on(ScanCommand).resolves({ Items: [] });
   fs.writeFileSync(cli.file('tenants.json'), JSON.stringify({ tenants: [{ id: 'acme', domainNames: ['acme.example.com'] }] }));
   const sync = await cli.runAsync(undefined, 'sync', '--stack-name', 'Edge');
