@@ -26,6 +26,8 @@ test('the cells given to the control plane: named as the tenants file names cell
   ]);
 });
 
+// Lambda holds at most 4 KB of environment variables ("Lambda quotas", AWS Lambda Developer Guide,
+// https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html): the cells get 1 KB of it.
 test('cells fit the reconciler\'s environment while each name and 100 characters for its origin stay within its room', () => {
   const names = (count: number, length: number) => Array.from({ length: count }, (_, i) => `c${i}`.padEnd(length, 'x'));
   // 2 for the braces, 6 for a cell's quotes, colon and comma, 100 for its origin.

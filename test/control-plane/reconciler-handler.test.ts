@@ -302,6 +302,8 @@ describe('when a page that is not done comes again', () => {
     sqs.on(ChangeMessageVisibilityCommand).resolves({});
   });
 
+  // A visibility timeout set on a received message counts from the call ("ChangeMessageVisibility",
+  // Amazon SQS API Reference, https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ChangeMessageVisibility.html).
   test('after an action (a deploy and DNS follow within about a minute): in 30 s, not after the queue\'s recheckAfter', async () => {
     dynamo.on(BatchGetItemCommand).resolves({ Responses: { [TABLE]: [{ id: { S: 'acme' }, tenant: { S: JSON.stringify(acme) } }] } });
     await expect(reconcileMessages(received, withQueue())).resolves.toEqual({ batchItemFailures: [{ itemIdentifier: 'm1' }] });
@@ -435,6 +437,9 @@ describe('a page read with ListDistributionTenants', () => {
     expect(cloudFront.commandCalls(GetDistributionTenantCommand)).toHaveLength(0);
   });
 
+  // A DistributionTenantSummary has no Parameters, and UpdateDistributionTenant is a PUT of the
+  // whole distribution tenant ("DistributionTenantSummary", "UpdateDistributionTenant", CloudFront API Reference,
+  // https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_DistributionTenantSummary.html).
   test('a listed tenant of a cell keeps its cell\'s origin when changed: a summary carries no parameters, the store gives them', async () => {
     dynamo.on(DescribeTableCommand).resolves({ Table: { ItemCount: 150 } });
     const a = { id: 'a', domainNames: ['a.example.com'], cell: 'eu' };

@@ -31,7 +31,10 @@ test('pages come from an encrypted queue whose visibility timeout is the recheck
     SqsManagedSseEnabled: true,
     RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 60 },
   });
-  // At most two passes at once, by the event source's maximum concurrency (2 is its least): never more messages received than passes run.
+  // At most two passes at once, by the event source's maximum concurrency, whose least is 2
+  // ("ScalingConfig", AWS Lambda API Reference, https://docs.aws.amazon.com/lambda/latest/dg/API_ScalingConfig.html):
+  // an event source does not heed reserved concurrency, and its throttled messages count as received
+  // ("Configuring scaling behavior for SQS event source mappings", https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html).
   template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: 1, FunctionResponseTypes: ['ReportBatchItemFailures'], ScalingConfig: { MaximumConcurrency: 2 } });
   template.hasResourceProperties('AWS::Lambda::Function', {
     Handler: 'index.handler',
@@ -97,6 +100,9 @@ test('cells named as the tenants file could not name them, the default cell, too
   expect(() => synth({ cellOrigins: Object.fromEntries(Object.entries(many).slice(0, 8)) })).not.toThrow();
 });
 
+// Route 53 takes 10 requests a second for the whole account ("Throttling for Amazon Route 53 API
+// requests", https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/throttling-api-requests.html):
+// the reconciler takes half. CloudFront publishes no rate ("Quotas", CloudFront Developer Guide): a setting.
 test('the reconciler\'s pace is in its environment: 5 CloudFront and 5 Route 53 calls a second unless set; a pace of 0 or above 100 is refused', () => {
   synth().template.hasResourceProperties('AWS::Lambda::Function', {
     Environment: { Variables: Match.objectLike({ CLOUDFRONT_PER_SECOND: '5', ROUTE53_PER_SECOND: '5' }) },
@@ -108,9 +114,10 @@ test('the reconciler\'s pace is in its environment: 5 CloudFront and 5 Route 53 
     /has 2 problems:\n {2}- `cloudFrontCallsPerSecond` 0 must be from 1 to 100 calls a second[^\n]*\n {2}- `route53CallsPerSecond` 500 must be from 1 to 100/);
 });
 
-// Lambda runs a function 15 minutes at most ("Lambda quotas"); an SQS event source needs the
-// queue's visibility timeout at least the function's ("Using Lambda with Amazon SQS", AWS Lambda
-// Developer Guide, https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html).
+// Lambda runs a function 15 minutes at most ("Lambda quotas"); Lambda refuses an SQS event source
+// whose queue's visibility timeout is shorter than the function's timeout ("Creating and
+// configuring an Amazon SQS event source mapping", AWS Lambda Developer Guide,
+// https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html).
 test('the reconciler\'s timeout fits a full pass over a page at its CloudFront pace, and the recheck delay is at least that', () => {
   const timeout = (over: Partial<TenantControlPlaneProps>) => {
     const functions = Object.values(synth(over).template.findResources('AWS::Lambda::Function'));
