@@ -93,6 +93,7 @@ export function canonicalTenant(tenant: TenantProps): TenantProps {
     certificateValidation: tenant.certificateValidation,
     movedFrom: tenant.movedFrom,
     adoptFrom: tenant.adoptFrom,
+    handOff: tenant.handOff,
   };
 }
 

@@ -102,9 +102,21 @@ export interface TenantProps {
    * @default - the tenant's domains are not served elsewhere
    */
   readonly adoptFrom?: TenantMoveSource;
+
+  /**
+   * Hands the tenant to the gateway's control plane without downtime (multi-tenant distribution
+   * with a `controlPlane` and `TenantCertificate.cloudFrontManaged()` only), in two deploys:
+   * "prepare" keeps its distribution tenant when it leaves the template (a `Retain` deletion
+   * policy, nothing else changes); "store" takes the distribution tenant out of the template,
+   * which keeps it serving, and keeps only the tenant's DNS records. The store then adopts the
+   * distribution tenant (`adoptFrom.distributionTenantId`). See "Moving tenants".
+   *
+   * @default - the tenant stays a template tenant
+   */
+  readonly handOff?: string;
 }
 
-const TENANT_KEYS = new Set(['id', 'domainNames', 'shard', 'externalDns', 'config', 'certificateValidation', 'webAcl', 'geoRestriction', 'cell', 'movedFrom', 'adoptFrom']);
+const TENANT_KEYS = new Set(['id', 'domainNames', 'shard', 'externalDns', 'config', 'certificateValidation', 'webAcl', 'geoRestriction', 'cell', 'movedFrom', 'adoptFrom', 'handOff']);
 /** The cell of the gateway's own load balancer and fleet, which tenants get unless they name another. */
 export const DEFAULT_CELL = 'default';
 const CELL_NAME = /^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/;
@@ -116,6 +128,14 @@ export function cellNameProblems(name: unknown, what: string): string[] {
   }
   return [];
 }
+/** The stages of a tenant's `handOff` to the control plane, in the order they are deployed. */
+export const HAND_OFF_STAGES = ['prepare', 'store'];
+
+/** The tenant was handed to the control plane: the template keeps only its DNS records. */
+export function isHandedOff(tenant: { readonly handOff?: string }): boolean {
+  return tenant.handOff === 'store';
+}
+
 /** The values of a tenant's `certificateValidation`. */
 export const CERTIFICATE_VALIDATIONS = ['cloudfront', 'self-hosted'];
 /** Fields that were renamed, so an old file gets told the new name. */
@@ -216,7 +236,25 @@ export function tenantProblems(tenants: readonly TenantProps[]): string[] {
     if (tenant.cell !== undefined) problems.push(...cellNameProblems(tenant.cell, `${who}: \`cell\``));
     problems.push(...edgeSettingsProblems(tenant, who));
     problems.push(...moveSourceProblems(tenant, who));
+    problems.push(...handOffProblems(tenant, who));
   });
+  return problems;
+}
+
+/** Every problem with a tenant's `handOff`: its value, and a move declared beside it. */
+function handOffProblems(tenant: TenantProps, who: string): string[] {
+  const stage: unknown = tenant.handOff;
+  if (stage === undefined) return [];
+  const problems: string[] = [];
+  if (!HAND_OFF_STAGES.includes(stage as string)) {
+    problems.push(`${who}: \`handOff\` ${show(stage)} must be one of ${HAND_OFF_STAGES.map(s => `"${s}"`).join(', ')}`);
+  }
+  for (const key of ['movedFrom', 'adoptFrom'] as const) {
+    if (tenant[key] !== undefined) {
+      problems.push(`${who}: \`handOff\` ${show(stage)} and \`${key}\` are both given; a tenant does one thing at a time: ` +
+        `finish its move and remove \`${key}\`, then hand it off`);
+    }
+  }
   return problems;
 }
 

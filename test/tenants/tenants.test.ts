@@ -140,8 +140,10 @@ describe('tenants.schema.json', () => {
     };
     // A tenant moves from one place at a time, so `adoptFrom` is checked on its own.
     const adopting = { id: 'b', domainNames: ['b.example.com'], externalDns: true, adoptFrom: { distributionId: 'E2QWRUHEXAMPLE', accountId: '111111111111' } };
-    expect(Object.keys(tenant.properties).sort()).toEqual([...Object.keys(everyField), 'adoptFrom'].sort());
-    expect(tenantProblems([everyField, adopting])).toEqual([]);
+    // A tenant handed off to the control plane declares no move beside it.
+    const handing = { id: 'c', domainNames: ['c.example.com'], handOff: 'prepare' };
+    expect(Object.keys(tenant.properties).sort()).toEqual([...Object.keys(everyField), 'adoptFrom', 'handOff'].sort());
+    expect(tenantProblems([everyField, adopting, handing])).toEqual([]);
   });
 
   test('certificateValidation: the same values, "cloudfront" by default; anything else is refused', () => {
