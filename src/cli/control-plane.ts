@@ -58,7 +58,8 @@ export function syncPlan(tenants: readonly TenantProps[], stored: readonly Store
   const writes = tenants.filter(t => {
     const old = before.get(t.id);
     return old === undefined || JSON.stringify(old.domainNames) !== JSON.stringify(t.domainNames) || settingsOf(old) !== settingsOf(t)
-      || old.externalDns !== t.externalDns || old.certificateValidation !== t.certificateValidation || !sameConfig(old.config, t.config);
+      || old.externalDns !== t.externalDns || old.certificateValidation !== t.certificateValidation || !sameConfig(old.config, t.config)
+      || old.adoptFrom?.distributionTenantId !== t.adoptFrom?.distributionTenantId;
   });
   const kept = new Set(tenants.map(t => t.id));
   const removals = stored.filter(s => s.tenant !== undefined && !kept.has(s.id)).map(s => s.id);

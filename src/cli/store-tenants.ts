@@ -7,11 +7,12 @@ import type * as DynamoDb from '@aws-sdk/client-dynamodb';
 import type * as Sqs from '@aws-sdk/client-sqs';
 import { problemList } from './commands';
 import { load, StoreLocation } from './control-plane';
+import { storeMoveProblems } from '../control-plane/adoption';
 import { knowsCell, unknownCellProblem } from '../control-plane/cell-origins';
 import { CLAIM_OWNER, claimKey, claimTransactions, isTenantKey, TENANT_ITEMS_ONLY } from '../control-plane/domain-claims';
 import { notCoveredProblem, uncoveredDomains } from '../control-plane/load-balancer-names';
 import { QUEUED_AT } from '../control-plane/page-retention';
-import { storeMoveProblem, TENANT_STATUSES } from '../control-plane/reconcile';
+import { TENANT_STATUSES } from '../control-plane/reconcile';
 import { Quotas, resolveQuotas } from '../quotas/quotas';
 import { configSizeProblem } from '../tenants/tenant-config';
 import { TenantProps, tenantProblems } from '../tenants/tenants';
@@ -40,7 +41,7 @@ export interface StoreGateway {
 /**
  * What a store tenant cannot have, when the gateway is known: a domain the load balancer's
  * certificates do not cover (viewers would get 502), a cell the gateway does not have; a declared
- * move (`movedFrom`, `adoptFrom`), which the reconciler cannot carry out. And, as a
+ * move the reconciler cannot carry out (see storeMoveProblems). And, as a
  * template tenant, a `config` larger than one host's entry in SSM holds, so that `export` gives a
  * file the gateway takes.
  */
@@ -50,8 +51,7 @@ export function storeOnlyProblems(tenant: TenantProps, gateway: StoreGateway = {
   const uncovered = loadBalancerNames === undefined ? [] : uncoveredDomains(tenant.domainNames ?? [], loadBalancerNames);
   if (uncovered.length > 0) problems.push(notCoveredProblem(uncovered, loadBalancerNames!));
   if (cells !== undefined && !knowsCell(tenant.cell, cells)) problems.push(unknownCellProblem(tenant.cell!, cells));
-  const move = storeMoveProblem(tenant);
-  if (move !== undefined) problems.push(move);
+  problems.push(...storeMoveProblems(tenant));
   const config = configSizeProblem(tenant);
   if (config !== undefined) problems.push(config);
   return problems;

@@ -3,6 +3,7 @@
 // the next actions and each tenant's status. Pure: no AWS SDK, no aws-cdk-lib. Every action is
 // derived from state, never from what an earlier run did, and carries the whole target state of
 // what it changes (not a delta), so running it twice, or after a crash, changes nothing more.
+import { adoptedTenantOf, storeMoveProblems } from './adoption';
 import { knowsCell, unknownCellProblem } from './cell-origins';
 import { notCoveredProblem, uncoveredDomains } from './load-balancer-names';
 import { throwIfProblems } from '../private/problems';
@@ -67,6 +68,8 @@ export interface ObservedState {
   readonly records: readonly ObservedRecord[];
   /** The statuses the store holds (last written by the reconciler). */
   readonly statuses: readonly TenantStatus[];
+  /** Tenants whose `adoptFrom` distribution tenant cannot be adopted, and why (the handler reads it). */
+  readonly refusedAdoptions?: readonly { readonly tenantId: string; readonly reason: string }[];
 }
 
 export type Action =
@@ -137,18 +140,6 @@ export function settingsOf(tenant: TenantProps, origin?: string): string {
   return JSON.stringify([webAcl ?? null, geoRestriction ?? null, cell ?? null, origin ?? null]);
 }
 
-/**
- * Why the store cannot take a tenant's declared move (`movedFrom`, `adoptFrom`): the reconciler
- * sees only the store's distribution tenants, so it cannot take domains from one a template or a
- * hand-built distribution holds (docs/control-plane.md, "Between the template path and the control
- * plane"). Undefined when the tenant declares none.
- */
-export function storeMoveProblem(tenant: TenantProps): string | undefined {
-  const key = tenant.adoptFrom !== undefined ? 'adoptFrom' : tenant.movedFrom !== undefined ? 'movedFrom' : undefined;
-  return key && `\`${key}\`: the control plane does not take domains from a distribution or distribution tenant outside the store; ` +
-    'add the tenant without it once its domains are free (see "Between the template path and the control plane" in docs/control-plane.md)';
-}
-
 /** Every problem with the store's tenants: the tenants file's rules, word for word. */
 export function desiredProblems(desired: readonly DesiredTenant[]): string[] {
   return tenantProblems(desired.map(d => d.tenant));
@@ -172,6 +163,7 @@ export function reconcile(desired: readonly DesiredTenant[], observed: ObservedS
     }
   }
   const certificates = new Map(observed.certificates.map(c => [c.tenantId, c]));
+  const refusedAdoptions = new Map((observed.refusedAdoptions ?? []).map(r => [r.tenantId, r.reason]));
   const records = new Map(observed.records.map(r => [r.name, r]));
 
   const changes: Action[] = [];
@@ -190,9 +182,17 @@ export function reconcile(desired: readonly DesiredTenant[], observed: ObservedS
     const elsewhere = want.filter(d => held.has(d) && held.get(d) !== id);
     const status = (s: TenantStatusName, reason?: string) =>
       statuses.push(reason === undefined ? { tenantId: id, status: s } : { tenantId: id, status: s, reason });
-    const move = storeMoveProblem(tenant);
-    if (move !== undefined) {
-      status('failed', move);
+    const move = storeMoveProblems(tenant);
+    if (move.length > 0) {
+      status('failed', move.join('; '));
+      continue;
+    }
+    const adopted = adoptedTenantOf(tenant);
+    const refusal = refusedAdoptions.get(id) ?? (adopted !== undefined && current === undefined
+      ? `\`adoptFrom\`: distribution tenant ${adopted} was not found` : undefined);
+    if (refusal !== undefined) {
+      // Never made anew: the domains are on the distribution tenant it was told to adopt.
+      status('failed', refusal);
       continue;
     }
     if (!knowsCell(tenant.cell, context.cells ?? [])) {

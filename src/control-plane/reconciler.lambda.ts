@@ -18,6 +18,7 @@ import {
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { ChangeResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { ChangeMessageVisibilityCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { adoptedTenantOf, adoptionProblem, noManagedCertificateProblem, storeMoveProblems } from './adoption';
 import { CELL_ORIGINS_VARIABLE, cellOrigin, decodeCellOrigins, DEFAULT_ORIGIN_PARAMETER, ORIGIN_PARAMETER_VARIABLE } from './cell-origins';
 import { isTenantKey, TENANT_ITEMS_ONLY } from './domain-claims';
 import { decodeLoadBalancerNames, LOAD_BALANCER_NAMES_VARIABLE } from './load-balancer-names';
@@ -25,7 +26,7 @@ import {
   isSettled, LIST_PAGE_SIZE, mayNoteSettled, NotedTenant, pageDone, planObservation, QUICK_RECHECK_SECONDS, recheckSoon, settledFingerprint,
 } from './observation';
 import { CLOUDFRONT_RATE_VARIABLE, DEFAULT_CLOUDFRONT_PER_SECOND, DEFAULT_ROUTE53_PER_SECOND, Pacer, PAGE_TENANTS, passRate, ROUTE53_RATE_VARIABLE } from './pacing';
-import { Action, DesiredTenant, ObservedState, reconcile, RecordChange, StatusEvent, TenantStatus } from './reconcile';
+import { Action, DesiredTenant, ObservedCertificate, ObservedState, reconcile, RecordChange, settingsOf, StatusEvent, TenantStatus } from './reconcile';
 import { sendBatches } from './send-batches';
 import { retrying } from '../runtime/retrying';
 import { TenantProps } from '../tenants/tenants';
@@ -238,13 +239,26 @@ interface StoreItem {
   readonly certificateIssued?: boolean;
   /** What the store wanted when the tenant was last seen served so (see settledFingerprint). */
   readonly settledAs?: string;
+  /** The name of the distribution tenant it adopted (`adoptFrom`), noted once it is the tenant's: a removal deletes it. */
+  readonly distributionTenant?: string;
 }
 
 /** A distribution tenant as read this pass, with its ETag: the first change to it needs no read of its own. */
 interface Fresh { readonly current: DistributionTenant; readonly etag?: string }
 
-/** A tenant's distribution tenant name. */
+/** The name of a distribution tenant the reconciler makes for a tenant. */
 const nameOf = (id: string, deps: ReconcilerDependencies) => `${deps.env.tenantNamePrefix ?? ''}${id}`;
+
+/** The distribution tenant a store tenant takes over and may take over now: its declared move is one the store takes. */
+const adopting = (item: StoreItem | undefined): string | undefined =>
+  item?.desired && storeMoveProblems(item.desired.tenant).length === 0 ? adoptedTenantOf(item.desired.tenant) : undefined;
+
+/**
+ * How CloudFront knows a tenant's distribution tenant: the name it was adopted under, the ID
+ * `adoptFrom` gives (until its first pass adopts it), or the name the reconciler makes it with.
+ */
+const identifierOf = (id: string, item: StoreItem | undefined, deps: ReconcilerDependencies) =>
+  item?.distributionTenant ?? adopting(item) ?? nameOf(id, deps);
 
 /** What a pass leaves of its page: done (the message deleted), or to be seen again, in `recheckSeconds` when sooner than the queue's. */
 export interface PassOutcome {
@@ -263,7 +277,8 @@ export async function reconcilePage(tenantIds: readonly string[], deps: Reconcil
   const open = full ? [...tenantIds]
     : tenantIds.filter(id => !isSettled(store.get(id)?.desired, store.get(id)?.status?.status, store.get(id)?.settledAs));
   const desired = open.flatMap(id => store.get(id)?.desired ?? []);
-  const { observed, fresh } = await observe(open, store, deps, full);
+  const { observed, fresh, adoptable } = await observe(open, store, deps, full);
+  const identify = (id: string) => identifierOf(id, store.get(id), deps);
   const result = reconcile(desired, observed, {
     routingEndpoint: deps.env.routingEndpoint, loadBalancerNames: deps.env.loadBalancerNames, cells: Object.keys(deps.env.cellOrigins ?? {}),
   });
@@ -277,13 +292,19 @@ export async function reconcilePage(tenantIds: readonly string[], deps: Reconcil
       console.log(`Out of time after ${result.actions.indexOf(action)} of ${result.actions.length} actions: the page goes back to the queue.`);
       return { done: false, recheckSeconds: 0 };
     }
-    await execute(action, byId, fresh, deps);
+    await execute(action, byId, fresh, identify, deps);
     if (action.kind === 'changeRecords') await noteRecords(action.changes, desired, recordedBy, deps);
   }
   const settled = new Set(result.statuses.filter(s => {
     const wanted = store.get(s.tenantId)?.desired;
     return wanted !== undefined && mayNoteSettled(s, wanted, observed.distributionTenants.find(t => t.name === s.tenantId), result.actions);
   }).map(s => s.tenantId));
+  // An adopted distribution tenant is the tenant's once it is reconciled as such: from then on a
+  // removal deletes it. One refused, or whose tenant failed before anything was done, stays its own.
+  for (const s of result.statuses) {
+    const name = adoptable.get(s.tenantId);
+    if (s.status !== 'failed' && name !== undefined) await setAttribute(s.tenantId, 'distributionTenant', { S: name }, deps);
+  }
   await writeStatuses(result.statuses, result.events, settled, store, deps, full);
   // A tenant removed before its distribution tenant was made leaves only its item.
   for (const e of result.events) {
@@ -319,6 +340,7 @@ async function readStore(ids: readonly string[], deps: ReconcilerDependencies): 
           created: item.created?.BOOL,
           certificateIssued: item.certificateIssued?.BOOL,
           settledAs: item.settledAs?.S,
+          distributionTenant: item.distributionTenant?.S,
         });
       }
       keys = got.UnprocessedKeys?.[deps.env.tableName]?.Keys as typeof keys;
@@ -328,13 +350,14 @@ async function readStore(ids: readonly string[], deps: ReconcilerDependencies): 
 }
 
 async function observe(ids: readonly string[], store: Map<string, StoreItem>, deps: ReconcilerDependencies, full: boolean):
-Promise<{ observed: ObservedState; fresh: Map<string, Fresh> }> {
+Promise<{ observed: ObservedState; fresh: Map<string, Fresh>; adoptable: Map<string, string> }> {
   const cf = paced(deps.cloudFront, deps.pacers?.cloudFront);
   // A full pass takes every tenant as made, and every certificate as not seen issued: all are read.
   const notes = ids.map((id): NotedTenant => {
     const item = store.get(id);
     const certificate = item?.certificateDomains === undefined ? 'none' : item.certificateIssued && !full ? 'issued' : 'requested';
-    return { id, desired: item?.desired !== undefined, created: full || (item?.created ?? false), certificate };
+    // A distribution tenant to adopt exists before the tenant's first pass, so it is read.
+    return { id, desired: item?.desired !== undefined, created: full || (item?.created ?? false) || adopting(item) !== undefined, certificate };
   });
   const toRead = notes.filter(t => t.created || !t.desired).length;
   const plan = planObservation(notes, toRead > 1 ? await distributionTenantCount(deps) : 0);
@@ -342,7 +365,7 @@ Promise<{ observed: ObservedState; fresh: Map<string, Fresh> }> {
   const fresh = new Map<string, Fresh>();
   let unread = plan.reads;
   if (plan.list) {
-    const wanted = new Map(plan.reads.map(id => [nameOf(id, deps), id]));
+    const wanted = new Map(plan.reads.map(id => [identifierOf(id, store.get(id), deps), id]));
     let marker: string | undefined;
     let calls = 0;
     do {
@@ -350,7 +373,7 @@ Promise<{ observed: ObservedState; fresh: Map<string, Fresh> }> {
         AssociationFilter: { DistributionId: deps.env.distributionId }, Marker: marker, MaxItems: LIST_PAGE_SIZE,
       })), deps);
       for (const t of page.DistributionTenantList ?? []) {
-        const id = wanted.get(t.Name!);
+        const id = wanted.get(t.Name!) ?? wanted.get(t.Id!);
         if (id === undefined) continue;
         found.set(id, t as DistributionTenant);
         // A summary carries all an update sends back but parameters, which an update of a store
@@ -365,11 +388,39 @@ Promise<{ observed: ObservedState; fresh: Map<string, Fresh> }> {
   }
   for (const id of unread) {
     try {
-      const got = await retrying(() => cf.send(new GetDistributionTenantCommand({ Identifier: nameOf(id, deps) })), deps);
+      const got = await retrying(() => cf.send(new GetDistributionTenantCommand({ Identifier: identifierOf(id, store.get(id), deps) })), deps);
       found.set(id, got.DistributionTenant!);
       fresh.set(id, { current: got.DistributionTenant!, etag: got.ETag });
     } catch (e) {
       if ((e as Error).name !== 'EntityNotFound') throw e;
+    }
+  }
+  // A distribution tenant to adopt, read for the first time (not yet noted as the tenant's): it
+  // must be the gateway's, and its managed certificate is taken as it is (its domains, its state).
+  const refusedAdoptions: { tenantId: string; reason: string }[] = [];
+  const certificates: ObservedState['certificates'][number][] = [];
+  const adoptable = new Map<string, string>(); // tenant id -> the name of the distribution tenant it adopts
+  const appliedNow = new Map<string, string>(); // tenant id -> the settings an adopted distribution tenant was found with
+  for (const id of ids) {
+    const item = store.get(id);
+    const t = found.get(id);
+    if (adopting(item) === undefined || item!.distributionTenant !== undefined || t === undefined) continue;
+    const adopted = adoptionProblem({ id: t.Id!, distributionId: t.DistributionId, connectionGroupId: t.ConnectionGroupId }, deps.env)
+      ?? (item!.certificateDomains === undefined ? await adoptCertificate(id, t, deps) : undefined);
+    if (typeof adopted === 'string') {
+      // Not the tenant's: neither changed nor, on removal, deleted.
+      refusedAdoptions.push({ tenantId: id, reason: adopted });
+      found.delete(id);
+      fresh.delete(id);
+      continue;
+    }
+    if (adopted !== undefined) certificates.push(adopted);
+    adoptable.set(id, t.Name!);
+    // Settings it already has as the store wants them (the template's, from the same tenants-file entry) are not written again.
+    if (item!.appliedSettings === undefined && servesAsWanted(t, item!.desired!, deps)) {
+      const settings = settingsOf(item!.desired!.tenant, item!.desired!.origin);
+      await setAttribute(id, 'appliedSettings', { S: settings }, deps);
+      appliedNow.set(id, settings);
     }
   }
   // The customizations' fingerprint is the store's record of what was applied (CloudFront keeps no free-form field for it).
@@ -378,25 +429,20 @@ Promise<{ observed: ObservedState; fresh: Map<string, Fresh> }> {
     domains: (t.Domains ?? []).map(d => d.Domain!),
     enabled: t.Enabled ?? false,
     deployed: t.Status === 'Deployed',
-    settings: store.get(id)?.appliedSettings ?? '',
+    settings: store.get(id)?.appliedSettings ?? appliedNow.get(id) ?? '',
   }));
-  const certificates: ObservedState['certificates'][number][] = [];
   for (const { id, certificate } of notes) {
     const domains = store.get(id)?.certificateDomains;
-    if (!found.has(id) || domains === undefined) continue;
+    if (!found.has(id) || domains === undefined || certificates.some(c => c.tenantId === id)) continue;
     if (certificate === 'issued') {
       certificates.push({ tenantId: id, domains, state: 'issued' });
       continue;
     }
     if (!plan.certificateReads.includes(id)) continue;
-    const details = await retrying(() => cf.send(new GetManagedCertificateDetailsCommand({ Identifier: nameOf(id, deps) })), deps);
+    const identifier = identifierOf(id, store.get(id), deps);
+    const details = await retrying(() => cf.send(new GetManagedCertificateDetailsCommand({ Identifier: identifier })), deps);
     const status = details.ManagedCertificateDetails?.CertificateStatus;
-    certificates.push({
-      tenantId: id,
-      domains,
-      state: status === 'issued' ? 'issued' : status === 'pending-validation' || status === undefined ? 'pending' : 'failed',
-      ...(status !== 'issued' && status !== 'pending-validation' && status !== undefined ? { reason: `the managed certificate is ${status}` } : {}),
-    });
+    certificates.push({ tenantId: id, domains, ...certificateState(status) });
     if (status === 'issued' && !store.get(id)?.certificateIssued) await setAttribute(id, 'certificateIssued', { BOOL: true }, deps);
     if (status !== 'issued' && store.get(id)?.certificateIssued) await setAttribute(id, 'certificateIssued', { BOOL: false }, deps);
   }
@@ -408,7 +454,14 @@ Promise<{ observed: ObservedState; fresh: Map<string, Fresh> }> {
   // through the whole zone for a page of tenants scattered in it, on Route 53's account-wide rate.
   const records = ids.flatMap(id => (store.get(id)?.records ?? []).map(name => ({ name, value: deps.env.routingEndpoint, inSync: true })));
   const statuses = ids.flatMap(id => store.get(id)?.status ?? []);
-  return { observed: { distributionTenants, certificates, records, statuses }, fresh };
+  return { observed: { distributionTenants, certificates, records, statuses, refusedAdoptions }, fresh, adoptable };
+}
+
+/** A managed certificate's state as the pure reconciler sees it, from its CloudFront status. */
+function certificateState(status: string | undefined): Pick<ObservedCertificate, 'state' | 'reason'> {
+  if (status === 'issued') return { state: 'issued' };
+  if (status === 'pending-validation' || status === undefined) return { state: 'pending' };
+  return { state: 'failed', reason: `the managed certificate is ${status}` };
 }
 
 /**
@@ -419,6 +472,26 @@ Promise<{ observed: ObservedState; fresh: Map<string, Fresh> }> {
 async function distributionTenantCount(deps: ReconcilerDependencies): Promise<number> {
   const described = await retrying(() => deps.dynamo.send(new DescribeTableCommand({ TableName: deps.env.tableName })), deps);
   return described.Table?.ItemCount ?? Number.MAX_SAFE_INTEGER;
+}
+
+/**
+ * The managed certificate of a distribution tenant to adopt, noted as the tenant's (it covers the
+ * domains the distribution tenant has now); why it cannot be adopted when it has none.
+ */
+async function adoptCertificate(id: string, t: DistributionTenant, deps: ReconcilerDependencies): Promise<ObservedCertificate | string> {
+  const cf = paced(deps.cloudFront, deps.pacers?.cloudFront);
+  let status: string | undefined;
+  try {
+    const details = await retrying(() => cf.send(new GetManagedCertificateDetailsCommand({ Identifier: t.Name! })), deps);
+    status = details.ManagedCertificateDetails?.CertificateStatus;
+  } catch (e) {
+    if ((e as Error).name !== 'EntityNotFound') throw e;
+  }
+  if (status === undefined) return noManagedCertificateProblem(t.Id!);
+  const domains = (t.Domains ?? []).map(d => d.Domain!);
+  await setAttribute(id, 'certificateDomains', { SS: domains }, deps);
+  await setAttribute(id, 'certificateIssued', { BOOL: status === 'issued' }, deps);
+  return { tenantId: id, domains, ...certificateState(status) };
 }
 
 /** The customizations a tenant's edge settings make (its web ACL and geo restriction). */
@@ -435,6 +508,28 @@ export function customizationsOf(tenant: TenantProps): Customizations | undefine
 }
 
 /**
+ * Whether a distribution tenant has the web ACL, geo restriction and origin parameter the store
+ * would send for this tenant (CloudFront may list them in another order).
+ */
+export function servesAsWanted(t: DistributionTenant, desired: DesiredTenant, deps: ReconcilerDependencies): boolean {
+  const edge = (c: Customizations | undefined) => JSON.stringify([
+    c?.WebAcl === undefined ? null : [c.WebAcl.Action, c.WebAcl.Arn ?? null],
+    c?.GeoRestrictions === undefined ? null : [c.GeoRestrictions.RestrictionType, [...c.GeoRestrictions.Locations ?? []].sort()],
+  ]);
+  const parameters = (p: Parameter[] | undefined) => JSON.stringify((p ?? []).map(x => [x.Name, x.Value]).sort());
+  return edge(t.Customizations) === edge(customizationsOf(desired.tenant)) && parameters(t.Parameters) === parameters(parametersOf(desired, deps));
+}
+
+/**
+ * A tenant's customizations with the certificate CloudFront reports on its distribution tenant: the
+ * reconciler sets web ACL and geo restriction only, and an update replaces the distribution tenant
+ * whole, so a certificate it holds (an adopted one's) is sent back as it is.
+ */
+export function withCertificate(customizations: Customizations | undefined, current: Customizations | undefined): Customizations | undefined {
+  return current?.Certificate === undefined ? customizations : { ...customizations, Certificate: current.Certificate };
+}
+
+/**
  * The parameters of a store tenant's distribution tenant: its cell's origin domain, or none (the
  * distribution's default, the default cell's origin). An update replaces the distribution tenant
  * whole (a PUT with the read's ETag), so every update of a store tenant sends them.
@@ -443,7 +538,8 @@ export function parametersOf(desired: DesiredTenant, deps: ReconcilerDependencie
   return desired.origin === undefined ? undefined : [{ Name: deps.env.originParameter ?? DEFAULT_ORIGIN_PARAMETER, Value: desired.origin }];
 }
 
-async function execute(action: Action, tenants: Map<string, DesiredTenant>, fresh: Map<string, Fresh>, deps: ReconcilerDependencies): Promise<void> {
+async function execute(action: Action, tenants: Map<string, DesiredTenant>, fresh: Map<string, Fresh>, identify: (id: string) => string,
+  deps: ReconcilerDependencies): Promise<void> {
   const cf = paced(deps.cloudFront, deps.pacers?.cloudFront);
   // The first change to a tenant read this pass uses that read; any later one, or a retry after a
   // stale ETag (PreconditionFailed), reads it afresh.
@@ -451,7 +547,7 @@ async function execute(action: Action, tenants: Map<string, DesiredTenant>, fres
     const read = fresh.get(id);
     fresh.delete(id);
     if (read) return read;
-    const got = await retrying(() => cf.send(new GetDistributionTenantCommand({ Identifier: nameOf(id, deps) })), deps);
+    const got = await retrying(() => cf.send(new GetDistributionTenantCommand({ Identifier: identify(id) })), deps);
     return { current: got.DistributionTenant!, etag: got.ETag };
   };
   switch (action.kind) {
@@ -494,7 +590,7 @@ async function execute(action: Action, tenants: Map<string, DesiredTenant>, fres
           DistributionId: current.DistributionId,
           ConnectionGroupId: current.ConnectionGroupId,
           Domains: (action.kind === 'updateTenant' ? action.domains : (current.Domains ?? []).map(d => d.Domain!)).map(Domain => ({ Domain })),
-          Customizations: action.kind === 'updateTenant' && desired ? customizationsOf(desired.tenant) : current.Customizations,
+          Customizations: action.kind === 'updateTenant' && desired ? withCertificate(customizationsOf(desired.tenant), current.Customizations) : current.Customizations,
           Parameters: desired ? parametersOf(desired, deps) : current.Parameters,
           Enabled: action.kind === 'enableTenant' ? true : action.kind === 'disableTenant' ? false : current.Enabled,
           ...certificate,

@@ -41,6 +41,14 @@ describe('syncPlan', () => {
     expect(syncPlan([acme], stored).writes).toEqual([acme]);
   });
 
+  test('a tenant that now names a distribution tenant to adopt, or another one, is written', () => {
+    const external = { ...acme, externalDns: true };
+    const adopting = (id: string) => ({ ...external, adoptFrom: { distributionTenantId: id } });
+    expect(syncPlan([adopting('dt_2abcDEF0123456789')], [{ id: 'acme', tenant: external }]).writes).toEqual([adopting('dt_2abcDEF0123456789')]);
+    expect(syncPlan([adopting('dt_2abcDEF0123456789')], [{ id: 'acme', tenant: adopting('dt_2abcDEF0123456789') }]).writes).toEqual([]);
+    expect(syncPlan([adopting('dt_9zyxWVU9876543210')], [{ id: 'acme', tenant: adopting('dt_2abcDEF0123456789') }]).writes).toEqual([adopting('dt_9zyxWVU9876543210')]);
+  });
+
   test('new and changed tenants are written, removed ones marked, unchanged ones left alone; all queued in pages', () => {
     const plan = syncPlan([{ ...acme, webAcl: 'none' }, shop], [{ id: 'acme', tenant: acme }, { id: 'shop', tenant: shop }, { id: 'old', tenant: { id: 'old', domainNames: ['old.example.com'] } }, { id: 'gone' }]);
     expect(plan).toMatchObject({ writes: [{ ...acme, webAcl: 'none' }], removals: ['old'], pages: [['acme', 'old']] });
@@ -141,11 +149,13 @@ test('`sync` takes a moving domain\'s claim from its old owner only, and a domai
   expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(1);
 });
 
-test('`sync` refuses a tenant that declares a move, which the reconciler cannot carry out, before it writes anything', async () => {
+test('`sync` refuses a tenant that declares a move the reconciler cannot carry out, naming each problem, before it writes anything', async () => {
   fs.writeFileSync(cli.file('tenants.json'), JSON.stringify({ tenants: [{ ...acme, adoptFrom: { distributionId: 'E2QWRUHEXAMPLE' } }, shop] }));
   const run = await cli.runAsync(undefined, 'sync', '--table', 'Tenants', '--queue-url', 'https://sqs/1/Pages');
   expect(run.code).toBe(1);
-  expect(run.err).toContain('tenant "acme": `adoptFrom`: the control plane does not take domains from a distribution or distribution tenant outside the store');
+  expect(run.err).toContain('tenant "acme": `adoptFrom`: the control plane adopts a distribution tenant of the gateway\'s distribution as the tenant\'s own, ' +
+    'named by `distributionTenantId` alone (not `distributionId`)');
+  expect(run.err).toContain('tenant "acme": `adoptFrom` needs `"externalDns": true`');
   expect(dynamo.calls()).toHaveLength(0);
 });
 

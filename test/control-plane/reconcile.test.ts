@@ -308,12 +308,43 @@ describe('reconcile, one pass from a given state', () => {
       .toEqual([{ kind: 'updateTenant', tenantId: 'acme', domains: acme.domainNames, settings: settingsOf(eu, 'new-eu-origin.example.com') }]);
   });
 
-  test('a tenant that declares a move from outside the store fails, saying why, and nothing is done for it', () => {
-    const adopting = { ...acme, adoptFrom: { distributionTenantId: 'dt_2abcDEF0123456789' } };
-    const result = reconcile([{ tenant: adopting }], { ...state(), distributionTenants: [], records: [] }, CONTEXT);
-    expect(result.statuses).toEqual([{ tenantId: 'acme', status: 'failed', reason: expect.stringMatching(/^`adoptFrom`: the control plane does not take domains from/) }]);
-    expect(result.actions).toEqual([]);
-    expect(reconcile([{ tenant: { ...acme, movedFrom: { shard: 0 } } }], state(), CONTEXT).statuses[0].reason).toMatch(/^`movedFrom`: the control plane does not take/);
+  test('a tenant that declares a move the store does not take fails, saying why, and nothing is done for it', () => {
+    const none = { ...state(), distributionTenants: [], certificates: [], records: [] };
+    const failure = (tenant: TenantProps) => {
+      const result = reconcile([{ tenant }], none, CONTEXT);
+      expect(result.actions).toEqual([]);
+      expect(result.statuses.map(s => s.status)).toEqual(['failed']);
+      return result.statuses[0].reason;
+    };
+    expect(failure({ ...acme, movedFrom: { shard: 0 } })).toMatch(/^`movedFrom`: the control plane has no shards/);
+    expect(failure({ ...acme, externalDns: true, adoptFrom: { distributionId: 'E2QWRUHEXAMPLE' } }))
+      .toMatch(/^`adoptFrom`: the control plane adopts a distribution tenant .* named by `distributionTenantId` alone \(not `distributionId`\)/);
+    expect(failure({ ...acme, externalDns: true, adoptFrom: { distributionTenantId: 'dt_2abcDEF0123456789', stage: 'prepare' } })).toMatch(/\(not `stage`\)/);
+    // Its records are the template's (or the partner's): the store would have to delete them to take them over.
+    expect(failure({ ...acme, adoptFrom: { distributionTenantId: 'dt_2abcDEF0123456789' } })).toMatch(/^`adoptFrom` needs `"externalDns": true`/);
+    expect(failure({ ...acme, handOff: 'store' })).toMatch(/^`handOff` is a template field/);
+  });
+
+  describe('adopting a distribution tenant (a template tenant handed off)', () => {
+    const adopting = { ...acme, externalDns: true, adoptFrom: { distributionTenantId: 'dt_2abcDEF0123456789' } };
+
+    test('one not found, or refused by the handler, fails with the reason, and is never made anew', () => {
+      // Its domains are free as far as the store can see, yet it is not created: they are on the distribution tenant it names.
+      const absent = reconcile([{ tenant: adopting }], { ...state(), distributionTenants: [], certificates: [], records: [] }, CONTEXT);
+      expect(absent.actions).toEqual([]);
+      expect(absent.statuses).toEqual([{ tenantId: 'acme', status: 'failed', reason: '`adoptFrom`: distribution tenant dt_2abcDEF0123456789 was not found' }]);
+      const refused = reconcile([{ tenant: adopting }], { ...state(), distributionTenants: [], records: [], refusedAdoptions: [{ tenantId: 'acme', reason: 'on another distribution' }] }, CONTEXT);
+      expect(refused.actions).toEqual([]);
+      expect(refused.statuses).toEqual([{ tenantId: 'acme', status: 'failed', reason: 'on another distribution' }]);
+    });
+
+    test('one found, serving with its certificate, is taken as it is: its settings written once, no certificate asked, no record', () => {
+      const found = { ...state({ settings: '' }), records: [] };
+      const result = reconcile([{ tenant: adopting }], found, CONTEXT);
+      expect(result.actions).toEqual([{ kind: 'updateTenant', tenantId: 'acme', domains: acme.domainNames, settings: settingsOf(adopting) }]);
+      expect(result.statuses).toEqual([{ tenantId: 'acme', status: 'active' }]);
+      expect(reconcile([{ tenant: adopting }], { ...found, ...state({ settings: settingsOf(adopting) }), records: [] }, CONTEXT).actions).toEqual([]);
+    });
   });
 
   test('a tenant of a cell the control plane does not know fails, naming the cells it knows, and nothing is done for it', () => {

@@ -528,3 +528,103 @@ test('reaching active notes what the store wanted, so later passes skip the tena
     ExpressionAttributeValues: { ':s': { S: 'active' }, ':r': { S: '' }, ':f': { S: settledFingerprint({ tenant: acme }) } },
   });
 });
+
+describe('adopting a distribution tenant (a template tenant handed off with `handOff`)', () => {
+  const DT_ID = 'dt_2abcDEF0123456789';
+  const adopting = { id: 'acme', domainNames: ['acme.example.com'], externalDns: true, adoptFrom: { distributionTenantId: DT_ID } };
+  const CERTIFICATE = { Arn: 'arn:aws:acm:us-east-1:111111111111:certificate/managed' };
+  const templateTenant = (over: object = {}) => ({
+    ETag: 'ET',
+    DistributionTenant: {
+      Id: DT_ID,
+      Name: 'acme',
+      DistributionId: 'EDFDVBD6EXAMPLE',
+      ConnectionGroupId: 'cg_1',
+      Domains: [{ Domain: 'acme.example.com' }],
+      Enabled: true,
+      Status: 'Deployed',
+      Customizations: { Certificate: CERTIFICATE },
+      ...over,
+    },
+  });
+  const stored = (tenant: object = adopting) => dynamo.on(BatchGetItemCommand).resolves({
+    Responses: { [TABLE]: [{ id: { S: 'acme' }, tenant: { S: JSON.stringify(tenant) } }] },
+  });
+  const notes = () => dynamo.commandCalls(UpdateItemCommand).map(c => c.args[0].input)
+    .filter(u => u.UpdateExpression === 'SET #a = :v').map(u => [u.ExpressionAttributeNames!['#a'], u.ExpressionAttributeValues![':v']]);
+  const published = () => events.commandCalls(PutEventsCommand).flatMap(c => c.args[0].input.Entries!.map(e => JSON.parse(e.Detail!)));
+
+  test('its first pass reads it by the ID given, takes its certificate as it is, writes settings it lacks keeping that certificate, and notes it as the tenant\'s', async () => {
+    stored({ ...adopting, webAcl: 'none' });
+    cloudFront.on(GetDistributionTenantCommand, { Identifier: DT_ID }).resolves(templateTenant());
+    cloudFront.on(GetManagedCertificateDetailsCommand, { Identifier: 'acme' }).resolves({ ManagedCertificateDetails: { CertificateStatus: 'issued' } });
+    await reconcileMessages(message(['acme']), deps('store-'));
+    expect(cloudFront.commandCalls(CreateDistributionTenantCommand)).toHaveLength(0);
+    // One update: the settings the store applies, the certificate sent back as CloudFront reports it, no new certificate asked.
+    expect(cloudFront.commandCalls(UpdateDistributionTenantCommand).map(c => c.args[0].input)).toEqual([{
+      Id: DT_ID,
+      IfMatch: 'ET',
+      DistributionId: 'EDFDVBD6EXAMPLE',
+      ConnectionGroupId: 'cg_1',
+      Domains: [{ Domain: 'acme.example.com' }],
+      Customizations: { WebAcl: { Action: 'disable' }, Certificate: CERTIFICATE },
+      Parameters: undefined,
+      Enabled: true,
+    }]);
+    // Its records are the template's: the store writes none.
+    expect(route53.calls()).toHaveLength(0);
+    expect(notes()).toEqual(expect.arrayContaining([
+      ['certificateDomains', { SS: ['acme.example.com'] }], ['certificateIssued', { BOOL: true }], ['distributionTenant', { S: 'acme' }],
+    ]));
+    expect(published()).toEqual([{ tenantId: 'acme', to: 'active' }]);
+  });
+
+  test('one already serving as the store wants (the template\'s settings from the same entry) is adopted without a single change', async () => {
+    const eu = { ...adopting, cell: 'eu', geoRestriction: { allow: ['FR', 'DE'] } };
+    stored(eu);
+    cloudFront.on(GetDistributionTenantCommand).resolves(templateTenant({
+      Customizations: { Certificate: CERTIFICATE, GeoRestrictions: { RestrictionType: 'whitelist', Locations: ['DE', 'FR'] } },
+      Parameters: [{ Name: 'originDomain', Value: EU_ORIGIN }],
+    }));
+    cloudFront.on(GetManagedCertificateDetailsCommand).resolves({ ManagedCertificateDetails: { CertificateStatus: 'issued' } });
+    await reconcileMessages(message(['acme']), deps('store-', CELLS));
+    expect(cloudFront.commandCalls(UpdateDistributionTenantCommand)).toHaveLength(0);
+    expect(notes()).toContainEqual(['appliedSettings', { S: settingsOf(eu, EU_ORIGIN) }]);
+    expect(published()).toEqual([{ tenantId: 'acme', to: 'active' }]);
+  });
+
+  test('once noted, it is known by its name: a removal disables and deletes the adopted distribution tenant, not one named like the store\'s', async () => {
+    dynamo.on(BatchGetItemCommand).resolves({ Responses: { [TABLE]: [{ id: { S: 'acme' }, status: { S: 'active' }, distributionTenant: { S: 'acme' }, created: { BOOL: true } }] } });
+    cloudFront.on(GetDistributionTenantCommand, { Identifier: 'acme' }).resolves(templateTenant());
+    await reconcileMessages(message(['acme']), deps('store-'));
+    expect(cloudFront.commandCalls(GetDistributionTenantCommand).map(c => c.args[0].input.Identifier)).toEqual(['acme']);
+    const updates = cloudFront.commandCalls(UpdateDistributionTenantCommand).map(c => c.args[0].input);
+    expect(updates.map(u => [u.Id, u.Enabled])).toEqual([[DT_ID, false]]);
+  });
+
+  test('one on another distribution or connection group, without a managed certificate, or not found is refused: failed with the reason, nothing changed or noted as the tenant\'s', async () => {
+    const refusal = async (setUp: () => void) => {
+      cloudFront.reset();
+      dynamo.reset();
+      events.reset();
+      events.on(PutEventsCommand).resolves({ FailedEntryCount: 0 });
+      stored();
+      setUp();
+      await reconcileMessages(message(['acme']), deps('store-'));
+      expect(cloudFront.commandCalls(CreateDistributionTenantCommand)).toHaveLength(0);
+      expect(cloudFront.commandCalls(UpdateDistributionTenantCommand)).toHaveLength(0);
+      expect(notes().map(([name]) => name)).not.toContain('distributionTenant');
+      const [event] = published();
+      expect(event).toEqual({ tenantId: 'acme', to: 'failed', reason: expect.any(String) });
+      return event.reason as string;
+    };
+    expect(await refusal(() => cloudFront.on(GetDistributionTenantCommand).resolves(templateTenant({ DistributionId: 'EOTHER0000001', ConnectionGroupId: 'cg_9' }))))
+      .toBe(`\`adoptFrom\`: distribution tenant ${DT_ID} is on distribution EOTHER0000001, not the gateway's EDFDVBD6EXAMPLE and connection group cg_9, not the gateway's cg_1`);
+    expect(await refusal(() => {
+      cloudFront.on(GetDistributionTenantCommand).resolves(templateTenant());
+      cloudFront.on(GetManagedCertificateDetailsCommand).rejects(notFound());
+    })).toMatch(new RegExp(`^\`adoptFrom\`: distribution tenant ${DT_ID} has no CloudFront-managed certificate`));
+    expect(await refusal(() => cloudFront.on(GetDistributionTenantCommand).rejects(notFound())))
+      .toBe(`\`adoptFrom\`: distribution tenant ${DT_ID} was not found`);
+  });
+});

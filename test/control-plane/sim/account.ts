@@ -105,6 +105,8 @@ export class SimAccount {
   private readonly tenants = new Map<string, SimTenant>();
   private readonly certificates = new Map<string, SimCertificate>();
   private readonly records = new Map<string, { value: string; syncAt: number }>();
+  /** Records another writer made (a template's): the store has no note of them, so the reconciler never sees them. */
+  private readonly othersRecords = new Set<string>();
   /** Which distribution tenant holds each domain (CloudFront's own index). */
   private readonly holders = new Map<string, string>();
   private readonly buckets: { route53: TokenBucket; changes: TokenBucket; cloudFront: TokenBucket };
@@ -166,7 +168,7 @@ export class SimAccount {
     const names = plan.reads.filter(id => this.tenants.has(id));
     // A sweep notes a distribution tenant it found made that the store did not know of.
     if (full) for (const id of names) if (desired.has(id)) this.noted.created.add(id);
-    const named = domains.filter(d => this.records.has(d));
+    const named = domains.filter(d => this.records.has(d) && !this.othersRecords.has(d));
     const certificates = [];
     for (const id of names) {
       const c = this.certificates.get(id);
@@ -234,6 +236,25 @@ export class SimAccount {
       this.noted.created.add(id);
       this.noted.issued.add(id);
       this.noted.settled.set(id, settledFingerprint(d));
+    }
+  }
+
+  /**
+   * Holds these tenants as the template path leaves the tenants it hands off (`handOff`): each
+   * distribution tenant deployed and enabled with an issued managed certificate, its records (the
+   * template's, which the store never writes) in the zone; the store knows nothing of them but that
+   * a distribution tenant to adopt exists (the handler reads it on the tenant's first pass) and,
+   * when `asWanted`, that it has the settings the store wants (the handler compares them on that
+   * read). No call, no time.
+   */
+  public handOver(desired: readonly DesiredTenant[], asWanted: boolean): void {
+    this.restore(desired);
+    for (const { tenant } of desired) {
+      if (!asWanted) this.tenants.get(tenant.id)!.settings = '';
+      this.statuses.delete(tenant.id);
+      this.noted.issued.delete(tenant.id);
+      this.noted.settled.delete(tenant.id);
+      for (const name of tenant.domainNames) this.othersRecords.add(name);
     }
   }
 

@@ -62,6 +62,28 @@ describe('the reconciler against the simulated account', () => {
     }), { numRuns: 15 });
   });
 
+  test('template tenants handed off are adopted where they stand, a crash anywhere: never moved or unserved, nothing made, refused or throttled', () => {
+    fc.assert(fc.property(fc.array(fc.nat(), { minLength: 1, maxLength: 10 }), fc.boolean(), (crashes, asWanted) => {
+      const account = new SimAccount();
+      const handed = tenants(50).map((d, i) => ({
+        tenant: { ...d.tenant, externalDns: true, adoptFrom: { distributionTenantId: `dt_${String(i).padStart(12, '0')}` } },
+      }));
+      account.handOver(handed, asWanted);
+      const before = holdings(account);
+      const result = run(account, handed, { crashAt: (pass, n) => (pass < crashes.length ? crashes[pass] % (n + 1) : n) });
+      expect(bugs(account)).toEqual([]);
+      expect(account.throttled).toBe(0);
+      // Each distribution tenant keeps its domains and certificate; the records stay the template's.
+      expect(holdings(account)).toEqual(before);
+      // Nothing is created, moved, asked for or recorded; settings the store wants otherwise are written (then
+      // each shows pending-dns while its distribution tenant deploys, serving all along).
+      expect([...account.calls.keys()].filter(api => !/^(Get|List)/.test(api))).toEqual(asWanted ? [] : ['UpdateDistributionTenant']);
+      expect([...account.statuses.values()].every(s => s.status === 'active')).toBe(true);
+      expect(result.events.every(e => e.to !== 'failed')).toBe(true);
+      if (asWanted) expect(result.events.map(e => e.to)).toEqual(Array(50).fill('active'));
+    }), { numRuns: 15 });
+  });
+
   test('from one store to another (moves, suspensions, removals), crashes anywhere reach what a calm run reaches', () => {
     const store = fc.tuple(
       fc.array(fc.integer({ min: -1, max: 3 }), { minLength: 6, maxLength: 6 }),
