@@ -1,6 +1,7 @@
 // The gateway's plan, computed once and shared with the CLI: placement, per-shard tenant config,
 // DNS-validated certificates, and the quota usage the edge mode implies. Pure: no aws-cdk-lib.
 import { CertificatePlan, planCertificates } from '../certificates/certificate-plan';
+import { handOffShapeProblems } from '../moves/hand-off';
 import { planMoves, TenantMove } from '../moves/move-plan';
 import { shardContents, sourceShards } from '../moves/move-shards';
 import { groupDomains, MAX_RECORDS_PER_GROUP, recordGroupQuotaProblems } from '../edge/record-groups';
@@ -12,7 +13,7 @@ import { edgePartitionOf } from '../tenants/edge-partition';
 import { TenantEdgeSettings } from '../tenants/edge-settings';
 import { placeTenants, PlacementPlan, TenantPlacement } from '../tenants/placement';
 import { tenantConfigParts, tenantConfigProblems } from '../tenants/tenant-config';
-import { DEFAULT_CELL, TenantProps } from '../tenants/tenants';
+import { DEFAULT_CELL, isHandedOff, TenantProps } from '../tenants/tenants';
 
 /** What the plan is made from. */
 export interface PlanInput {
@@ -119,7 +120,8 @@ export function planGateway(input: PlanInput): GatewayPlan {
       domainNames: [...contents.domainNames],
       zoneDomainNames,
       recordGroups: groupDomains(zoneDomainNames),
-      tenantConfig: tenantConfigParts(own),
+      // A tenant handed to the control plane has its config in the store; the template keeps its records only.
+      tenantConfig: tenantConfigParts(own.filter(t => !isHandedOff(t))),
       edgeSettings: edge.oneDistribution ? undefined : { cell: first.cell, webAcl: first.webAcl, geoRestriction: first.geoRestriction },
     };
   });
@@ -156,6 +158,7 @@ export function planGateway(input: PlanInput): GatewayPlan {
       ...placement.problems,
       ...usageProblems(usage),
       ...(edge.distributionTenants ? tenantDomainProblems(tenants, quotas) : certificateValidationProblems(tenants, edge)),
+      ...handOffShapeProblems(tenants, edge),
       ...recordGroupQuotaProblems(quotas, edge),
       ...recordGroupProblems(shards, edge),
       ...tenantConfigProblems(tenants),

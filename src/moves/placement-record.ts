@@ -25,6 +25,8 @@ export interface PlacedTenant {
   readonly movedFrom?: number;
   /** Its shard is pinned in the tenants file (else placement chose it). */
   readonly pinned?: boolean;
+  /** Its `handOff` stage to the control plane ("prepare", "store"), if it is handed off. */
+  readonly handOff?: string;
 }
 
 /** The gateway's placement. */
@@ -46,6 +48,8 @@ export interface PlacementInput {
   }[];
   readonly moves: readonly TenantMove[];
   readonly distributionTenants: boolean;
+  /** The `handOff` stage of each tenant handed off to the control plane, by id. */
+  readonly handOffs?: { readonly [tenantId: string]: string };
 }
 
 /**
@@ -64,6 +68,7 @@ export function placementRecordOf(input: PlacementInput): PlacementRecord {
       domains: [...p.domainNames].sort(),
       ...(move ? { movedFrom: move.source.shard! } : {}),
       ...(p.pinned ? { pinned: true } : {}),
+      ...(input.handOffs?.[p.tenantId] !== undefined ? { handOff: input.handOffs[p.tenantId] } : {}),
     };
   });
   return { version: PLACEMENT_RECORD_VERSION, distributionTenants: input.distributionTenants, tenants: tenants.sort((a, b) => compare(a.id, b.id)) };
@@ -80,6 +85,7 @@ export function encodePlacement(record: PlacementRecord): string {
       domains: [...t.domains].sort(),
       ...(t.movedFrom !== undefined ? { movedFrom: t.movedFrom } : {}),
       ...(t.pinned ? { pinned: true } : {}),
+      ...(t.handOff !== undefined ? { handOff: t.handOff } : {}),
     })),
   });
 }
@@ -104,7 +110,7 @@ function isPlacedTenant(value: unknown): value is PlacedTenant {
   const t = value as { [field: string]: unknown } | null;
   return t !== null && typeof t === 'object' && typeof t.id === 'string' && Number.isInteger(t.shard)
     && Array.isArray(t.domains) && t.domains.every((d: unknown) => typeof d === 'string')
-    && (t.movedFrom === undefined || Number.isInteger(t.movedFrom));
+    && (t.movedFrom === undefined || Number.isInteger(t.movedFrom)) && (t.handOff === undefined || typeof t.handOff === 'string');
 }
 
 /** A domain that would change resource without a declared move. */
@@ -160,14 +166,38 @@ export function undeclaredMoves(before: PlacementRecord, after: PlacementRecord)
   return found.sort((a, b) => compare(a.tenantId, b.tenantId) || compare(a.domain, b.domain));
 }
 
-/** The guard's refusal: every undeclared move, then how to fix each tenant's. */
-export function refusal(moves: readonly UndeclaredMove[]): string {
+/**
+ * The tenants whose hand-off to the control plane reaches "store" while the deployed template has
+ * no "prepare" (nor "store") for them: their distribution tenant would leave the template under the
+ * DeletionPolicy in force, Delete, and CloudFormation would delete it ("DeletionPolicy attribute",
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html).
+ * A tenant new to the gateway made no distribution tenant to lose; a hand-off going back is left
+ * to CloudFront, which refuses a second distribution tenant of the same name or domains (the
+ * deploy rolls back, nothing is deleted).
+ */
+export function skippedHandOffs(before: PlacementRecord, after: PlacementRecord): string[] {
+  const old = new Map(before.tenants.map(t => [t.id, t]));
+  return after.tenants.filter(t => {
+    const was = old.get(t.id);
+    return t.handOff === 'store' && was !== undefined && was.handOff !== 'prepare' && was.handOff !== 'store';
+  }).map(t => t.id);
+}
+
+/** The guard's refusal: every undeclared move, then how to fix each tenant's; then every skipped hand-off. */
+export function refusal(moves: readonly UndeclaredMove[], skippedHandOff: readonly string[] = []): string {
+  const handOffs = skippedHandOff.map(id => `tenant "${id}": \`handOff\` "store" is deployed before "prepare" was, so its ` +
+    'distribution tenant would leave the template under the DeletionPolicy in force (Delete) and CloudFormation would delete it, ' +
+    'taking its domains offline. To fix: set `"handOff": "prepare"`, deploy, then set "store" and deploy again');
+  if (moves.length === 0) {
+    return `The placement guard refused this deploy (nothing in it has changed): ${handOffs.join('; ')}.`;
+  }
+  const tail = handOffs.length > 0 ? ` Also: ${handOffs.join('; ')}.` : '';
   const lines = moves.map(m => `tenant "${m.tenantId}": "${m.domain}" shard ${m.fromShard} -> ${m.toShard}` +
     (m.fromTenantId !== m.tenantId ? ` (from tenant "${m.fromTenantId}")` : ''));
   const fixes = [...new Map(moves.map(m => [m.tenantId, m])).values()].map(m => `tenant "${m.tenantId}": ${fixOf(m)}`);
   return `The placement guard refused this deploy: ${moves.length} domain${moves.length === 1 ? '' : 's'} would change CloudFront ` +
     'resource without a declared move, which fails with CNAMEAlreadyExists or takes the domain offline (nothing else in this deploy ' +
-    `has changed). ${lines.join('; ')}. To fix: ${fixes.join('; ')}.`;
+    `has changed). ${lines.join('; ')}. To fix: ${fixes.join('; ')}.${tail}`;
 }
 
 function fixOf(m: UndeclaredMove): string {

@@ -18,7 +18,7 @@ import * as https from 'https';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { retrying } from './retrying';
-import { decodePlacement, PlacementRecord, refusal, undeclaredMoves } from '../moves/placement-record';
+import { decodePlacement, PlacementRecord, refusal, skippedHandOffs, undeclaredMoves } from '../moves/placement-record';
 
 /** What the custom resource is given. */
 export interface PlacementGuardProperties {
@@ -74,7 +74,7 @@ export async function handler(event: PlacementGuardEvent): Promise<void> {
   await putResponse(event.ResponseURL, responseBody(event, verdict));
 }
 
-/** The verdict on a request: FAILED only for an Update that re-homes a domain without a declared move. */
+/** The verdict on a request: FAILED only for an Update that re-homes a domain without a declared move, or hands a tenant to the store before "prepare". */
 export async function guardPlacement(event: PlacementGuardEvent, deps: GuardDependencies): Promise<Verdict> {
   if (event.RequestType !== 'Update' || event.OldResourceProperties === undefined) {
     return { status: 'SUCCESS', reason: `${event.RequestType}: nothing was deployed before to compare with.` };
@@ -88,8 +88,9 @@ export async function guardPlacement(event: PlacementGuardEvent, deps: GuardDepe
     return { status: 'SUCCESS', reason: `the ${before === undefined ? 'deployed' : 'new'} placement could not be read; nothing to compare.` };
   }
   const moves = undeclaredMoves(before, after);
-  if (moves.length === 0) return { status: 'SUCCESS', reason: 'every domain stays where it is, or moves as declared.' };
-  return { status: 'FAILED', reason: refusal(moves) };
+  const skipped = skippedHandOffs(before, after);
+  if (moves.length === 0 && skipped.length === 0) return { status: 'SUCCESS', reason: 'every domain stays where it is, or moves as declared.' };
+  return { status: 'FAILED', reason: refusal(moves, skipped) };
 }
 
 /** The stack is undoing an update (its status says so). */

@@ -1,4 +1,4 @@
-import { Annotations, CfnOutput, Names, Stack } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, CfnResource, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import { Construct } from 'constructs';
 import { DistributionHome } from './distribution-home';
@@ -13,7 +13,9 @@ import { encodeLoadBalancerNames, loadBalancerNamesProblems } from '../../contro
 import { controlPlaneOutputIds } from '../../control-plane/outputs';
 import { TenantControlPlane } from '../../control-plane/tenant-control-plane';
 import { ShardPlan } from '../../gateway/plan';
+import { handOffEdgeProblems } from '../../moves/hand-off';
 import { acknowledgeCheckov, acknowledgeNag } from '../../private/nag';
+import { isHandedOff } from '../../tenants/tenants';
 import { dnsOutputPrefix } from '../dns-outputs';
 import { MULTI_TENANT_DISTRIBUTION } from '../shape';
 
@@ -73,6 +75,7 @@ export class MultiTenantEdge implements EdgeBinding {
         problems.push(`\`controlPlane.tenantNamePrefix\` "${store}" must be up to 61 letters, digits, hyphens or dots, starting with a letter or digit`);
       }
     }
+    problems.push(...handOffEdgeProblems(check.tenants, { controlPlane: store !== undefined, managedCertificates: tenantCertificate.validatesPerTenant }));
     for (const tenant of check.tenants) {
       const who = `tenant "${tenant.id}"`;
       const name = `${tenantNamePrefix}${tenant.id}`;
@@ -156,6 +159,9 @@ export class MultiTenantEdge implements EdgeBinding {
       build: (shard: Construct, plan: ShardPlan): ShardEdgeResult => {
         const records: RecordsByDomain = endpoint ? addCnameRecords(shard, context.hostedZone, plan.recordGroups, endpoint) : new Map();
         for (const tenant of plan.tenants) {
+          // Handed to the control plane: CloudFormation kept its distribution tenant when it left
+          // the template ("prepare" deployed the policy); its records stay in the groups above.
+          if (isHandedOff(tenant)) continue;
           const certificate = this.options.tenantCertificate.tenantProperties(tenant);
           const originDomain = context.originDomain?.valueFor(tenant.cell);
           const distributionTenant = new cloudfront.CfnDistributionTenant(shard, `Tenant ${tenant.id}`, {
@@ -169,6 +175,7 @@ export class MultiTenantEdge implements EdgeBinding {
             customizations: tenantCustomizations(tenant,
               certificate.customizations as cloudfront.CfnDistributionTenant.CustomizationsProperty | undefined),
           });
+          if (tenant.handOff === 'prepare') keepWhenRemoved(distributionTenant);
           if (this.options.tenantCertificate.needsDnsFirst(tenant)) {
             // CloudFront validates the certificate over HTTP on the tenant's domains, which must
             // already resolve to the connection group when the tenant is created (unless the
@@ -181,6 +188,18 @@ export class MultiTenantEdge implements EdgeBinding {
       },
     };
   }
+}
+
+/**
+ * Makes CloudFormation keep the resource when a later template leaves it out ("DeletionPolicy
+ * attribute": it "also applies to stack update operations that lead to resources being deleted
+ * from stacks"). Written as overrides too, which the template takes last: a development gateway's
+ * RemovalPolicy.DESTROY, an aspect over every resource, would otherwise make it Delete.
+ */
+function keepWhenRemoved(resource: CfnResource): void {
+  resource.applyRemovalPolicy(RemovalPolicy.RETAIN);
+  resource.addOverride('DeletionPolicy', 'Retain');
+  resource.addOverride('UpdateReplacePolicy', 'Retain');
 }
 
 /**

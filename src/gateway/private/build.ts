@@ -229,6 +229,7 @@ function buildShards(gateway: Construct, config: GatewayConfig, plan: GatewayPla
   // The placement guard runs before every block and every move: a deploy it refuses changes nothing.
   const guard = new PlacementGuard(gateway, 'PlacementGuard', placementRecordOf({
     placements: plan.placements, moves: plan.moves, distributionTenants: config.edge.shape.distributionTenants,
+    handOffs: Object.fromEntries(config.tenants.filter(t => t.handOff !== undefined).map(t => [t.id, t.handOff!])),
   }));
   for (const block of blocks) block.node.addDependency(guard.resource);
   // Declared moves run around the blocks of their targets and sources (see DomainMoves).
