@@ -27,7 +27,7 @@ export interface HandOffEdge {
 export function handOffShapeProblems(tenants: readonly HandOffTenant[], edge: EdgeShape): string[] {
   if (edge.distributionTenants) return [];
   return tenants.filter(t => t.handOff !== undefined).map(t => `tenant "${t.id}": \`handOff\` "${t.handOff}" hands the tenant's ` +
-    `distribution tenant to the control plane, which needs a multi-tenant distribution with a control plane ` +
+    'distribution tenant to the control plane, which needs a multi-tenant distribution with a control plane ' +
     `(EdgeMode.multiTenantDistribution({ controlPlane }), \`settings.edge\` "multiTenantDistribution"); with ${edge.description} ` +
     'the tenant has none: remove `handOff`');
 }

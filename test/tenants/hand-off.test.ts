@@ -11,10 +11,10 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as fc from 'fast-check';
 import { EdgeMode, MultiTenantDistributionOptions, MultiTenantGatewayProps, TenantCertificate, TenantProps, Tenants } from '../../src';
+import { EdgeShape, MULTI_TENANT_DISTRIBUTION, SHARDED_DISTRIBUTIONS } from '../../src/edge/shape';
 import { planGateway } from '../../src/gateway/plan';
 import { placementRecordOf, refusal, skippedHandOffs, undeclaredMoves } from '../../src/moves/placement-record';
-import { resolveQuotas } from '../../src/quotas/quotas';
-import { MULTI_TENANT_DISTRIBUTION, SHARDED_DISTRIBUTIONS } from '../../src/edge/shape';
+import { Quotas, resolveQuotas } from '../../src/quotas/quotas';
 import { tenantProblems } from '../../src/tenants/tenants';
 import { errorOf } from '../errors';
 import { build as buildGateway, only, recordsOf } from '../gateway-fixture';
@@ -34,8 +34,18 @@ function distributionTenants(shard: Template): Map<string, any> {
   return new Map(Object.values(shard.findResources('AWS::CloudFront::DistributionTenant')).map(r => [r.Properties.Name, r]));
 }
 
-function withHandOff(tenant: TenantProps, handOff: string): TenantProps {
+function withHandOff(tenant: TenantProps, handOff: string | undefined): TenantProps {
   return { ...tenant, handOff };
+}
+
+/** The plan the gateway and the CLI share. */
+function planOf(list: TenantProps[], edge: EdgeShape = MULTI_TENANT_DISTRIBUTION, quotas: Quotas = {}) {
+  return planGateway({
+    tenants: list,
+    quotas: resolveQuotas(quotas).quotas,
+    edge,
+    shared: { vpcOrigins: true, responseHeadersPolicies: true, cachePoliciesPerBlock: 1, cacheBehaviors: 0 },
+  });
 }
 
 describe('the tenants file', () => {
@@ -68,11 +78,8 @@ describe('what the gateway refuses', () => {
       'distribution with a control plane (EdgeMode.multiTenantDistribution({ controlPlane }), `settings.edge` "multiTenantDistribution"); ' +
       'with sharded distributions the tenant has none: remove `handOff`';
     expect(message).toContain(rule);
-    const plan = (edge: typeof SHARDED_DISTRIBUTIONS) => planGateway({
-      tenants: [withHandOff(ACME, 'prepare')], quotas: resolveQuotas({}).quotas, edge, shared: { vpcOrigins: true, responseHeadersPolicies: true, cachePoliciesPerBlock: 1, cacheBehaviors: 0 },
-    });
-    expect(plan(SHARDED_DISTRIBUTIONS).problems).toContain(rule);
-    expect(plan(MULTI_TENANT_DISTRIBUTION).problems).toEqual([]);
+    expect(planOf([withHandOff(ACME, 'prepare')], SHARDED_DISTRIBUTIONS).problems).toContain(rule);
+    expect(planOf([withHandOff(ACME, 'prepare')]).problems).toEqual([]);
   });
 
   test('a multi-tenant distribution without a control plane: nothing would adopt the tenant', () => {
@@ -161,12 +168,11 @@ describe('"store"', () => {
 
 describe('the placement guard', () => {
   const record = (list: TenantProps[]) => {
-    const plan = planGateway({
-      tenants: list, quotas: resolveQuotas({}).quotas, edge: MULTI_TENANT_DISTRIBUTION,
-      shared: { vpcOrigins: true, responseHeadersPolicies: true, cachePoliciesPerBlock: 1, cacheBehaviors: 0 },
-    });
+    const plan = planOf(list);
     return placementRecordOf({
-      placements: plan.placements, moves: plan.moves, distributionTenants: true,
+      placements: plan.placements,
+      moves: plan.moves,
+      distributionTenants: true,
       handOffs: Object.fromEntries(list.filter(t => t.handOff !== undefined).map(t => [t.id, t.handOff!])),
     });
   };
@@ -192,7 +198,6 @@ describe('the placement guard', () => {
 });
 
 describe('properties', () => {
-  const quotas = resolveQuotas({ domainsPerDistribution: 4 }).quotas;
   const tenantsArb = fc.uniqueArray(fc.integer({ min: 0, max: 40 }), { minLength: 1, maxLength: 12 }).chain(ids => fc.tuple(
     fc.constant(ids),
     fc.array(fc.integer({ min: 1, max: 3 }), { minLength: ids.length, maxLength: ids.length }),
@@ -204,15 +209,15 @@ describe('properties', () => {
       const list = ids.map((id, i): TenantProps => ({
         id: `t${id}`, domainNames: Array.from({ length: sizes[i] }, (_, d) => `d${d}.t${id}.example.com`), externalDns: external[i] || undefined,
       }));
-      const stage = (handOff: string) => planGateway({
-        tenants: list.map((t, i) => (handsOff(i) ? withHandOff(t, handOff) : t)), quotas, edge: MULTI_TENANT_DISTRIBUTION,
-        shared: { vpcOrigins: true, responseHeadersPolicies: true, cachePoliciesPerBlock: 1, cacheBehaviors: 0 },
-      });
-      const prepare = stage('prepare');
-      const store = stage('store');
+      // Small shards, so that the tenants spread over several.
+      const stage = (handOff?: string) => planOf(list.map((t, i) => (handsOff(i) ? withHandOff(t, handOff) : t)),
+        MULTI_TENANT_DISTRIBUTION, { domainsPerDistribution: 4 });
+      const [none, prepare, store] = [stage(), stage('prepare'), stage('store')];
       expect(store.problems).toEqual([]);
-      expect(store.placements).toEqual(prepare.placements);
-      expect(store.shards.map(s => s.recordGroups)).toEqual(prepare.shards.map(s => s.recordGroups));
+      for (const plan of [prepare, store]) {
+        expect(plan.placements).toEqual(none.placements);
+        expect(plan.shards.map(s => s.recordGroups)).toEqual(none.shards.map(s => s.recordGroups));
+      }
       // Only the handed-off tenants' hosts leave the config.
       const hosts = (plan: typeof store) => plan.shards.flatMap(s => s.tenantConfig.flatMap(part => Object.keys(JSON.parse(part))));
       expect(hosts(store).sort()).toEqual(list.filter((_, i) => !handsOff(i)).flatMap(t => t.domainNames).sort());

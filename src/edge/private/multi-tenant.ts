@@ -75,7 +75,10 @@ export class MultiTenantEdge implements EdgeBinding {
         problems.push(`\`controlPlane.tenantNamePrefix\` "${store}" must be up to 61 letters, digits, hyphens or dots, starting with a letter or digit`);
       }
     }
-    problems.push(...handOffEdgeProblems(check.tenants, { controlPlane: store !== undefined, managedCertificates: tenantCertificate.validatesPerTenant }));
+    problems.push(...handOffEdgeProblems(check.tenants, {
+      controlPlane: store !== undefined,
+      managedCertificates: tenantCertificate.validatesPerTenant,
+    }));
     for (const tenant of check.tenants) {
       const who = `tenant "${tenant.id}"`;
       const name = `${tenantNamePrefix}${tenant.id}`;

@@ -228,7 +228,9 @@ function buildShards(gateway: Construct, config: GatewayConfig, plan: GatewayPla
   chainInWaves(blocks, waves.blockLanes, (block, on) => block.node.addDependency(on));
   // The placement guard runs before every block and every move: a deploy it refuses changes nothing.
   const guard = new PlacementGuard(gateway, 'PlacementGuard', placementRecordOf({
-    placements: plan.placements, moves: plan.moves, distributionTenants: config.edge.shape.distributionTenants,
+    placements: plan.placements,
+    moves: plan.moves,
+    distributionTenants: config.edge.shape.distributionTenants,
     handOffs: Object.fromEntries(config.tenants.filter(t => t.handOff !== undefined).map(t => [t.id, t.handOff!])),
   }));
   for (const block of blocks) block.node.addDependency(guard.resource);
