@@ -81,6 +81,20 @@ describe('the verdict', () => {
     expect(await guardPlacement(update('prepare.json', 'move.json'), deps())).toEqual(expect.objectContaining({ status: 'SUCCESS' }));
   });
 
+  test('a hand-off to the control plane: "prepare" then "store" succeed; "store" before "prepare" was deployed fails, as it would delete the distribution tenant', async () => {
+    const handing = (handOff: string): PlacedTenant => ({ ...acme(0), handOff });
+    const multiTenant = (...tenants: PlacedTenant[]) => encodePlacement({ version: 1, distributionTenants: true, tenants });
+    objects.set('template.json', multiTenant(stays, acme(0)));
+    objects.set('hand-prepare.json', multiTenant(stays, handing('prepare')));
+    objects.set('hand-store.json', multiTenant(stays, handing('store')));
+    expect((await guardPlacement(update('template.json', 'hand-prepare.json'), deps())).status).toBe('SUCCESS');
+    expect((await guardPlacement(update('hand-prepare.json', 'hand-store.json'), deps())).status).toBe('SUCCESS');
+    const skipped = await guardPlacement(update('template.json', 'hand-store.json'), deps());
+    expect(skipped.status).toBe('FAILED');
+    expect(skipped.reason).toMatch(/^The placement guard refused this deploy \(nothing in it has changed\): tenant "acme": `handOff` "store" is deployed before "prepare" was/);
+    expect(skipped.reason).not.toContain('stays');
+  });
+
   test('the rollback of a declared move (and of the guard\'s own refusal) succeeds: the stack is rolling back', async () => {
     expect((await guardPlacement(update('move.json', 'prepare.json'), deps())).status).toBe('FAILED');
     s3.resetHistory();

@@ -195,6 +195,14 @@ describe('the placement guard', () => {
     // A tenant new to the gateway had no distribution tenant to lose.
     expect(skippedHandOffs(record([BETA]), record([withHandOff(ACME, 'store'), BETA]))).toEqual([]);
   });
+
+  test('with an undeclared move in the same deploy, the refusal names both', () => {
+    const before = record([ACME, { ...BETA, shard: 0 }]);
+    const after = record([withHandOff(ACME, 'store'), { ...BETA, shard: 1 }]);
+    const message = refusal(undeclaredMoves(before, after), skippedHandOffs(before, after));
+    expect(message).toContain('tenant "beta": "beta.example.com" shard 0 -> 1');
+    expect(message).toContain('. Also: tenant "acme": `handOff` "store" is deployed before "prepare" was');
+  });
 });
 
 describe('properties', () => {
