@@ -11,6 +11,9 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as fc from 'fast-check';
 import { EdgeMode, MultiTenantDistributionOptions, MultiTenantGatewayProps, TenantCertificate, TenantProps, Tenants } from '../../src';
+import { addTenant } from '../../src/cli/commands';
+import { moveTenant } from '../../src/cli/move';
+import { formatRegistry, parseRegistry } from '../../src/cli/registry-file';
 import { EdgeShape, MULTI_TENANT_DISTRIBUTION, SHARDED_DISTRIBUTIONS } from '../../src/edge/shape';
 import { planGateway } from '../../src/gateway/plan';
 import { placementRecordOf, refusal, skippedHandOffs, undeclaredMoves } from '../../src/moves/placement-record';
@@ -202,6 +205,21 @@ describe('the placement guard', () => {
     const message = refusal(undeclaredMoves(before, after), skippedHandOffs(before, after));
     expect(message).toContain('tenant "beta": "beta.example.com" shard 0 -> 1');
     expect(message).toContain('. Also: tenant "acme": `handOff` "store" is deployed before "prepare" was');
+  });
+});
+
+describe('the CLI', () => {
+  const text = formatRegistry({
+    schema: undefined, tenants: [withHandOff({ ...ACME, shard: 0 }, 'store')], extra: { settings: { edge: 'multiTenantDistribution' } }, bare: false,
+  });
+
+  test('an edit of the file keeps a tenant\'s `handOff`', () => {
+    const added = addTenant(text, 'tenants.json', { id: 'new', domainNames: ['new.example.com'] }, {});
+    expect(parseRegistry(added.text, 'tenants.json').tenants.map(t => t.handOff)).toEqual(['store', undefined]);
+  });
+
+  test('`move` refuses a handed-off tenant: it is the control plane\'s, and a distribution tenant never changes shard', () => {
+    expect(() => moveTenant(text, 'tenants.json', { id: 'acme', shard: 1 }, {})).toThrow(/Cannot move tenant "acme"/);
   });
 });
 
