@@ -83,6 +83,11 @@ const FLAGS: { [name: string]: { kind: FlagKind; help: string } } = {
     help: '--store                 work on the control plane\'s tenant store, found by --stack-name <stack> (its outputs) or\n' +
     '                          --table <name> --queue-url <url>, instead of the tenants file (needs AWS credentials)',
   },
+  'release': {
+    kind: 'boolean',
+    help: '--release               with remove --store: forget the tenant, leaving its distribution tenant and records serving,\n' +
+    '                          no longer the store\'s (to undo a hand-off before the template lets the tenant go)',
+  },
   'help': { kind: 'boolean', help: '-h, --help              show this help' },
 };
 
@@ -165,20 +170,26 @@ const COMMANDS: { [name: string]: Command } = {
     },
   },
   remove: {
-    usage: 'remove <id> [--store (--stack-name <stack> | --table <name> --queue-url <url>) [--region <region>]]',
+    usage: 'remove <id> [--store (--stack-name <stack> | --table <name> --queue-url <url>) [--region <region>] [--release]]',
     summary: 'remove a tenant; no other tenant moves',
     details: 'Refuses when the removal would move an unpinned tenant to another distribution (run `pin` first).\n' +
       'With --store: marks the tenant removed in the control plane\'s store and queues it; the reconciler disables and deletes\n' +
-      'its distribution tenant and records.',
-    flags: ['file', 'quota', ...STORE_FLAGS, 'help'],
+      'its distribution tenant and records; with --release it forgets the tenant and leaves them serving, no longer managed.',
+    flags: ['file', 'quota', ...STORE_FLAGS, 'release', 'help'],
     checkArgs: args => {
       if (args.length !== 1) throw new UsageError('`remove` needs exactly one tenant id');
     },
     run: context => {
-      if (!onStore(context)) return editLocked(context, text => removeTenant(text, context.source, context.args[0], context.quotas));
+      const release = context.booleans.has('release');
+      if (!onStore(context)) {
+        if (release) throw new UsageError('`--release` goes with `remove --store`: a template tenant leaves with the deploy');
+        return editLocked(context, text => removeTenant(text, context.source, context.args[0], context.quotas));
+      }
       return storeLocation(context).then(async where => {
-        await removeFromStore(context.args[0], where);
-        context.io.out(`Removed tenant "${context.args[0]}" from the store ${where.table}; the reconciler deletes its distribution tenant and records.`);
+        await removeFromStore(context.args[0], where, release);
+        context.io.out(release
+          ? `Released tenant "${context.args[0]}" from the store ${where.table}; its distribution tenant and records keep serving, no longer the store's.`
+          : `Removed tenant "${context.args[0]}" from the store ${where.table}; the reconciler deletes its distribution tenant and records.`);
         return 0;
       });
     },

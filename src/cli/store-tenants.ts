@@ -189,17 +189,19 @@ export async function addToStore(tenant: TenantProps, overrides: Quotas, where: 
  * `remove --store`: marks the tenant removed and releases its domains' claims (the reconciler
  * deletes its distribution tenant, records and item), then queues it.
  */
-export async function removeFromStore(id: string, where: StoreLocation): Promise<void> {
+export async function removeFromStore(id: string, where: StoreLocation, release = false): Promise<void> {
   const queueUrl = needsQueue('remove', where);
   await withClients('remove', where, async (ddb, dynamo, sqs, queue) => {
     let old: TenantProps;
     try {
+      // Released, the reconciler forgets the tenant and leaves its distribution tenant and records serving.
       const removed = await dynamo.send(new ddb.UpdateItemCommand({
         TableName: where.table,
         Key: { id: { S: id } },
-        UpdateExpression: 'REMOVE #t',
+        UpdateExpression: release ? 'REMOVE #t SET #r = :r' : 'REMOVE #t',
         ConditionExpression: 'attribute_exists(#t)',
-        ExpressionAttributeNames: { '#t': 'tenant' },
+        ExpressionAttributeNames: { '#t': 'tenant', ...(release ? { '#r': 'released' } : {}) },
+        ...(release ? { ExpressionAttributeValues: { ':r': { BOOL: true } } } : {}),
         ReturnValues: 'ALL_OLD',
       }));
       old = JSON.parse(removed.Attributes?.tenant?.S ?? '{"domainNames":[]}') as TenantProps;

@@ -241,6 +241,8 @@ interface StoreItem {
   readonly settledAs?: string;
   /** The name of the distribution tenant it adopted (`adoptFrom`), noted once it is the tenant's: a removal deletes it. */
   readonly distributionTenant?: string;
+  /** Removed with `remove --store --release`: its distribution tenant and records are left serving, no longer the store's. */
+  readonly released?: boolean;
 }
 
 /** A distribution tenant as read this pass, with its ETag: the first change to it needs no read of its own. */
@@ -341,6 +343,7 @@ async function readStore(ids: readonly string[], deps: ReconcilerDependencies): 
           certificateIssued: item.certificateIssued?.BOOL,
           settledAs: item.settledAs?.S,
           distributionTenant: item.distributionTenant?.S,
+          released: item.released?.BOOL,
         });
       }
       keys = got.UnprocessedKeys?.[deps.env.tableName]?.Keys as typeof keys;
@@ -352,8 +355,11 @@ async function readStore(ids: readonly string[], deps: ReconcilerDependencies): 
 async function observe(ids: readonly string[], store: Map<string, StoreItem>, deps: ReconcilerDependencies, full: boolean):
 Promise<{ observed: ObservedState; fresh: Map<string, Fresh>; adoptable: Map<string, string> }> {
   const cf = paced(deps.cloudFront, deps.pacers?.cloudFront);
+  // A released tenant's distribution tenant and records are no longer the store's: not read, so
+  // the pass sees nothing to undo and only its item goes.
+  const ours = ids.filter(id => !(store.get(id)?.released && store.get(id)?.desired === undefined));
   // A full pass takes every tenant as made, and every certificate as not seen issued: all are read.
-  const notes = ids.map((id): NotedTenant => {
+  const notes = ours.map((id): NotedTenant => {
     const item = store.get(id);
     const certificate = item?.certificateDomains === undefined ? 'none' : item.certificateIssued && !full ? 'issued' : 'requested';
     // A distribution tenant to adopt exists before the tenant's first pass, so it is read.
@@ -452,7 +458,7 @@ Promise<{ observed: ObservedState; fresh: Map<string, Fresh>; adoptable: Map<str
   // certificate's validation waits for propagation anyway); one changed behind the store's back is
   // not seen here. Listing them (ListResourceRecordSets, 300 a call in name order) would page
   // through the whole zone for a page of tenants scattered in it, on Route 53's account-wide rate.
-  const records = ids.flatMap(id => (store.get(id)?.records ?? []).map(name => ({ name, value: deps.env.routingEndpoint, inSync: true })));
+  const records = ours.flatMap(id => (store.get(id)?.records ?? []).map(name => ({ name, value: deps.env.routingEndpoint, inSync: true })));
   const statuses = ids.flatMap(id => store.get(id)?.status ?? []);
   return { observed: { distributionTenants, certificates, records, statuses, refusedAdoptions }, fresh, adoptable };
 }

@@ -217,6 +217,25 @@ describe('remove --store', () => {
     expect(sqs.commandCalls(SendMessageCommand).map(c => c.args[0].input.MessageBody)).toEqual(['{"tenantIds":["acme"]}']);
   });
 
+  test('with --release, marks it released in the same write (the reconciler then leaves its distribution tenant and records serving); only with --store', async () => {
+    dynamo.on(UpdateItemCommand).resolves({ Attributes: { id: { S: 'acme' }, tenant: { S: JSON.stringify({ id: 'acme', domainNames: ['acme.example.com'] }) } } });
+    const run = await cli.runAsync(undefined, 'remove', 'acme', ...BY_NAME, '--release');
+    expect(run.err).toBe('');
+    expect(run.out).toContain('Released tenant "acme" from the store Tenants; its distribution tenant and records keep serving');
+    expect(dynamo.commandCalls(UpdateItemCommand).map(c => c.args[0].input)).toEqual([{
+      TableName: 'Tenants',
+      Key: { id: { S: 'acme' } },
+      UpdateExpression: 'REMOVE #t SET #r = :r',
+      ConditionExpression: 'attribute_exists(#t)',
+      ExpressionAttributeNames: { '#t': 'tenant', '#r': 'released' },
+      ExpressionAttributeValues: { ':r': { BOOL: true } },
+      ReturnValues: 'ALL_OLD',
+    }]);
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(1);
+    const file = await cli.runAsync(undefined, 'remove', 'acme', '--release');
+    expect(file.err).toContain('`--release` goes with `remove --store`');
+  });
+
   test('a tenant the store does not have is an error, and nothing is queued', async () => {
     dynamo.on(UpdateItemCommand).rejects(conditionFailed());
     const run = await cli.runAsync(undefined, 'remove', 'ghost', ...BY_NAME);

@@ -602,6 +602,21 @@ describe('adopting a distribution tenant (a template tenant handed off with `han
     expect(updates.map(u => [u.Id, u.Enabled])).toEqual([[DT_ID, false]]);
   });
 
+  test('a released tenant (remove --store --release) is forgotten: its item deleted, its distribution tenant and records neither read nor changed', async () => {
+    dynamo.on(BatchGetItemCommand).resolves({
+      Responses: {
+        [TABLE]: [{
+          id: { S: 'acme' }, status: { S: 'active' }, distributionTenant: { S: 'acme' }, created: { BOOL: true }, released: { BOOL: true }, records: { SS: ['acme.example.com'] },
+        }],
+      },
+    });
+    await reconcileMessages(message(['acme']), deps('store-'));
+    expect(cloudFront.calls()).toHaveLength(0);
+    expect(route53.calls()).toHaveLength(0);
+    expect(dynamo.commandCalls(DeleteItemCommand).map(c => c.args[0].input.Key)).toEqual([{ id: { S: 'acme' } }]);
+    expect(published()).toEqual([{ tenantId: 'acme', from: 'active', to: 'deleted' }]);
+  });
+
   test('one on another distribution or connection group, without a managed certificate, or not found is refused: failed with the reason, nothing changed or noted as the tenant\'s', async () => {
     const refusal = async (setUp: () => void) => {
       cloudFront.reset();
