@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// The onboarding CLI: `cdk-multi-tenant-gateway init|add|remove|pin|validate|plan|dns|status`. It
+// The onboarding CLI: `cdk-multi-tenant-gateway init|add|remove|pin|move|hand-off|validate|plan|dns|status`. It
 // edits and checks the tenants file without loading aws-cdk-lib or the AWS SDK, so it starts fast in
 // a PR check or on a laptop; the commands that ask AWS (`status`, `dns --stack-name`, `sync`,
-// `export`, and `add`/`remove`/`suspend`/`resume`/`status` against the control plane's store with `--store`) load the
+// `export`, and `add`/`remove`/`suspend`/`resume`/`status`/`hand-off` against the control plane's store with `--store`) load the
 // SDK when they run.
 import { promises as dnsPromises } from 'dns';
 import * as fs from 'fs';
@@ -16,6 +16,7 @@ import {
 } from './commands';
 import { exportStore, StoreLocation, syncFile } from './control-plane';
 import { dnsInstructions, formatInstructions, OutputsSource } from './dns';
+import { handOffTenant, handOffToStore } from './hand-off';
 import { moveTenant } from './move';
 import { quotaFlagConflicts } from './quota-flags';
 import { schemaFor } from './registry-file';
@@ -119,7 +120,7 @@ interface Context {
 }
 
 const COMMANDS: { [name: string]: Command } = {
-  init: {
+  'init': {
     usage: 'init [--zone-name <zone>]',
     summary: 'create the tenants file, empty; the other commands refuse a file that does not exist',
     details: 'Refuses a file that exists. With --zone-name, `validate` and `add` check that the domains whose DNS the gateway\n' +
@@ -133,7 +134,7 @@ const COMMANDS: { [name: string]: Command } = {
       return report(context, result);
     }, lockOptions(context)),
   },
-  add: {
+  'add': {
     usage: 'add <id> <domain...> [--external-dns] [--config <key>=<value> ...] [--web-acl <arn|none>] [--geo-allow|--geo-deny <CC,...>]\n' +
       '    [--certificate-validation cloudfront|self-hosted] [--cell <name>]\n' +
       '    [--store (--stack-name <stack> | --table <name> --queue-url <url>) [--region <region>]]',
@@ -169,7 +170,7 @@ const COMMANDS: { [name: string]: Command } = {
       });
     },
   },
-  remove: {
+  'remove': {
     usage: 'remove <id> [--store (--stack-name <stack> | --table <name> --queue-url <url>) [--region <region>] [--release]]',
     summary: 'remove a tenant; no other tenant moves',
     details: 'Refuses when the removal would move an unpinned tenant to another distribution (run `pin` first).\n' +
@@ -194,9 +195,9 @@ const COMMANDS: { [name: string]: Command } = {
       });
     },
   },
-  suspend: suspendCommand(true),
-  resume: suspendCommand(false),
-  pin: {
+  'suspend': suspendCommand(true),
+  'resume': suspendCommand(false),
+  'pin': {
     usage: 'pin',
     summary: 'pin every unpinned tenant to the shard it is on now, so that no later edit can move it',
     details: 'Writes `"shard": n` into each unpinned tenant, n being where the gateway places it today; nobody moves.',
@@ -204,7 +205,7 @@ const COMMANDS: { [name: string]: Command } = {
     checkArgs: noArgs('pin'),
     run: context => editLocked(context, text => pinTenants(text, context.source, context.quotas)),
   },
-  move: {
+  'move': {
     usage: 'move <id> [--shard <n>]',
     summary: 'move a tenant to another shard without downtime: declare it (prepare), then run it again (move); one deploy each',
     details: 'Pins the tenant to its new shard and records `"movedFrom": { "shard": <old>, "stage": "prepare" }`; run again after\n' +
@@ -222,7 +223,40 @@ const COMMANDS: { [name: string]: Command } = {
       }, context.quotas));
     },
   },
-  validate: {
+  'hand-off': {
+    usage: 'hand-off <id> [--store (--stack-name <stack> | --table <name> --queue-url <url>) [--region <region>]]',
+    summary: 'hand a template tenant to the control plane\'s store without downtime: prepare, adopt in the store (--store), hand off',
+    details: 'Multi-tenant distribution with a control plane. Without --store it edits the file: a tenant without `handOff` gets\n' +
+      '"handOff": "prepare" (deploy: its distribution tenant is kept when it leaves the template); run again after that deploy,\n' +
+      'it gets "store" (deploy: the distribution tenant leaves the template and keeps serving; the template keeps its records).\n' +
+      'With --store (needs AWS credentials), at "prepare" or "store": finds the distribution tenant serving the tenant\'s first\n' +
+      'domain, refuses one not named as the gateway names the tenant\'s, and adds the tenant to the store as in the file (no\n' +
+      '`shard`, no `handOff`) with "externalDns": true and "adoptFrom": { "distributionTenantId": <its ID> }, checked and queued\n' +
+      'as `add --store`. A later `sync` from a file without the tenant marks it removed, and the reconciler deletes the adopted\n' +
+      'distribution tenant: if you sync from a file, add the tenant to it first. See "Between the template path and the control plane".',
+    flags: ['file', 'quota', ...STORE_FLAGS, 'help'],
+    checkArgs: args => {
+      if (args.length !== 1) throw new UsageError('`hand-off` needs exactly one tenant id');
+    },
+    run: context => {
+      const id = context.args[0];
+      if (!onStore(context)) return editLocked(context, text => handOffTenant(text, context.source, id, context.quotas));
+      const text = readFile(context);
+      const edge = (context.io.aws ?? defaultAws()).edge('hand-off');
+      return handOffToStore(text, context.source, id, context.quotas, edge, () => storeLocation(context)).then(({ adopted, stage, table }) => {
+        context.io.out(`Added tenant "${id}" to the store ${table} and queued it for the reconciler, which adopts its distribution tenant ` +
+          `${adopted.name} (${adopted.id}) as it stands.`);
+        context.io.out(`Warning: a \`sync\` from a file without tenant "${id}" marks it removed, and the reconciler then deletes its ` +
+          'distribution tenant, taking its domains offline: if you sync the store from a file, add the tenant to it as the store holds it (`export` writes it).');
+        printNext(context, [
+          { why: 'Follow it until it is active', cli: `status ${id} --store ${storeArgs(context)}` },
+          ...(stage === 'prepare' ? [{ why: 'Then let the template go of it, and deploy', cli: `hand-off ${id}` }] : []),
+        ]);
+        return 0;
+      }).finally(() => edge.close());
+    },
+  },
+  'validate': {
     usage: 'validate [--json]',
     summary: 'check the file: tenant rules, the hosted zone, placement and quotas, listing every problem',
     details: 'The same checks the gateway makes at synth time that the tenants file alone decides.\n' +
@@ -258,7 +292,7 @@ const COMMANDS: { [name: string]: Command } = {
       return 0;
     },
   },
-  plan: {
+  'plan': {
     usage: 'plan [--json]',
     summary: 'show the shards (runs of alike shards on one line) and each quota\'s use',
     details: 'Exits 1 after the report when a quota is exceeded or the file has another problem.',
@@ -275,7 +309,7 @@ const COMMANDS: { [name: string]: Command } = {
       return data.problems.length > 0 ? 1 : 0;
     },
   },
-  dns: {
+  'dns': {
     usage: 'dns <id> [--stack-name <stack> [--region <region>] | --outputs <path>] [--stack <name>] [--gateway <id>] [--json]',
     summary: 'print the DNS records a partner with external DNS creates for a tenant',
     details: 'Type, name and value of each record, from the tenant\'s shard (placed as the gateway places it) and that shard\'s\n' +
@@ -307,7 +341,7 @@ const COMMANDS: { [name: string]: Command } = {
         : print(file === undefined ? undefined : { source: file, read: () => outputsFile(context, true)!.document });
     },
   },
-  sync: {
+  'sync': {
     usage: 'sync (--stack-name <stack> | --table <name> --queue-url <url>) [--region <region>]',
     summary: 'send the tenants file to the control plane\'s tenant store and queue the changed tenants (needs AWS credentials)',
     details: 'Checks the file by the same rules as `validate`, writes each new or changed tenant to the store, marks the tenants\n' +
@@ -322,7 +356,7 @@ const COMMANDS: { [name: string]: Command } = {
       return 0;
     },
   },
-  export: {
+  'export': {
     usage: 'export (--stack-name <stack> | --table <name>) [--region <region>]',
     summary: 'write the control plane\'s tenant store back as the tenants file (needs AWS credentials)',
     details: 'Replaces the file atomically with the store\'s tenants in id order, after checking them by the file\'s rules.',
@@ -334,7 +368,7 @@ const COMMANDS: { [name: string]: Command } = {
       return 0;
     },
   },
-  status: {
+  'status': {
     usage: 'status [<id>] (--stack-name <stack> [--region <region>] | --outputs <path>) [--stack <name>] [--gateway <id>] [--json]\n' +
       '  status [<id>] --store (--stack-name <stack> | --table <name>) [--region <region>] [--gateway <id>] [--json]',
     summary: 'ask CloudFront and public DNS whether each domain is live on the gateway (needs AWS credentials)',
@@ -386,7 +420,7 @@ const COMMANDS: { [name: string]: Command } = {
 /**
  * Runs the CLI on `argv` (the arguments after the program name) and returns the exit code:
  * 0 ok, 1 invalid file or a rule broken, 2 usage error. Commands that ask AWS (`status`, `dns
- * --stack-name`, `sync`, `export`, and `add`/`remove` with `--store`) return a promise of it; every
+ * --stack-name`, `sync`, `export`, and `add`/`remove`/`hand-off` with `--store`) return a promise of it; every
  * other command runs synchronously.
  */
 export function main(argv: string[], io: CliIo = processIo()): number | Promise<number> {
