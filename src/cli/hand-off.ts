@@ -88,15 +88,15 @@ export async function handOffToStore(text: string, source: string, id: string, o
   const domain = tenant.domainNames[0];
   const adopted = await edge.tenantByDomain(domain);
   const prefix = file.settings?.tenantNamePrefix;
-  const name = `${prefix ?? ''}${id}`;
+  const name = `"${prefix ?? '<tenantNamePrefix>'}${id}"`;
   if (adopted === undefined) {
-    throw new Error(`Cannot hand off tenant "${id}" to the store: no distribution tenant serves ${domain}; the gateway's is "${name}", ` +
-      'made when the tenant is deployed');
+    throw new Error(`Cannot hand off tenant "${id}" to the store: no distribution tenant serves ${domain} (the gateway makes ${name} ` +
+      'when it deploys the tenant)');
   }
   if (!isGatewayName(adopted.name, id, prefix)) {
     throw new Error(`Cannot hand off tenant "${id}" to the store: ${domain} is served by distribution tenant "${adopted.name}" (${adopted.id}) ` +
-      `of ${adopted.distributionId}, not by the gateway's "${name}"` +
-      (prefix === undefined ? ' (the tenant id after the gateway\'s `tenantNamePrefix`; record it in `settings.tenantNamePrefix`)' : ''));
+      `of ${adopted.distributionId}, not by the gateway's ${name}` +
+      (prefix === undefined ? ' (record the gateway\'s `tenantNamePrefix` in `settings.tenantNamePrefix` to have the name checked exactly)' : ''));
   }
   const stored = storeTenant(tenant, adopted.id);
   await addToStore(stored, overrides, store);

@@ -193,7 +193,10 @@ describe('hand-off --store', () => {
     cloudFront.reset();
     cloudFront.on(GetDistributionTenantByDomainCommand).rejects(new EntityNotFound({ message: 'not found', $metadata: {} }));
     const none = await folder.runAsync(undefined, 'hand-off', 'acme', ...BY_NAME);
-    expect(none).toMatchObject({ code: 1, err: expect.stringMatching(/^Cannot hand off tenant "acme" to the store: no distribution tenant serves acme\.example\.com; the gateway's is "gw-acme"/) });
+    expect(none).toMatchObject({
+      code: 1,
+      err: 'Cannot hand off tenant "acme" to the store: no distribution tenant serves acme.example.com (the gateway makes "gw-acme" when it deploys the tenant)',
+    });
     expect(dynamo.calls()).toHaveLength(0);
     expect(sqs.calls()).toHaveLength(0);
   });
@@ -202,7 +205,8 @@ describe('hand-off --store', () => {
     writeTenants([{ ...ACME, handOff: 'prepare' }], { edge: 'multiTenantDistribution' });
     served('acme-old');
     const refused = await folder.runAsync(undefined, 'hand-off', 'acme', ...BY_NAME);
-    expect(refused.err).toMatch(/not by the gateway's "acme" \(the tenant id after the gateway's `tenantNamePrefix`; record it in `settings.tenantNamePrefix`\)$/);
+    expect(refused.err).toBe('Cannot hand off tenant "acme" to the store: acme.example.com is served by distribution tenant "acme-old" (dt_2xVInRKCfUzQHgxosDs9hiLk1AB) ' +
+      'of EMULTI, not by the gateway\'s "<tenantNamePrefix>acme" (record the gateway\'s `tenantNamePrefix` in `settings.tenantNamePrefix` to have the name checked exactly)');
     expect(dynamo.calls()).toHaveLength(0);
     served('edge-acme');
     expect(await folder.runAsync(undefined, 'hand-off', 'acme', ...BY_NAME)).toMatchObject({ code: 0, err: '' });
@@ -217,6 +221,13 @@ describe('hand-off --store', () => {
     expect(sharded).toMatchObject({ code: 1, err: expect.stringMatching(/^tenants\.json has 1 problem:\n {2}- tenant "acme": `handOff` "prepare" hands/) });
     expect(sharded.err).toMatch(/Fix them \(run `validate`\) first\.$/);
     expect([cloudFront.calls(), dynamo.calls(), sqs.calls()]).toEqual([[], [], []]);
+  });
+
+  test('needs the queue, to queue the tenant, before asking CloudFront', async () => {
+    writeTenants([{ ...ACME, handOff: 'prepare' }]);
+    const run = await folder.runAsync(undefined, 'hand-off', 'acme', '--store', '--table', 'Tenants');
+    expect(run).toMatchObject({ code: 1, err: '`hand-off --store` needs --queue-url (the reconciler\'s queue) or --stack-name, to queue the tenant' });
+    expect(cloudFront.calls()).toHaveLength(0);
   });
 
   test('the store\'s checks still apply: a domain another store tenant holds is refused by name, and nothing is queued', async () => {
