@@ -20,6 +20,8 @@ export const MUTATED = [
   'src/control-plane/observation.ts',
   'src/control-plane/pacing.ts',
   'src/control-plane/cell-origins.ts',
+  'src/control-plane/adoption.ts',
+  'src/moves/hand-off.ts',
 ];
 
 /**
@@ -49,6 +51,8 @@ const SUITES = [
   'test/control-plane/reconciler-handler.test.ts',
   // The simulated account runs the reconciler against time and AWS's limits in about a second.
   'test/control-plane/sim/simulation.test.ts',
+  // The hand-off's rules, and its templates (few mutants: hand-off.ts is small).
+  'test/tenants/hand-off.test.ts',
 ];
 
 /** The Node.js major Stryker runs on. */

@@ -20,7 +20,8 @@ export function storeMoveProblems(tenant: TenantProps): string[] {
   const adopt = tenant.adoptFrom;
   if (adopt !== undefined) {
     const others = Object.keys(adopt).filter(k => k !== 'distributionTenantId' && (adopt as Record<string, unknown>)[k] !== undefined);
-    if (adopt.distributionTenantId === undefined || others.length > 0) {
+    // Without any of them, the file's own rule refuses it (`adoptFrom` names a source).
+    if (others.length > 0) {
       problems.push('`adoptFrom`: the control plane adopts a distribution tenant of the gateway\'s distribution as the tenant\'s own, named by ' +
         `\`distributionTenantId\` alone${others.length > 0 ? ` (not ${others.map(k => `\`${k}\``).join(', ')})` : ''}; it does not take domains from another resource ${see}`);
     }

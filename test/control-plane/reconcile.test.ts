@@ -320,6 +320,9 @@ describe('reconcile, one pass from a given state', () => {
     expect(failure({ ...acme, externalDns: true, adoptFrom: { distributionId: 'E2QWRUHEXAMPLE' } }))
       .toMatch(/^`adoptFrom`: the control plane adopts a distribution tenant .* named by `distributionTenantId` alone \(not `distributionId`\)/);
     expect(failure({ ...acme, externalDns: true, adoptFrom: { distributionTenantId: 'dt_2abcDEF0123456789', stage: 'prepare' } })).toMatch(/\(not `stage`\)/);
+    // A field given as undefined (a tenant built in code) is no field.
+    expect(reconcile([{ tenant: { ...acme, externalDns: true, adoptFrom: { distributionTenantId: 'dt_2abcDEF0123456789', stage: undefined } } }],
+      { ...state(), records: [] }, CONTEXT).statuses.map(s => s.status)).toEqual(['active']);
     // Its records are the template's (or the partner's): the store would have to delete them to take them over.
     expect(failure({ ...acme, adoptFrom: { distributionTenantId: 'dt_2abcDEF0123456789' } })).toMatch(/^`adoptFrom` needs `"externalDns": true`/);
     expect(failure({ ...acme, handOff: 'store' })).toMatch(/^`handOff` is a template field/);

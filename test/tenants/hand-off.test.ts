@@ -108,6 +108,12 @@ describe('what the gateway refuses', () => {
       expect(message).toMatch(new RegExp(`tenant "${id}": \`handOff\` "\\w+" needs \`tenantCertificate`));
     }
   });
+
+  test('only a tenant handing off is held to them: its neighbours without `handOff` are named in no problem', () => {
+    const message = errorOf(() => build([withHandOff(ACME, 'prepare'), BETA], {}));
+    expect(message).toContain('tenant "acme"');
+    expect(message).not.toContain('tenant "beta"');
+  });
 });
 
 describe('"prepare"', () => {
