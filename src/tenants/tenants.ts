@@ -97,7 +97,9 @@ export interface TenantProps {
   /**
    * A distribution or distribution tenant the gateway did not make (in the gateway's account) that
    * serves the tenant's domains now: the gateway moves them to itself at deploy time, without
-   * downtime. Remove it once the move is deployed.
+   * downtime. Remove it once the move is deployed. A tenant of the control plane's store names
+   * only `distributionTenantId`, with `externalDns`: the store takes that distribution tenant over
+   * as the tenant's own (a template tenant handed off, see `handOff`).
    *
    * @default - the tenant's domains are not served elsewhere
    */
