@@ -6,7 +6,7 @@
 import { assess, EditResult, fileProblems, planSettings, problemList, unknownTenant } from './commands';
 import { StoreLocation } from './control-plane';
 import { canonicalTenant, formatRegistry, lineEnding, parseRegistry } from './registry-file';
-import { DistributionTenantInfo, EdgeLookup } from './status';
+import { DistributionTenantInfo, EdgeLookup, isGatewayName } from './status';
 import { addToStore } from './store-tenants';
 import { Quotas } from '../quotas/quotas';
 import { tenantProblems, TenantProps } from '../tenants/tenants';
@@ -118,9 +118,4 @@ export function storeTenant(tenant: TenantProps, distributionTenantId: string): 
     certificateValidation: tenant.certificateValidation ?? (tenant.externalDns ? undefined : 'cloudfront'),
     adoptFrom: { distributionTenantId },
   })));
-}
-
-/** The gateway names a distribution tenant its prefix and the tenant id: exactly, when the file records the prefix (as `status` reads it). */
-function isGatewayName(name: string, id: string, prefix: string | undefined): boolean {
-  return prefix !== undefined ? name === `${prefix}${id}` : name.endsWith(id);
 }

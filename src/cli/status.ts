@@ -150,12 +150,16 @@ async function distributionState(edge: EdgeLookup, domain: string, target: strin
   return { association, certificate: no('not on the gateway distribution yet'), deployed };
 }
 
+/** The gateway names each distribution tenant its prefix and the tenant id: exactly, when the file records the prefix. */
+export function isGatewayName(name: string, id: string, prefix: string | undefined): boolean {
+  return prefix !== undefined ? name === `${prefix}${id}` : name.endsWith(id);
+}
+
 async function tenantState(edge: EdgeLookup, domain: string, tenantId: string, prefix: string | undefined):
 Promise<Pick<DomainStatus, 'association' | 'certificate' | 'deployed'>> {
   const tenant = await edge.tenantByDomain(domain);
   if (tenant === undefined) return { association: no('no distribution tenant serves it'), certificate: no('-'), deployed: no('-') };
-  // The gateway names each distribution tenant its prefix and the tenant id: exactly, when the file records the prefix.
-  const ours = prefix !== undefined ? tenant.name === `${prefix}${tenantId}` : tenant.name.endsWith(tenantId);
+  const ours = isGatewayName(tenant.name, tenantId, prefix);
   const where = `distribution tenant ${tenant.name} (${tenant.id}) of ${tenant.distributionId}`;
   const association = ours && tenant.domainStatus !== 'inactive' ? yes(where)
     : no(ours ? `${where}, domain ${tenant.domainStatus}` : `held by ${where}, not the gateway's`);
