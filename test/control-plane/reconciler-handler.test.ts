@@ -470,6 +470,22 @@ describe('a page read with ListDistributionTenants', () => {
     expect(cloudFront.commandCalls(GetDistributionTenantCommand).map(c => c.args[0].input.Identifier)).toEqual(['store-c']);
   });
 
+  test('a distribution tenant to adopt is found in the list by the ID `adoptFrom` gives (before it is noted by name)', async () => {
+    dynamo.on(DescribeTableCommand).resolves({ Table: { ItemCount: 150 } });
+    const w = { id: 'w', domainNames: ['www.example.com'], externalDns: true, adoptFrom: { distributionTenantId: 'dt_2wwwDEF0123456789' } };
+    dynamo.on(BatchGetItemCommand).resolves({ Responses: { [TABLE]: [...ids.map(item), { id: { S: 'w' }, tenant: { S: JSON.stringify(w) } }] } });
+    cloudFront.on(ListDistributionTenantsCommand, { Marker: undefined }).resolves({
+      NextMarker: 'p2', DistributionTenantList: [summary('store-a', 'a.example.com'), { ...summary('www', 'www.example.com'), Id: 'dt_2wwwDEF0123456789', ConnectionGroupId: 'cg_1' }],
+    });
+    cloudFront.on(GetManagedCertificateDetailsCommand, { Identifier: 'www' }).resolves({ ManagedCertificateDetails: { CertificateStatus: 'issued' } });
+    await reconcileMessages(message([...ids, 'w']), deps('store-'));
+    expect(cloudFront.commandCalls(GetDistributionTenantCommand)).toHaveLength(0);
+    expect(cloudFront.commandCalls(CreateDistributionTenantCommand)).toHaveLength(0);
+    expect(dynamo.commandCalls(UpdateItemCommand).map(c => c.args[0].input)).toContainEqual(expect.objectContaining({
+      Key: { id: { S: 'w' } }, ExpressionAttributeNames: { '#a': 'distributionTenant' }, ExpressionAttributeValues: { ':v': { S: 'www' } },
+    }));
+  });
+
   test('on a distribution with many more tenants than the page, one read each instead', async () => {
     dynamo.on(DescribeTableCommand).resolves({ Table: { ItemCount: 100_000 } });
     cloudFront.on(GetDistributionTenantCommand).callsFake(input => ({ ETag: 'E1', DistributionTenant: summary(input.Identifier, `${input.Identifier.slice(6)}.example.com`) }));
