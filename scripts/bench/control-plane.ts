@@ -214,6 +214,21 @@ function onboarding(validation: string, recheckAfterSeconds?: number): { routed:
 }
 
 /**
+ * The store adopting template tenants handed off (`handOff`), each distribution tenant found with
+ * the settings the store wants: what it costs and how long it takes.
+ */
+function handOff(total: number): { seconds: number; calls: { [api: string]: number } } {
+  const account = new SimAccount();
+  const handed = Array.from({ length: total }, (_, i) => {
+    const { tenant } = tenantAt(i);
+    return { tenant: { ...tenant, externalDns: true, adoptFrom: { distributionTenantId: `dt_${String(i).padStart(12, '0')}` } } };
+  });
+  account.handOver(handed, true);
+  run(account, handed);
+  return { seconds: account.now, calls: Object.fromEntries(account.calls) };
+}
+
+/**
  * Sweeps a month: the schedule fires every SWEEP_EVERY_SECONDS and a tick while a sweep runs is
  * skipped (its `sweep#running` item), so a sweep longer than that starts again at the first tick
  * after it ends: 30 days over its duration rounded up to the schedule.
@@ -280,6 +295,11 @@ function main() {
       `(the account's least ${duration(least.routed)}); -> active (certificate issued): ${duration(queued.active)} (least ${duration(least.active)}); ` +
       `passes ${QUICK_RECHECK_SECONDS} s apart while deploys and DNS settle, ${recheckAfter} s (recheckAfter's default) while only a certificate validates`);
   }
+  const HANDED_OFF = 1_000;
+  const adopted = handOff(HANDED_OFF);
+  const adoptionCalls = Object.values(adopted.calls).reduce((x, y) => x + y, 0);
+  console.log(`hand-off: the store adopts ${HANDED_OFF.toLocaleString('en-US')} template tenants in ${duration(adopted.seconds)}, ` +
+    `${(adoptionCalls / HANDED_OFF).toFixed(2)} CloudFront calls a tenant (${Object.entries(adopted.calls).map(([k, v]) => `${k} ${v}`).join(', ')})`);
   console.log('Cost: us-east-1 prices; import with each tenant\'s item and its domain claims written in one transaction (2 write units an item); ' +
     'control plane / month = storage (tenant items and claims) + drift sweeps every %d h (sweepEvery\'s default): %d a month, or, when a sweep ' +
     'takes longer, 30 days / its measured duration rounded up to %d h (a tick during a sweep is skipped)', SWEEP_EVERY_SECONDS / 3600,
