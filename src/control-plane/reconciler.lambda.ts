@@ -279,8 +279,8 @@ export async function reconcilePage(tenantIds: readonly string[], deps: Reconcil
   const open = full ? [...tenantIds]
     : tenantIds.filter(id => !isSettled(store.get(id)?.desired, store.get(id)?.status?.status, store.get(id)?.settledAs));
   const desired = open.flatMap(id => store.get(id)?.desired ?? []);
-  const { observed, fresh, adoptable } = await observe(open, store, deps, full);
   const identify = (id: string) => identifierOf(id, store.get(id), deps);
+  const { observed, fresh, adoptable } = await observe(open, store, identify, deps, full);
   const result = reconcile(desired, observed, {
     routingEndpoint: deps.env.routingEndpoint, loadBalancerNames: deps.env.loadBalancerNames, cells: Object.keys(deps.env.cellOrigins ?? {}),
   });
@@ -352,8 +352,9 @@ async function readStore(ids: readonly string[], deps: ReconcilerDependencies): 
   return items;
 }
 
-async function observe(ids: readonly string[], store: Map<string, StoreItem>, deps: ReconcilerDependencies, full: boolean):
-Promise<{ observed: ObservedState; fresh: Map<string, Fresh>; adoptable: Map<string, string> }> {
+async function observe(ids: readonly string[], store: Map<string, StoreItem>, identify: (id: string) => string, deps: ReconcilerDependencies,
+  full: boolean):
+  Promise<{ observed: ObservedState; fresh: Map<string, Fresh>; adoptable: Map<string, string> }> {
   const cf = paced(deps.cloudFront, deps.pacers?.cloudFront);
   // A released tenant's distribution tenant and records are no longer the store's: not read, so
   // the pass sees nothing to undo and only its item goes.
@@ -371,7 +372,7 @@ Promise<{ observed: ObservedState; fresh: Map<string, Fresh>; adoptable: Map<str
   const fresh = new Map<string, Fresh>();
   let unread = plan.reads;
   if (plan.list) {
-    const wanted = new Map(plan.reads.map(id => [identifierOf(id, store.get(id), deps), id]));
+    const wanted = new Map(plan.reads.map(id => [identify(id), id]));
     let marker: string | undefined;
     let calls = 0;
     do {
@@ -394,7 +395,7 @@ Promise<{ observed: ObservedState; fresh: Map<string, Fresh>; adoptable: Map<str
   }
   for (const id of unread) {
     try {
-      const got = await retrying(() => cf.send(new GetDistributionTenantCommand({ Identifier: identifierOf(id, store.get(id), deps) })), deps);
+      const got = await retrying(() => cf.send(new GetDistributionTenantCommand({ Identifier: identify(id) })), deps);
       found.set(id, got.DistributionTenant!);
       fresh.set(id, { current: got.DistributionTenant!, etag: got.ETag });
     } catch (e) {
@@ -439,14 +440,14 @@ Promise<{ observed: ObservedState; fresh: Map<string, Fresh>; adoptable: Map<str
   }));
   for (const { id, certificate } of notes) {
     const domains = store.get(id)?.certificateDomains;
-    if (!found.has(id) || domains === undefined || certificates.some(c => c.tenantId === id)) continue;
+    // One adopted this pass had no `certificateDomains` in the store as read: adoptCertificate gave it.
+    if (!found.has(id) || domains === undefined) continue;
     if (certificate === 'issued') {
       certificates.push({ tenantId: id, domains, state: 'issued' });
       continue;
     }
     if (!plan.certificateReads.includes(id)) continue;
-    const identifier = identifierOf(id, store.get(id), deps);
-    const details = await retrying(() => cf.send(new GetManagedCertificateDetailsCommand({ Identifier: identifier })), deps);
+    const details = await retrying(() => cf.send(new GetManagedCertificateDetailsCommand({ Identifier: identify(id) })), deps);
     const status = details.ManagedCertificateDetails?.CertificateStatus;
     certificates.push({ tenantId: id, domains, ...certificateState(status) });
     if (status === 'issued' && !store.get(id)?.certificateIssued) await setAttribute(id, 'certificateIssued', { BOOL: true }, deps);
