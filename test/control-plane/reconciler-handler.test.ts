@@ -470,6 +470,8 @@ describe('a page read with ListDistributionTenants', () => {
     expect(cloudFront.commandCalls(GetDistributionTenantCommand).map(c => c.args[0].input.Identifier)).toEqual(['store-c']);
   });
 
+  // A DistributionTenantSummary carries the distribution tenant's Id and ConnectionGroupId
+  // (https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_DistributionTenantSummary.html).
   test('a distribution tenant to adopt is found in the list by the ID `adoptFrom` gives (before it is noted by name)', async () => {
     dynamo.on(DescribeTableCommand).resolves({ Table: { ItemCount: 150 } });
     const w = { id: 'w', domainNames: ['www.example.com'], externalDns: true, adoptFrom: { distributionTenantId: 'dt_2wwwDEF0123456789' } };
@@ -545,6 +547,13 @@ test('reaching active notes what the store wanted, so later passes skip the tena
   });
 });
 
+// GetDistributionTenant and GetManagedCertificateDetails take a distribution tenant's ID or name
+// ("GetDistributionTenant", CloudFront API Reference, Identifier: "the ARN, ID, or name",
+// https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_GetDistributionTenant.html): an
+// adoption reads by the ID `adoptFrom` gives, then by the name it notes. UpdateDistributionTenant
+// replaces the distribution tenant whole, with the ETag of its read
+// (https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_UpdateDistributionTenant.html), so a
+// certificate it holds is sent back.
 describe('adopting a distribution tenant (a template tenant handed off with `handOff`)', () => {
   const DT_ID = 'dt_2abcDEF0123456789';
   const adopting = { id: 'acme', domainNames: ['acme.example.com'], externalDns: true, adoptFrom: { distributionTenantId: DT_ID } };

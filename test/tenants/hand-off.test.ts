@@ -151,6 +151,9 @@ describe('"store"', () => {
     expect(tenants.get('beta')).toEqual(distributionTenants(prepared.shards[0]).get('beta'));
   });
 
+  // A group updated without them would delete them, and resolvers cache the missing name for the
+  // zone SOA's minimum TTL ("NS and SOA records that Amazon Route 53 creates for a public hosted zone",
+  // Route 53 Developer Guide, https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/SOA-NSrecords.html).
   test('its CNAMEs stay in the shard\'s record groups, the same records to the routing endpoint', () => {
     const records = recordsOf(stored.shards[0]);
     expect(records.map(r => r.Name).sort()).toEqual(['acme.example.com.', 'beta.example.com.', 'www.acme.example.com.']);
