@@ -1,4 +1,4 @@
-import { Annotations, CfnOutput, CfnResource, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, CfnResource, Names, Stack } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import { Construct } from 'constructs';
 import { DistributionHome } from './distribution-home';
@@ -196,11 +196,10 @@ export class MultiTenantEdge implements EdgeBinding {
 /**
  * Makes CloudFormation keep the resource when a later template leaves it out ("DeletionPolicy
  * attribute": it "also applies to stack update operations that lead to resources being deleted
- * from stacks"). Written as overrides too, which the template takes last: a development gateway's
- * RemovalPolicy.DESTROY, an aspect over every resource, would otherwise make it Delete.
+ * from stacks"). Written as overrides, which the template takes last: a development gateway's
+ * RemovalPolicy.DESTROY, an aspect over every resource, would make a removal policy Delete.
  */
 function keepWhenRemoved(resource: CfnResource): void {
-  resource.applyRemovalPolicy(RemovalPolicy.RETAIN);
   resource.addOverride('DeletionPolicy', 'Retain');
   resource.addOverride('UpdateReplacePolicy', 'Retain');
 }
